@@ -1,0 +1,1 @@
+"""Hearth's core: pure Python services. Nothing below this package may import Qt."""

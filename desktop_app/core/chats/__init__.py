@@ -1,0 +1,1 @@
+"""Conversations: dataclasses, the SQLite store and export."""

@@ -1,0 +1,90 @@
+"""The engine contract shared by every backend.
+
+One engine owns one loaded model. ``stream_chat`` yields ``TextDelta`` events and ends
+with exactly one ``Finished``. Cancellation is cooperative: the caller sets a
+``CancelToken`` from any thread and the engine stops before the next token.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from desktop_app.core.chats.model import FinishReason, GenerationStats
+
+
+@dataclass(frozen=True)
+class ChatTurn:
+    role: str
+    content: str
+
+
+@dataclass(frozen=True)
+class GenerationParams:
+    max_tokens: int = 1024
+    temperature: float = 0.7
+    top_p: float = 0.95
+    top_k: int = 40
+    min_p: float = 0.05
+    repeat_penalty: float = 1.1
+    seed: int | None = None
+    stop: tuple[str, ...] = ()
+    ignore_eos: bool = False
+    """Keep generating past end-of-turn tokens (benchmarks and stress tests)."""
+
+
+@dataclass(frozen=True)
+class TextDelta:
+    text: str
+
+
+@dataclass(frozen=True)
+class Finished:
+    reason: FinishReason
+    stats: GenerationStats = field(default_factory=GenerationStats)
+    error: str | None = None
+
+
+EngineEvent = TextDelta | Finished
+
+
+@dataclass(frozen=True)
+class ModelInfo:
+    name: str
+    path: str
+    architecture: str
+    context_length: int
+    """The context window this load uses (n_ctx)."""
+    chat_format: str
+    """Which prompt format is in use, in words a user understands."""
+
+
+class CancelToken:
+    """A flag that any thread may set to stop a generation between two tokens."""
+
+    def __init__(self) -> None:
+        self._event = threading.Event()
+
+    def cancel(self) -> None:
+        self._event.set()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._event.is_set()
+
+
+class EngineError(Exception):
+    """A model could not be loaded or used; the message is meant for the user."""
+
+
+class Engine(Protocol):
+    @property
+    def info(self) -> ModelInfo: ...
+
+    def stream_chat(
+        self, turns: list[ChatTurn], params: GenerationParams, cancel: CancelToken | None = None
+    ) -> Iterator[EngineEvent]: ...
+
+    def close(self) -> None: ...

@@ -1,0 +1,273 @@
+"""The local engine: llama.cpp through llama-cpp-python.
+
+The token loop is driven here on top of ``Llama.generate`` rather than through
+``create_chat_completion(stream=True)``, which re-detokenizes the whole answer on
+every token. Each token costs one list lookup (``PieceTable``), one incremental UTF-8
+decode and, when stop strings are set, a check on a short tail. ``Llama.generate``
+keeps the KV cache of the previous call and reuses the longest shared prefix, so a
+follow-up turn only evaluates the new tokens.
+
+Not thread-safe: every call must come from the thread that owns the engine.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import random
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from desktop_app.core.chats.model import FinishReason, GenerationStats
+from desktop_app.core.engine.base import (
+    CancelToken,
+    ChatTurn,
+    EngineError,
+    EngineEvent,
+    Finished,
+    GenerationParams,
+    ModelInfo,
+    TextDelta,
+)
+from desktop_app.core.engine.prompt_format import (
+    PromptFormat,
+    TemplateError,
+    choose_format,
+    render_prompt,
+)
+from desktop_app.core.engine.streaming import PieceTable, StopScanner, Utf8Stream
+from desktop_app.core.models.gguf_info import GGUFError, read_gguf_info
+
+DEFAULT_CONTEXT = 4096
+
+
+@dataclass(frozen=True)
+class LoadParams:
+    n_ctx: int = DEFAULT_CONTEXT
+    """Context window in tokens; 0 uses the model's trained length."""
+    n_threads: int | None = None
+    """CPU threads for generation; None lets Hearth pick (physical cores, at most 8)."""
+    n_gpu_layers: int = 0
+    """Layers to offload to the GPU; -1 offloads all of them."""
+    n_batch: int = 512
+
+
+def default_threads() -> int:
+    return max(1, min(8, os.cpu_count() or 1))
+
+
+def check_model_file(path: Path) -> None:
+    """Raise ``EngineError`` with a one-line reason if ``path`` is not a usable GGUF."""
+    try:
+        read_gguf_info(path)
+    except FileNotFoundError as exc:
+        raise EngineError(f"Model file not found: {path}") from exc
+    except PermissionError as exc:
+        raise EngineError(f"Cannot read the model file {path}: permission denied") from exc
+    except OSError as exc:
+        raise EngineError(f"Cannot read the model file {path}: {exc.strerror or exc}") from exc
+    except GGUFError as exc:
+        raise EngineError(f"{path.name} is not a usable GGUF model: {exc}") from exc
+
+
+class LlamaEngine:
+    """One loaded GGUF model."""
+
+    def __init__(self, path: Path, params: LoadParams | None = None) -> None:
+        params = params or LoadParams()
+        check_model_file(path)
+        info = read_gguf_info(path)
+        try:
+            import llama_cpp
+        except ImportError as exc:  # pragma: no cover - a broken install
+            raise EngineError(f"The llama.cpp engine is not installed: {exc}") from exc
+        self._llama_cpp = llama_cpp
+        trained = info.context_length or DEFAULT_CONTEXT
+        n_ctx = params.n_ctx if params.n_ctx > 0 else trained
+        try:
+            self._llm = llama_cpp.Llama(
+                model_path=str(path),
+                n_ctx=n_ctx,
+                n_threads=params.n_threads or default_threads(),
+                n_gpu_layers=params.n_gpu_layers,
+                n_batch=min(params.n_batch, n_ctx),
+                verbose=False,
+            )
+        except (ValueError, RuntimeError, OSError) as exc:
+            raise EngineError(
+                f"llama.cpp could not load {path.name}: {exc}. The file may be damaged, "
+                "use an architecture this version does not support, or need more memory "
+                "(try a smaller context or fewer GPU layers)."
+            ) from exc
+        model = self._llm._model
+        self._vocab = llama_cpp.llama_model_get_vocab(model.model)
+        n_vocab = self._llm.n_vocab()
+        self._pieces = PieceTable(n_vocab, self._token_bytes)
+        self._eog = [False] * n_vocab
+        for token in range(n_vocab):
+            if llama_cpp.llama_vocab_is_eog(self._vocab, token):
+                self._eog[token] = True
+        self._bos = model.token_bos()
+        self._eos = model.token_eos()
+        self._add_bos = bool(model.add_bos_token())
+        self._format, format_note = self._pick_format(info.chat_template, info.architecture)
+        self._info = ModelInfo(
+            name=info.name,
+            path=str(path),
+            architecture=info.architecture,
+            context_length=self._llm.n_ctx(),
+            chat_format=self._format.description + format_note,
+        )
+
+    @property
+    def info(self) -> ModelInfo:
+        return self._info
+
+    @property
+    def prompt_format(self) -> PromptFormat:
+        return self._format
+
+    def close(self) -> None:
+        self._llm.close()
+
+    def count_tokens(self, text: str) -> int:
+        return len(self._llm.tokenize(text.encode("utf-8"), add_bos=False, special=True))
+
+    def _token_bytes(self, token: int) -> bytes:
+        """The bytes a token stands for; control tokens (end of turn etc.) show nothing."""
+        size = 64
+        while True:
+            buffer = ctypes.create_string_buffer(size)
+            n = self._llama_cpp.llama_token_to_piece(self._vocab, token, buffer, size, 0, False)
+            if n >= 0:
+                return buffer.raw[:n]
+            size = -n
+
+    def _has_single_token(self, text: str) -> bool:
+        tokens = self._llm.tokenize(text.encode("utf-8"), add_bos=False, special=True)
+        return len(tokens) == 1
+
+    def _special_text(self, token: int) -> str:
+        if token < 0:
+            return ""
+        return self._llm._model.token_get_text(token)
+
+    def _pick_format(self, template: str | None, architecture: str) -> tuple[PromptFormat, str]:
+        chosen = choose_format(template, architecture, self._has_single_token)
+        if not chosen.from_model:
+            return chosen, ""
+        probe = [ChatTurn("system", "You are helpful."), ChatTurn("user", "Hello")]
+        try:
+            self._render(chosen, probe)
+        except TemplateError as exc:
+            fallback = choose_format(None, architecture, self._has_single_token)
+            return fallback, f"; the model's own template was rejected ({exc})"
+        return chosen, ""
+
+    def _render(self, fmt: PromptFormat, turns: list[ChatTurn]) -> str:
+        return render_prompt(
+            fmt,
+            turns,
+            bos_token=self._special_text(self._bos),
+            eos_token=self._special_text(self._eos),
+        )
+
+    def prompt_tokens(self, turns: list[ChatTurn]) -> list[int]:
+        """The token ids the model sees for ``turns`` (raises ``TemplateError``)."""
+        text = self._render(self._format, turns)
+        tokens = self._llm.tokenize(text.encode("utf-8"), add_bos=False, special=True)
+        if self._add_bos and self._bos >= 0 and (not tokens or tokens[0] != self._bos):
+            tokens.insert(0, self._bos)
+        return tokens
+
+    def stream_chat(
+        self, turns: list[ChatTurn], params: GenerationParams, cancel: CancelToken | None = None
+    ) -> Iterator[EngineEvent]:
+        started = time.perf_counter()
+        try:
+            prompt = self.prompt_tokens(turns)
+        except TemplateError as exc:
+            yield Finished(FinishReason.ERROR, error=f"The chat template failed: {exc}")
+            return
+        n_ctx = self._llm.n_ctx()
+        if len(prompt) >= n_ctx:
+            yield Finished(
+                FinishReason.ERROR,
+                GenerationStats(prompt_tokens=len(prompt)),
+                error=(
+                    f"The conversation ({len(prompt)} tokens) does not fit the context "
+                    f"window ({n_ctx} tokens). Start a new chat or load the model with a "
+                    "larger context."
+                ),
+            )
+            return
+        yield from self._generate(prompt, params, cancel or CancelToken(), started)
+
+    def _generate(
+        self, prompt: list[int], params: GenerationParams, cancel: CancelToken, started: float
+    ) -> Iterator[EngineEvent]:
+        budget = min(params.max_tokens, self._llm.n_ctx() - len(prompt))
+        if budget <= 0:
+            yield Finished(FinishReason.LENGTH, self._stats(prompt, 0, started, 0.0, 0.0))
+            return
+        seed = params.seed if params.seed is not None else random.randrange(2**31)
+        self._llm.set_seed(seed)
+        pieces, eog, ignore_eos = self._pieces, self._eog, params.ignore_eos
+        utf8 = Utf8Stream()
+        stops = StopScanner(params.stop + self._format.stop)
+        generated = 0
+        first = last = 0.0
+        reason = FinishReason.LENGTH
+        tokens = self._llm.generate(
+            prompt,
+            top_k=params.top_k,
+            top_p=params.top_p,
+            min_p=params.min_p,
+            temp=params.temperature,
+            repeat_penalty=params.repeat_penalty,
+        )
+        try:
+            for token in tokens:
+                last = time.perf_counter()
+                if not generated:
+                    first = last
+                if cancel.cancelled:
+                    reason = FinishReason.CANCELLED
+                    break
+                if eog[token] and not ignore_eos:
+                    reason = FinishReason.STOP
+                    break
+                generated += 1
+                text = stops.feed(utf8.feed(pieces[token]))
+                if text:
+                    yield TextDelta(text)
+                if stops.stopped:
+                    reason = FinishReason.STOP
+                    break
+                if generated >= budget:
+                    break
+            tail = stops.feed(utf8.flush()) + stops.flush()
+            if tail:
+                yield TextDelta(tail)
+        except Exception as exc:  # llama.cpp failed mid-answer: report, keep the text
+            stats = self._stats(prompt, generated, started, first, last)
+            yield Finished(FinishReason.ERROR, stats, error=f"Generation failed: {exc}")
+            return
+        finally:
+            tokens.close()
+        yield Finished(reason, self._stats(prompt, generated, started, first, last))
+
+    @staticmethod
+    def _stats(
+        prompt: list[int], generated: int, started: float, first: float, last: float
+    ) -> GenerationStats:
+        return GenerationStats(
+            prompt_tokens=len(prompt),
+            generated_tokens=generated,
+            time_to_first_token_s=(first - started) if first else None,
+            tokens_per_s=(generated - 1) / (last - first)
+            if generated > 1 and last > first
+            else None,
+        )

@@ -1,0 +1,146 @@
+"""Turning a conversation into a prompt.
+
+The model's own chat template (GGUF ``tokenizer.chat_template``) is rendered in a
+sandboxed, immutable Jinja environment: a template is data from a downloaded file and
+must not be able to run code or read files. A model without a template gets a
+fallback chosen by its architecture, else a plain "User:/Assistant:" format; the
+chosen format is reported so the UI and ``--verbose`` can say which one is in use.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+import jinja2
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+from desktop_app.core.engine.base import ChatTurn
+
+
+class TemplateError(Exception):
+    """A chat template failed to render (broken, or blocked by the sandbox)."""
+
+
+@dataclass(frozen=True)
+class PromptFormat:
+    name: str
+    template: str
+    stop: tuple[str, ...]
+    """Stop strings in the generated text, for formats without an end-of-turn token."""
+    from_model: bool
+
+    @property
+    def description(self) -> str:
+        if self.from_model:
+            return "the model's own chat template"
+        if self.name == "plain":
+            return "a plain User/Assistant format (the model has no chat template)"
+        return f"the built-in {self.name} format (the model has no chat template)"
+
+
+_CHATML = (
+    "{% for m in messages %}<|im_start|>{{ m.role }}\n{{ m.content }}<|im_end|>\n{% endfor %}"
+    "{% if add_generation_prompt %}<|im_start|>assistant\n{% endif %}"
+)
+_GEMMA = (
+    "{{ bos_token }}{% set sys = namespace(text='') %}"
+    "{% for m in messages %}"
+    "{% if m.role == 'system' %}{% set sys.text = m.content + '\n\n' %}"
+    "{% else %}<start_of_turn>{{ 'model' if m.role == 'assistant' else 'user' }}\n"
+    "{% if m.role == 'user' %}{{ sys.text }}{% set sys.text = '' %}{% endif %}"
+    "{{ m.content }}<end_of_turn>\n{% endif %}{% endfor %}"
+    "{% if add_generation_prompt %}<start_of_turn>model\n{% endif %}"
+)
+_LLAMA3 = (
+    "{{ bos_token }}{% for m in messages %}<|start_header_id|>{{ m.role }}<|end_header_id|>"
+    "\n\n{{ m.content }}<|eot_id|>{% endfor %}"
+    "{% if add_generation_prompt %}<|start_header_id|>assistant<|end_header_id|>\n\n{% endif %}"
+)
+_PHI3 = (
+    "{% for m in messages %}<|{{ m.role }}|>\n{{ m.content }}<|end|>\n{% endfor %}"
+    "{% if add_generation_prompt %}<|assistant|>\n{% endif %}"
+)
+_MISTRAL = (
+    "{{ bos_token }}{% set sys = namespace(text='') %}{% for m in messages %}"
+    "{% if m.role == 'system' %}{% set sys.text = m.content + '\n\n' %}"
+    "{% elif m.role == 'user' %}[INST] {{ sys.text }}{{ m.content }} [/INST]"
+    "{% set sys.text = '' %}{% else %}{{ m.content }}{{ eos_token }}{% endif %}{% endfor %}"
+)
+_PLAIN = (
+    "{% for m in messages %}{% if m.role == 'system' %}{{ m.content }}\n\n"
+    "{% elif m.role == 'user' %}User: {{ m.content }}\n\n"
+    "{% else %}Assistant: {{ m.content }}\n\n{% endif %}{% endfor %}"
+    "{% if add_generation_prompt %}Assistant:{% endif %}"
+)
+
+FORMATS: dict[str, PromptFormat] = {
+    "chatml": PromptFormat("chatml", _CHATML, ("<|im_end|>",), from_model=False),
+    "gemma": PromptFormat("gemma", _GEMMA, ("<end_of_turn>",), from_model=False),
+    "llama3": PromptFormat("llama3", _LLAMA3, ("<|eot_id|>",), from_model=False),
+    "phi3": PromptFormat("phi3", _PHI3, ("<|end|>",), from_model=False),
+    "mistral": PromptFormat("mistral", _MISTRAL, ("[INST]",), from_model=False),
+    "plain": PromptFormat("plain", _PLAIN, ("\nUser:", "\n\nUser:"), from_model=False),
+}
+
+
+def choose_format(
+    template: str | None, architecture: str, has_token: Callable[[str], bool]
+) -> PromptFormat:
+    """The model's template if it has one, else a fallback for its architecture.
+
+    ``has_token`` tells whether the vocabulary knows a special token, which separates
+    families that share an architecture name (llama 2/Mistral versus Llama 3).
+    """
+    if template and template.strip():
+        return PromptFormat("model", template, (), from_model=True)
+    arch = architecture.lower()
+    if arch.startswith("gemma"):
+        return FORMATS["gemma"]
+    if arch.startswith("phi3") or (has_token("<|end|>") and has_token("<|assistant|>")):
+        return FORMATS["phi3"]
+    if has_token("<|start_header_id|>"):
+        return FORMATS["llama3"]
+    if arch.startswith(("qwen", "chatglm")) or has_token("<|im_start|>"):
+        return FORMATS["chatml"]
+    if arch == "mistral" or (arch == "llama" and has_token("[INST]")):
+        return FORMATS["mistral"]
+    return FORMATS["plain"]
+
+
+def _raise(message: str) -> None:
+    raise TemplateError(message)
+
+
+def _strftime_now(fmt: str) -> str:
+    return datetime.now().strftime(fmt)
+
+
+_ENVIRONMENT = ImmutableSandboxedEnvironment(
+    trim_blocks=True, lstrip_blocks=True, undefined=jinja2.ChainableUndefined, autoescape=False
+)
+_ENVIRONMENT.globals.update(raise_exception=_raise, strftime_now=_strftime_now)
+
+
+def render_prompt(
+    fmt: PromptFormat,
+    turns: Sequence[ChatTurn],
+    *,
+    bos_token: str = "",
+    eos_token: str = "",
+    add_generation_prompt: bool = True,
+) -> str:
+    """Render ``turns`` with ``fmt``; raises ``TemplateError`` on any template failure."""
+    try:
+        template = _ENVIRONMENT.from_string(fmt.template)
+        return template.render(
+            messages=[{"role": t.role, "content": t.content} for t in turns],
+            bos_token=bos_token,
+            eos_token=eos_token,
+            add_generation_prompt=add_generation_prompt,
+        )
+    except TemplateError:
+        raise
+    except Exception as exc:  # a template is untrusted input: any failure is its fault
+        raise TemplateError(f"{type(exc).__name__}: {exc}") from exc

@@ -1,0 +1,81 @@
+"""Token ids to text in O(1) per token.
+
+``PieceTable`` caches each token's bytes the first time it is seen, so the hot loop
+makes no ctypes call for a token it has met before. ``Utf8Stream`` decodes those
+bytes incrementally, so a character split across tokens comes out whole once its
+last byte arrives. ``StopScanner`` holds back only as many characters as the longest
+stop string could need, so checking stop strings never rescans the whole answer.
+"""
+
+from __future__ import annotations
+
+import codecs
+from collections.abc import Callable
+
+
+class PieceTable:
+    """Token id -> bytes, filled lazily from ``token_bytes``."""
+
+    def __init__(self, vocab_size: int, token_bytes: Callable[[int], bytes]) -> None:
+        self._pieces: list[bytes | None] = [None] * vocab_size
+        self._token_bytes = token_bytes
+
+    def __getitem__(self, token: int) -> bytes:
+        piece = self._pieces[token]
+        if piece is None:
+            piece = self._token_bytes(token)
+            self._pieces[token] = piece
+        return piece
+
+
+class Utf8Stream:
+    """Bytes in, complete characters out; invalid bytes become U+FFFD."""
+
+    def __init__(self) -> None:
+        self._decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+
+    def feed(self, data: bytes) -> str:
+        return self._decoder.decode(data)
+
+    def flush(self) -> str:
+        return self._decoder.decode(b"", final=True)
+
+
+class StopScanner:
+    """Finds stop strings in streamed text, looking only at a bounded tail.
+
+    ``feed`` returns the text that is safe to show: text that can no longer be the
+    start of a stop string. After a stop string is found, ``stopped`` is true and the
+    stop string itself is never returned.
+    """
+
+    def __init__(self, stops: tuple[str, ...]) -> None:
+        self._stops = tuple(s for s in stops if s)
+        self._hold = max((len(s) for s in self._stops), default=1) - 1
+        self._pending = ""
+        self.stopped = False
+
+    def feed(self, text: str) -> str:
+        if not self._stops:
+            return text
+        window = self._pending + text
+        cut = min((i for i in (window.find(s) for s in self._stops) if i >= 0), default=-1)
+        if cut >= 0:
+            self.stopped = True
+            self._pending = ""
+            return window[:cut]
+        keep = self._held_suffix(window)
+        self._pending = window[len(window) - keep :] if keep else ""
+        return window[: len(window) - keep]
+
+    def _held_suffix(self, window: str) -> int:
+        """Length of the longest tail of ``window`` that begins some stop string."""
+        for size in range(min(self._hold, len(window)), 0, -1):
+            tail = window[-size:]
+            if any(stop.startswith(tail) for stop in self._stops):
+                return size
+        return 0
+
+    def flush(self) -> str:
+        rest, self._pending = self._pending, ""
+        return "" if self.stopped else rest

@@ -1,0 +1,1 @@
+"""Models: GGUF inspection (and later the catalog, Hub search, downloads, library)."""

@@ -1,0 +1,187 @@
+"""Read a GGUF file's header before llama.cpp ever sees it.
+
+Every count and length is checked against the file size, so a truncated, corrupt or
+hostile file produces a ``GGUFError`` with a clear message instead of a crash or a
+huge allocation inside the native loader. Arrays are skipped, not read: only their
+element type and length are kept (the vocabulary of a big model has 250k entries).
+"""
+
+from __future__ import annotations
+
+import mmap
+import struct
+from dataclasses import dataclass
+from pathlib import Path
+
+GGUF_MAGIC = b"GGUF"
+SUPPORTED_VERSIONS = (2, 3)
+MAX_KEY_LENGTH = 65_535
+MAX_DIMS = 4
+
+_SCALARS: dict[int, struct.Struct] = {
+    0: struct.Struct("<B"),
+    1: struct.Struct("<b"),
+    2: struct.Struct("<H"),
+    3: struct.Struct("<h"),
+    4: struct.Struct("<I"),
+    5: struct.Struct("<i"),
+    6: struct.Struct("<f"),
+    7: struct.Struct("<?"),
+    10: struct.Struct("<Q"),
+    11: struct.Struct("<q"),
+    12: struct.Struct("<d"),
+}
+_STRING, _ARRAY = 8, 9
+_U32, _U64 = struct.Struct("<I"), struct.Struct("<Q")
+
+MetadataValue = int | float | bool | str
+
+
+class GGUFError(Exception):
+    """The file is not a usable GGUF model; the message says why, for the user."""
+
+
+@dataclass(frozen=True)
+class ArrayValue:
+    element_type: int
+    length: int
+
+
+@dataclass(frozen=True)
+class GGUFInfo:
+    path: Path
+    file_size: int
+    version: int
+    tensor_count: int
+    metadata: dict[str, MetadataValue | ArrayValue]
+
+    def _text(self, key: str) -> str | None:
+        value = self.metadata.get(key)
+        return value if isinstance(value, str) else None
+
+    @property
+    def architecture(self) -> str:
+        return self._text("general.architecture") or "unknown"
+
+    @property
+    def name(self) -> str:
+        return self._text("general.name") or self.path.stem
+
+    @property
+    def chat_template(self) -> str | None:
+        return self._text("tokenizer.chat_template")
+
+    @property
+    def context_length(self) -> int | None:
+        value = self.metadata.get(f"{self.architecture}.context_length")
+        return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+class _Reader:
+    def __init__(self, buffer: mmap.mmap | bytes, size: int) -> None:
+        self._buffer = buffer
+        self.size = size
+        self.offset = 0
+
+    def take(self, count: int, what: str) -> bytes:
+        end = self.offset + count
+        if count < 0 or end > self.size:
+            raise GGUFError(
+                f"the file is truncated or corrupt: {what} at byte {self.offset} runs past "
+                f"the end of the file ({self.size} bytes)"
+            )
+        data = self._buffer[self.offset : end]
+        self.offset = end
+        return bytes(data)
+
+    def unpack(self, fmt: struct.Struct, what: str) -> int | float | bool:
+        return fmt.unpack(self.take(fmt.size, what))[0]
+
+    def u32(self, what: str) -> int:
+        return int(self.unpack(_U32, what))
+
+    def u64(self, what: str) -> int:
+        return int(self.unpack(_U64, what))
+
+    def string(self, what: str, limit: int | None = None) -> str:
+        length = self.u64(f"the length of {what}")
+        if limit is not None and length > limit:
+            raise GGUFError(f"the file is corrupt: {what} claims {length} bytes")
+        raw = self.take(length, what)
+        return raw.decode("utf-8", errors="replace")
+
+    def skip(self, count: int, what: str) -> None:
+        if count < 0 or self.offset + count > self.size:
+            raise GGUFError(f"the file is truncated or corrupt: {what} runs past the end")
+        self.offset += count
+
+
+def read_gguf_info(path: Path) -> GGUFInfo:
+    """Inspect ``path``; raises ``GGUFError`` (or ``OSError``) with a clear reason."""
+    if path.is_dir():
+        raise GGUFError("it is a folder, not a model file")
+    with path.open("rb") as handle:
+        size = path.stat().st_size
+        if size < 24:
+            raise GGUFError(f"the file is too small to be a GGUF model ({size} bytes)")
+        with mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as buffer:
+            return _parse(path, _Reader(buffer, size))
+
+
+def _parse(path: Path, reader: _Reader) -> GGUFInfo:
+    if reader.take(4, "the magic number") != GGUF_MAGIC:
+        raise GGUFError("it is not a GGUF model file (the file does not start with 'GGUF')")
+    version = reader.u32("the version")
+    if version not in SUPPORTED_VERSIONS:
+        raise GGUFError(f"GGUF version {version} is not supported (expected 2 or 3)")
+    tensor_count = reader.u64("the tensor count")
+    kv_count = reader.u64("the metadata count")
+    # Each tensor record and key/value pair needs well over 8 bytes: reject absurd counts
+    # before looping over them.
+    if tensor_count * 8 > reader.size or kv_count * 8 > reader.size:
+        raise GGUFError(
+            f"the file is corrupt: it claims {tensor_count} tensors and {kv_count} "
+            f"metadata entries, more than {reader.size} bytes can hold"
+        )
+    metadata: dict[str, MetadataValue | ArrayValue] = {}
+    for index in range(kv_count):
+        key = reader.string(f"metadata key #{index}", MAX_KEY_LENGTH)
+        metadata[key] = _value(reader, reader.u32(f"the type of '{key}'"), key)
+    alignment = metadata.get("general.alignment", 32)
+    if not isinstance(alignment, int) or alignment <= 0 or alignment & (alignment - 1):
+        raise GGUFError(f"the file is corrupt: general.alignment is {alignment!r}")
+    last_offset = -1
+    for index in range(tensor_count):
+        name = reader.string(f"the name of tensor #{index}", MAX_KEY_LENGTH)
+        dims = reader.u32(f"the dimension count of tensor '{name}'")
+        if not 1 <= dims <= MAX_DIMS:
+            raise GGUFError(f"the file is corrupt: tensor '{name}' has {dims} dimensions")
+        reader.skip(8 * dims + 4, f"the shape of tensor '{name}'")
+        last_offset = max(last_offset, reader.u64(f"the data offset of tensor '{name}'"))
+    data_start = -(-reader.offset // alignment) * alignment
+    if tensor_count and data_start + last_offset >= reader.size:
+        raise GGUFError(
+            "the file is truncated: its tensor data ends before the last tensor begins "
+            "(an incomplete download?)"
+        )
+    return GGUFInfo(path, reader.size, version, tensor_count, metadata)
+
+
+def _value(reader: _Reader, value_type: int, key: str) -> MetadataValue | ArrayValue:
+    if value_type == _STRING:
+        return reader.string(f"the value of '{key}'")
+    if value_type == _ARRAY:
+        element_type = reader.u32(f"the element type of '{key}'")
+        length = reader.u64(f"the length of '{key}'")
+        if element_type in _SCALARS:
+            reader.skip(length * _SCALARS[element_type].size, f"the array '{key}'")
+        elif element_type == _STRING:
+            for _ in range(length):
+                reader.skip(reader.u64(f"an entry of '{key}'"), f"an entry of '{key}'")
+        else:
+            raise GGUFError(f"the file is corrupt: '{key}' has element type {element_type}")
+        return ArrayValue(element_type, length)
+    scalar = _SCALARS.get(value_type)
+    if scalar is None:
+        raise GGUFError(f"the file is corrupt: '{key}' has unknown type {value_type}")
+    return reader.unpack(scalar, f"the value of '{key}'")
