@@ -90,12 +90,23 @@ def load_settings(config_dir: Path) -> tuple[Settings, str | None]:
             raise ValueError(f"unknown settings version {version!r}")
         return _from_dict(data), None
     except ValueError as exc:
-        aside = path.with_name(f"{path.stem}.bad-{time.strftime('%Y%m%d-%H%M%S')}{path.suffix}")
-        os.replace(path, aside)
+        aside = _keep_aside(path)
         return Settings(), (
             f"The settings file was unreadable ({exc}); it was kept as {aside.name} "
             "and default settings are in use."
         )
+
+
+def _keep_aside(path: Path) -> Path:
+    """Rename a bad file to a name that does not exist yet, so nothing is overwritten."""
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    aside = path.with_name(f"{path.stem}.bad-{stamp}{path.suffix}")
+    counter = 1
+    while aside.exists():
+        counter += 1
+        aside = path.with_name(f"{path.stem}.bad-{stamp}-{counter}{path.suffix}")
+    os.replace(path, aside)
+    return aside
 
 
 def save_settings(config_dir: Path, settings: Settings) -> None:

@@ -27,6 +27,8 @@ class GenerationStats:
     generated_tokens: int = 0
     time_to_first_token_s: float | None = None
     tokens_per_s: float | None = None
+    cached_prompt_tokens: int = 0
+    """Prompt tokens reused from the KV cache of the previous turn (not re-evaluated)."""
 
 
 @dataclass(frozen=True)

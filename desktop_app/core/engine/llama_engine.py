@@ -20,6 +20,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
 from desktop_app.core.chats.model import FinishReason, GenerationStats
 from desktop_app.core.engine.base import (
     CancelToken,
@@ -210,8 +212,9 @@ class LlamaEngine:
     ) -> Iterator[EngineEvent]:
         budget = min(params.max_tokens, self._llm.n_ctx() - len(prompt))
         if budget <= 0:
-            yield Finished(FinishReason.LENGTH, self._stats(prompt, 0, started, 0.0, 0.0))
+            yield Finished(FinishReason.LENGTH, self._stats(prompt, 0, 0, started, 0.0, 0.0))
             return
+        cached = self._cached_prefix(prompt)
         seed = params.seed if params.seed is not None else random.randrange(2**31)
         self._llm.set_seed(seed)
         pieces, eog, ignore_eos = self._pieces, self._eog, params.ignore_eos
@@ -252,18 +255,33 @@ class LlamaEngine:
             if tail:
                 yield TextDelta(tail)
         except Exception as exc:  # llama.cpp failed mid-answer: report, keep the text
-            stats = self._stats(prompt, generated, started, first, last)
+            stats = self._stats(prompt, cached, generated, started, first, last)
             yield Finished(FinishReason.ERROR, stats, error=f"Generation failed: {exc}")
             return
         finally:
             tokens.close()
-        yield Finished(reason, self._stats(prompt, generated, started, first, last))
+        yield Finished(reason, self._stats(prompt, cached, generated, started, first, last))
+
+    def _cached_prefix(self, prompt: list[int]) -> int:
+        """How many leading prompt tokens are already in the KV cache."""
+        previous = self._llm.input_ids[: self._llm.n_tokens]
+        n = min(len(previous), len(prompt) - 1)
+        if n <= 0:
+            return 0
+        mismatches = np.flatnonzero(previous[:n] != np.asarray(prompt[:n]))
+        return int(mismatches[0]) if mismatches.size else n
 
     @staticmethod
     def _stats(
-        prompt: list[int], generated: int, started: float, first: float, last: float
+        prompt: list[int],
+        cached: int,
+        generated: int,
+        started: float,
+        first: float,
+        last: float,
     ) -> GenerationStats:
         return GenerationStats(
+            cached_prompt_tokens=cached,
             prompt_tokens=len(prompt),
             generated_tokens=generated,
             time_to_first_token_s=(first - started) if first else None,

@@ -13,7 +13,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from desktop_app.core.engine.base import ChatTurn
@@ -118,7 +117,10 @@ def _strftime_now(fmt: str) -> str:
 
 
 _ENVIRONMENT = ImmutableSandboxedEnvironment(
-    trim_blocks=True, lstrip_blocks=True, undefined=jinja2.ChainableUndefined, autoescape=False
+    trim_blocks=True,
+    lstrip_blocks=True,
+    autoescape=False,
+    extensions=["jinja2.ext.loopcontrols"],
 )
 _ENVIRONMENT.globals.update(raise_exception=_raise, strftime_now=_strftime_now)
 

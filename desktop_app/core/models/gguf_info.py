@@ -32,6 +32,16 @@ _SCALARS: dict[int, struct.Struct] = {
     12: struct.Struct("<d"),
 }
 _STRING, _ARRAY = 8, 9
+
+# ggml tensor type -> (elements per block, bytes per block), to find where data ends.
+_BLOCKS: dict[int, tuple[int, int]] = {
+    0: (1, 4), 1: (1, 2), 2: (32, 18), 3: (32, 20), 6: (32, 22), 7: (32, 24), 8: (32, 34),
+    9: (32, 40), 10: (256, 84), 11: (256, 110), 12: (256, 144), 13: (256, 176),
+    14: (256, 210), 15: (256, 292), 16: (256, 66), 17: (256, 74), 18: (256, 98),
+    19: (256, 50), 20: (32, 18), 21: (256, 110), 22: (256, 82), 23: (256, 136), 24: (1, 1),
+    25: (1, 2), 26: (1, 4), 27: (1, 8), 28: (1, 8), 29: (256, 56), 30: (1, 2), 34: (256, 54),
+    35: (256, 66), 39: (32, 17),
+}  # fmt: skip
 _U32, _U64 = struct.Struct("<I"), struct.Struct("<Q")
 
 MetadataValue = int | float | bool | str
@@ -150,19 +160,24 @@ def _parse(path: Path, reader: _Reader) -> GGUFInfo:
     alignment = metadata.get("general.alignment", 32)
     if not isinstance(alignment, int) or alignment <= 0 or alignment & (alignment - 1):
         raise GGUFError(f"the file is corrupt: general.alignment is {alignment!r}")
-    last_offset = -1
+    data_end = 0
     for index in range(tensor_count):
         name = reader.string(f"the name of tensor #{index}", MAX_KEY_LENGTH)
         dims = reader.u32(f"the dimension count of tensor '{name}'")
         if not 1 <= dims <= MAX_DIMS:
             raise GGUFError(f"the file is corrupt: tensor '{name}' has {dims} dimensions")
-        reader.skip(8 * dims + 4, f"the shape of tensor '{name}'")
-        last_offset = max(last_offset, reader.u64(f"the data offset of tensor '{name}'"))
+        elements = 1
+        for _ in range(dims):
+            elements *= reader.u64(f"the shape of tensor '{name}'")
+        tensor_type = reader.u32(f"the type of tensor '{name}'")
+        offset = reader.u64(f"the data offset of tensor '{name}'")
+        block_elements, block_bytes = _BLOCKS.get(tensor_type, (1, 0))
+        data_end = max(data_end, offset + elements // block_elements * block_bytes)
     data_start = -(-reader.offset // alignment) * alignment
-    if tensor_count and data_start + last_offset >= reader.size:
+    if tensor_count and data_start + data_end > reader.size:
         raise GGUFError(
-            "the file is truncated: its tensor data ends before the last tensor begins "
-            "(an incomplete download?)"
+            f"the file is truncated: its tensors need {data_start + data_end} bytes but the "
+            f"file has {reader.size} (an incomplete download?)"
         )
     return GGUFInfo(path, reader.size, version, tensor_count, metadata)
 
