@@ -1,0 +1,213 @@
+"""The hearth command, run as a user runs it: a subprocess with its own HEARTH_HOME."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from desktop_app import __version__
+from desktop_app.core.chats.model import FinishReason, Role
+from desktop_app.core.chats.store import Store
+
+pytestmark = pytest.mark.integration
+
+
+def hearth(
+    home: Path, *args: str, stdin: str | None = None, timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "HEARTH_HOME": str(home)}
+    env.pop("QT_QPA_PLATFORM", None)
+    return subprocess.run(
+        [sys.executable, "-m", "desktop_app", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=timeout,
+        check=False,
+    )
+
+
+def open_store(home: Path) -> Store:
+    return Store.open(home / "data" / "hearth.sqlite3")
+
+
+def test_version(tmp_path: Path) -> None:
+    result = hearth(tmp_path, "--version")
+    assert (result.returncode, result.stdout.strip()) == (0, f"hearth {__version__}")
+
+
+def test_chat_streams_an_answer_and_saves_the_exchange(tiny_model: Path, tmp_path: Path) -> None:
+    result = hearth(
+        tmp_path, "chat", "--model", str(tiny_model), "--seed", "4", "--max-tokens", "30",
+        "--system", "Be brief.", "--verbose", "Hello there",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "prompt format: the model's own chat template" in result.stderr
+    store = open_store(tmp_path)
+    [conversation] = store.conversations()
+    assert conversation.system_prompt == "Be brief."
+    question, answer = store.messages(conversation.id)
+    assert (question.role, question.content) == (Role.USER, "Hello there")
+    assert answer.role is Role.ASSISTANT
+    assert answer.finish_reason in (FinishReason.STOP, FinishReason.LENGTH)
+    assert result.stdout == answer.content + "\n"
+    assert answer.model == "Hearth Tiny Test Model"
+
+
+def test_prompt_from_stdin_and_continuing_a_conversation(tiny_model: Path, tmp_path: Path) -> None:
+    first = hearth(tmp_path, "chat", "--model", str(tiny_model), "--max-tokens", "5", "-",
+                   stdin="Question from a pipe\n")  # fmt: skip
+    assert first.returncode == 0, first.stderr
+    [conversation] = open_store(tmp_path).conversations()
+    again = hearth(tmp_path, "chat", "--model", str(tiny_model), "--max-tokens", "5",
+                   "--conversation", str(conversation.id), "Second question")  # fmt: skip
+    assert again.returncode == 0, again.stderr
+    messages = open_store(tmp_path).messages(conversation.id)
+    assert [m.content for m in messages if m.role is Role.USER] == [
+        "Question from a pipe\n",
+        "Second question",
+    ]
+
+
+def test_interactive_chat_reads_prompts_until_end_of_input(
+    tiny_model: Path, tmp_path: Path
+) -> None:
+    result = hearth(tmp_path, "chat", "--model", str(tiny_model), "--max-tokens", "5",
+                    stdin="first line\n\nsecond line\n/exit\n")  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    [conversation] = open_store(tmp_path).conversations()
+    users = [m.content for m in open_store(tmp_path).messages(conversation.id)]
+    assert users[0::2] == ["first line", "second line"]
+
+
+def test_chats_list_and_export(tiny_model: Path, tmp_path: Path) -> None:
+    hearth(tmp_path, "chat", "--model", str(tiny_model), "--max-tokens", "5", "你好，Hearth")
+    listing = hearth(tmp_path, "chats", "list")
+    assert listing.returncode == 0
+    conversation_id, *_rest, title = listing.stdout.strip().split("\t")
+    assert title == "你好，Hearth"
+
+    exported = hearth(tmp_path, "chats", "export", conversation_id, "--format", "json")
+    document = json.loads(exported.stdout)
+    assert document["messages"][0]["content"] == "你好，Hearth"
+
+    markdown_file = tmp_path / "out.md"
+    hearth(tmp_path, "chats", "export", conversation_id, "--format", "md", "-o", str(markdown_file))
+    assert markdown_file.read_text(encoding="utf-8").startswith("# 你好，Hearth")
+
+    missing = hearth(tmp_path, "chats", "export", "999", "--format", "json")
+    assert missing.returncode == 1
+    assert (
+        missing.stderr.strip()
+        == "hearth: error: no conversation with ID 999 (see 'hearth chats list')"
+    )
+
+
+def _bad_files(tiny_model: Path, folder: Path) -> dict[str, Path]:
+    truncated = folder / "truncated.gguf"
+    truncated.write_bytes(tiny_model.read_bytes()[: tiny_model.stat().st_size // 2])
+    renamed = folder / "notes.gguf"
+    renamed.write_text("These are my notes, not a model.\n" * 20, encoding="utf-8")
+    unreadable = folder / "secret.gguf"
+    unreadable.write_bytes(tiny_model.read_bytes())
+    unreadable.chmod(0)
+    folder_named_like_a_model = folder / "folder.gguf"
+    folder_named_like_a_model.mkdir()
+    return {
+        "folder": folder_named_like_a_model,
+        "missing": folder / "nope.gguf",
+        "truncated": truncated,
+        "renamed": renamed,
+        "unreadable": unreadable,
+    }
+
+
+@pytest.mark.parametrize(
+    ("case", "message"),
+    [
+        ("missing", "Model file not found"),
+        ("truncated", "truncated.gguf is not a usable GGUF model: the file is truncated"),
+        ("renamed", "notes.gguf is not a usable GGUF model: it is not a GGUF model file"),
+        ("unreadable", "permission denied"),
+        ("folder", "folder.gguf is not a usable GGUF model: it is a folder"),
+    ],
+)
+def test_bad_model_files_exit_1_with_one_line(
+    tiny_model: Path, tmp_path: Path, case: str, message: str
+) -> None:
+    path = _bad_files(tiny_model, tmp_path)[case]
+    if case == "unreadable" and os.geteuid() == 0:
+        pytest.skip("root can read any file")
+    result = hearth(tmp_path / "home", "chat", "--model", str(path), "hi")
+    assert result.returncode == 1
+    assert result.stdout == ""
+    [line] = result.stderr.splitlines()
+    assert line.startswith("hearth: error: ")
+    assert message in line
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("chat", "--max-tokens", "zero", "hi"),
+        ("chat", "--conversation", "latest", "hi"),
+        ("chats", "export"),
+        ("frobnicate",),
+    ],
+)
+def test_bad_usage_exits_2(tmp_path: Path, args: tuple[str, ...]) -> None:
+    result = hearth(tmp_path, *args)
+    assert result.returncode == 2
+    assert "usage: hearth" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_chat_without_any_model_is_a_usage_error(tmp_path: Path) -> None:
+    result = hearth(tmp_path, "chat", "hi")
+    assert result.returncode == 2
+    assert "--model" in result.stderr
+
+
+@pytest.mark.parametrize("delay_s", [0.0, 0.3, 0.9])
+def test_sigkill_mid_stream_keeps_the_partial_answer_and_a_sound_database(
+    tiny_model: Path, tmp_path: Path, delay_s: float
+) -> None:
+    env = {**os.environ, "HEARTH_HOME": str(tmp_path)}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "desktop_app", "chat", "--model", str(tiny_model),
+         "--ctx-size", "32768", "--max-tokens", "32000", "--ignore-eos", "--seed", "1",
+         "Write forever"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+    )  # fmt: skip
+    assert process.stdout is not None
+    streamed = process.stdout.read(64)
+    assert streamed, process.stderr.read() if process.stderr else ""
+    time.sleep(delay_s)
+    still_running = process.poll() is None
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=30)
+    assert still_running, "the answer finished before the kill; the test proves nothing"
+
+    database = tmp_path / "data" / "hearth.sqlite3"
+    raw = sqlite3.connect(database)
+    assert raw.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    raw.close()
+    store = open_store(tmp_path)
+    question, answer = store.messages(store.conversations()[0].id)
+    assert question.content == "Write forever"
+    assert answer.content, "the partial answer was lost"
+    assert answer.is_streaming
+    assert store.mark_interrupted_answers(stale_after_s=0) == 1
+    assert store.message(answer.id).finish_reason is FinishReason.INTERRUPTED

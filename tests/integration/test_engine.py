@@ -1,0 +1,183 @@
+"""The llama.cpp engine with the tiny test model: streaming, stopping, stats."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from desktop_app.core.chats.model import FinishReason
+from desktop_app.core.engine.base import (
+    CancelToken,
+    ChatTurn,
+    EngineError,
+    EngineEvent,
+    Finished,
+    GenerationParams,
+    TextDelta,
+)
+from desktop_app.core.engine.llama_engine import LlamaEngine, LoadParams
+
+pytestmark = pytest.mark.integration
+
+QUESTION = [ChatTurn("system", "Be brief."), ChatTurn("user", "Hello world")]
+
+
+@pytest.fixture(scope="module")
+def engine(tiny_model: Path) -> Iterator[LlamaEngine]:
+    loaded = LlamaEngine(tiny_model, LoadParams(n_ctx=8192, n_threads=2))
+    yield loaded
+    loaded.close()
+
+
+def _collect(events: Iterator[EngineEvent]) -> tuple[str, Finished]:
+    parts: list[str] = []
+    for event in events:
+        if isinstance(event, TextDelta):
+            parts.append(event.text)
+        else:
+            return "".join(parts), event
+    raise AssertionError("the stream ended without a Finished event")
+
+
+def test_streams_text_then_one_finished_record_with_stats(engine: LlamaEngine) -> None:
+    events = list(engine.stream_chat(QUESTION, GenerationParams(max_tokens=64, seed=1)))
+    assert all(isinstance(e, TextDelta) for e in events[:-1])
+    finished = events[-1]
+    assert isinstance(finished, Finished)
+    assert finished.reason in (FinishReason.STOP, FinishReason.LENGTH)
+    stats = finished.stats
+    assert stats.prompt_tokens > 5
+    assert 0 < stats.generated_tokens <= 64
+    assert stats.time_to_first_token_s is not None and stats.time_to_first_token_s > 0
+
+
+def test_max_tokens_ends_with_length(engine: LlamaEngine) -> None:
+    params = GenerationParams(max_tokens=50, seed=3, ignore_eos=True)
+    _, finished = _collect(engine.stream_chat(QUESTION, params))
+    assert finished.reason is FinishReason.LENGTH
+    assert finished.stats.generated_tokens == 50
+    assert finished.stats.tokens_per_s is not None and finished.stats.tokens_per_s > 0
+
+
+def test_end_of_turn_token_from_the_model_metadata_ends_the_answer(engine: LlamaEngine) -> None:
+    reasons = {
+        _collect(engine.stream_chat(QUESTION, GenerationParams(max_tokens=400, seed=s)))[1].reason
+        for s in range(12)
+    }
+    assert FinishReason.STOP in reasons
+
+
+def test_a_stop_string_ends_the_answer_and_is_not_shown(engine: LlamaEngine) -> None:
+    params = GenerationParams(max_tokens=2000, seed=5, stop=(" ",), ignore_eos=True)
+    text, finished = _collect(engine.stream_chat(QUESTION, params))
+    assert finished.reason is FinishReason.STOP
+    assert " " not in text
+    assert finished.stats.generated_tokens < 2000
+
+
+def test_cancel_from_another_thread_stops_between_tokens(engine: LlamaEngine) -> None:
+    cancel = CancelToken()
+    params = GenerationParams(max_tokens=7000, seed=2, ignore_eos=True)
+    events = engine.stream_chat(QUESTION, params, cancel)
+    next(events)
+    stopper = threading.Thread(target=cancel.cancel)
+    stopper.start()
+    stopper.join()
+    _, finished = _collect(events)
+    assert finished.reason is FinishReason.CANCELLED
+    assert finished.stats.generated_tokens < 7000
+
+
+def test_seeded_generation_is_reproducible(engine: LlamaEngine) -> None:
+    params = GenerationParams(max_tokens=40, seed=11, ignore_eos=True)
+    first = _collect(engine.stream_chat(QUESTION, params))[0]
+    second = _collect(engine.stream_chat(QUESTION, params))[0]
+    assert first == second
+
+
+def test_multibyte_text_split_across_tokens_arrives_intact(
+    engine: LlamaEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Chinese and emoji are single bytes in this vocabulary, so each character spans
+    several tokens; the engine's token loop must emit only whole characters."""
+    text = "你好世界 🙂 emoji ✓ 中文"
+    llm = engine._llm
+    tokens = llm.tokenize(text.encode(), add_bos=False, special=False)
+    assert len(tokens) > len(text)
+    end_of_turn = llm.tokenize(b"<|im_end|>", add_bos=False, special=True)
+    real_generate = llm.generate
+
+    def scripted_generate(prompt: list[int], **_: object) -> Iterator[int]:
+        real_generate(prompt)  # keep llama.cpp's state consistent with a real call
+        yield from tokens + end_of_turn
+
+    monkeypatch.setattr(llm, "generate", scripted_generate)
+    events = list(engine.stream_chat(QUESTION, GenerationParams(max_tokens=500)))
+    deltas = [e.text for e in events if isinstance(e, TextDelta)]
+    assert "".join(deltas) == text
+    assert all("\ufffd" not in delta for delta in deltas)
+    finished = events[-1]
+    assert isinstance(finished, Finished)
+    assert finished.reason is FinishReason.STOP
+    assert finished.stats.generated_tokens == len(tokens)
+
+
+def test_follow_up_turns_reuse_the_cached_prompt_prefix(engine: LlamaEngine) -> None:
+    """Time to first token must not grow with the conversation: each turn evaluates
+    only what is new, the rest of the prompt comes from the KV cache."""
+    turns = [ChatTurn("user", "Hello world, the assistant is a computer")]
+    prompts: list[int] = []
+    cached: list[int] = []
+    for turn in range(4):
+        params = GenerationParams(max_tokens=20, seed=turn, ignore_eos=True)
+        answer, finished = _collect(engine.stream_chat(turns, params))
+        prompts.append(finished.stats.prompt_tokens)
+        cached.append(finished.stats.cached_prompt_tokens)
+        turns += [ChatTurn("assistant", answer), ChatTurn("user", f"And then {turn}?")]
+    for turn in range(1, 4):
+        assert cached[turn] >= prompts[turn - 1]
+
+
+def test_a_prompt_longer_than_the_context_is_an_error_not_a_crash(tiny_model: Path) -> None:
+    small = LlamaEngine(tiny_model, LoadParams(n_ctx=64))
+    try:
+        _, finished = _collect(
+            small.stream_chat([ChatTurn("user", "word " * 200)], GenerationParams())
+        )
+    finally:
+        small.close()
+    assert finished.reason is FinishReason.ERROR
+    assert finished.error is not None and "context window" in finished.error
+
+
+def test_a_model_without_a_template_uses_a_named_fallback(
+    tiny_model_without_template: Path,
+) -> None:
+    fallback = LlamaEngine(tiny_model_without_template, LoadParams(n_ctx=512))
+    try:
+        assert fallback.prompt_format.name == "chatml"
+        assert "chatml" in fallback.info.chat_format
+        _, finished = _collect(fallback.stream_chat(QUESTION, GenerationParams(max_tokens=8)))
+    finally:
+        fallback.close()
+    assert finished.reason in (FinishReason.STOP, FinishReason.LENGTH)
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (None, "not found"),
+        (b"just some text, renamed to look like a model\n" * 4, "not a usable GGUF"),
+    ],
+)
+def test_bad_model_files_raise_a_clear_engine_error(
+    tmp_path: Path, content: bytes | None, message: str
+) -> None:
+    path = tmp_path / "model.gguf"
+    if content is not None:
+        path.write_bytes(content)
+    with pytest.raises(EngineError, match=message):
+        LlamaEngine(path)
