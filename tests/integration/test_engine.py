@@ -104,7 +104,7 @@ def test_multibyte_text_split_across_tokens_arrives_intact(
     """Chinese and emoji are single bytes in this vocabulary, so each character spans
     several tokens; the engine's token loop must emit only whole characters."""
     text = "你好世界 🙂 emoji ✓ 中文"
-    llm = engine._llm
+    llm = engine.llama
     tokens = llm.tokenize(text.encode(), add_bos=False, special=False)
     assert len(tokens) > len(text)
     end_of_turn = llm.tokenize(b"<|im_end|>", add_bos=False, special=True)

@@ -33,7 +33,7 @@ def test_piece_table_asks_once_per_token() -> None:
         calls.append(token)
         return bytes([65 + token])
 
-    table = PieceTable(4, lookup)
+    table = PieceTable(lookup)
     assert [table[t] for t in (0, 1, 0, 1, 3)] == [b"A", b"B", b"A", b"B", b"D"]
     assert calls == [0, 1, 3]
 

@@ -1,8 +1,8 @@
 """One chat turn, end to end: save the question, stream the answer, save it as it grows.
 
 Shared by the CLI and the window's engine worker, so both write the store the same
-way. The answer row exists before the first token; its text is committed on the first
-delta and then at least every ``flush_interval_s``, and finally with its stats. If the
+way. The answer row exists before the first token; its text is committed at least every
+``flush_interval_s`` while it streams, and finally with its stats. If the
 consumer stops iterating (window closed, Ctrl+C), the text so far is kept and the
 answer is marked cancelled.
 """
@@ -57,14 +57,14 @@ def run_turn(
     turns = conversation_turns(store, conversation_id)
     answer_id = store.begin_answer(conversation_id, engine.info.name)
     parts: list[str] = []
-    flushed_at: float | None = None
+    flushed_at = clock()
     finished: Finished | None = None
     try:
         for event in engine.stream_chat(turns, params, cancel):
             if isinstance(event, TextDelta):
                 parts.append(event.text)
                 now = clock()
-                if flushed_at is None or now - flushed_at >= flush_interval_s:
+                if now - flushed_at >= flush_interval_s:
                     store.update_answer(answer_id, "".join(parts))
                     flushed_at = now
             else:

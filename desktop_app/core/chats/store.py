@@ -1,8 +1,10 @@
 """The conversation store: one SQLite database in WAL mode.
 
-Every write is its own transaction. ``synchronous=FULL`` makes a committed message
-survive a power loss as well as a crash; a streaming answer is committed as it grows,
-so a kill loses at most the text since the last flush.
+Every write is its own transaction, in WAL mode. Writes that finish something (a
+question, a finished answer, a conversation) commit with ``synchronous=FULL``: they
+survive a power loss as well as a crash. The growing text of a streaming answer
+commits with ``synchronous=NORMAL``: no fsync per flush, yet it survives the app being
+killed (it is in the WAL, which the OS holds), and the next durable commit syncs it too.
 """
 
 from __future__ import annotations
@@ -66,6 +68,7 @@ class Store:
     def __init__(self, connection: sqlite3.Connection, path: Path) -> None:
         self._db = connection
         self._lock = threading.RLock()
+        self._durable: bool | None = None
         self.path = path
 
     @classmethod
@@ -74,7 +77,6 @@ class Store:
         try:
             db = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=10)
             db.execute("PRAGMA journal_mode=WAL")
-            db.execute("PRAGMA synchronous=FULL")
             db.execute("PRAGMA foreign_keys=ON")
             _migrate(db, path)
         except sqlite3.DatabaseError as exc:
@@ -86,8 +88,11 @@ class Store:
             self._db.close()
 
     @contextmanager
-    def _transaction(self) -> Iterator[sqlite3.Connection]:
+    def _transaction(self, durable: bool = True) -> Iterator[sqlite3.Connection]:
         with self._lock:
+            if durable is not self._durable:
+                self._db.execute(f"PRAGMA synchronous={'FULL' if durable else 'NORMAL'}")
+                self._durable = durable
             self._db.execute("BEGIN IMMEDIATE")
             try:
                 yield self._db
@@ -172,7 +177,7 @@ class Store:
     def begin_answer(self, conversation_id: int, model: str) -> int:
         """Create an empty assistant message that will be filled as it streams."""
         now = time.time()
-        with self._transaction() as db:
+        with self._transaction(durable=False) as db:
             cursor = db.execute(
                 "INSERT INTO messages (conversation_id, role, content, created_at, updated_at,"
                 " model) VALUES (?, 'assistant', '', ?, ?, ?)",
@@ -184,7 +189,8 @@ class Store:
         return int(cursor.lastrowid or 0)
 
     def update_answer(self, message_id: int, text: str) -> None:
-        with self._transaction() as db:
+        """Save the text so far of a streaming answer (cheap: no fsync, see above)."""
+        with self._transaction(durable=False) as db:
             db.execute(
                 "UPDATE messages SET content = ?, updated_at = ? WHERE id = ?",
                 (text, time.time(), message_id),

@@ -10,7 +10,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from desktop_app.core.chats.model import FinishReason, GenerationStats
 
@@ -35,8 +35,9 @@ class GenerationParams:
     """Keep generating past end-of-turn tokens (benchmarks and stress tests)."""
 
 
-@dataclass(frozen=True)
-class TextDelta:
+class TextDelta(NamedTuple):
+    """A piece of the answer. A named tuple: one is made per token, so it must be cheap."""
+
     text: str
 
 
@@ -72,6 +73,10 @@ class CancelToken:
 
     @property
     def cancelled(self) -> bool:
+        return self._event.is_set()
+
+    def is_cancelled(self) -> bool:
+        """The same as ``cancelled``, as a method to bind once in a hot loop."""
         return self._event.is_set()
 
 

@@ -19,6 +19,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -106,11 +107,9 @@ class LlamaEngine:
         model = self._llm._model
         self._vocab = llama_cpp.llama_model_get_vocab(model.model)
         n_vocab = self._llm.n_vocab()
-        self._pieces = PieceTable(n_vocab, self._token_bytes)
-        self._eog = [False] * n_vocab
-        for token in range(n_vocab):
-            if llama_cpp.llama_vocab_is_eog(self._vocab, token):
-                self._eog[token] = True
+        self._pieces = PieceTable(self._token_bytes)
+        self._eog = [bool(llama_cpp.llama_vocab_is_eog(self._vocab, t)) for t in range(n_vocab)]
+        self._never_ends = [False] * n_vocab
         self._bos = model.token_bos()
         self._eos = model.token_eos()
         self._add_bos = bool(model.add_bos_token())
@@ -126,6 +125,14 @@ class LlamaEngine:
     @property
     def info(self) -> ModelInfo:
         return self._info
+
+    @property
+    def llama(self) -> Any:
+        """The underlying ``llama_cpp.Llama``, for benchmarks and diagnostics.
+
+        Like the engine itself, it may only be used on the engine's thread.
+        """
+        return self._llm
 
     @property
     def prompt_format(self) -> PromptFormat:
@@ -217,9 +224,13 @@ class LlamaEngine:
         cached = self._cached_prefix(prompt)
         seed = params.seed if params.seed is not None else random.randrange(2**31)
         self._llm.set_seed(seed)
-        pieces, eog, ignore_eos = self._pieces, self._eog, params.ignore_eos
+        pieces = self._pieces
+        ends_answer = self._never_ends if params.ignore_eos else self._eog
+        is_cancelled = cancel.is_cancelled
         utf8 = Utf8Stream()
+        decode = utf8.feed
         stops = StopScanner(params.stop + self._format.stop)
+        scan = stops.feed if stops.active else None
         generated = 0
         first = last = 0.0
         reason = FinishReason.LENGTH
@@ -233,24 +244,28 @@ class LlamaEngine:
         )
         try:
             for token in tokens:
-                last = time.perf_counter()
                 if not generated:
-                    first = last
-                if cancel.cancelled:
+                    first = time.perf_counter()
+                if is_cancelled():
                     reason = FinishReason.CANCELLED
                     break
-                if eog[token] and not ignore_eos:
+                if ends_answer[token]:
                     reason = FinishReason.STOP
                     break
                 generated += 1
-                text = stops.feed(utf8.feed(pieces[token]))
+                text = decode(pieces[token])
+                if scan is not None:
+                    text = scan(text)
+                    if stops.stopped:
+                        reason = FinishReason.STOP
+                        if text:
+                            yield TextDelta(text)
+                        break
                 if text:
                     yield TextDelta(text)
-                if stops.stopped:
-                    reason = FinishReason.STOP
-                    break
                 if generated >= budget:
                     break
+            last = time.perf_counter()
             tail = stops.feed(utf8.flush()) + stops.flush()
             if tail:
                 yield TextDelta(tail)

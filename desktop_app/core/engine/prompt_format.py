@@ -9,10 +9,12 @@ chosen format is reported so the UI and ``--verbose`` can say which one is in us
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from desktop_app.core.engine.base import ChatTurn
@@ -125,6 +127,12 @@ _ENVIRONMENT = ImmutableSandboxedEnvironment(
 _ENVIRONMENT.globals.update(raise_exception=_raise, strftime_now=_strftime_now)
 
 
+@functools.lru_cache(maxsize=16)
+def _compile(source: str) -> jinja2.Template:
+    """Compiling costs far more than rendering; a model's template is compiled once."""
+    return _ENVIRONMENT.from_string(source)
+
+
 def render_prompt(
     fmt: PromptFormat,
     turns: Sequence[ChatTurn],
@@ -135,7 +143,7 @@ def render_prompt(
 ) -> str:
     """Render ``turns`` with ``fmt``; raises ``TemplateError`` on any template failure."""
     try:
-        template = _ENVIRONMENT.from_string(fmt.template)
+        template = _compile(fmt.template)
         return template.render(
             messages=[{"role": t.role, "content": t.content} for t in turns],
             bos_token=bos_token,

@@ -13,18 +13,19 @@ import codecs
 from collections.abc import Callable
 
 
-class PieceTable:
-    """Token id -> bytes, filled lazily from ``token_bytes``."""
+class PieceTable(dict[int, bytes]):
+    """Token id -> bytes, filled lazily from ``token_bytes``.
 
-    def __init__(self, vocab_size: int, token_bytes: Callable[[int], bytes]) -> None:
-        self._pieces: list[bytes | None] = [None] * vocab_size
+    A dict whose ``__missing__`` asks llama.cpp once per distinct token: a hit is a
+    plain C-level lookup with no Python frame, which matters at thousands of tokens/s.
+    """
+
+    def __init__(self, token_bytes: Callable[[int], bytes]) -> None:
+        super().__init__()
         self._token_bytes = token_bytes
 
-    def __getitem__(self, token: int) -> bytes:
-        piece = self._pieces[token]
-        if piece is None:
-            piece = self._token_bytes(token)
-            self._pieces[token] = piece
+    def __missing__(self, token: int) -> bytes:
+        piece = self[token] = self._token_bytes(token)
         return piece
 
 
@@ -32,10 +33,9 @@ class Utf8Stream:
     """Bytes in, complete characters out; invalid bytes become U+FFFD."""
 
     def __init__(self) -> None:
-        self._decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
-
-    def feed(self, data: bytes) -> str:
-        return self._decoder.decode(data)
+        decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+        self.feed: Callable[[bytes], str] = decoder.decode
+        self._decoder = decoder
 
     def flush(self) -> str:
         return self._decoder.decode(b"", final=True)
@@ -55,9 +55,16 @@ class StopScanner:
         self._pending = ""
         self.stopped = False
 
+    @property
+    def active(self) -> bool:
+        """Whether there is anything to look for."""
+        return bool(self._stops)
+
     def feed(self, text: str) -> str:
         if not self._stops:
             return text
+        if self.stopped:
+            return ""
         window = self._pending + text
         cut = min((i for i in (window.find(s) for s in self._stops) if i >= 0), default=-1)
         if cut >= 0:
