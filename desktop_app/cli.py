@@ -8,6 +8,7 @@ without a display. Exit status: 0 success, 1 a one-line error on stderr, 2 bad u
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
@@ -126,9 +127,23 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _gui(model: Path | None) -> int:
+    if _no_display():
+        raise CliError(
+            "no display to open the window on (DISPLAY and WAYLAND_DISPLAY are unset); "
+            "use 'hearth chat' in a terminal, or set QT_QPA_PLATFORM=offscreen"
+        )
     from desktop_app.app import run_gui
 
     return run_gui(sys.argv[:1], model_path=str(model) if model else None)
+
+
+def _no_display() -> bool:
+    """On Linux and the BSDs, Qt aborts the process when it finds no display."""
+    if not sys.platform.startswith(("linux", "freebsd", "openbsd")):
+        return False
+    if os.environ.get("QT_QPA_PLATFORM"):
+        return False
+    return not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
 
 
 def _open_store() -> Store:

@@ -226,3 +226,16 @@ def test_sigkill_mid_stream_keeps_the_partial_answer_and_a_sound_database(
     assert answer.is_streaming
     assert store.mark_interrupted_answers(stale_after_s=0) == 1
     assert store.message(answer.id).finish_reason is FinishReason.INTERRUPTED
+
+
+def test_the_window_without_a_display_is_a_one_line_error(tmp_path: Path) -> None:
+    env = {**os.environ, "HEARTH_HOME": str(tmp_path)}
+    for name in ("QT_QPA_PLATFORM", "DISPLAY", "WAYLAND_DISPLAY"):
+        env.pop(name, None)
+    result = subprocess.run(
+        [sys.executable, "-m", "desktop_app"], capture_output=True, text=True, env=env,
+        timeout=60, check=False,
+    )  # fmt: skip
+    assert result.returncode == 1
+    assert result.stderr.startswith("hearth: error: no display")
+    assert len(result.stderr.splitlines()) == 1
