@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import struct
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -181,3 +182,20 @@ def test_bad_model_files_raise_a_clear_engine_error(
         path.write_bytes(content)
     with pytest.raises(EngineError, match=message):
         LlamaEngine(path)
+
+
+def test_a_model_llama_cpp_rejects_gets_its_reason_and_nothing_on_the_terminal(
+    tiny_model: Path, tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """The header is valid, so only llama.cpp itself can object (and it logs why)."""
+    key = b"general.architecture"
+    value = struct.pack("<IQ", 8, 5) + b"llama"
+    data = tiny_model.read_bytes()
+    at = data.index(key + value) + len(key)
+    alien = tmp_path / "alien.gguf"
+    alien.write_bytes(data[:at] + struct.pack("<IQ", 8, 5) + b"alien" + data[at + len(value) :])
+    capfd.readouterr()
+    with pytest.raises(EngineError, match="unknown model architecture: 'alien'"):
+        LlamaEngine(alien, LoadParams(n_ctx=256))
+    captured = capfd.readouterr()
+    assert (captured.out, captured.err) == ("", "")

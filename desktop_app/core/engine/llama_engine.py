@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 
 from desktop_app.core.chats.model import FinishReason, GenerationStats
+from desktop_app.core.engine import llama_logs
 from desktop_app.core.engine.base import (
     CancelToken,
     ChatTurn,
@@ -87,6 +88,8 @@ class LlamaEngine:
         except ImportError as exc:  # pragma: no cover - a broken install
             raise EngineError(f"The llama.cpp engine is not installed: {exc}") from exc
         self._llama_cpp = llama_cpp
+        llama_logs.install(llama_cpp)
+        llama_logs.take_recent_errors()
         trained = info.context_length or DEFAULT_CONTEXT
         n_ctx = params.n_ctx if params.n_ctx > 0 else trained
         try:
@@ -99,8 +102,9 @@ class LlamaEngine:
                 verbose=False,
             )
         except (ValueError, RuntimeError, OSError) as exc:
+            reason = next(iter(llama_logs.take_recent_errors()), str(exc))
             raise EngineError(
-                f"llama.cpp could not load {path.name}: {exc}. The file may be damaged, "
+                f"llama.cpp could not load {path.name} ({reason}). The file may be damaged, "
                 "use an architecture this version does not support, or need more memory "
                 "(try a smaller context or fewer GPU layers)."
             ) from exc
@@ -108,12 +112,16 @@ class LlamaEngine:
         self._vocab = llama_cpp.llama_model_get_vocab(model.model)
         n_vocab = self._llm.n_vocab()
         self._pieces = PieceTable(self._token_bytes)
-        self._eog = [bool(llama_cpp.llama_vocab_is_eog(self._vocab, t)) for t in range(n_vocab)]
-        self._never_ends = [False] * n_vocab
         self._bos = model.token_bos()
         self._eos = model.token_eos()
         self._add_bos = bool(model.add_bos_token())
         self._format, format_note = self._pick_format(info.chat_template, info.architecture)
+        self._ends_answer = [
+            bool(llama_cpp.llama_vocab_is_eog(self._vocab, t)) for t in range(n_vocab)
+        ]
+        for token in self._format_stop_tokens():
+            self._ends_answer[token] = True
+        self._never_ends = [False] * n_vocab
         self._info = ModelInfo(
             name=info.name,
             path=str(path),
@@ -153,6 +161,20 @@ class LlamaEngine:
             if n >= 0:
                 return buffer.raw[:n]
             size = -n
+
+    def _format_stop_tokens(self) -> list[int]:
+        """Stop markers of the prompt format that are single special tokens.
+
+        Control tokens render as no text, so a marker like Gemma's ``<end_of_turn>``
+        can never match as a stop string; it is caught by its token id instead. A
+        model without a chat template often does not flag them as end-of-generation.
+        """
+        found = []
+        for marker in self._format.stop:
+            tokens = self._llm.tokenize(marker.encode("utf-8"), add_bos=False, special=True)
+            if len(tokens) == 1:
+                found.append(tokens[0])
+        return found
 
     def _has_single_token(self, text: str) -> bool:
         tokens = self._llm.tokenize(text.encode("utf-8"), add_bos=False, special=True)
@@ -225,7 +247,7 @@ class LlamaEngine:
         seed = params.seed if params.seed is not None else random.randrange(2**31)
         self._llm.set_seed(seed)
         pieces = self._pieces
-        ends_answer = self._never_ends if params.ignore_eos else self._eog
+        ends_answer = self._never_ends if params.ignore_eos else self._ends_answer
         is_cancelled = cancel.is_cancelled
         utf8 = Utf8Stream()
         decode = utf8.feed
