@@ -1,0 +1,1 @@
+"""Hearth's Qt layer: widgets and the engine thread bridge. Imports core, never the reverse."""

@@ -1,0 +1,223 @@
+"""One conversation's messages as a Qt list model: one row per message.
+
+Streaming touches only the last row: ``append_text`` changes its text and emits
+``dataChanged`` for that row alone, so the view re-lays out one item per update.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from enum import IntEnum
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QCoreApplication,
+    QLocale,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+)
+
+from desktop_app.core.chats.model import FinishReason, GenerationStats, Message, Role
+from desktop_app.core.engine.base import Finished
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+
+
+@dataclass(frozen=True)
+class ChatRow:
+    """What the view needs to show one message."""
+
+    role: Role
+    text: str
+    model: str | None = None
+    finish_reason: FinishReason | None = None
+    """None while the answer is streaming."""
+    stats: GenerationStats | None = None
+    error: str | None = None
+    """Why generation failed; only known in the session that saw it fail."""
+
+    @property
+    def is_streaming(self) -> bool:
+        return self.role is Role.ASSISTANT and self.finish_reason is None
+
+    @classmethod
+    def from_message(cls, message: Message) -> ChatRow:
+        return cls(
+            role=message.role,
+            text=message.content,
+            model=message.model,
+            finish_reason=message.finish_reason,
+            stats=message.stats,
+        )
+
+
+class ChatRoles(IntEnum):
+    """Custom item data roles (values above ``Qt.UserRole``)."""
+
+    ROW = Qt.ItemDataRole.UserRole + 1
+    """The whole ``ChatRow``."""
+    ROLE = Qt.ItemDataRole.UserRole + 2
+    """"user" or "assistant"."""
+    TEXT = Qt.ItemDataRole.UserRole + 3
+    FINISH_REASON = Qt.ItemDataRole.UserRole + 4
+    """The ``FinishReason`` value ("stop", "cancelled", ...) or None while streaming."""
+    STATS = Qt.ItemDataRole.UserRole + 5
+    """``GenerationStats`` or None."""
+    MODEL_NAME = Qt.ItemDataRole.UserRole + 6
+    IS_STREAMING = Qt.ItemDataRole.UserRole + 7
+    FOOTER = Qt.ItemDataRole.UserRole + 8
+    """The small line under a finished answer (model, tokens, speed, TTFT, reason)."""
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("ChatListModel", text)
+
+
+def finish_reason_text(reason: FinishReason) -> str:
+    """A finish reason in words."""
+    words = {
+        FinishReason.STOP: _tr("stopped"),
+        FinishReason.LENGTH: _tr("length limit"),
+        FinishReason.CANCELLED: _tr("cancelled"),
+        FinishReason.INTERRUPTED: _tr("interrupted"),
+        FinishReason.ERROR: _tr("error"),
+    }
+    return words[reason]
+
+
+def format_tokens(count: int) -> str:
+    return _tr("%1 tokens").replace("%1", QLocale().toString(count))
+
+
+def format_speed(tokens_per_s: float) -> str:
+    digits = 0 if tokens_per_s >= 100 else 1
+    return _tr("%1 tok/s").replace("%1", QLocale().toString(tokens_per_s, "f", digits))
+
+
+def format_ttft(seconds: float) -> str:
+    locale = QLocale()
+    if seconds < 1.0:
+        value = _tr("%1 ms").replace("%1", locale.toString(round(seconds * 1000)))
+    else:
+        value = _tr("%1 s").replace("%1", locale.toString(seconds, "f", 2))
+    return _tr("TTFT %1").replace("%1", value)
+
+
+def format_stats(stats: GenerationStats) -> list[str]:
+    """Tokens, speed and time to first token, as far as they are known."""
+    parts = [format_tokens(stats.generated_tokens)]
+    if stats.tokens_per_s is not None:
+        parts.append(format_speed(stats.tokens_per_s))
+    if stats.time_to_first_token_s is not None:
+        parts.append(format_ttft(stats.time_to_first_token_s))
+    return parts
+
+
+def footer_text(row: ChatRow) -> str:
+    """The line under a finished answer; empty for user messages and streaming answers."""
+    if row.role is not Role.ASSISTANT or row.finish_reason is None:
+        return ""
+    parts = [row.model] if row.model else []
+    if row.stats is not None:
+        parts.extend(format_stats(row.stats))
+    reason = finish_reason_text(row.finish_reason)
+    parts.append(f"{reason}: {row.error}" if row.error else reason)
+    return " · ".join(parts)
+
+
+class ChatListModel(QAbstractListModel):
+    """The messages of the conversation on screen."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._rows: list[ChatRow] = []
+
+    # Qt model interface
+
+    def rowCount(self, parent: AnyIndex | None = None) -> int:
+        if parent is not None and parent.isValid():
+            return 0
+        return len(self._rows)
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        row = self._rows[index.row()]
+        if role in (Qt.ItemDataRole.DisplayRole, ChatRoles.TEXT):
+            return row.text
+        if role == ChatRoles.ROW:
+            return row
+        if role == ChatRoles.ROLE:
+            return row.role.value
+        if role == ChatRoles.FINISH_REASON:
+            return row.finish_reason.value if row.finish_reason else None
+        if role == ChatRoles.STATS:
+            return row.stats
+        if role == ChatRoles.MODEL_NAME:
+            return row.model
+        if role == ChatRoles.IS_STREAMING:
+            return row.is_streaming
+        if role == ChatRoles.FOOTER:
+            return footer_text(row)
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            speaker = _tr("You") if row.role is Role.USER else _tr("Assistant")
+            return ". ".join(part for part in (f"{speaker}: {row.text}", footer_text(row)) if part)
+        return None
+
+    def roleNames(self) -> dict[int, bytes]:
+        names = dict(super().roleNames())
+        names.update({int(role): role.name.lower().encode() for role in ChatRoles})
+        return names
+
+    # Editing
+
+    def rows(self) -> list[ChatRow]:
+        return list(self._rows)
+
+    def set_messages(self, messages: list[Message]) -> None:
+        """Show a conversation (system messages are not shown)."""
+        self.beginResetModel()
+        self._rows = [ChatRow.from_message(m) for m in messages if m.role is not Role.SYSTEM]
+        self.endResetModel()
+
+    def clear(self) -> None:
+        self.set_messages([])
+
+    def add_user_message(self, text: str) -> None:
+        self._append(ChatRow(Role.USER, text, finish_reason=FinishReason.STOP))
+
+    def begin_answer(self, model: str | None = None) -> None:
+        """Add an empty, streaming answer row."""
+        self._append(ChatRow(Role.ASSISTANT, "", model=model))
+
+    def append_text(self, text: str) -> None:
+        """Add streamed text to the last row (which must be a streaming answer)."""
+        if not text or not self._rows or not self._rows[-1].is_streaming:
+            return
+        last = len(self._rows) - 1
+        self._rows[last] = replace(self._rows[last], text=self._rows[last].text + text)
+        index = self.index(last)
+        self.dataChanged.emit(index, index, [Qt.ItemDataRole.DisplayRole, ChatRoles.TEXT])
+
+    def finish_answer(self, finished: Finished) -> None:
+        """Mark the streaming answer finished, with its reason and stats."""
+        if not self._rows or not self._rows[-1].is_streaming:
+            return
+        last = len(self._rows) - 1
+        self._rows[last] = replace(
+            self._rows[last],
+            finish_reason=finished.reason,
+            stats=finished.stats,
+            error=finished.error,
+        )
+        index = self.index(last)
+        self.dataChanged.emit(index, index)
+
+    def _append(self, row: ChatRow) -> None:
+        position = len(self._rows)
+        self.beginInsertRows(QModelIndex(), position, position)
+        self._rows.append(row)
+        self.endInsertRows()

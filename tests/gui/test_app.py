@@ -1,0 +1,100 @@
+"""The composition root: ``run_gui`` starts, loads a model from the command line, exits."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from pytestqt.qtbot import QtBot
+
+from desktop_app.app import run_gui
+from desktop_app.core.paths import app_paths
+from desktop_app.core.settings import load_settings
+from desktop_app.ui.main_window import MainWindow
+
+
+def when(condition: Callable[[], bool], action: Callable[[], None]) -> QTimer:
+    """Poll ``condition`` while ``run_gui`` runs its event loop, then run ``action`` once."""
+    timer = QTimer()
+
+    def check() -> None:
+        if condition():
+            timer.stop()
+            action()
+
+    timer.timeout.connect(check)
+    timer.start(20)
+    return timer
+
+
+def main_window() -> MainWindow | None:
+    for widget in QApplication.topLevelWidgets():
+        if isinstance(widget, MainWindow) and widget.isVisible():
+            return widget
+    return None
+
+
+def test_run_gui_loads_the_model_given_on_the_command_line_and_exits_cleanly(
+    qtbot: QtBot, hearth_home: Path, tiny_model: Path
+) -> None:
+    seen: list[bool] = []
+
+    def loaded() -> bool:
+        window = main_window()
+        return window is not None and window.bridge.model is not None
+
+    def close() -> None:
+        window = main_window()
+        assert window is not None
+        seen.append(window.findChild(QWidget, "chatPage").isVisible())
+        window.close()
+
+    _timer = when(loaded, close)
+    assert run_gui(["hearth", "--model", str(tiny_model)]) == 0
+    assert seen == [True], "the chat page was showing"
+    settings, _ = load_settings(app_paths().config_dir)
+    assert settings.last_model_path == str(tiny_model)
+
+
+def test_a_bad_settings_file_is_reported_once(qtbot: QtBot, hearth_home: Path) -> None:
+    config = app_paths().config_dir
+    config.mkdir(parents=True)
+    (config / "settings.json").write_text("{not json", encoding="utf-8")
+    warnings: list[str] = []
+
+    def warned() -> bool:
+        window = main_window()
+        return (
+            window is not None and window.findChild(QMessageBox, "settingsWarningBox") is not None
+        )
+
+    def close() -> None:
+        window = main_window()
+        assert window is not None
+        box = window.findChild(QMessageBox, "settingsWarningBox")
+        warnings.append(box.text())
+        box.accept()
+        window.close()
+
+    _timer = when(warned, close)
+    assert run_gui(["hearth"]) == 0
+    assert len(warnings) == 1 and "settings file was unreadable" in warnings[0]
+
+
+def test_an_unusable_database_is_reported_and_exits_with_code_1(
+    qtbot: QtBot, hearth_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    database = app_paths().database
+    database.parent.mkdir(parents=True)
+    database.write_bytes(b"this is not a database" * 100)
+    shown: list[str] = []
+
+    def critical(parent: object, title: str, text: str, *args: object) -> None:
+        shown.append(text)
+
+    monkeypatch.setattr(QMessageBox, "critical", staticmethod(critical))
+    assert run_gui(["hearth"]) == 1
+    assert len(shown) == 1 and "Cannot open the conversation database" in shown[0]
