@@ -53,9 +53,8 @@ class EngineWorker(QObject):
 
     Signals are emitted from the engine thread and arrive queued wherever they are
     connected. ``text_received`` carries the text added since its previous emission.
-    ``tokens_streamed`` carries the number of text deltas so far in this answer (one
-    per token, except where a character spans tokens): a live count for the status
-    bar; the exact count comes with ``turn_finished``.
+    ``tokens_streamed`` carries the number of tokens generated so far in this answer,
+    a live count for the status bar; the final statistics come with ``turn_finished``.
     """
 
     model_loaded = Signal(object)
@@ -113,7 +112,7 @@ class EngineWorker(QObject):
             self.turn_finished.emit(Finished(FinishReason.ERROR, error=_tr("No model is loaded.")))
             return
         pending: list[str] = []
-        deltas = 0
+        tokens = 0
         emitted_at = float("-inf")  # the first delta goes out at once: it sets the felt TTFT
         finished: Finished | None = None
         try:
@@ -122,11 +121,11 @@ class EngineWorker(QObject):
             for event in run_turn(self._engine, self._store, conversation_id, text, params, cancel):
                 if isinstance(event, TextDelta):
                     pending.append(event.text)
-                    deltas += 1
+                    tokens = event.tokens
                     now = time.monotonic()
                     if now - emitted_at >= self._frame_interval_s:
                         self.text_received.emit("".join(pending))
-                        self.tokens_streamed.emit(deltas)
+                        self.tokens_streamed.emit(tokens)
                         pending.clear()
                         emitted_at = now
                 else:
@@ -139,7 +138,7 @@ class EngineWorker(QObject):
             )
         if pending:
             self.text_received.emit("".join(pending))
-            self.tokens_streamed.emit(deltas)
+            self.tokens_streamed.emit(tokens)
         self.turn_finished.emit(finished or Finished(FinishReason.CANCELLED))
 
     @Slot()

@@ -363,6 +363,13 @@ class MainWindow(QMainWindow):
         new_chat.setToolTip(self.tr("Start a new conversation (Ctrl+N)"))
         new_chat.clicked.connect(self._new_chat)
         header_row.addWidget(new_chat, 0, Qt.AlignmentFlag.AlignVCenter)
+        open_model = QPushButton(self.tr("Open model…"), header)
+        open_model.setObjectName("headerOpenModelButton")
+        open_model.setAccessibleName(self.tr("Open model"))
+        open_model.setToolTip(self.tr("Open a GGUF model (Ctrl+O)"))
+        open_model.clicked.connect(self._choose_model)
+        header_row.addWidget(open_model, 0, Qt.AlignmentFlag.AlignVCenter)
+        self._header_open_button = open_model
         layout.addWidget(header)
 
         self._chat_view = ChatView(page)
@@ -451,6 +458,24 @@ class MainWindow(QMainWindow):
                 self._stats_label.setText(" · ".join(format_stats(message.stats)))
                 break
         self._chat_view.scroll_to_end()
+        self._show_page()
+
+    def _show_page(self) -> None:
+        """The chat page whenever there is a model or a conversation to show.
+
+        Saved conversations stay readable while the model loads, or when the last
+        model is gone; only a window with neither shows the welcome page.
+        """
+        if self._bridge.model is None:
+            self._model_title.setText(self.tr("No model loaded"))
+            self._model_title.setToolTip("")
+            self._format_label.setText(
+                self.tr("Open a GGUF model (Ctrl+O) to continue this conversation.")
+            )
+        if self._bridge.model is not None or self._chat_model.rowCount() > 0:
+            self._pages.setCurrentWidget(self._chat_page)
+        else:
+            self._pages.setCurrentWidget(self._empty_page)
 
     # Gestures
 
@@ -524,6 +549,7 @@ class MainWindow(QMainWindow):
         self._chat_model.clear()
         self._stats_label.clear()
         self._set_title("")
+        self._show_page()
         self._composer.setFocus()
 
     @Slot()
@@ -620,7 +646,7 @@ class MainWindow(QMainWindow):
             .replace("%1", info.chat_format)
             .replace("%2", self.locale().toString(info.context_length))
         )
-        self._pages.setCurrentWidget(self._chat_page)
+        self._show_page()
         self._chat_view.scroll_to_end()
         self._composer.setFocus()
         self._remember_model(info.path)
@@ -632,15 +658,14 @@ class MainWindow(QMainWindow):
         self._empty_loading.hide()
         self.statusBar().clearMessage()
         self.show_error(message)
-        if self._bridge.model is None:
-            self._pages.setCurrentWidget(self._empty_page)
+        self._show_page()
         self._update_controls()
 
     @Slot()
     def _on_model_unloaded(self) -> None:
         self._model_label.setText(self.tr("No model"))
         self._model_label.setToolTip("")
-        self._pages.setCurrentWidget(self._empty_page)
+        self._show_page()
         self._update_controls()
 
     @Slot(str)
@@ -681,6 +706,7 @@ class MainWindow(QMainWindow):
         self._stop_action.setEnabled(generating)
         self._open_action.setEnabled(not loading)
         self._open_button.setEnabled(not loading)
+        self._header_open_button.setEnabled(not loading)
         if not loading:
             self._progress.hide()
 

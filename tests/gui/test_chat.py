@@ -170,8 +170,8 @@ class FailingEngine(LlamaEngine):
     def stream_chat(
         self, turns: list[ChatTurn], params: GenerationParams, cancel: CancelToken | None = None
     ) -> Iterator[EngineEvent]:
-        yield TextDelta("Partial ")
-        yield TextDelta("answer")
+        yield TextDelta("Partial ", 1)
+        yield TextDelta("answer", 2)
         raise RuntimeError("the GPU went away")
 
 

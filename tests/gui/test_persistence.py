@@ -51,8 +51,11 @@ def test_quit_and_restart_the_conversation_is_still_there(
     assert "Remember this" in second.window.windowTitle()
     assert "tok/s" in label_text(second.window, "statusStats")
 
+    # The conversation is readable at once, before any model is loaded.
+    assert child(second.window, QWidget, "chatPage").isVisible()
+
     # The last model comes back too, and the conversation goes on where it was.
-    qtbot.waitUntil(child(second.window, QWidget, "chatPage").isVisible, timeout=LOAD_TIMEOUT_MS)
+    qtbot.waitUntil(lambda: second.bridge.model is not None, timeout=LOAD_TIMEOUT_MS)
     composer = child(second.window, Composer, "composer")
     qtbot.keyClicks(composer, "And this")
     qtbot.keyClick(composer, Qt.Key.Key_Return)

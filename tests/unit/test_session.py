@@ -39,12 +39,12 @@ class ScriptedEngine:
         self, turns: list[ChatTurn], params: GenerationParams, cancel: CancelToken | None = None
     ) -> Iterator[EngineEvent]:
         self.seen.append(list(turns))
-        for piece in self.pieces:
+        for count, piece in enumerate(self.pieces, start=1):
             if cancel is not None and cancel.cancelled:
                 yield Finished(FinishReason.CANCELLED, GenerationStats(3, 1))
                 return
             self.clock[0] += 1.0
-            yield TextDelta(piece)
+            yield TextDelta(piece, count)
         yield Finished(FinishReason.STOP, GenerationStats(3, len(self.pieces), 0.1, 50.0))
 
     def close(self) -> None:
@@ -120,3 +120,20 @@ def test_following_turns_see_the_whole_conversation(store: Store) -> None:
         ChatTurn("user", "second"),
         ChatTurn("assistant", "ok"),
     ]
+
+
+class FailingEngine(ScriptedEngine):
+    def stream_chat(
+        self, turns: list[ChatTurn], params: GenerationParams, cancel: CancelToken | None = None
+    ) -> Iterator[EngineEvent]:
+        yield TextDelta("half ", 1)
+        raise RuntimeError("the GPU fell off")
+
+
+def test_an_engine_failure_keeps_the_text_and_marks_the_answer_as_an_error(store: Store) -> None:
+    conversation = store.create_conversation()
+    events = run_turn(FailingEngine([], [0.0]), store, conversation.id, "go", GenerationParams())
+    with pytest.raises(RuntimeError, match="fell off"):
+        list(events)
+    answer = store.messages(conversation.id)[-1]
+    assert (answer.content, answer.finish_reason) == ("half ", FinishReason.ERROR)

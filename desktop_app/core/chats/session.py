@@ -4,7 +4,7 @@ Shared by the CLI and the window's engine worker, so both write the store the sa
 way. The answer row exists before the first token; its text is committed at least every
 ``flush_interval_s`` while it streams, and finally with its stats. If the
 consumer stops iterating (window closed, Ctrl+C), the text so far is kept and the
-answer is marked cancelled.
+answer is marked cancelled; if the engine raises, it is kept and marked as an error.
 """
 
 from __future__ import annotations
@@ -70,6 +70,11 @@ def run_turn(
             else:
                 finished = event
             yield event
+    except Exception as exc:
+        finished = Finished(
+            FinishReason.ERROR, finished.stats if finished else GenerationStats(), str(exc)
+        )
+        raise
     finally:
         final = finished or Finished(FinishReason.CANCELLED, GenerationStats())
         store.finish_answer(answer_id, "".join(parts), final.reason, final.stats)

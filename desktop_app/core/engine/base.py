@@ -39,6 +39,8 @@ class TextDelta(NamedTuple):
     """A piece of the answer. A named tuple: one is made per token, so it must be cheap."""
 
     text: str
+    tokens: int
+    """Tokens generated so far in this answer (a character may span several)."""
 
 
 @dataclass(frozen=True)

@@ -52,7 +52,7 @@ class LoadParams:
     n_ctx: int = DEFAULT_CONTEXT
     """Context window in tokens; 0 uses the model's trained length."""
     n_threads: int | None = None
-    """CPU threads for generation; None lets Hearth pick (physical cores, at most 8)."""
+    """CPU threads for generation; None lets Hearth pick (logical CPUs, at most 8)."""
     n_gpu_layers: int = 0
     """Layers to offload to the GPU; -1 offloads all of them."""
     n_batch: int = 512
@@ -281,16 +281,16 @@ class LlamaEngine:
                     if stops.stopped:
                         reason = FinishReason.STOP
                         if text:
-                            yield TextDelta(text)
+                            yield TextDelta(text, generated)
                         break
                 if text:
-                    yield TextDelta(text)
+                    yield TextDelta(text, generated)
                 if generated >= budget:
                     break
             last = time.perf_counter()
             tail = stops.feed(utf8.flush()) + stops.flush()
             if tail:
-                yield TextDelta(tail)
+                yield TextDelta(tail, generated)
         except Exception as exc:  # llama.cpp failed mid-answer: report, keep the text
             stats = self._stats(prompt, cached, generated, started, first, last)
             yield Finished(FinishReason.ERROR, stats, error=f"Generation failed: {exc}")
