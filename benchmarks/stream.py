@@ -1,6 +1,6 @@
 """Streaming throughput: raw llama.cpp, llama-cpp-python's chat streaming, and Hearth.
 
-Usage: python benchmarks/stream.py --model PATH|tiny|gemma [--tokens 1000] [--runs 5]
+Usage: python benchmarks/stream.py --model PATH|tiny|gemma [--tokens 1000] [--runs 7]
 
 Three ways to produce the same number of greedy tokens from the same prompt, run in
 turn (raw, chat completion, Hearth; then again) so that machine noise hits them alike:
@@ -44,6 +44,9 @@ from desktop_app.ui.chat_model import ChatListModel
 from desktop_app.ui.engine_worker import EngineBridge
 
 PROMPT = "Write a long, detailed story about a lighthouse keeper and a storm."
+LIBRARY_FORMATS = {"gemma": "gemma", "chatml": "chatml", "llama3": "llama-3",
+                   "mistral": "mistral-instruct"}  # fmt: skip
+"""llama-cpp-python's names for Hearth's fallback formats, for models without a template."""
 
 
 def wait_for(signal: object, timeout_s: float) -> list[object]:
@@ -143,6 +146,9 @@ class Runner:
 
     def _chat_completion(self) -> tuple[float, int]:
         llm = self.engine.llama
+        fmt = self.engine.prompt_format
+        if not fmt.from_model and fmt.name in LIBRARY_FORMATS:
+            llm.chat_format = LIBRARY_FORMATS[fmt.name]  # its default would be llama-2
         p = self.params
         started = time.perf_counter()
         chunks = 0
@@ -217,6 +223,8 @@ def main() -> None:
     runner.close()
 
     raw_median, app_median = statistics.median(raw), statistics.median(app)
+    paired = statistics.median(a / r for a, r in zip(app, raw, strict=True))
+    print(f"median of per-run app/raw ratios: {paired:.3f} (less sensitive to drift)")
     if ccc:
         ccc_median = statistics.median(ccc)
         print(f"ccc_tok_s={ccc_median:.1f} ccc_ratio={ccc_median / raw_median:.3f}")
