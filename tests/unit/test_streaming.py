@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from desktop_app.core.engine.streaming import PieceTable, StopScanner, Utf8Stream
+from desktop_app.core.engine.streaming import PieceTable, StopScanner, TextTable, Utf8Stream
 
 
 def _feed_all(scanner: StopScanner, pieces: list[str]) -> str:
@@ -69,3 +69,17 @@ def test_held_back_text_is_bounded_by_the_longest_stop(size: int) -> None:
     released = "".join(scanner.feed("x") for _ in range(size))
     assert len(released) == size
     assert scanner.flush() == ""
+
+
+def test_text_table_gives_text_only_for_self_contained_tokens() -> None:
+    pieces = PieceTable({0: b"hello", 1: "你".encode()[:2], 2: b"", 3: "🙂".encode()}.__getitem__)
+    texts = TextTable(pieces)
+    assert [texts[t] for t in (0, 1, 2, 3)] == ["hello", None, "", "🙂"]
+
+
+def test_utf8_stream_reports_a_pending_partial_character() -> None:
+    stream = Utf8Stream()
+    assert stream.feed("你".encode()[:1]) == ""
+    assert stream.pending
+    assert stream.feed("你".encode()[1:]) == "你"
+    assert not stream.pending

@@ -41,7 +41,7 @@ from desktop_app.core.engine.prompt_format import (
     choose_format,
     render_prompt,
 )
-from desktop_app.core.engine.streaming import PieceTable, StopScanner, Utf8Stream
+from desktop_app.core.engine.streaming import PieceTable, StopScanner, TextTable, Utf8Stream
 from desktop_app.core.models.gguf_info import GGUFError, read_gguf_info
 
 DEFAULT_CONTEXT = 4096
@@ -112,6 +112,7 @@ class LlamaEngine:
         self._vocab = llama_cpp.llama_model_get_vocab(model.model)
         n_vocab = self._llm.n_vocab()
         self._pieces = PieceTable(self._token_bytes)
+        self._texts = TextTable(self._pieces)
         self._bos = model.token_bos()
         self._eos = model.token_eos()
         self._add_bos = bool(model.add_bos_token())
@@ -246,11 +247,11 @@ class LlamaEngine:
         cached = self._cached_prefix(prompt)
         seed = params.seed if params.seed is not None else random.randrange(2**31)
         self._llm.set_seed(seed)
-        pieces = self._pieces
+        pieces, texts = self._pieces, self._texts
         ends_answer = self._never_ends if params.ignore_eos else self._ends_answer
-        is_cancelled = cancel.is_cancelled
         utf8 = Utf8Stream()
         decode = utf8.feed
+        partial = False
         stops = StopScanner(params.stop + self._format.stop)
         scan = stops.feed if stops.active else None
         generated = 0
@@ -268,14 +269,17 @@ class LlamaEngine:
             for token in tokens:
                 if not generated:
                     first = time.perf_counter()
-                if is_cancelled():
+                if cancel.cancelled:
                     reason = FinishReason.CANCELLED
                     break
                 if ends_answer[token]:
                     reason = FinishReason.STOP
                     break
                 generated += 1
-                text = decode(pieces[token])
+                text = texts[token]
+                if text is None or partial:
+                    text = decode(pieces[token])
+                    partial = utf8.pending
                 if scan is not None:
                     text = scan(text)
                     if stops.stopped:

@@ -29,6 +29,27 @@ class PieceTable(dict[int, bytes]):
         return piece
 
 
+class TextTable(dict[int, "str | None"]):
+    """Token id -> its text when its bytes are complete UTF-8 on their own, else None.
+
+    Most tokens are whole characters, so most of the time the streaming loop needs no
+    decoding at all; only tokens that carry part of a character (or follow one) go
+    through the incremental decoder.
+    """
+
+    def __init__(self, pieces: PieceTable) -> None:
+        super().__init__()
+        self._pieces = pieces
+
+    def __missing__(self, token: int) -> str | None:
+        try:
+            text: str | None = self._pieces[token].decode("utf-8")
+        except UnicodeDecodeError:
+            text = None
+        self[token] = text
+        return text
+
+
 class Utf8Stream:
     """Bytes in, complete characters out; invalid bytes become U+FFFD."""
 
@@ -36,6 +57,11 @@ class Utf8Stream:
         decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
         self.feed: Callable[[bytes], str] = decoder.decode
         self._decoder = decoder
+
+    @property
+    def pending(self) -> bool:
+        """Whether the start of a character is waiting for its remaining bytes."""
+        return bool(self._decoder.getstate()[0])
 
     def flush(self) -> str:
         return self._decoder.decode(b"", final=True)
