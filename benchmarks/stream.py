@@ -11,7 +11,7 @@ turn (raw, chat completion, Hearth; then again) so that machine noise hits them 
 - app: Hearth's whole pipeline: ``EngineBridge.send`` → the engine on its worker
   thread (saving the answer to SQLite as it grows) → coalesced Qt signals → the chat
   view's ``ChatListModel`` on the GUI thread, offscreen, timed until the model holds
-  the finished answer.
+  the whole answer (the answer's final disk sync follows it).
 
 Each rate is tokens / wall time from the request to the last token, prompt included
 (the prompt is identical every run, so each path's KV cache serves it alike). The last
@@ -90,6 +90,7 @@ class Runner:
         self.bridge = EngineBridge(self.store, engine_factory=self._make_engine)
         self.bridge.text_received.connect(self.chat_model.append_text)
         self.signals = 0
+        self.text_complete_at = 0.0
         self.bridge.text_received.connect(self._count_signal)
         self.bridge.load_model(str(model), load)
         loaded = wait_for(self.bridge.model_loaded, 600)
@@ -122,7 +123,9 @@ class Runner:
         return result[0]
 
     def _count_signal(self, _: str) -> None:
+        """Runs after the chat model has appended the text (connected after it)."""
         self.signals += 1
+        self.text_complete_at = time.perf_counter()
 
     def raw(self) -> float:
         return self._on_engine_thread(self._raw)
@@ -171,7 +174,7 @@ class Runner:
         started = time.perf_counter()
         self.bridge.send(conversation.id, PROMPT, self.params)
         [finished] = wait_for(self.bridge.turn_finished, 600)
-        elapsed = time.perf_counter() - started
+        elapsed = self.text_complete_at - started
         assert isinstance(finished, Finished)
         self.chat_model.finish_answer(finished)
         generated = finished.stats.generated_tokens

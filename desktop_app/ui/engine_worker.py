@@ -130,6 +130,10 @@ class EngineWorker(QObject):
                         emitted_at = now
                 else:
                     finished = event
+                    if pending:  # show the end of the answer before the final disk sync
+                        self.text_received.emit("".join(pending))
+                        self.tokens_streamed.emit(tokens)
+                        pending.clear()
         except Exception as exc:  # the store or the engine failed: report, keep the thread
             finished = Finished(
                 FinishReason.ERROR,

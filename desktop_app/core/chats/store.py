@@ -1,10 +1,12 @@
 """The conversation store: one SQLite database in WAL mode.
 
 Every write is its own transaction, in WAL mode. Writes that finish something (a
-question, a finished answer, a conversation) commit with ``synchronous=FULL``: they
-survive a power loss as well as a crash. The growing text of a streaming answer
-commits with ``synchronous=NORMAL``: no fsync per flush, yet it survives the app being
-killed (it is in the WAL, which the OS holds), and the next durable commit syncs it too.
+finished answer, a new conversation, a change the user makes) commit with
+``synchronous=FULL``: they survive a power loss as well as a crash. The writes on the
+way to the first token (the question, the empty answer) and the growing text of a
+streaming answer commit with ``synchronous=NORMAL``: no fsync, so the first token is
+not kept waiting for the disk, yet they survive the app being killed (they are in the
+WAL, which the OS holds), and the answer's final commit syncs them to disk too.
 """
 
 from __future__ import annotations
@@ -152,9 +154,13 @@ class Store:
         return _message(rows[0]) if rows else None
 
     def add_user_message(self, conversation_id: int, text: str) -> Message:
-        """Append a user message; the first one also names an untitled conversation."""
+        """Append a user message; the first one also names an untitled conversation.
+
+        Committed without fsync (see the module docstring): the answer that follows
+        commits durably within moments.
+        """
         now = time.time()
-        with self._transaction() as db:
+        with self._transaction(durable=False) as db:
             cursor = db.execute(
                 "INSERT INTO messages (conversation_id, role, content, created_at, updated_at,"
                 " finish_reason) VALUES (?, 'user', ?, ?, ?, 'stop')",
