@@ -13,8 +13,8 @@ turn (raw, chat completion, Hearth; then again) so that machine noise hits them 
   view's ``ChatListModel`` on the GUI thread, offscreen, timed until the model holds
   the whole answer (the answer's final disk sync follows it).
 
-Each rate is tokens / wall time from the request to the last token, prompt included
-(the prompt is identical every run, so each path's KV cache serves it alike). The last
+Each rate is tokens / wall time from the request to the last token, prompt included;
+every run starts from an empty KV cache, so each path pays the same prefill. The last
 line is ``raw_tok_s=… app_tok_s=… ratio=…`` with medians and ratio = app / raw.
 """
 
@@ -25,6 +25,7 @@ import os
 import statistics
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -72,11 +73,10 @@ class EngineThreadJobs(QObject):
     only ever be driven from one thread, or the teams fight over the cores."""
 
     submitted = Signal(object)
-    done = Signal(object)
 
     @Slot(object)
     def run(self, job: Callable[[], object]) -> None:
-        self.done.emit(job())
+        job()
 
 
 class Runner:
@@ -109,17 +109,18 @@ class Runner:
         return engine
 
     def _on_engine_thread(self, job: Callable[[], Any]) -> Any:
-        loop = QEventLoop()
-        result: list[object] = []
+        """Run ``job`` on the engine thread and wait for it, the GUI thread idle meanwhile."""
+        result: list[Any] = []
+        finished = threading.Event()
 
-        def finish(value: object) -> None:
-            result.append(value)
-            loop.quit()
+        def wrapped() -> None:
+            try:
+                result.append(job())
+            finally:
+                finished.set()
 
-        self.jobs.done.connect(finish)
-        self.jobs.submitted.emit(job)
-        loop.exec()
-        self.jobs.done.disconnect(finish)
+        self.jobs.submitted.emit(wrapped)
+        finished.wait()
         return result[0]
 
     def _count_signal(self, _: str) -> None:
@@ -127,10 +128,15 @@ class Runner:
         self.signals += 1
         self.text_complete_at = time.perf_counter()
 
+    def _forget_cache(self) -> None:
+        """Every path starts from an empty KV cache, so each pays the same prefill."""
+        self.engine.llama.reset()
+
     def raw(self) -> float:
         return self._on_engine_thread(self._raw)
 
     def _raw(self) -> float:
+        self._forget_cache()
         llm = self.engine.llama
         p = self.params
         started = time.perf_counter()
@@ -148,6 +154,7 @@ class Runner:
         return self._on_engine_thread(self._chat_completion)
 
     def _chat_completion(self) -> tuple[float, int]:
+        self._forget_cache()
         llm = self.engine.llama
         fmt = self.engine.prompt_format
         if not fmt.from_model and fmt.name in LIBRARY_FORMATS:
@@ -171,6 +178,7 @@ class Runner:
         self.chat_model.add_user_message(PROMPT)
         self.chat_model.begin_answer(self.model_name)
         self.signals = 0
+        self._on_engine_thread(self._forget_cache)
         started = time.perf_counter()
         self.bridge.send(conversation.id, PROMPT, self.params)
         [finished] = wait_for(self.bridge.turn_finished, 600)
