@@ -302,27 +302,27 @@ class EngineBridge(QObject):
         if self._pending == 1:
             self.busy_changed.emit(True)
 
-    def _end_request(self) -> bool:
-        """Count a finished request; True if nothing is in flight any more."""
+    def _end_request(self, announce: Callable[[], None]) -> None:
+        """Count a finished request, announce its result, then say if all is idle.
+
+        The result goes out first, so a listener to ``busy_changed(False)`` already
+        sees the new state (the model loaded, the answer finished).
+        """
         self._pending = max(0, self._pending - 1)
-        return self._pending == 0
+        announce()
+        if self._pending == 0:
+            self.busy_changed.emit(False)
 
     @Slot(object)
     def _on_model_loaded(self, info: ModelInfo) -> None:
         self._model = info
         self._loading_path = None
-        idle = self._end_request()
-        self.model_loaded.emit(info)
-        if idle:
-            self.busy_changed.emit(False)
+        self._end_request(lambda: self.model_loaded.emit(info))
 
     @Slot(str)
     def _on_model_failed(self, message: str) -> None:
         self._loading_path = None
-        idle = self._end_request()
-        self.model_failed.emit(message)
-        if idle:
-            self.busy_changed.emit(False)
+        self._end_request(lambda: self.model_failed.emit(message))
 
     @Slot()
     def _on_model_unloaded(self) -> None:
@@ -333,7 +333,4 @@ class EngineBridge(QObject):
     def _on_turn_finished(self, finished: Finished) -> None:
         self._generating = False
         self._cancel = None
-        idle = self._end_request()
-        self.turn_finished.emit(finished)
-        if idle:
-            self.busy_changed.emit(False)
+        self._end_request(lambda: self.turn_finished.emit(finished))
