@@ -10,7 +10,9 @@ from desktop_app.resources import resource_path
 
 def test_source_tree_resources_exist(monkeypatch) -> None:
     monkeypatch.delenv("HEARTH_RESOURCES", raising=False)
-    assert resource_path("icons").is_dir()
+    root = resource_path()
+    assert root == Path(__file__).resolve().parents[2] / "resources"
+    assert root.is_dir()
 
 
 def test_bundle_folder_wins_over_the_source_tree(monkeypatch, tmp_path: Path) -> None:
