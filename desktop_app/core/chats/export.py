@@ -1,34 +1,64 @@
-"""Export a conversation as JSON or Markdown."""
+"""Export conversations as JSON (every branch, for re-import) or Markdown (the branch shown).
+
+JSON layout (``format`` "hearth.conversation", version 2; several conversations are
+wrapped in ``{"format": "hearth.conversations", "version": 2, "conversations": [...]}``):
+the conversation's ``id`` is its id in the exporting database, for reference only.
+Messages are numbered 1, 2, 3... in the file (``id``), and each names the message it
+follows (``parent``, null for a first message); ``current`` is the last message of the
+branch on screen. Times are UTC ISO 8601 to the second.
+
+Round trip: importing a file and exporting the result gives the same JSON except the
+conversation ``id`` (a new one is assigned) and ``updated_at`` precision below a second
+(times are kept to the second). Message numbering, parents, contents, models, finish
+reasons, statistics, pinning, per-conversation settings and times are preserved.
+"""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timezone
+from typing import Any
 
 from desktop_app.core.chats.model import Conversation, Message, Role
 
 EXPORT_FORMAT = "hearth.conversation"
-EXPORT_VERSION = 1
+EXPORT_ALL_FORMAT = "hearth.conversations"
+EXPORT_VERSION = 2
+
+ExportItem = tuple[Conversation, Sequence[Message], Mapping[str, Any]]
+"""A conversation, all its messages (every branch, oldest first) and its settings."""
 
 
-def _iso(timestamp: float) -> str:
+def iso(timestamp: float) -> str:
     return datetime.fromtimestamp(timestamp, tz=timezone.utc).isoformat(timespec="seconds")
 
 
-def to_json(conversation: Conversation, messages: list[Message]) -> str:
-    document = {
+def conversation_document(
+    conversation: Conversation,
+    messages: Sequence[Message],
+    overrides: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """One conversation as a JSON-ready mapping (see the module docstring)."""
+    numbers = {message.id: number for number, message in enumerate(messages, start=1)}
+    return {
         "format": EXPORT_FORMAT,
         "version": EXPORT_VERSION,
         "id": conversation.id,
         "title": conversation.title,
         "system_prompt": conversation.system_prompt,
-        "created_at": _iso(conversation.created_at),
-        "updated_at": _iso(conversation.updated_at),
+        "pinned": conversation.pinned,
+        "settings": dict(overrides or {}),
+        "created_at": iso(conversation.created_at),
+        "updated_at": iso(conversation.updated_at),
+        "current": numbers.get(conversation.current_leaf_id or -1),
         "messages": [
             {
+                "id": numbers[message.id],
+                "parent": numbers.get(message.parent_id or -1),
                 "role": message.role.value,
                 "content": message.content,
-                "created_at": _iso(message.created_at),
+                "created_at": iso(message.created_at),
                 "model": message.model,
                 "finish_reason": message.finish_reason.value if message.finish_reason else None,
                 "stats": (
@@ -45,19 +75,47 @@ def to_json(conversation: Conversation, messages: list[Message]) -> str:
             for message in messages
         ],
     }
+
+
+def _dump(document: Mapping[str, Any]) -> str:
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+
+
+def to_json(
+    conversation: Conversation,
+    messages: Sequence[Message],
+    overrides: Mapping[str, Any] | None = None,
+) -> str:
+    return _dump(conversation_document(conversation, messages, overrides))
+
+
+def all_to_json(items: Sequence[ExportItem]) -> str:
+    return _dump(
+        {
+            "format": EXPORT_ALL_FORMAT,
+            "version": EXPORT_VERSION,
+            "conversations": [conversation_document(*item) for item in items],
+        }
+    )
 
 
 _HEADINGS = {Role.USER: "You", Role.ASSISTANT: "Assistant", Role.SYSTEM: "System"}
 
 
-def to_markdown(conversation: Conversation, messages: list[Message]) -> str:
-    parts = [f"# {conversation.title}", "", f"_Started {_iso(conversation.created_at)}_", ""]
+def to_markdown(conversation: Conversation, messages: Sequence[Message]) -> str:
+    """The conversation as it reads on screen (``messages``: the current branch)."""
+    parts = [f"# {conversation.title}", "", f"_Started {iso(conversation.created_at)}_", ""]
     if conversation.system_prompt:
         parts += ["## System", "", conversation.system_prompt, ""]
     for message in messages:
         heading = _HEADINGS[message.role]
         if message.role is Role.ASSISTANT and message.model:
             heading += f" ({message.model})"
+        if message.sibling_count > 1:
+            heading += f" [version {message.sibling_index + 1}/{message.sibling_count}]"
         parts += [f"## {heading}", "", message.content, ""]
     return "\n".join(parts)
+
+
+def all_to_markdown(items: Sequence[tuple[Conversation, Sequence[Message]]]) -> str:
+    return "\n---\n\n".join(to_markdown(conversation, messages) for conversation, messages in items)

@@ -39,6 +39,8 @@ class Conversation:
     updated_at: float
     system_prompt: str = ""
     pinned: bool = False
+    current_leaf_id: int | None = None
+    """The last message of the branch on screen; None while the conversation is empty."""
 
 
 @dataclass(frozen=True)

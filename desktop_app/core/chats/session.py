@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable, Iterator
 
 from desktop_app.core.chats.model import FinishReason, GenerationStats, Role
-from desktop_app.core.chats.store import Store
+from desktop_app.core.chats.store import CURRENT_LEAF, ParentRef, Store
 from desktop_app.core.engine.base import (
     CancelToken,
     ChatTurn,
@@ -27,17 +27,22 @@ from desktop_app.core.engine.base import (
 FLUSH_INTERVAL_S = 0.5
 
 
-def conversation_turns(store: Store, conversation_id: int) -> list[ChatTurn]:
-    """The conversation as the engine sees it: system prompt, then finished messages."""
+def conversation_turns(
+    store: Store, conversation_id: int, up_to: int | None = None
+) -> list[ChatTurn]:
+    """The conversation as the engine sees it: system prompt, then the current branch's
+    finished messages (up to and including message ``up_to`` when given)."""
     conversation = store.conversation(conversation_id)
     if conversation is None:
         raise KeyError(f"No conversation with id {conversation_id}")
     turns = [ChatTurn("system", conversation.system_prompt)] if conversation.system_prompt else []
     for message in store.messages(conversation_id):
         if message.role is Role.ASSISTANT and message.finish_reason is FinishReason.ERROR:
-            continue
-        if message.content or message.role is Role.USER:
+            pass
+        elif message.content or message.role is Role.USER:
             turns.append(ChatTurn(message.role.value, message.content))
+        if message.id == up_to:
+            break
     return turns
 
 
@@ -49,14 +54,84 @@ def run_turn(
     params: GenerationParams,
     cancel: CancelToken | None = None,
     *,
+    parent_id: ParentRef = CURRENT_LEAF,
     flush_interval_s: float = FLUSH_INTERVAL_S,
     clock: Callable[[], float] = time.monotonic,
 ) -> Iterator[EngineEvent]:
-    """Save ``user_text``, stream the answer, and persist it; yields the engine's events."""
-    store.add_user_message(conversation_id, user_text)
+    """Save ``user_text``, stream the answer, and persist it; yields the engine's events.
+
+    ``parent_id`` places the question: by default at the end of the current branch;
+    the parent of an earlier question to edit it and resend (a sibling version).
+    """
+    store.add_user_message(conversation_id, user_text, parent_id=parent_id)
     turns = conversation_turns(store, conversation_id)
     answer_id = store.begin_answer(conversation_id, engine.info.name)
-    parts: list[str] = []
+    yield from _stream_answer(
+        engine, store, answer_id, turns, params, cancel, "", flush_interval_s, clock
+    )
+
+
+def regenerate(
+    engine: Engine,
+    store: Store,
+    answer_id: int,
+    params: GenerationParams,
+    cancel: CancelToken | None = None,
+    *,
+    flush_interval_s: float = FLUSH_INTERVAL_S,
+    clock: Callable[[], float] = time.monotonic,
+) -> Iterator[EngineEvent]:
+    """Answer the question of ``answer_id`` again, as a new sibling version of it."""
+    old = store.message(answer_id)
+    if old is None or old.role is not Role.ASSISTANT:
+        raise KeyError(f"No answer with id {answer_id}")
+    if old.parent_id is None:  # an answer to nothing: only the system prompt precedes it
+        turns = [t for t in conversation_turns(store, old.conversation_id) if t.role == "system"]
+    else:
+        store.switch_to(old.parent_id)  # the branch up to the question
+        turns = conversation_turns(store, old.conversation_id, up_to=old.parent_id)
+    new_id = store.begin_answer(old.conversation_id, engine.info.name, parent_id=old.parent_id)
+    yield from _stream_answer(
+        engine, store, new_id, turns, params, cancel, "", flush_interval_s, clock
+    )
+
+
+def continue_answer(
+    engine: Engine,
+    store: Store,
+    answer_id: int,
+    params: GenerationParams,
+    cancel: CancelToken | None = None,
+    *,
+    flush_interval_s: float = FLUSH_INTERVAL_S,
+    clock: Callable[[], float] = time.monotonic,
+) -> Iterator[EngineEvent]:
+    """Generate more text onto an answer (an interrupted one, typically)."""
+    old = store.message(answer_id)
+    if old is None or old.role is not Role.ASSISTANT:
+        raise KeyError(f"No answer with id {answer_id}")
+    store.switch_to(answer_id)
+    turns = conversation_turns(store, old.conversation_id, up_to=answer_id)
+    if not turns or turns[-1].role != "assistant":
+        turns.append(ChatTurn("assistant", old.content))
+    store.reopen_answer(answer_id)
+    yield from _stream_answer(
+        engine, store, answer_id, turns, params, cancel, old.content, flush_interval_s, clock
+    )
+
+
+def _stream_answer(
+    engine: Engine,
+    store: Store,
+    answer_id: int,
+    turns: list[ChatTurn],
+    params: GenerationParams,
+    cancel: CancelToken | None,
+    prefix: str,
+    flush_interval_s: float,
+    clock: Callable[[], float],
+) -> Iterator[EngineEvent]:
+    parts: list[str] = [prefix] if prefix else []
     flushed_at = clock()
     finished: Finished | None = None
     try:

@@ -15,12 +15,13 @@ import json
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
 from typing import Any
 
+from desktop_app.core.chats.importer import ImportedConversation
 from desktop_app.core.chats.model import (
     Conversation,
     FinishReason,
@@ -533,6 +534,68 @@ class Store:
                     (new_leaf, conversation_id),
                 )
 
+    # Import
+
+    def import_conversations(self, conversations: Sequence[ImportedConversation]) -> list[int]:
+        """Add imported conversations, all or none, in one transaction; returns their ids."""
+        ids: list[int] = []
+        with self._transaction() as db:
+            for item in conversations:
+                conversation_id = int(
+                    db.execute(
+                        "INSERT INTO conversations (title, system_prompt, created_at, updated_at,"
+                        " pinned, settings) VALUES (?, ?, ?, ?, ?, ?)",
+                        (
+                            item.title,
+                            item.system_prompt,
+                            item.created_at,
+                            item.updated_at,
+                            int(item.pinned),
+                            json.dumps(item.settings, ensure_ascii=False)
+                            if item.settings
+                            else None,
+                        ),
+                    ).lastrowid
+                    or 0
+                )
+                _index_title(db, conversation_id, item.title)
+                message_ids: dict[int, int] = {}
+                for message in item.messages:
+                    stats = message.stats
+                    message_id = int(
+                        db.execute(
+                            "INSERT INTO messages (conversation_id, parent_id, role, content,"
+                            " created_at, updated_at, model, finish_reason, prompt_tokens,"
+                            " generated_tokens, ttft_s, tokens_per_s)"
+                            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                            (
+                                conversation_id,
+                                None if message.parent is None else message_ids[message.parent],
+                                message.role.value,
+                                message.content,
+                                message.created_at,
+                                message.created_at,
+                                message.model,
+                                message.finish_reason.value if message.finish_reason else None,
+                                stats.prompt_tokens if stats else None,
+                                stats.generated_tokens if stats else None,
+                                stats.time_to_first_token_s if stats else None,
+                                stats.tokens_per_s if stats else None,
+                            ),
+                        ).lastrowid
+                        or 0
+                    )
+                    message_ids[message.number] = message_id
+                    if message.finish_reason is not None:
+                        _index_message(db, message_id, message.content)
+                leaf = message_ids.get(item.current) if item.current is not None else None
+                db.execute(
+                    "UPDATE conversations SET current_leaf_id = ? WHERE id = ?",
+                    (leaf, conversation_id),
+                )
+                ids.append(conversation_id)
+        return ids
+
     # Search
 
     def search(self, query: str, limit: int = 50) -> list[SearchHit]:
@@ -626,6 +689,7 @@ def _conversation(row: sqlite3.Row) -> Conversation:
         updated_at=row["updated_at"],
         system_prompt=row["system_prompt"],
         pinned=bool(row["pinned"]),
+        current_leaf_id=row["current_leaf_id"],
     )
 
 

@@ -90,6 +90,8 @@ class Engine(Protocol):
 
     def stream_chat(
         self, turns: list[ChatTurn], params: GenerationParams, cancel: CancelToken | None = None
-    ) -> Iterator[EngineEvent]: ...
+    ) -> Iterator[EngineEvent]:
+        """Stream the next answer; when the last turn is an assistant's, continue that text."""
+        ...
 
     def close(self) -> None: ...

@@ -199,6 +199,8 @@ class LlamaEngine:
         return chosen, ""
 
     def _render(self, fmt: PromptFormat, turns: list[ChatTurn]) -> str:
+        if turns and turns[-1].role == "assistant":  # continue this answer (see Engine)
+            return self._render(fmt, turns[:-1]) + turns[-1].content
         return render_prompt(
             fmt,
             turns,
