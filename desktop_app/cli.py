@@ -15,7 +15,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from desktop_app import __version__
+from desktop_app import __version__, cli_chats
 
 if TYPE_CHECKING:  # imported lazily at run time: the chats commands never load llama.cpp
     from desktop_app.core.chats.store import Store
@@ -91,15 +91,7 @@ def build_parser() -> argparse.ArgumentParser:
         "-v", "--verbose", action="store_true", help="report the prompt format and statistics"
     )
 
-    chats = commands.add_parser("chats", help="list, show and export saved conversations")
-    chats_commands = chats.add_subparsers(dest="chats_command", metavar="ACTION", required=True)
-    chats_commands.add_parser("list", help="one conversation per line, its ID first")
-    show = chats_commands.add_parser("show", help="print a conversation")
-    show.add_argument("id", type=int, metavar="ID")
-    export = chats_commands.add_parser("export", help="export a conversation")
-    export.add_argument("id", type=int, metavar="ID")
-    export.add_argument("--format", choices=("json", "md"), default="md")
-    export.add_argument("-o", "--output", type=Path, metavar="FILE", help="default: stdout")
+    cli_chats.add_commands(commands)
     return parser
 
 
@@ -113,7 +105,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "chat":
             return _chat(args)
         if args.command == "chats":
-            return _chats(args)
+            return cli_chats.run(args)
         return _gui(getattr(args, "model", None))
     except UsageError as exc:
         parser.error(str(exc))
@@ -311,46 +303,3 @@ def _interactive(
             _answer(engine, store, conversation_id, line, params, verbose)
         except KeyboardInterrupt:
             continue
-
-
-def _chats(args: argparse.Namespace) -> int:
-    from desktop_app.core.chats.export import to_json, to_markdown
-
-    store = _open_store()
-    try:
-        if args.chats_command == "list":
-            for conversation in store.conversations():
-                count = len(store.messages(conversation.id))
-                print(
-                    f"{conversation.id}\t{_when(conversation.updated_at)}\t"
-                    f"{count} messages\t{conversation.title}"
-                )
-            return EXIT_OK
-        conversation = store.conversation(args.id)
-        if conversation is None:
-            raise CliError(f"no conversation with ID {args.id} (see 'hearth chats list')")
-        messages = store.messages(conversation.id)
-        if args.chats_command == "show":
-            sys.stdout.write(to_markdown(conversation, messages))
-            return EXIT_OK
-        text = (
-            to_json(conversation, messages)
-            if args.format == "json"
-            else to_markdown(conversation, messages)
-        )
-        if args.output is None:
-            sys.stdout.write(text)
-        else:
-            try:
-                args.output.write_text(text, encoding="utf-8")
-            except OSError as exc:
-                raise CliError(f"cannot write {args.output}: {exc.strerror or exc}") from exc
-        return EXIT_OK
-    finally:
-        store.close()
-
-
-def _when(timestamp: float) -> str:
-    from datetime import datetime
-
-    return datetime.fromtimestamp(timestamp).strftime("%Y-%m-%d %H:%M")

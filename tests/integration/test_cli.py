@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import signal
 import sqlite3
 import subprocess
@@ -239,3 +240,69 @@ def test_the_window_without_a_display_is_a_one_line_error(tmp_path: Path) -> Non
     assert result.returncode == 1
     assert result.stderr.startswith("hearth: error: no display")
     assert len(result.stderr.splitlines()) == 1
+
+
+def _finished_messages(database: Path) -> dict[int, tuple[str, str]]:
+    """Every finished message another process has committed: id -> (content, reason)."""
+    if not database.exists():
+        return {}
+    with sqlite3.connect(f"file:{database}?mode=ro", uri=True, timeout=5) as db:
+        rows = db.execute(
+            "SELECT id, content, finish_reason FROM messages WHERE finish_reason IS NOT NULL"
+        ).fetchall()
+    return {row[0]: (row[1], row[2]) for row in rows}
+
+
+def test_twenty_kills_at_random_points_lose_no_finished_message(
+    tiny_model: Path, tmp_path: Path
+) -> None:
+    """kill -9 at a random moment (loading, asking, streaming, finishing) 20 times over."""
+    rng = random.Random(20)
+    store = open_store(tmp_path)
+    conversation_id = store.create_conversation().id
+    store.close()
+    database = tmp_path / "data" / "hearth.sqlite3"
+    env = {**os.environ, "HEARTH_HOME": str(tmp_path)}
+    seen: dict[int, tuple[str, str]] = {}
+    killed_mid_answer = 0
+    for run in range(20):
+        process = subprocess.Popen(
+            [sys.executable, "-m", "desktop_app", "chat", "--model", str(tiny_model),
+             "--conversation", str(conversation_id), "--ignore-eos", "--seed", str(run),
+             "--max-tokens", str(rng.choice([5, 50, 400, 4000])), f"Question {run}"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            env=env,
+        )  # fmt: skip
+        deadline = time.monotonic() + rng.uniform(0.2, 4.0)
+        while time.monotonic() < deadline and process.poll() is None:
+            seen.update(_finished_messages(database))
+            time.sleep(0.01)
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=30)
+
+        raw = sqlite3.connect(database)
+        assert raw.execute("PRAGMA integrity_check").fetchone()[0] == "ok", f"run {run}"
+        raw.close()
+        after = _finished_messages(database)
+        lost = {key: value for key, value in seen.items() if after.get(key) != value}
+        assert not lost, f"run {run} lost finished messages: {lost}"
+        store = open_store(tmp_path)
+        streaming = [m for m in store.all_messages(conversation_id) if m.is_streaming]
+        assert len(streaming) <= 1
+        assert store.mark_interrupted_answers(stale_after_s=0) == len(streaming)
+        killed_mid_answer += len(streaming)
+        for message in streaming:
+            marked = store.message(message.id)
+            assert marked is not None
+            assert (marked.content, marked.finish_reason) == (
+                message.content,
+                FinishReason.INTERRUPTED,
+            )
+        assert store.integrity_check() == "ok"
+        store.close()
+        seen = _finished_messages(database)
+    finished = _finished_messages(database)
+    print(f"{killed_mid_answer} kills mid-answer, {len(finished)} finished messages kept")
+    assert killed_mid_answer >= 3, "too few kills landed while an answer streamed"
+    assert len(finished) >= 10, "too few runs got as far as saving their question"

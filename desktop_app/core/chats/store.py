@@ -537,10 +537,14 @@ class Store:
     # Import
 
     def import_conversations(self, conversations: Sequence[ImportedConversation]) -> list[int]:
-        """Add imported conversations, all or none, in one transaction; returns their ids."""
+        """Add imported conversations, all or none, in one transaction; returns their ids.
+
+        A file lists conversations newest first; they are added last to first, so that
+        conversations updated in the same second keep their order (newer ids sort first).
+        """
         ids: list[int] = []
         with self._transaction() as db:
-            for item in conversations:
+            for item in reversed(conversations):
                 conversation_id = int(
                     db.execute(
                         "INSERT INTO conversations (title, system_prompt, created_at, updated_at,"
@@ -594,7 +598,7 @@ class Store:
                     (leaf, conversation_id),
                 )
                 ids.append(conversation_id)
-        return ids
+        return ids[::-1]
 
     # Search
 
