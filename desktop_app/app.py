@@ -12,7 +12,7 @@ from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from desktop_app import APP_NAME, __version__
-from desktop_app.core.chats.store import Store, StoreError
+from desktop_app.core.chats.store import Store, StoreError, open_or_recover
 from desktop_app.core.engine.base import GenerationParams
 from desktop_app.core.engine.llama_engine import LlamaEngine
 from desktop_app.core.paths import AppPaths, app_paths
@@ -34,6 +34,8 @@ class Hearth:
     bridge: EngineBridge
     window: MainWindow
     settings_warning: str | None
+    store_warning: str | None = None
+    """The conversation database could not be opened (kept aside, or in memory)."""
 
     def close(self) -> bool:
         """Close the window (which stops the engine thread) and the store.
@@ -56,11 +58,11 @@ def build(
 ) -> Hearth:
     """Open the store and settings and build the window (not shown). Raises ``StoreError``."""
     paths.ensure()
-    store = Store.open(paths.database)
+    store, store_warning = open_or_recover(paths.database)
     settings, warning = load_settings(paths.config_dir)
     bridge = EngineBridge(store, engine_factory)
     window = MainWindow(store, settings, paths.config_dir, bridge, generation_params)
-    return Hearth(store, bridge, window, warning)
+    return Hearth(store, bridge, window, warning, store_warning)
 
 
 def _configure_application(argv: list[str]) -> QApplication:
@@ -114,6 +116,17 @@ def run_gui(argv: list[str], model_path: str | None = None) -> int:
         box.setObjectName("settingsWarningBox")
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.open()
+    if hearth.store_warning:
+        store_box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            QCoreApplication.translate("app", "Conversations"),
+            hearth.store_warning,
+            QMessageBox.StandardButton.Ok,
+            window,
+        )
+        store_box.setObjectName("storeWarningBox")
+        store_box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        store_box.open()
     window.restore_model(model_path)
     code = app.exec()
     if not hearth.close():

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-import pytest
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
@@ -84,17 +83,30 @@ def test_a_bad_settings_file_is_reported_once(qtbot: QtBot, hearth_home: Path) -
     assert len(warnings) == 1 and "settings file was unreadable" in warnings[0]
 
 
-def test_an_unusable_database_is_reported_and_exits_with_code_1(
-    qtbot: QtBot, hearth_home: Path, monkeypatch: pytest.MonkeyPatch
+def test_an_unreadable_database_is_kept_aside_and_the_app_starts(
+    qtbot: QtBot, hearth_home: Path
 ) -> None:
     database = app_paths().database
     database.parent.mkdir(parents=True)
-    database.write_bytes(b"this is not a database" * 100)
-    shown: list[str] = []
+    garbage = b"this is not a database" * 100
+    database.write_bytes(garbage)
+    warnings: list[str] = []
 
-    def critical(parent: object, title: str, text: str, *args: object) -> None:
-        shown.append(text)
+    def warned() -> bool:
+        window = main_window()
+        return window is not None and window.findChild(QMessageBox, "storeWarningBox") is not None
 
-    monkeypatch.setattr(QMessageBox, "critical", staticmethod(critical))
-    assert run_gui(["hearth"]) == 1
-    assert len(shown) == 1 and "Cannot open the conversation database" in shown[0]
+    def close() -> None:
+        window = main_window()
+        assert window is not None
+        box = window.findChild(QMessageBox, "storeWarningBox")
+        warnings.append(box.text())
+        box.accept()
+        window.close()
+
+    _timer = when(warned, close)
+    assert run_gui(["hearth"]) == 0
+    assert len(warnings) == 1 and "Cannot open the conversation database" in warnings[0]
+    [aside] = database.parent.glob("hearth.sqlite3.unreadable-*")
+    assert aside.read_bytes() == garbage
+    assert str(aside) in warnings[0]

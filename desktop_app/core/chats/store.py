@@ -148,6 +148,15 @@ STALE_STREAM_S = 10.0
 class StoreError(Exception):
     """The database cannot be used; the message says why and what to do."""
 
+    def __init__(self, message: str, *, unreadable: bool = False) -> None:
+        super().__init__(message)
+        self.unreadable = unreadable
+        """The file itself is the problem (damaged, not a database, from a newer Hearth),
+        as opposed to the disk or another process holding a lock."""
+
+
+_UNREADABLE_CODES = (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB)
+
 
 class _Parent(Enum):
     CURRENT_LEAF = "current leaf"
@@ -169,14 +178,22 @@ class Store:
 
     @classmethod
     def open(cls, path: Path) -> Store:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        db: sqlite3.Connection | None = None
         try:
+            path.parent.mkdir(parents=True, exist_ok=True)
             db = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=10)
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA foreign_keys=ON")
             _migrate(db, path)
-        except sqlite3.DatabaseError as exc:
-            raise StoreError(f"Cannot open the conversation database {path}: {exc}") from exc
+        except (sqlite3.DatabaseError, OSError, StoreError) as exc:
+            if db is not None:
+                db.close()
+            if isinstance(exc, StoreError):
+                raise
+            unreadable = getattr(exc, "sqlite_errorcode", None) in _UNREADABLE_CODES
+            raise StoreError(
+                f"Cannot open the conversation database {path}: {exc}", unreadable=unreadable
+            ) from exc
         return cls(db, path)
 
     def close(self) -> None:
@@ -637,6 +654,41 @@ class Store:
         return str(self._query("PRAGMA integrity_check")[0][0])
 
 
+def open_or_recover(path: Path) -> tuple[Store, str | None]:
+    """Open the store; if the file cannot be read, keep it aside and start afresh.
+
+    Returns the store and, when something was wrong, a message for the user. A file
+    that is not a database, is damaged or comes from a newer Hearth is renamed (with
+    its WAL files) to ``<name>.unreadable-<time>``, never deleted. When the disk is the
+    problem (read-only, locked by another process), the file is left alone and the
+    conversations live in memory for this session.
+    """
+    try:
+        return Store.open(path), None
+    except StoreError as exc:
+        problem = str(exc)
+        if not exc.unreadable:  # the disk or a lock: the file may be fine, leave it be
+            return Store.open(Path(":memory:")), (
+                f"{problem}\n\nConversations are kept in memory only and will be lost "
+                "when Hearth closes."
+            )
+    aside = path.with_name(f"{path.name}.unreadable-{time.strftime('%Y%m%d-%H%M%S')}")
+    try:
+        path.rename(aside)
+        for suffix in ("-wal", "-shm"):
+            companion = path.with_name(path.name + suffix)
+            if companion.exists():
+                companion.rename(aside.with_name(aside.name + suffix))
+        return Store.open(path), (
+            f"{problem}\n\nThe file was kept as {aside} and a new, empty database was started."
+        )
+    except (OSError, StoreError) as exc:
+        return Store.open(Path(":memory:")), (
+            f"{problem}\n\nIt could not be replaced ({exc}); conversations are kept in "
+            "memory only and will be lost when Hearth closes."
+        )
+
+
 def _index_title(db: sqlite3.Connection, conversation_id: int, title: str) -> None:
     db.execute("DELETE FROM title_search WHERE rowid = ?", (conversation_id,))
     db.execute(
@@ -672,7 +724,8 @@ def _migrate(db: sqlite3.Connection, path: Path) -> None:
                 raise StoreError(
                     f"The conversation database {path} was written by a newer Hearth "
                     f"(schema {current}, this version knows {SCHEMA_VERSION}). "
-                    "Update Hearth to open it."
+                    "Update Hearth to open it.",
+                    unreadable=True,
                 )
             if current == SCHEMA_VERSION:
                 db.execute("COMMIT")
