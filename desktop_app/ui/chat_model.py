@@ -38,6 +38,11 @@ class ChatRow:
     stats: GenerationStats | None = None
     error: str | None = None
     """Why generation failed; only known in the session that saw it fail."""
+    message_id: int | None = None
+    """The stored message; None for a row shown before the store assigned its id."""
+    sibling_index: int = 0
+    """Which version of this message is shown (0-based), of ``sibling_count``."""
+    sibling_count: int = 1
 
     @property
     def is_streaming(self) -> bool:
@@ -51,6 +56,9 @@ class ChatRow:
             model=message.model,
             finish_reason=message.finish_reason,
             stats=message.stats,
+            message_id=message.id,
+            sibling_index=message.sibling_index,
+            sibling_count=message.sibling_count,
         )
 
 
@@ -176,6 +184,13 @@ class ChatListModel(QAbstractListModel):
 
     def rows(self) -> list[ChatRow]:
         return list(self._rows)
+
+    def row_of_message(self, message_id: int) -> int | None:
+        """The row that shows ``message_id``, or None."""
+        for number, row in enumerate(self._rows):
+            if row.message_id == message_id:
+                return number
+        return None
 
     def set_messages(self, messages: list[Message]) -> None:
         """Show a conversation (system messages are not shown)."""

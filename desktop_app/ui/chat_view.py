@@ -23,6 +23,7 @@ from PySide6.QtCore import (
     QRectF,
     QSize,
     Qt,
+    Signal,
 )
 from PySide6.QtGui import (
     QAbstractTextDocumentLayout,
@@ -30,6 +31,7 @@ from PySide6.QtGui import (
     QFont,
     QFontMetrics,
     QGuiApplication,
+    QMouseEvent,
     QPainter,
     QPaintEvent,
     QPalette,
@@ -51,6 +53,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app.core.chats.model import FinishReason, Role
 from desktop_app.ui.chat_model import ChatRoles, ChatRow
+from desktop_app.ui.message_actions import ActionBar, MessageAction
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
@@ -185,6 +188,20 @@ class MessageDelegate(QStyledItemDelegate):
             flags = Qt.AlignmentFlag.AlignLeft | Qt.TextFlag.TextWordWrap
             painter.drawText(layout.footer_rect.translated(origin), flags, layout.footer)
             painter.restore()
+        ActionBar.paint(
+            painter, row, self.action_bar_rect(option.rect, option.font), option.font, palette
+        )
+
+    def action_bar_rect(self, item_rect: QRect, font: QFont) -> QRect:
+        """Where a row's actions go: a strip at the bottom of its rectangle."""
+        height = ActionBar.height(font)
+        bottom = item_rect.bottom() + 1 - (ROW_SPACING - ROW_SPACING // 2)
+        return QRect(
+            item_rect.left() + SIDE_MARGIN,
+            bottom - height,
+            item_rect.width() - 2 * SIDE_MARGIN,
+            height,
+        )
 
     # Layout
 
@@ -265,7 +282,8 @@ class MessageDelegate(QStyledItemDelegate):
                 text_width,
                 text_height,
             )
-            size = QSize(width, bubble.bottom() + 1 + ROW_SPACING - ROW_SPACING // 2)
+            bottom = bubble.bottom() + 1 + ActionBar.height(font)
+            size = QSize(width, bottom + ROW_SPACING - ROW_SPACING // 2)
             return _Layout(width, text, body, body_rect, bubble, "", None, size)
 
         if body.textWidth() != content_width:  # setting it re-lays out the whole document
@@ -284,6 +302,7 @@ class MessageDelegate(QStyledItemDelegate):
             )
             footer_rect = QRect(SIDE_MARGIN, bottom + FOOTER_GAP, content_width, bounds.height())
             bottom = footer_rect.bottom() + 1
+        bottom += ActionBar.height(font)
         size = QSize(width, bottom + ROW_SPACING - ROW_SPACING // 2)
         return _Layout(width, text, body, body_rect, None, footer, footer_rect, size)
 
@@ -304,6 +323,9 @@ class MessageDelegate(QStyledItemDelegate):
 
 class ChatView(QListView):
     """The list of messages; follows the stream unless the user scrolled up."""
+
+    message_action = Signal(int, str)
+    """(message id, ``MessageAction`` value) when an action under a message is clicked."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -419,6 +441,39 @@ class ChatView(QListView):
     def _on_range_changed(self, _minimum: int, maximum: int) -> None:
         if self._follow:
             self.verticalScrollBar().setValue(maximum)
+
+    def action_at(self, point: QPoint) -> tuple[int, MessageAction] | None:
+        """The message and action under ``point`` (viewport coordinates), if any."""
+        index = self.indexAt(point)
+        row: ChatRow | None = index.data(ChatRoles.ROW) if index.isValid() else None
+        if row is None or row.message_id is None:
+            return None
+        rect = self._delegate.action_bar_rect(self.visualRect(index), self.font())
+        action = ActionBar.hit(row, rect, self.font(), point)
+        return None if action is None else (row.message_id, action)
+
+    def action_point(self, message_id: int, action: MessageAction) -> QPoint | None:
+        """Where to click for ``action`` under ``message_id`` (for tests and automation)."""
+        model = self.model()
+        for number in range(model.rowCount() if model is not None else 0):
+            index = model.index(number, 0)
+            row: ChatRow = index.data(ChatRoles.ROW)
+            if row.message_id != message_id:
+                continue
+            rect = self._delegate.action_bar_rect(self.visualRect(index), self.font())
+            for candidate, _, box in ActionBar.layout(row, rect, self.font()):
+                if candidate is action:
+                    return box.center()
+        return None
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.LeftButton:
+            hit = self.action_at(event.position().toPoint())
+            if hit is not None:
+                self.message_action.emit(hit[0], hit[1].value)
+                event.accept()
+                return
+        super().mouseReleaseEvent(event)
 
     def _show_context_menu(self, position: QPoint) -> None:
         index = self.indexAt(position)

@@ -19,18 +19,19 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, Signal, Slot
 
+from desktop_app.core.chats.jobs import TurnJob
 from desktop_app.core.chats.model import FinishReason, GenerationStats
-from desktop_app.core.chats.session import run_turn
 from desktop_app.core.chats.store import Store
 from desktop_app.core.engine.base import (
     CancelToken,
     Engine,
     EngineError,
+    EngineEvent,
     Finished,
     GenerationParams,
     ModelInfo,
@@ -42,6 +43,10 @@ FRAME_INTERVAL_S = 0.016
 """Streamed text reaches the GUI at most about once per frame (60 Hz)."""
 
 EngineFactory = Callable[[Path, LoadParams], Engine]
+AnswerJob = Callable[[Engine, Store, int, GenerationParams, CancelToken], Iterator[EngineEvent]]
+"""Streams one answer into a conversation (see ``desktop_app.core.chats.jobs``)."""
+EngineTask = Callable[[Engine, Store], object]
+"""A short job run on the engine thread; its result (or exception) is reported."""
 
 
 def _tr(text: str) -> str:
@@ -64,6 +69,7 @@ class EngineWorker(QObject):
     text_received = Signal(str)
     tokens_streamed = Signal(int)
     turn_finished = Signal(object)
+    task_finished = Signal(object, object)
 
     def __init__(
         self,
@@ -107,6 +113,13 @@ class EngineWorker(QObject):
     def generate(
         self, conversation_id: int, text: str, params: GenerationParams, cancel: CancelToken
     ) -> None:
+        self.run_job(conversation_id, TurnJob(text), params, cancel)
+
+    @Slot(int, object, object, object)
+    def run_job(
+        self, conversation_id: int, job: AnswerJob, params: GenerationParams, cancel: CancelToken
+    ) -> None:
+        """Stream the answer ``job`` produces (a new turn, a regeneration, a continuation)."""
         self.turn_started.emit(conversation_id)
         if self._engine is None:
             self.turn_finished.emit(Finished(FinishReason.ERROR, error=_tr("No model is loaded.")))
@@ -118,7 +131,7 @@ class EngineWorker(QObject):
         try:
             # Iterate to the very end even after Finished: run_turn's final store write
             # happens when its generator is exhausted, and turn_finished promises it is done.
-            for event in run_turn(self._engine, self._store, conversation_id, text, params, cancel):
+            for event in job(self._engine, self._store, conversation_id, params, cancel):
                 if isinstance(event, TextDelta):
                     pending.append(event.text)
                     tokens = event.tokens
@@ -144,6 +157,18 @@ class EngineWorker(QObject):
             self.text_received.emit("".join(pending))
             self.tokens_streamed.emit(tokens)
         self.turn_finished.emit(finished or Finished(FinishReason.CANCELLED))
+
+    @Slot(object)
+    def run_task(self, task: EngineTask) -> None:
+        """Run a short non-streaming job on the engine (a title); reports via task_finished."""
+        if self._engine is None:
+            self.task_finished.emit(task, EngineError(_tr("No model is loaded.")))
+            return
+        try:
+            result: object = task(self._engine, self._store)
+        except Exception as exc:  # report, keep the thread
+            result = exc
+        self.task_finished.emit(task, result)
 
     @Slot()
     def close(self) -> None:
@@ -184,9 +209,13 @@ class EngineBridge(QObject):
     tokens_streamed = Signal(int)
     turn_finished = Signal(object)
     busy_changed = Signal(bool)
+    task_finished = Signal(object, object)
+    """(task, result or exception) of a ``run_task`` request."""
 
     _load_requested = Signal(str, object)
     _generate_requested = Signal(int, str, object, object)
+    _job_requested = Signal(int, object, object, object)
+    _task_requested = Signal(object)
     _close_requested = Signal()
 
     def __init__(
@@ -213,6 +242,9 @@ class EngineBridge(QObject):
         queued = Qt.ConnectionType.QueuedConnection
         self._load_requested.connect(self._worker.load_model, queued)
         self._generate_requested.connect(self._worker.generate, queued)
+        self._job_requested.connect(self._worker.run_job, queued)
+        self._task_requested.connect(self._worker.run_task, queued)
+        self._worker.task_finished.connect(self._on_task_finished, queued)
         self._close_requested.connect(self._worker.close, queued)
         self._worker.model_loaded.connect(self._on_model_loaded, queued)
         self._worker.model_failed.connect(self._on_model_failed, queued)
@@ -275,6 +307,24 @@ class EngineBridge(QObject):
         self._generate_requested.emit(conversation_id, text, params, self._cancel)
         return True
 
+    def start_job(self, conversation_id: int, job: AnswerJob, params: GenerationParams) -> bool:
+        """Stream the answer ``job`` makes (regenerate, continue, edit), like ``send``."""
+        if self._closing.is_set() or self._model is None or self.is_busy:
+            return False
+        self._cancel = CancelToken()
+        self._generating = True
+        self._begin_request()
+        self._job_requested.emit(conversation_id, job, params, self._cancel)
+        return True
+
+    def run_task(self, task: EngineTask) -> bool:
+        """Run ``task`` on the engine thread; ``task_finished`` reports its result."""
+        if self._closing.is_set() or self._model is None or self.is_busy:
+            return False
+        self._begin_request()
+        self._task_requested.emit(task)
+        return True
+
     def stop(self) -> None:
         """Stop the streaming answer before its next token (safe to call any time)."""
         if self._cancel is not None:
@@ -328,6 +378,10 @@ class EngineBridge(QObject):
     def _on_model_unloaded(self) -> None:
         self._model = None
         self.model_unloaded.emit()
+
+    @Slot(object, object)
+    def _on_task_finished(self, task: object, result: object) -> None:
+        self._end_request(lambda: self.task_finished.emit(task, result))
 
     @Slot(object)
     def _on_turn_finished(self, finished: Finished) -> None:
