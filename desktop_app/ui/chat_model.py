@@ -201,6 +201,31 @@ class ChatListModel(QAbstractListModel):
     def clear(self) -> None:
         self.set_messages([])
 
+    def keep_rows(self, count: int) -> None:
+        """Drop every row after the first ``count`` (a new version replaces them)."""
+        if count < len(self._rows):
+            self.beginRemoveRows(QModelIndex(), count, len(self._rows) - 1)
+            del self._rows[count:]
+            self.endRemoveRows()
+
+    def set_last_error(self, error: str) -> None:
+        """Attach an error message to the last answer (it is not stored with it)."""
+        if not self._rows or self._rows[-1].role is not Role.ASSISTANT:
+            return
+        last = len(self._rows) - 1
+        self._rows[last] = replace(self._rows[last], error=error)
+        index = self.index(last)
+        self.dataChanged.emit(index, index)
+
+    def reopen_last(self) -> None:
+        """Let the last row (an answer being continued) stream again."""
+        if not self._rows or self._rows[-1].role is not Role.ASSISTANT:
+            return
+        last = len(self._rows) - 1
+        self._rows[last] = replace(self._rows[last], finish_reason=None, stats=None, error=None)
+        index = self.index(last)
+        self.dataChanged.emit(index, index)
+
     def add_user_message(self, text: str) -> None:
         self._append(ChatRow(Role.USER, text, finish_reason=FinishReason.STOP))
 

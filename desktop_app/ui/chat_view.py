@@ -366,6 +366,18 @@ class ChatView(QListView):
         bar = self.verticalScrollBar()
         bar.setValue(bar.maximum())
 
+    def scroll_to_message_row(self, row: int) -> None:
+        """Show ``row`` at the top of the view and stop following the stream."""
+        model = self.model()
+        if model is None or not 0 <= row < model.rowCount():
+            return
+        self.doItemsLayout()
+        index = model.index(row, 0)
+        self.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtTop)
+        self._follow = self.verticalScrollBar().value() >= (
+            self.verticalScrollBar().maximum() - FOLLOW_THRESHOLD_PX
+        )
+
     def setModel(self, model: QAbstractItemModel | None) -> None:
         old = self.model()
         if old is not None:

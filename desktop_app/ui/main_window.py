@@ -13,7 +13,7 @@ import os
 from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QMimeData, QObject, Qt, QUrl, Slot
+from PySide6.QtCore import QEvent, QMimeData, QObject, Qt, QUrl, Signal, Slot
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
@@ -48,7 +48,8 @@ from desktop_app.core.settings import Settings, save_settings
 from desktop_app.ui.chat_model import ChatListModel, format_stats, format_tokens
 from desktop_app.ui.chat_view import ChatView
 from desktop_app.ui.composer import Composer
-from desktop_app.ui.engine_worker import EngineBridge
+from desktop_app.ui.conversations import ConversationsController
+from desktop_app.ui.engine_worker import AnswerJob, EngineBridge
 
 log = logging.getLogger(__name__)
 
@@ -84,6 +85,10 @@ class MainWindow(QMainWindow):
     window to reload the last model in the background.
     """
 
+    conversation_shown = Signal(int)
+    """A saved conversation is now on screen (after loading, switching, searching)."""
+    new_chat_started = Signal()
+
     def __init__(
         self,
         store: Store,
@@ -116,6 +121,7 @@ class MainWindow(QMainWindow):
         self._build_central()
         self._build_status_bar()
         self._connect_bridge()
+        self._conversations = ConversationsController(self)
         self._show_latest_conversation()
         self._update_controls()
 
@@ -128,6 +134,14 @@ class MainWindow(QMainWindow):
     @property
     def bridge(self) -> EngineBridge:
         return self._bridge
+
+    @property
+    def store(self) -> Store:
+        return self._store
+
+    @property
+    def chat_view(self) -> ChatView:
+        return self._chat_view
 
     @property
     def conversation_id(self) -> int | None:
@@ -444,21 +458,68 @@ class MainWindow(QMainWindow):
         try:
             self._store.mark_interrupted_answers()
             conversation = self._store.latest_conversation()
-            messages = self._store.messages(conversation.id) if conversation else []
+        except StoreError as exc:
+            self.show_error(str(exc))
+            return
+        if conversation is not None:
+            self.show_conversation(conversation.id)
+
+    def show_conversation(self, conversation_id: int, message_id: int | None = None) -> None:
+        """Show a saved conversation (its current branch), at ``message_id`` or at the end."""
+        try:
+            conversation = self._store.conversation(conversation_id)
+            messages = self._store.messages(conversation_id) if conversation else []
         except StoreError as exc:
             self.show_error(str(exc))
             return
         if conversation is None:
             return
+        if conversation_id != self._conversation_id:
+            self._stream_visible = False  # an answer streaming elsewhere stays there
+        if self._stream_visible:
+            return  # the answer on screen is still streaming; it is reloaded when done
         self._conversation_id = conversation.id
         self._chat_model.set_messages(messages)
         self._set_title(conversation.title)
+        self._stats_label.clear()
         for message in reversed(messages):
             if message.role is Role.ASSISTANT and message.stats is not None:
                 self._stats_label.setText(" · ".join(format_stats(message.stats)))
                 break
-        self._chat_view.scroll_to_end()
+        row = self._chat_model.row_of_message(message_id) if message_id else None
+        if row is None:
+            self._chat_view.scroll_to_end()
+        else:
+            self._chat_view.scroll_to_message_row(row)
         self._show_page()
+        self.conversation_shown.emit(conversation.id)
+
+    def start_answer_job(self, job: AnswerJob, keep_rows: int, question: str | None = None) -> bool:
+        """Stream ``job``'s answer into the conversation on screen.
+
+        The view keeps its first ``keep_rows`` rows, then shows ``question`` (if any)
+        and the streaming answer; with ``keep_rows`` equal to the row count and no
+        question, the last row (an answer being continued) streams again.
+        """
+        if self._conversation_id is None or self._bridge.is_busy:
+            return False
+        if self._bridge.model is None:
+            self.statusBar().showMessage(self.tr("Open a model first."), STATUS_TIMEOUT_MS)
+            return False
+        if not self._bridge.start_job(self._conversation_id, job, self._params):
+            return False
+        self._stream_visible = True
+        rows = self._chat_model.rowCount()
+        self._chat_model.keep_rows(keep_rows)
+        if question is not None:
+            self._chat_model.add_user_message(question)
+        if keep_rows == rows and question is None:
+            self._chat_model.reopen_last()
+        else:
+            self._chat_model.begin_answer(self._bridge.model.name)
+        self._chat_view.scroll_to_end()
+        self._stats_label.setText(self.tr("Generating…"))
+        return True
 
     def _show_page(self) -> None:
         """The chat page whenever there is a model or a conversation to show.
@@ -551,6 +612,7 @@ class MainWindow(QMainWindow):
         self._set_title("")
         self._show_page()
         self._composer.setFocus()
+        self.new_chat_started.emit()
 
     @Slot()
     def _show_about(self) -> None:
@@ -728,6 +790,7 @@ class MainWindow(QMainWindow):
             self.setWindowTitle(self.tr("Hearth"))
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self._conversations.shutdown()
         if not self._bridge.shutdown(SHUTDOWN_TIMEOUT_MS):
             log.warning("The engine thread did not stop within %d ms", SHUTDOWN_TIMEOUT_MS)
         event.accept()
