@@ -47,6 +47,7 @@ class ConversationsController(QObject):
         self.sidebar.conversation_restored.connect(self._open)
         self.sidebar.export_requested.connect(self.export_conversation)
         self.sidebar.error.connect(window.show_error)
+        self.sidebar.conversation_renamed.connect(self._on_renamed)
 
         central = window.takeCentralWidget()
         self.splitter = QSplitter(Qt.Orientation.Horizontal, window)
@@ -168,6 +169,11 @@ class ConversationsController(QObject):
             except StoreError as exc:
                 self._window.show_error(str(exc))
         self._window.show_conversation(conversation_id, message_id or None)
+
+    @Slot(int, str)
+    def _on_renamed(self, conversation_id: int, title: str) -> None:
+        if self._window.conversation_id == conversation_id:
+            self._window.setWindowTitle(self.tr("%1 — Hearth").replace("%1", title))
 
     def _rename_current(self) -> None:
         if self._window.conversation_id is not None:

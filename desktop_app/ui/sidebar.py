@@ -70,9 +70,9 @@ class UndoToast(QFrame):
         self._timer.timeout.connect(self._on_timeout)
         self.hide()
 
-    def show_for(self, title: str, timeout_ms: int = UNDO_TIMEOUT_MS) -> None:
+    def show_for(self, title: str, timeout_ms: int | None = None) -> None:
         self._label.setText(self.tr("Deleted \u201c%1\u201d").replace("%1", title))
-        self._timer.start(timeout_ms)
+        self._timer.start(UNDO_TIMEOUT_MS if timeout_ms is None else timeout_ms)
         self.show()
 
     def _on_undo(self) -> None:
@@ -96,6 +96,7 @@ class ConversationSidebar(QWidget):
     """A conversation was hidden for deletion (the window should leave it if shown)."""
     conversation_restored = Signal(int)
     export_requested = Signal(int)
+    conversation_renamed = Signal(int, str)
     error = Signal(str)
 
     def __init__(self, store: Store, parent: QWidget | None = None) -> None:
@@ -303,6 +304,7 @@ class ConversationSidebar(QWidget):
             self.conversation_chosen.emit(int(value))
 
     def _on_item_changed(self, item: QStandardItem) -> None:
+        """A title edited in place: save it (the list is not rebuilt under the editor)."""
         if self._loading:
             return
         conversation_id = item.data(CONVERSATION_ID)
@@ -311,10 +313,17 @@ class ConversationSidebar(QWidget):
         try:
             self._store.rename_conversation(int(conversation_id), item.text())
         except ValueError:
-            pass  # an empty title: keep the old one
+            pass  # an empty title: the old one stays
         except StoreError as exc:
             self.error.emit(str(exc))
-        QTimer.singleShot(0, self.refresh)
+        saved = self._store.conversation(int(conversation_id))
+        if saved is not None and saved.title != item.text():
+            self._loading = True
+            item.setText(saved.title)
+            item.setToolTip(saved.title)
+            self._loading = False
+        if saved is not None:
+            self.conversation_renamed.emit(saved.id, saved.title)
 
     def _show_menu(self, position: QPoint) -> None:
         index = self._tree.indexAt(position)

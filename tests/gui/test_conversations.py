@@ -1,0 +1,330 @@
+"""Conversations in the window: sidebar rename, delete and undo, search, versions, Continue."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import ClassVar
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QApplication, QFileDialog, QInputDialog, QLineEdit, QWidget
+from pytestqt.qtbot import QtBot
+
+from desktop_app.app import Hearth
+from desktop_app.core.chats.model import FinishReason, GenerationStats
+from desktop_app.core.chats.store import Store
+from desktop_app.core.engine.base import (
+    CancelToken,
+    ChatTurn,
+    EngineEvent,
+    Finished,
+    GenerationParams,
+    TextDelta,
+)
+from desktop_app.core.engine.llama_engine import LlamaEngine
+from desktop_app.core.paths import app_paths
+from desktop_app.ui import sidebar as sidebar_module
+from desktop_app.ui.conversations import ConversationsController
+from desktop_app.ui.message_actions import MessageAction
+from tests.gui.helpers import (
+    ANSWER_TIMEOUT_MS,
+    LOAD_TIMEOUT_MS,
+    Launcher,
+    answer_finished,
+    open_model,
+    rows,
+)
+
+
+class VersionEngine(LlamaEngine):
+    """The real tiny model loaded, answering "Version 1", "Version 2"... in turn."""
+
+    calls = 0
+    seen: ClassVar[list[list[ChatTurn]]] = []
+
+    def stream_chat(
+        self, turns: list[ChatTurn], params: GenerationParams, cancel: CancelToken | None = None
+    ) -> Iterator[EngineEvent]:
+        VersionEngine.calls += 1
+        VersionEngine.seen.append(list(turns))
+        yield TextDelta(f"Version {VersionEngine.calls}", 1)
+        yield Finished(FinishReason.STOP, GenerationStats(3, 1))
+
+
+@pytest.fixture(autouse=True)
+def _reset_engine() -> None:
+    VersionEngine.calls = 0
+    VersionEngine.seen = []
+
+
+def _seed(home: Path) -> dict[str, int]:
+    """Two saved conversations; the newer one has two versions of its answer."""
+    store = Store.open(app_paths().database)
+    weather = store.create_conversation()
+    store.add_user_message(weather.id, "今天天气很好吗?")
+    sunny = store.begin_answer(weather.id, "Tiny")
+    store.finish_answer(sunny, "It is sunny.", FinishReason.STOP, GenerationStats())
+    colours = store.create_conversation()
+    question = store.add_user_message(colours.id, "Name a colour")
+    red = store.begin_answer(colours.id, "Tiny")
+    store.finish_answer(red, "Red", FinishReason.STOP, GenerationStats())
+    blue = store.begin_answer(colours.id, "Tiny", parent_id=question.id)
+    store.finish_answer(blue, "Blue", FinishReason.STOP, GenerationStats())
+    store.close()
+    return {"weather": weather.id, "colours": colours.id, "sunny": sunny, "red": red, "blue": blue}
+
+
+def _controller(window: QWidget) -> ConversationsController:
+    found = window.findChild(ConversationsController)
+    assert found is not None
+    return found
+
+
+def _click_action(qtbot: QtBot, window: QWidget, message_id: int, action: MessageAction) -> None:
+    view = window.chat_view  # type: ignore[attr-defined]
+    point = view.action_point(message_id, action)
+    assert point is not None, f"no {action.value} action under message {message_id}"
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=point)
+
+
+def _load(qtbot: QtBot, hearth: Hearth, monkeypatch: pytest.MonkeyPatch, model: Path) -> None:
+    open_model(qtbot, hearth.window, monkeypatch, model)
+    qtbot.waitUntil(
+        lambda: hearth.bridge.model is not None and not hearth.bridge.is_busy,
+        timeout=LOAD_TIMEOUT_MS,
+    )
+
+
+def _editor(tree: QWidget) -> QLineEdit | None:
+    """The in-place title editor that is open, if any."""
+    return next((e for e in tree.findChildren(QLineEdit) if e.isVisible()), None)
+
+
+def test_the_sidebar_groups_and_renames_by_double_click_and_f2(
+    launch: Launcher, qtbot: QtBot, hearth_home: Path
+) -> None:
+    ids = _seed(hearth_home)
+    window = launch(restore=False).window
+    sidebar = _controller(window).sidebar
+    assert sidebar.group_names() == ["Today"]
+    assert sidebar.titles() == ["Name a colour", "今天天气很好吗?"]
+
+    tree = sidebar.tree
+    index = sidebar.index_of(ids["weather"])
+    assert index is not None
+    rect = tree.visualRect(index)
+    qtbot.mouseClick(tree.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert window.conversation_id == ids["weather"]  # a click opens it
+    qtbot.mouseDClick(tree.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.waitUntil(lambda: _editor(tree) is not None)
+    editor = _editor(tree)
+    assert editor is not None
+    editor.selectAll()
+    qtbot.keyClicks(editor, "Weather")
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: "Weather" in sidebar.titles())
+    assert window.store.conversation(ids["weather"]).title == "Weather"  # type: ignore[union-attr]
+
+    index = sidebar.index_of(ids["colours"])
+    assert index is not None
+    tree.setCurrentIndex(index)
+    tree.setFocus()
+    qtbot.keyClick(tree, Qt.Key.Key_F2)
+    qtbot.waitUntil(lambda: _editor(tree) is not None)
+    editor = _editor(tree)
+    assert editor is not None
+    editor.selectAll()
+    qtbot.keyClicks(editor, "Colours")
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: sidebar.titles() == ["Colours", "Weather"])
+
+    window.store.set_pinned(ids["weather"], True)
+    sidebar.refresh()
+    assert sidebar.group_names() == ["Pinned", "Today"]
+    assert sidebar.titles() == ["Weather", "Colours"]
+
+
+def test_delete_hides_at_once_undo_brings_it_back_and_the_time_out_deletes(
+    launch: Launcher, qtbot: QtBot, hearth_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ids = _seed(hearth_home)
+    window = launch(restore=False).window
+    sidebar = _controller(window).sidebar
+    tree = sidebar.tree
+    tree.setCurrentIndex(sidebar.index_of(ids["weather"]))
+    tree.setFocus()
+
+    qtbot.keyClick(tree, Qt.Key.Key_Delete)
+    assert sidebar.titles() == ["Name a colour"]
+    assert sidebar.toast.isVisible()
+    assert "今天天气很好吗?" in sidebar.toast.findChild(QWidget, "undoToastText").text()  # type: ignore[union-attr]
+    qtbot.mouseClick(sidebar.toast.findChild(QWidget, "undoButton"), Qt.MouseButton.LeftButton)
+    assert sidebar.titles() == ["Name a colour", "今天天气很好吗?"]
+    assert not sidebar.toast.isVisible()
+    assert window.store.conversation(ids["weather"]) is not None
+
+    monkeypatch.setattr(sidebar_module, "UNDO_TIMEOUT_MS", 50)
+    tree.setCurrentIndex(sidebar.index_of(ids["weather"]))
+    qtbot.keyClick(tree, Qt.Key.Key_Delete)
+    qtbot.waitUntil(lambda: window.store.conversation(ids["weather"]) is None, timeout=5000)
+    assert sidebar.titles() == ["Name a colour"]
+    assert window.store.search("天气") == []
+
+
+def test_ctrl_k_finds_a_chinese_word_and_opens_the_conversation_at_it(
+    launch: Launcher, qtbot: QtBot, hearth_home: Path
+) -> None:
+    ids = _seed(hearth_home)
+    window = launch(restore=False).window
+    assert window.conversation_id == ids["colours"]
+
+    qtbot.keyClick(window, Qt.Key.Key_K, Qt.KeyboardModifier.ControlModifier)
+    popup = _controller(window).search_popup
+    assert popup is not None
+    qtbot.waitUntil(popup.isVisible)
+    popup.field.insert("天气")  # what an input method commits (QTest types ASCII only)
+    qtbot.waitUntil(lambda: len(popup.hits()) == 2, timeout=5000)
+    title_hit, message_hit = popup.hits()
+    assert (title_hit.conversation_id, title_hit.message_id) == (ids["weather"], None)
+    assert message_hit.conversation_id == ids["weather"]
+    assert message_hit.snippet.marked() == "今天[天气]很好吗?"
+
+    qtbot.keyClick(popup.field, Qt.Key.Key_Down)
+    qtbot.keyClick(popup.field, Qt.Key.Key_Return)
+    assert not popup.isVisible()
+    assert window.conversation_id == ids["weather"]
+    assert [row.text for row in rows_of(window)] == ["今天天气很好吗?", "It is sunny."]
+
+    qtbot.keyClick(window, Qt.Key.Key_K, Qt.KeyboardModifier.ControlModifier)
+    popup.field.clear()
+    qtbot.keyClicks(popup.field, "zebra")
+    qtbot.waitUntil(lambda: popup.findChild(QWidget, "searchStatus").text() == "No matches")  # type: ignore[union-attr]
+
+
+def rows_of(window: QWidget) -> list:  # type: ignore[type-arg]
+    return window.chat_model.rows()  # type: ignore[attr-defined]
+
+
+def test_the_version_switcher_and_regenerate_through_clicks(
+    launch: Launcher,
+    qtbot: QtBot,
+    hearth_home: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    tiny_model: Path,
+) -> None:
+    ids = _seed(hearth_home)
+    hearth = launch(restore=False, engine_factory=VersionEngine)
+    window = hearth.window
+    assert [(r.text, r.sibling_index, r.sibling_count) for r in rows_of(window)][1] == (
+        "Blue",
+        1,
+        2,
+    )
+
+    _click_action(qtbot, window, ids["blue"], MessageAction.PREVIOUS)
+    assert rows_of(window)[1].text == "Red"
+    assert window.store.messages(ids["colours"])[1].id == ids["red"]
+    assert window.chat_view.action_point(ids["red"], MessageAction.PREVIOUS) is None
+    _click_action(qtbot, window, ids["red"], MessageAction.NEXT)
+    assert rows_of(window)[1].text == "Blue"
+
+    _load(qtbot, hearth, monkeypatch, tiny_model)
+    _click_action(qtbot, window, ids["blue"], MessageAction.REGENERATE)
+    qtbot.waitUntil(lambda: answer_finished(hearth), timeout=ANSWER_TIMEOUT_MS)
+    qtbot.waitUntil(lambda: rows(hearth)[-1].message_id is not None)
+    answer = rows(hearth)[-1]
+    assert (answer.text, answer.sibling_index, answer.sibling_count) == ("Version 1", 2, 3)
+    assert [t.content for t in VersionEngine.seen[-1]] == ["Name a colour"]
+
+
+def test_edit_and_resend_keeps_the_old_question_as_a_version(
+    launch: Launcher,
+    qtbot: QtBot,
+    hearth_home: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    tiny_model: Path,
+) -> None:
+    _seed(hearth_home)
+    hearth = launch(restore=False, engine_factory=VersionEngine)
+    window = hearth.window
+    _load(qtbot, hearth, monkeypatch, tiny_model)
+    question = rows_of(window)[0]
+    monkeypatch.setattr(
+        QInputDialog,
+        "getMultiLineText",
+        staticmethod(lambda *args, **kwargs: ("Name a fruit", True)),
+    )
+    _click_action(qtbot, window, question.message_id, MessageAction.EDIT)
+    qtbot.waitUntil(lambda: answer_finished(hearth), timeout=ANSWER_TIMEOUT_MS)
+    qtbot.waitUntil(lambda: rows(hearth)[-1].message_id is not None)
+    shown = rows_of(window)
+    assert [(r.text, r.sibling_index, r.sibling_count) for r in shown] == [
+        ("Name a fruit", 1, 2),
+        ("Version 1", 0, 1),
+    ]
+    _click_action(qtbot, window, shown[0].message_id, MessageAction.PREVIOUS)
+    assert [r.text for r in rows_of(window)] == ["Name a colour", "Blue"]
+
+
+def test_an_interrupted_answer_is_marked_and_continued(
+    launch: Launcher,
+    qtbot: QtBot,
+    hearth_home: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    tiny_model: Path,
+) -> None:
+    store = Store.open(app_paths().database)
+    conversation = store.create_conversation()
+    store.add_user_message(conversation.id, "Tell a story")
+    answer = store.begin_answer(conversation.id, "Tiny")
+    store.update_answer(answer, "Once upon a time")
+    store._db.execute("UPDATE messages SET updated_at = 0 WHERE id = ?", (answer,))  # long ago
+    store.close()
+
+    hearth = launch(restore=False, engine_factory=VersionEngine)
+    window = hearth.window
+    shown = rows_of(window)[-1]
+    assert (shown.text, shown.finish_reason) == ("Once upon a time", FinishReason.INTERRUPTED)
+    assert "interrupted" in window.chat_model.data(window.chat_model.index(1), 0x0108)  # FOOTER
+
+    _load(qtbot, hearth, monkeypatch, tiny_model)
+    _click_action(qtbot, window, answer, MessageAction.CONTINUE)
+    qtbot.waitUntil(lambda: answer_finished(hearth), timeout=ANSWER_TIMEOUT_MS)
+    qtbot.waitUntil(lambda: rows(hearth)[-1].message_id is not None)
+    assert rows_of(window)[-1].text == "Once upon a timeVersion 1"
+    assert VersionEngine.seen[-1][-1] == ChatTurn("assistant", "Once upon a time")
+    assert window.store.message(answer).finish_reason is FinishReason.STOP  # type: ignore[union-attr]
+
+
+def test_file_menu_export_and_import(
+    launch: Launcher,
+    qtbot: QtBot,
+    hearth_home: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    ids = _seed(hearth_home)
+    window = launch(restore=False).window
+    controller = _controller(window)
+    target = tmp_path / "all.json"
+    monkeypatch.setattr(
+        QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(target), "JSON (*.json)"))
+    )
+    controller.export_all_action.trigger()
+    exported = json.loads(target.read_text(encoding="utf-8"))
+    assert [c["id"] for c in exported["conversations"]] == [ids["colours"], ids["weather"]]
+
+    imported = controller.import_file(str(target))
+    assert len(imported) == 2
+    assert len(controller.sidebar.titles()) == 4
+
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"format": "other"}', encoding="utf-8")
+    assert controller.import_file(str(bad)) == []
+    banner = window.findChild(QWidget, "errorBanner")
+    assert banner is not None and banner.isVisible()
+    assert "not a Hearth export" in window.findChild(QWidget, "errorBannerText").text()  # type: ignore[union-attr]
+    assert len(controller.sidebar.titles()) == 4
+    _ = QApplication.instance(), QPoint
