@@ -136,6 +136,7 @@ class ConversationSidebar(QWidget):
         self._tree.setIndentation(0)
         self._tree.setUniformRowHeights(True)
         self._tree.setFrameShape(QFrame.Shape.NoFrame)
+        self._tree.setStyleSheet("QTreeView::item { padding: 4px 4px; }")
         self._tree.setEditTriggers(
             QAbstractItemView.EditTrigger.DoubleClicked
             | QAbstractItemView.EditTrigger.EditKeyPressed
@@ -191,6 +192,7 @@ class ConversationSidebar(QWidget):
                 continue
             header = QStandardItem(name)
             header.setFlags(Qt.ItemFlag.ItemIsEnabled)
+            header.setForeground(self.palette().placeholderText())
             font = header.font()
             font.setBold(True)
             font.setPointSizeF(max(7.0, font.pointSizeF() * 0.85))
