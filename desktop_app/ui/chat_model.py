@@ -25,6 +25,9 @@ from desktop_app.core.engine.base import Finished
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
+PAGE_ROWS = 120
+"""Rows shown when a conversation opens, and added each time the user reaches the top."""
+
 
 @dataclass(frozen=True)
 class ChatRow:
@@ -142,6 +145,8 @@ class ChatListModel(QAbstractListModel):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._rows: list[ChatRow] = []
+        self._earlier: list[ChatRow] = []
+        """Older rows not shown yet (see ``set_messages``)."""
 
     # Qt model interface
 
@@ -192,11 +197,44 @@ class ChatListModel(QAbstractListModel):
                 return number
         return None
 
-    def set_messages(self, messages: list[Message]) -> None:
-        """Show a conversation (system messages are not shown)."""
+    def set_messages(self, messages: list[Message], page: int = PAGE_ROWS) -> None:
+        """Show a conversation (system messages are not shown).
+
+        Only the last ``page`` rows are shown at first; ``load_earlier`` shows more
+        (the view asks when it is scrolled to the top), so opening a conversation of
+        thousands of messages lays out only what the user can see.
+        """
         self.beginResetModel()
-        self._rows = [ChatRow.from_message(m) for m in messages if m.role is not Role.SYSTEM]
+        rows = [ChatRow.from_message(m) for m in messages if m.role is not Role.SYSTEM]
+        split = max(0, len(rows) - page)
+        self._earlier, self._rows = rows[:split], rows[split:]
         self.endResetModel()
+
+    def has_earlier(self) -> bool:
+        """Whether older rows of this conversation are not shown yet."""
+        return bool(self._earlier)
+
+    def load_earlier(self, count: int = PAGE_ROWS) -> int:
+        """Show up to ``count`` more of the older rows, at the top; returns how many."""
+        count = min(count, len(self._earlier))
+        if count <= 0:
+            return 0
+        self.beginInsertRows(QModelIndex(), 0, count - 1)
+        self._rows[:0] = self._earlier[-count:]
+        del self._earlier[-count:]
+        self.endInsertRows()
+        return count
+
+    def reveal(self, message_id: int) -> int | None:
+        """The row of ``message_id``, showing older rows first if it is among them."""
+        row = self.row_of_message(message_id)
+        if row is not None:
+            return row
+        for position, earlier in enumerate(self._earlier):
+            if earlier.message_id == message_id:
+                self.load_earlier(len(self._earlier) - position)
+                return 0
+        return None
 
     def clear(self) -> None:
         self.set_messages([])

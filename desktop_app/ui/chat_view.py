@@ -23,6 +23,7 @@ from PySide6.QtCore import (
     QRectF,
     QSize,
     Qt,
+    QTimer,
     Signal,
 )
 from PySide6.QtGui import (
@@ -136,6 +137,11 @@ class MessageDelegate(QStyledItemDelegate):
 
     def invalidate_rows(self, first: int, last: int) -> None:
         self._stale.update(range(first, last + 1))
+
+    def shift_rows(self, count: int) -> None:
+        """``count`` rows were inserted at the top: cached layouts move down with theirs."""
+        self._cache = {row + count: layout for row, layout in self._cache.items()}
+        self._stale = {row + count for row in self._stale}
 
     def invalidate_all(self) -> None:
         self._cache.clear()
@@ -438,17 +444,34 @@ class ChatView(QListView):
             )
             painter.end()
 
-    def _on_rows_inserted(self, _parent: AnyIndex, _first: int, last: int) -> None:
+    def _on_rows_inserted(self, _parent: AnyIndex, first: int, last: int) -> None:
         model = self.model()
-        # Rows appended at the end shift no cached row; rows inserted elsewhere do.
-        if model is None or last != model.rowCount() - 1:
+        # Rows appended at the end shift no cached row; older rows shown at the top shift
+        # every cached row by the same amount; rows inserted elsewhere drop the cache.
+        if model is not None and first == 0 and last != model.rowCount() - 1:
+            self._delegate.shift_rows(last + 1)
+        elif model is None or last != model.rowCount() - 1:
             self._delegate.invalidate_all()
+
+    def _load_earlier(self) -> None:
+        """Show older messages above, keeping what is on screen where it is."""
+        model = self.model()
+        load = getattr(model, "load_earlier", None)
+        if load is None or not model.has_earlier():  # type: ignore[union-attr]
+            return
+        bar = self.verticalScrollBar()
+        from_bottom = bar.maximum() - bar.value()
+        if load():
+            self.doItemsLayout()
+            bar.setValue(bar.maximum() - from_bottom)
 
     def verticalScrollbarValueChanged(self, value: int) -> None:
         # Decide before the base class runs: it may run a pending relayout, whose range
         # change must already see that the user left the bottom.
         self._follow = value >= self.verticalScrollBar().maximum() - FOLLOW_THRESHOLD_PX
         super().verticalScrollbarValueChanged(value)
+        if value == 0 and self.verticalScrollBar().maximum() > 0:
+            QTimer.singleShot(0, self._load_earlier)
 
     def _on_range_changed(self, _minimum: int, maximum: int) -> None:
         if self._follow:

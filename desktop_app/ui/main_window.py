@@ -486,7 +486,7 @@ class MainWindow(QMainWindow):
             if message.role is Role.ASSISTANT and message.stats is not None:
                 self._stats_label.setText(" · ".join(format_stats(message.stats)))
                 break
-        row = self._chat_model.row_of_message(message_id) if message_id else None
+        row = self._chat_model.reveal(message_id) if message_id else None
         if row is None:
             self._chat_view.scroll_to_end()
         else:

@@ -328,3 +328,28 @@ def test_file_menu_export_and_import(
     assert "not a Hearth export" in window.findChild(QWidget, "errorBannerText").text()  # type: ignore[union-attr]
     assert len(controller.sidebar.titles()) == 4
     _ = QApplication.instance(), QPoint
+
+
+def test_a_long_conversation_opens_at_its_end_and_shows_older_messages_on_scrolling_up(
+    launch: Launcher, qtbot: QtBot, hearth_home: Path
+) -> None:
+    store = Store.open(app_paths().database)
+    conversation = store.create_conversation()
+    first = store.add_user_message(conversation.id, "message 0 the very first")
+    for number in range(1, 400):
+        store.add_user_message(conversation.id, f"message {number}")
+    store.close()
+    window = launch(restore=False).window
+    model = window.chat_model
+    assert model.rowCount() < 400 and model.has_earlier()
+    assert model.rows()[-1].text == "message 399"
+
+    view = window.chat_view
+    before = model.rowCount()
+    view.verticalScrollBar().setValue(0)
+    qtbot.waitUntil(lambda: model.rowCount() > before)
+    assert view.verticalScrollBar().value() > 0  # what was on screen stays on screen
+
+    window.show_conversation(conversation.id, first.id)  # as a search result does
+    assert model.rows()[0].text == "message 0 the very first"
+    assert view.indexAt(view.viewport().rect().topLeft()).row() == 0
