@@ -119,7 +119,7 @@ def run_gui(argv: list[str], model_path: str | None = None) -> int:
     if hearth.store_warning:
         store_box = QMessageBox(
             QMessageBox.Icon.Warning,
-            QCoreApplication.translate("app", "Conversations"),
+            QCoreApplication.translate("ConversationSidebar", "Conversations"),
             hearth.store_warning,
             QMessageBox.StandardButton.Ok,
             window,

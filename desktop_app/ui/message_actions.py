@@ -36,10 +36,6 @@ class MessageAction(str, Enum):
 CONTINUABLE = (FinishReason.INTERRUPTED, FinishReason.CANCELLED, FinishReason.LENGTH)
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("MessageActions", text)
-
-
 def actions_for(row: ChatRow) -> list[tuple[MessageAction | None, str]]:
     """What can be done with ``row``, in order, with labels (None: a plain label)."""
     if row.message_id is None or row.is_streaming:
@@ -54,14 +50,18 @@ def actions_for(row: ChatRow) -> list[tuple[MessageAction | None, str]]:
                 NEXT_MARK,
             ),
         ]
-    items.append((MessageAction.COPY, _tr("Copy")))
+    items.append((MessageAction.COPY, QCoreApplication.translate("MessageActions", "Copy")))
     if row.role is Role.USER:
-        items.append((MessageAction.EDIT, _tr("Edit")))
+        items.append((MessageAction.EDIT, QCoreApplication.translate("MessageActions", "Edit")))
     else:
         if row.finish_reason in CONTINUABLE:
-            items.append((MessageAction.CONTINUE, _tr("Continue")))
-        items.append((MessageAction.REGENERATE, _tr("Regenerate")))
-    items.append((MessageAction.DELETE, _tr("Delete")))
+            items.append(
+                (MessageAction.CONTINUE, QCoreApplication.translate("MessageActions", "Continue"))
+            )
+        items.append(
+            (MessageAction.REGENERATE, QCoreApplication.translate("MessageActions", "Regenerate"))
+        )
+    items.append((MessageAction.DELETE, QCoreApplication.translate("MessageActions", "Delete")))
     return items
 
 

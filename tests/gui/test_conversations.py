@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import ClassVar
 
 import pytest
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QCoreApplication, QPoint, Qt, QTranslator
 from PySide6.QtWidgets import QApplication, QFileDialog, QInputDialog, QLineEdit, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -25,6 +25,7 @@ from desktop_app.core.engine.base import (
 )
 from desktop_app.core.engine.llama_engine import LlamaEngine
 from desktop_app.core.paths import app_paths
+from desktop_app.resources import resource_path
 from desktop_app.ui import sidebar as sidebar_module
 from desktop_app.ui.conversations import ConversationsController
 from desktop_app.ui.message_actions import MessageAction
@@ -353,3 +354,15 @@ def test_a_long_conversation_opens_at_its_end_and_shows_older_messages_on_scroll
     window.show_conversation(conversation.id, first.id)  # as a search result does
     assert model.rows()[0].text == "message 0 the very first"
     assert view.indexAt(view.viewport().rect().topLeft()).row() == 0
+
+
+def test_the_conversation_strings_have_a_chinese_translation(qtbot: QtBot) -> None:
+    translator = QTranslator()
+    assert translator.load(str(resource_path("translations", "conversations_zh_CN.qm")))
+    QCoreApplication.installTranslator(translator)
+    try:
+        assert QCoreApplication.translate("ConversationSidebar", "Yesterday") == "昨天"
+        assert QCoreApplication.translate("MessageActions", "Regenerate") == "重新生成"
+        assert QCoreApplication.translate("SearchPopup", "No matches") == "没有匹配项"
+    finally:
+        QCoreApplication.removeTranslator(translator)
