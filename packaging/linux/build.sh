@@ -83,6 +83,7 @@ if command -v desktop-file-validate >/dev/null 2>&1; then
   desktop-file-validate "$stage/share/applications/$APP_ID.desktop"
 fi
 
+rm -f dist/hearth-*-linux-*.tar.gz
 tar -C build/stage -czf "dist/$release.tar.gz" "$release"
 archive_mb=$(du -m "dist/$release.tar.gz" | cut -f1)
 echo "build: archive dist/$release.tar.gz (${archive_mb} MB)"
