@@ -46,6 +46,9 @@ def run_self_test(model: Path | None, out: TextIO = sys.stdout) -> int:
     except SelfTestFailure as exc:
         print(f"hearth self-test: FAILED: {exc}", file=out, flush=True)
         return 1
+    except Exception as exc:  # a self-test reports every failure in its one line
+        print(f"hearth self-test: FAILED: {type(exc).__name__}: {exc}", file=out, flush=True)
+        return 1
     finally:
         if saved_home is None:
             os.environ.pop("HEARTH_HOME", None)
@@ -94,8 +97,9 @@ def _run_steps(model: Path | None) -> list[str]:
             conversation = hearth.store.create_conversation(title="Self-test")
             hearth.store.add_user_message(conversation.id, QUESTION)
     finally:
-        if not hearth.close():
-            raise SelfTestFailure("the engine thread did not stop")
+        stopped = hearth.close()
+    if not stopped:
+        raise SelfTestFailure("the engine thread did not stop")
     findings.append(_check_store(paths.database, answered))
     return findings
 
