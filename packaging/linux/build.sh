@@ -50,7 +50,7 @@ rm -rf build/icons
 QT_QPA_PLATFORM=offscreen "$python" packaging/render_icons.py --hicolor build/icons/hicolor
 
 echo "build: running PyInstaller (packaging/hearth.spec)"
-rm -rf dist/hearth
+rm -rf dist/hearth build/pyinstaller  # no cached analysis from an older tree or venv
 bundle_started=$(date +%s)
 HEARTH_ICON_DIR=build/icons "$python" -m PyInstaller --noconfirm --log-level WARN \
   --distpath dist --workpath build/pyinstaller packaging/hearth.spec
