@@ -1,6 +1,6 @@
 """The conversation sidebar: pinned first, then Today, Yesterday, Previous 7 days, Older.
 
-A ``QTreeView`` over a ``QStandardItemModel``: group rows at the top level, one row per
+A ``QListView`` over a flat model: a heading row, then one row per
 conversation below them. Titles are edited in place (double-click or F2). A deleted
 conversation disappears at once but is only removed from the store when its undo
 toast expires (or the window closes), so Undo simply shows it again.
@@ -9,18 +9,29 @@ toast expires (or the window closes), so Undo simply shows it again.
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from typing import Any
 
-from PySide6.QtCore import QModelIndex, QPoint, Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QStandardItem, QStandardItemModel
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QPoint,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtGui import QFont, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QFrame,
     QHBoxLayout,
     QLabel,
+    QListView,
     QMenu,
     QPushButton,
     QToolButton,
-    QTreeView,
     QVBoxLayout,
     QWidget,
 )
@@ -29,19 +40,39 @@ from desktop_app.core.chats.model import Conversation
 from desktop_app.core.chats.store import Store, StoreError
 
 CONVERSATION_ID = Qt.ItemDataRole.UserRole + 1
+_ROOT = QModelIndex()
+_DISPLAY = Qt.ItemDataRole.DisplayRole
+_EDIT = Qt.ItemDataRole.EditRole
+_GROUP_FLAGS = Qt.ItemFlag.ItemIsEnabled
+_CONVERSATION_FLAGS = (
+    Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEditable
+)
 UNDO_TIMEOUT_MS = 8000
 
 
 def group_of(updated_at: float, today: date) -> int:
     """0 Today, 1 Yesterday, 2 Previous 7 days, 3 Older."""
-    day = datetime.fromtimestamp(updated_at).date()
-    if day >= today:
-        return 0
-    if day == today - timedelta(days=1):
-        return 1
-    if day >= today - timedelta(days=7):
-        return 2
-    return 3
+    return _Groups(today).of(updated_at)
+
+
+class _Groups:
+    """Local midnights of today, yesterday and a week ago, to sort times by comparison."""
+
+    def __init__(self, today: date) -> None:
+        def midnight(day: date) -> float:
+            return datetime.combine(day, datetime.min.time()).timestamp()
+
+        self.bounds = (
+            midnight(today),
+            midnight(today - timedelta(days=1)),
+            midnight(today - timedelta(days=7)),
+        )
+
+    def of(self, updated_at: float) -> int:
+        for group, bound in enumerate(self.bounds):
+            if updated_at >= bound:
+                return group
+        return 3
 
 
 class UndoToast(QFrame):
@@ -85,6 +116,97 @@ class UndoToast(QFrame):
         self.expired.emit()
 
 
+class ConversationListModel(QAbstractListModel):
+    """A flat list: a heading row, its conversations, the next heading...
+
+    Flat, so that a ``QListView`` with uniform row heights lays out 10,000
+    conversations without asking about each one; nothing per row is built until the
+    view asks for that row.
+    """
+
+    renamed = Signal(int, str)
+    rename_failed = Signal(str)
+
+    def __init__(self, store: Store, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._store = store
+        self._rows: list[str | Conversation] = []
+
+    def set_groups(self, groups: list[tuple[str, list[Conversation]]]) -> None:
+        self.beginResetModel()
+        self._rows = []
+        for name, members in groups:
+            self._rows.append(name)
+            self._rows.extend(members)
+        self.endResetModel()
+
+    def conversation_rows(self) -> list[tuple[int, Conversation]]:
+        return [(row, item) for row, item in enumerate(self._rows) if not isinstance(item, str)]
+
+    def headings(self) -> list[str]:
+        return [item for item in self._rows if isinstance(item, str)]
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = _ROOT) -> int:
+        return 0 if parent.isValid() else len(self._rows)
+
+    def conversation_at(self, index: QModelIndex | QPersistentModelIndex) -> Conversation | None:
+        if not index.isValid() or index.row() >= len(self._rows):
+            return None
+        item = self._rows[index.row()]
+        return None if isinstance(item, str) else item
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = _DISPLAY) -> Any:
+        if not index.isValid() or index.row() >= len(self._rows):
+            return None
+        item = self._rows[index.row()]
+        if isinstance(item, str):
+            if role == Qt.ItemDataRole.DisplayRole:
+                return item
+            if role == Qt.ItemDataRole.FontRole:
+                font = QFont()
+                font.setBold(True)
+                font.setPointSizeF(max(7.0, font.pointSizeF() * 0.85))
+                return font
+            if role == Qt.ItemDataRole.ForegroundRole:
+                return QApplication.palette().placeholderText()
+            return None
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
+            return item.title
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return item.title
+        if role == CONVERSATION_ID:
+            return item.id
+        return None
+
+    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        heading = isinstance(self._rows[index.row()], str)
+        return _GROUP_FLAGS if heading else _CONVERSATION_FLAGS
+
+    def setData(
+        self, index: QModelIndex | QPersistentModelIndex, value: Any, role: int = _EDIT
+    ) -> bool:
+        """A title edited in place: save it; an empty one keeps the old title."""
+        conversation = self.conversation_at(index)
+        if conversation is None or role != Qt.ItemDataRole.EditRole:
+            return False
+        try:
+            self._store.rename_conversation(conversation.id, str(value))
+            saved = self._store.conversation(conversation.id)
+        except ValueError:
+            return False
+        except StoreError as exc:
+            self.rename_failed.emit(str(exc))
+            return False
+        if saved is None:
+            return False
+        self._rows[index.row()] = saved
+        self.dataChanged.emit(index, index)
+        self.renamed.emit(saved.id, saved.title)
+        return True
+
+
 class ConversationSidebar(QWidget):
     """Lists conversations; emits what the user chose. Talks to the store directly
     for small, quick writes (rename, pin, delete)."""
@@ -104,7 +226,6 @@ class ConversationSidebar(QWidget):
         self._store = store
         self._current: int | None = None
         self._pending_delete: list[int] = []
-        self._loading = False
         self.setObjectName("sidebar")
         self.setAccessibleName(self.tr("Conversations"))
         self.setMinimumWidth(180)
@@ -125,28 +246,26 @@ class ConversationSidebar(QWidget):
         buttons.addWidget(self._search_button)
         layout.addLayout(buttons)
 
-        self._model = QStandardItemModel(self)
-        self._model.itemChanged.connect(self._on_item_changed)
-        self._tree = QTreeView(self)
-        self._tree.setObjectName("conversationTree")
-        self._tree.setAccessibleName(self.tr("Conversation list"))
-        self._tree.setModel(self._model)
-        self._tree.setHeaderHidden(True)
-        self._tree.setRootIsDecorated(False)
-        self._tree.setIndentation(0)
-        self._tree.setUniformRowHeights(True)
-        self._tree.setFrameShape(QFrame.Shape.NoFrame)
-        self._tree.setStyleSheet("QTreeView::item { padding: 4px 4px; }")
-        self._tree.setEditTriggers(
+        self._model = ConversationListModel(store, self)
+        self._model.renamed.connect(self.conversation_renamed)
+        self._model.rename_failed.connect(self.error)
+        self._view = QListView(self)
+        self._view.setObjectName("conversationList")
+        self._view.setAccessibleName(self.tr("Conversation list"))
+        self._view.setModel(self._model)
+        self._view.setUniformItemSizes(True)
+        self._view.setFrameShape(QFrame.Shape.NoFrame)
+        self._view.setStyleSheet("QListView::item { padding: 4px 4px; }")
+        self._view.setEditTriggers(
             QAbstractItemView.EditTrigger.DoubleClicked
             | QAbstractItemView.EditTrigger.EditKeyPressed
         )
-        self._tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self._tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        self._tree.customContextMenuRequested.connect(self._show_menu)
-        self._tree.clicked.connect(self._on_clicked)
-        self._tree.activated.connect(self._on_clicked)
-        layout.addWidget(self._tree, 1)
+        self._view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self._view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self._view.customContextMenuRequested.connect(self._show_menu)
+        self._view.clicked.connect(self._on_clicked)
+        self._view.activated.connect(self._on_clicked)
+        layout.addWidget(self._view, 1)
 
         self._toast = UndoToast(self)
         self._toast.undo_clicked.connect(self.undo_delete)
@@ -157,8 +276,8 @@ class ConversationSidebar(QWidget):
     # Public API
 
     @property
-    def tree(self) -> QTreeView:
-        return self._tree
+    def view(self) -> QListView:
+        return self._view
 
     @property
     def toast(self) -> UndoToast:
@@ -173,8 +292,6 @@ class ConversationSidebar(QWidget):
         except StoreError as exc:
             self.error.emit(str(exc))
             return
-        self._loading = True
-        self._model.clear()
         names = [
             self.tr("Pinned"),
             self.tr("Today"),
@@ -183,71 +300,44 @@ class ConversationSidebar(QWidget):
             self.tr("Older"),
         ]
         groups: list[list[Conversation]] = [[] for _ in names]
-        today = date.today()
+        bounds = _Groups(date.today())
         for conversation in conversations:
-            slot = 0 if conversation.pinned else 1 + group_of(conversation.updated_at, today)
+            slot = 0 if conversation.pinned else 1 + bounds.of(conversation.updated_at)
             groups[slot].append(conversation)
-        for name, members in zip(names, groups, strict=True):
-            if not members:
-                continue
-            header = QStandardItem(name)
-            header.setFlags(Qt.ItemFlag.ItemIsEnabled)
-            header.setForeground(self.palette().placeholderText())
-            font = header.font()
-            font.setBold(True)
-            font.setPointSizeF(max(7.0, font.pointSizeF() * 0.85))
-            header.setFont(font)
-            for conversation in members:
-                item = QStandardItem(conversation.title)
-                item.setData(conversation.id, CONVERSATION_ID)
-                item.setToolTip(conversation.title)
-                item.setFlags(
-                    Qt.ItemFlag.ItemIsEnabled
-                    | Qt.ItemFlag.ItemIsSelectable
-                    | Qt.ItemFlag.ItemIsEditable
-                )
-                header.appendRow(item)
-            self._model.appendRow(header)
-        self._tree.expandAll()
-        self._loading = False
+        self._model.set_groups(
+            [(name, members) for name, members in zip(names, groups, strict=True) if members]
+        )
         self.set_current(self._current)
 
     def set_current(self, conversation_id: int | None) -> None:
         """Highlight the conversation on screen."""
         self._current = conversation_id
         index = self.index_of(conversation_id) if conversation_id is not None else None
-        selection = self._tree.selectionModel()
+        selection = self._view.selectionModel()
         if index is None:
             selection.clearSelection()
         else:
-            self._tree.setCurrentIndex(index)
+            self._view.setCurrentIndex(index)
 
     def index_of(self, conversation_id: int) -> QModelIndex | None:
-        for group in range(self._model.rowCount()):
-            header = self._model.item(group)
-            for row in range(header.rowCount()):
-                child = header.child(row)
-                if child.data(CONVERSATION_ID) == conversation_id:
-                    return child.index()
+        for row, conversation in self._model.conversation_rows():
+            if conversation.id == conversation_id:
+                return self._model.index(row, 0)
         return None
 
     def titles(self) -> list[str]:
         """The conversation titles in the order shown (for tests)."""
-        return [
-            self._model.item(g).child(r).text()
-            for g in range(self._model.rowCount())
-            for r in range(self._model.item(g).rowCount())
-        ]
+        return [c.title for _, c in self._model.conversation_rows()]
 
     def group_names(self) -> list[str]:
-        return [self._model.item(g).text() for g in range(self._model.rowCount())]
+        return self._model.headings()
 
     def rename(self, conversation_id: int) -> None:
         """Start editing a conversation's title in place."""
         index = self.index_of(conversation_id)
         if index is not None:
-            self._tree.setCurrentIndex(index)
-            self._tree.edit(index)
+            self._view.setCurrentIndex(index)
+            self._view.edit(index)
 
     def delete(self, conversation_id: int) -> None:
         """Hide a conversation now; remove it from the store when the undo time is up."""
@@ -286,7 +376,7 @@ class ConversationSidebar(QWidget):
 
     # Events
 
-    def keyPressEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+    def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.matches(QKeySequence.StandardKey.Delete) or event.key() == Qt.Key.Key_Delete:
             conversation_id = self._selected()
             if conversation_id is not None:
@@ -295,7 +385,7 @@ class ConversationSidebar(QWidget):
         super().keyPressEvent(event)
 
     def _selected(self) -> int | None:
-        index = self._tree.currentIndex()
+        index = self._view.currentIndex()
         value = index.data(CONVERSATION_ID) if index.isValid() else None
         return int(value) if value is not None else None
 
@@ -305,30 +395,8 @@ class ConversationSidebar(QWidget):
             self._current = int(value)
             self.conversation_chosen.emit(int(value))
 
-    def _on_item_changed(self, item: QStandardItem) -> None:
-        """A title edited in place: save it (the list is not rebuilt under the editor)."""
-        if self._loading:
-            return
-        conversation_id = item.data(CONVERSATION_ID)
-        if conversation_id is None:
-            return
-        try:
-            self._store.rename_conversation(int(conversation_id), item.text())
-        except ValueError:
-            pass  # an empty title: the old one stays
-        except StoreError as exc:
-            self.error.emit(str(exc))
-        saved = self._store.conversation(int(conversation_id))
-        if saved is not None and saved.title != item.text():
-            self._loading = True
-            item.setText(saved.title)
-            item.setToolTip(saved.title)
-            self._loading = False
-        if saved is not None:
-            self.conversation_renamed.emit(saved.id, saved.title)
-
     def _show_menu(self, position: QPoint) -> None:
-        index = self._tree.indexAt(position)
+        index = self._view.indexAt(position)
         value = index.data(CONVERSATION_ID) if index.isValid() else None
         if value is None:
             return
@@ -347,4 +415,4 @@ class ConversationSidebar(QWidget):
         menu.addSeparator()
         delete = menu.addAction(self.tr("Delete"))
         delete.triggered.connect(lambda: self.delete(conversation_id))
-        menu.popup(self._tree.viewport().mapToGlobal(position))
+        menu.popup(self._view.viewport().mapToGlobal(position))

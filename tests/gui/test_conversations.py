@@ -112,7 +112,7 @@ def test_the_sidebar_groups_and_renames_by_double_click_and_f2(
     assert sidebar.group_names() == ["Today"]
     assert sidebar.titles() == ["Name a colour", "今天天气很好吗?"]
 
-    tree = sidebar.tree
+    tree = sidebar.view
     index = sidebar.index_of(ids["weather"])
     assert index is not None
     rect = tree.visualRect(index)
@@ -153,7 +153,7 @@ def test_delete_hides_at_once_undo_brings_it_back_and_the_time_out_deletes(
     ids = _seed(hearth_home)
     window = launch(restore=False).window
     sidebar = _controller(window).sidebar
-    tree = sidebar.tree
+    tree = sidebar.view
     tree.setCurrentIndex(sidebar.index_of(ids["weather"]))
     tree.setFocus()
 

@@ -240,8 +240,15 @@ class Store:
 
     def conversations(self) -> list[Conversation]:
         """All conversations, most recently updated first."""
-        rows = self._query("SELECT * FROM conversations ORDER BY updated_at DESC, id DESC")
-        return [_conversation(row) for row in rows]
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT id, title, created_at, updated_at, system_prompt, pinned,"
+                " current_leaf_id FROM conversations ORDER BY updated_at DESC, id DESC"
+            ).fetchall()
+        return [
+            Conversation(row[0], row[1], row[2], row[3], row[4], bool(row[5]), row[6])
+            for row in rows
+        ]
 
     def latest_conversation(self) -> Conversation | None:
         rows = self._query("SELECT * FROM conversations ORDER BY updated_at DESC, id DESC LIMIT 1")
