@@ -366,3 +366,30 @@ def test_the_conversation_strings_have_a_chinese_translation(qtbot: QtBot) -> No
         assert QCoreApplication.translate("SearchPopup", "No matches") == "没有匹配项"
     finally:
         QCoreApplication.removeTranslator(translator)
+
+
+def test_the_menu_asks_the_model_for_a_title_and_delete_removes_a_version(
+    launch: Launcher,
+    qtbot: QtBot,
+    hearth_home: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    tiny_model: Path,
+) -> None:
+    ids = _seed(hearth_home)
+    hearth = launch(restore=False, engine_factory=VersionEngine)
+    window = hearth.window
+    controller = _controller(window)
+    _load(qtbot, hearth, monkeypatch, tiny_model)
+
+    controller.title_action.trigger()
+    qtbot.waitUntil(lambda: "Version 1" in controller.sidebar.titles(), timeout=ANSWER_TIMEOUT_MS)
+    assert window.store.conversation(ids["colours"]).title == "Version 1"  # type: ignore[union-attr]
+    assert window.windowTitle().startswith("Version 1")
+    assert "Name a colour" in VersionEngine.seen[-1][-1].content
+
+    _click_action(qtbot, window, ids["blue"], MessageAction.DELETE)
+    assert [(r.text, r.sibling_count) for r in rows_of(window)] == [
+        ("Name a colour", 1),
+        ("Red", 1),
+    ]
+    assert window.store.message(ids["blue"]) is None
