@@ -259,6 +259,9 @@ def main() -> None:
             flush=True,
         )
         store = Store.open(database)
+        started = time.perf_counter()
+        store.mark_interrupted_answers()  # what every start of the window does first
+        print(f"startup_interrupted_check_ms={(time.perf_counter() - started) * 1000:.1f}")
         search_times, counts = time_search(store, args.runs)
         flushes, turn_rate = time_streaming(store, rng, 30)
         store.close()

@@ -6,7 +6,7 @@ import sqlite3
 from pathlib import Path
 
 from desktop_app.core.chats.model import FinishReason, Role
-from desktop_app.core.chats.store import _SCHEMA_V1, SCHEMA_VERSION, Store
+from desktop_app.core.chats.store import _MIGRATIONS, _SCHEMA_V1, SCHEMA_VERSION, Store
 
 
 def _write_v1_database(path: Path) -> None:
@@ -47,7 +47,7 @@ def test_a_v1_database_migrates_to_the_current_schema_keeping_every_message(
 
     assert store.integrity_check() == "ok"
     raw = sqlite3.connect(path)
-    assert raw.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 2
+    assert raw.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
     weather = store.messages(1)
     assert [(m.id, m.role, m.content) for m in weather] == [
         (1, Role.USER, "今天天气怎么样?"),
@@ -103,3 +103,31 @@ def test_opening_twice_migrates_once(tmp_path: Path) -> None:
     store = Store.open(path)
     assert len(store.messages(1)) == 4
     assert len(store.search("天气")) == 2
+
+
+def test_a_v2_database_gets_the_unfinished_answer_index_and_keeps_its_branches(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "hearth.sqlite3"
+    _write_v1_database(path)
+    db = sqlite3.connect(path, isolation_level=None)
+    _MIGRATIONS[1](db)  # what a version-2 Hearth left: the tree, the search index
+    db.execute("PRAGMA user_version = 2")
+    db.execute("UPDATE messages SET updated_at = 0 WHERE id = 5")
+    db.close()
+
+    store = Store.open(path)
+
+    raw = sqlite3.connect(path)
+    assert raw.execute("PRAGMA user_version").fetchone()[0] == 3
+    plan = " ".join(
+        str(row[-1])
+        for row in raw.execute(
+            "EXPLAIN QUERY PLAN SELECT id FROM messages"
+            " WHERE finish_reason IS NULL AND updated_at < 1"
+        )
+    )
+    assert "messages_unfinished" in plan
+    assert store.mark_interrupted_answers() == 1
+    assert [m.content for m in store.messages(1)][-1] == "Rain."
+    assert [h.message_id for h in store.search("there")] == [5]

@@ -135,9 +135,16 @@ def _steps(*steps: Migration) -> Migration:
     return run
 
 
+_SCHEMA_V3 = (
+    # mark_interrupted_answers() runs at every start: find the few unfinished answers
+    # without reading a million finished ones.
+    "CREATE INDEX messages_unfinished ON messages(updated_at) WHERE finish_reason IS NULL",
+)
+
 _MIGRATIONS: tuple[Migration, ...] = (
     _statements(*_SCHEMA_V1),
     _steps(_statements(*_SCHEMA_V2), _index_existing),
+    _statements(*_SCHEMA_V3),
 )
 SCHEMA_VERSION = len(_MIGRATIONS)
 
