@@ -23,13 +23,16 @@ class StreamUpdate:
     reset: bool
     """True when the text did not just grow: drop everything shown and start over."""
     settled: list[str] = field(default_factory=list)
-    """HTML of blocks settled by this update, in order; they never change again."""
+    """HTML of each top-level block settled by this update, in order; they never change."""
     tail: str = ""
     """HTML of the open last block(s), replacing the previous tail."""
 
 
-def settled_length(text: str) -> int:
-    """How many leading characters of ``text`` form blocks that are settled."""
+def settled_blocks(text: str) -> list[int]:
+    """Where each settled top-level block of ``text`` ends (character offsets, ascending).
+
+    A block's blank lines belong to it; the last block is never settled.
+    """
     tokens = markdown_parser().parse(text)
     starts = sorted(
         {
@@ -38,18 +41,24 @@ def settled_length(text: str) -> int:
             if token.level == 0 and token.nesting in (0, 1) and token.map is not None
         }
     )
+    # A block is settled once the next one has begun on a complete line.
     complete_lines = text.count("\n")
-    # The last block that starts on a complete line marks the end of what is settled.
-    cut_line = 0
-    for line in starts[1:]:
-        if line < complete_lines:
-            cut_line = line
-    if cut_line == 0:
-        return 0
+    cut_lines = [line for line in starts[1:] if line < complete_lines]
+    offsets: list[int] = []
     offset = 0
-    for _ in range(cut_line):
-        offset = text.index("\n", offset) + 1
-    return offset
+    line = 0
+    for cut in cut_lines:
+        while line < cut:
+            offset = text.index("\n", offset) + 1
+            line += 1
+        offsets.append(offset)
+    return offsets
+
+
+def settled_length(text: str) -> int:
+    """How many leading characters of ``text`` form blocks that are settled."""
+    offsets = settled_blocks(text)
+    return offsets[-1] if offsets else 0
 
 
 class StreamingMarkdown:
@@ -77,14 +86,17 @@ class StreamingMarkdown:
         self._text = text
         settled: list[str] = []
         open_part = text[self._settled :]
-        cut = settled_length(open_part)
-        if cut:
-            html, code_count = self._renderer.render(open_part[:cut], self._settled_code_blocks)
-            self.rendered_chars += cut
+        start = 0
+        for end in settled_blocks(open_part):
+            html, code_count = self._renderer.render(
+                open_part[start:end], self._settled_code_blocks
+            )
+            self.rendered_chars += end - start
             settled.append(html)
-            self._settled += cut
             self._settled_code_blocks += code_count
-            open_part = open_part[cut:]
+            start = end
+        self._settled += start
+        open_part = open_part[start:]
         tail, _ = self._renderer.render(open_part, self._settled_code_blocks)
         self.rendered_chars += len(open_part)
         return StreamUpdate(reset=reset, settled=settled, tail=tail)
