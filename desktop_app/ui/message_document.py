@@ -44,10 +44,6 @@ BLOCK_GAP_EM = 0.6
 THOUGHTS_TOGGLE = f"{THOUGHTS_SCHEME}:toggle"
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("MessageDocument", text)
-
-
 def is_dark(palette: QPalette) -> bool:
     """Whether ``palette`` is a dark theme (light text on a dark background)."""
     return palette.color(QPalette.ColorRole.Base).lightness() < 128
@@ -94,10 +90,14 @@ class _Piece:
 
 def thought_duration_text(seconds: float | None) -> str:
     if seconds is None:
-        return _tr("Thoughts")
+        return QCoreApplication.translate("MessageDocument", "Thoughts")
     if seconds < 60:
-        return _tr("Thoughts (%1 s)").replace("%1", str(max(1, round(seconds))))
-    return _tr("Thoughts (%1 min)").replace("%1", str(round(seconds / 60, 1)))
+        return QCoreApplication.translate("MessageDocument", "Thoughts (%1 s)").replace(
+            "%1", str(max(1, round(seconds)))
+        )
+    return QCoreApplication.translate("MessageDocument", "Thoughts (%1 min)").replace(
+        "%1", str(round(seconds / 60, 1))
+    )
 
 
 class MessageDocument:
@@ -123,7 +123,9 @@ class MessageDocument:
         self._thought_seconds: float | None = None
         self._header: list[_Piece] = []
         self._renderer = MarkdownRenderer(
-            code_theme(dark), copy_label=_tr("Copy"), image_label=_tr("Image: %1")
+            code_theme(dark),
+            copy_label=QCoreApplication.translate("MessageDocument", "Copy"),
+            image_label=QCoreApplication.translate("MessageDocument", "Image: %1"),
         )
         mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont).family()
         self._stylesheet = (
@@ -215,7 +217,7 @@ class MessageDocument:
         if thoughts.finished:
             title = thought_duration_text(self._thought_seconds)
         else:
-            title = _tr("Thinking…")
+            title = QCoreApplication.translate("MessageDocument", "Thinking…")
         arrow = "▾" if self._thoughts_open else "▸"
         muted = self._renderer.theme.muted
         header = self._html_piece(

@@ -35,10 +35,6 @@ SEARCH_SHORTCUT = "Ctrl+K"
 SETTINGS_SHORTCUT = "Ctrl+,"
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("Shortcuts", text)
-
-
 def _native(sequence: QKeySequence | str) -> str:
     return QKeySequence(sequence).toString(QKeySequence.SequenceFormat.NativeText)
 
@@ -57,10 +53,22 @@ class ShortcutEntry:
 def fixed_entries() -> list[ShortcutEntry]:
     """Keys that belong to widgets rather than to actions."""
     return [
-        ShortcutEntry(_native("Return"), _tr("Send the message")),
-        ShortcutEntry(_native("Shift+Return"), _tr("New line in the message")),
-        ShortcutEntry(_native("Up"), _tr("Edit the last message (in an empty message box)")),
-        ShortcutEntry(_native("Tab"), _tr("Move to the next control")),
+        ShortcutEntry(
+            _native("Return"), QCoreApplication.translate("Shortcuts", "Send the message")
+        ),
+        ShortcutEntry(
+            _native("Shift+Return"),
+            QCoreApplication.translate("Shortcuts", "New line in the message"),
+        ),
+        ShortcutEntry(
+            _native("Up"),
+            QCoreApplication.translate(
+                "Shortcuts", "Edit the last message (in an empty message box)"
+            ),
+        ),
+        ShortcutEntry(
+            _native("Tab"), QCoreApplication.translate("Shortcuts", "Move to the next control")
+        ),
     ]
 
 
@@ -81,8 +89,8 @@ def window_entries(window: QWidget) -> list[ShortcutEntry]:
         seen.add(keys)
         entries.append(ShortcutEntry(keys, _plain_label(action.text())))
     for keys, description in (
-        (SEARCH_SHORTCUT, _tr("Search conversations")),
-        (SETTINGS_SHORTCUT, _tr("Settings")),
+        (SEARCH_SHORTCUT, QCoreApplication.translate("Shortcuts", "Search conversations")),
+        (SETTINGS_SHORTCUT, QCoreApplication.translate("Shortcuts", "Settings")),
     ):
         if _native(keys) not in seen:
             entries.append(ShortcutEntry(_native(keys), description))
