@@ -28,8 +28,10 @@ from PySide6.QtCore import (
     Qt,
     QUrl,
     Signal,
+    Slot,
 )
 from PySide6.QtGui import (
+    QAction,
     QColor,
     QDesktopServices,
     QFont,
@@ -178,10 +180,13 @@ class MessageDelegate(QStyledItemDelegate):
         text_color = palette.color(QPalette.ColorRole.Text)
         if layout.text is None:
             text_color = _muted(palette)
-        painter.translate(layout.body_rect.translated(origin).topLeft())
-        # Draw only the blocks in the exposed area, not a whole long answer.
-        clip = painter.clipBoundingRect() if painter.hasClipping() else None
-        layout.body.draw(painter, text_color, clip)
+        body_origin = layout.body_rect.translated(origin).topLeft()
+        painter.translate(body_origin)
+        # Draw only the blocks in sight, not a whole long answer.
+        visible = QRectF(self._view.viewport().rect().translated(-body_origin))
+        if painter.hasClipping():
+            visible = visible.intersected(painter.clipBoundingRect())
+        layout.body.draw(painter, text_color, visible)
         painter.restore()
         if layout.footer_rect is not None:
             painter.save()
@@ -536,16 +541,19 @@ class ChatView(QListView):
         text = str(index.data(ChatRoles.TEXT) or "")
         markdown = menu.addAction(self.tr("Copy as Markdown"))
         markdown.setObjectName("copyMarkdownAction")
-        markdown.triggered.connect(lambda: self._copy(text))
+        markdown.setData(text)
         plain = menu.addAction(self.tr("Copy as Plain Text"))
         plain.setObjectName("copyPlainTextAction")
         if index.data(ChatRoles.ROLE) == Role.USER.value:
-            as_plain = text  # what the user typed, as typed
+            plain.setData(text)  # what the user typed, as typed
         else:
-            as_plain = to_plain_text(split_thoughts(text)[1])
-        plain.triggered.connect(lambda: self._copy(as_plain))
+            plain.setData(to_plain_text(split_thoughts(text)[1]))
+        # A bound method, not a lambda holding the view: no reference cycle for the GC
+        # to break on another thread.
+        menu.triggered.connect(self._copy_action_text)
         return menu
 
-    def _copy(self, text: str) -> None:
-        QGuiApplication.clipboard().setText(text)
+    @Slot(QAction)
+    def _copy_action_text(self, action: QAction) -> None:
+        QGuiApplication.clipboard().setText(str(action.data()))
         self.notice.emit(self.tr("Message copied to the clipboard."))

@@ -12,6 +12,7 @@ A user's message is one plain-text document (what they typed, as typed).
 from __future__ import annotations
 
 import time
+from bisect import bisect_right
 from dataclasses import dataclass
 
 from PySide6.QtCore import QCoreApplication, QPointF, QRectF, QUrl
@@ -115,6 +116,8 @@ class MessageDocument:
         self._gap = BLOCK_GAP_EM * QFontMetricsF(font).lineSpacing()
         self._text: str | None = None
         self._pieces: list[_Piece] = []
+        self._tops: list[float] = []
+        """Where each settled piece starts, below the thoughts (for drawing what is in sight)."""
         self._settled_height = 0.0
         self._tail: _Piece | None = None
         self._thoughts: Thoughts | None = None
@@ -174,10 +177,12 @@ class MessageDocument:
         update = self._stream.feed(answer)
         if update.reset:
             self._pieces.clear()
+            self._tops.clear()
             self._settled_height = 0.0
         for html in update.settled:
             piece = self._html_piece(html)
             self._pieces.append(piece)
+            self._tops.append(self._settled_height)
             self._settled_height += piece.height + self._gap
         if self._tail is None:
             self._tail = _Piece(self._html_document(""), 0.0)
@@ -239,6 +244,7 @@ class MessageDocument:
         document.setPlainText(text)
         _roomy_lines(document)
         self._pieces = []
+        self._tops = []
         self._settled_height = 0.0
         self._tail = _Piece(document, document.size().height())
 
@@ -267,7 +273,11 @@ class MessageDocument:
         for piece in self._all_pieces():
             piece.document.setTextWidth(width)
             piece.height = piece.document.size().height()
-        self._settled_height = sum(piece.height + self._gap for piece in self._pieces)
+        self._tops = []
+        self._settled_height = 0.0
+        for piece in self._pieces:
+            self._tops.append(self._settled_height)
+            self._settled_height += piece.height + self._gap
 
     def ideal_width(self) -> float:
         """The width the text needs without wrapping more than it must."""
@@ -278,13 +288,29 @@ class MessageDocument:
         tail = self._tail.height if self._tail is not None else 0.0
         return header + self._settled_height + tail
 
-    def _placed(self) -> list[tuple[float, _Piece]]:
+    def _placed(self, top: float = 0.0, bottom: float = float("inf")) -> list[tuple[float, _Piece]]:
+        """(y, piece) for the pieces that meet the band from ``top`` to ``bottom``.
+
+        Settled pieces are found by bisection, so a long answer costs only what is in sight.
+        """
         placed: list[tuple[float, _Piece]] = []
         y = 0.0
-        for piece in self._all_pieces():
+        for piece in self._header:
             placed.append((y, piece))
             y += piece.height + self._gap
-        return placed
+        first = max(0, bisect_right(self._tops, top - y) - 1)
+        for index in range(first, len(self._pieces)):
+            piece_top = y + self._tops[index]
+            if piece_top > bottom:
+                break
+            placed.append((piece_top, self._pieces[index]))
+        if self._tail is not None:
+            placed.append((y + self._settled_height, self._tail))
+        return [
+            (piece_y, piece)
+            for piece_y, piece in placed
+            if piece_y <= bottom and piece_y + piece.height >= top
+        ]
 
     # Painting and hit testing
 
@@ -292,9 +318,8 @@ class MessageDocument:
         """Paint at the painter's origin; only pieces that meet ``clip`` are drawn."""
         context = QAbstractTextDocumentLayout.PaintContext()
         context.palette.setColor(QPalette.ColorRole.Text, text_color)
-        for y, piece in self._placed():
-            if clip is not None and (y > clip.bottom() or y + piece.height < clip.top()):
-                continue
+        band = (clip.top(), clip.bottom()) if clip is not None else (0.0, float("inf"))
+        for y, piece in self._placed(*band):
             painter.save()
             painter.translate(0, y)
             if clip is not None:
@@ -304,7 +329,7 @@ class MessageDocument:
 
     def anchor_at(self, point: QPointF) -> str:
         """The link under ``point`` (relative to the text's top-left), or ""."""
-        for y, piece in self._placed():
+        for y, piece in self._placed(point.y(), point.y()):
             if y <= point.y() < y + piece.height:
                 return piece.document.documentLayout().anchorAt(QPointF(point.x(), point.y() - y))
         return ""

@@ -146,8 +146,7 @@ class ChatShortcuts(QObject):
     notice = Signal(str)
 
     def __init__(self, window: QMainWindow, composer: Composer, model: ChatListModel) -> None:
-        super().__init__(window)
-        self._window = window
+        super().__init__(window)  # no reference back to the window: no cycle for the GC
         self._composer = composer
         self._model = model
 
@@ -197,8 +196,10 @@ class ChatShortcuts(QObject):
 
     @Slot()
     def open_sheet(self) -> None:
-        entries = window_entries(self._window) + fixed_entries()
-        self.sheet = ShortcutsSheet(entries, self._window)
+        window = self.parent()
+        assert isinstance(window, QWidget)
+        entries = window_entries(window) + fixed_entries()
+        self.sheet = ShortcutsSheet(entries, window)
         self.sheet.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.sheet.destroyed.connect(self._forget_sheet)
         self.sheet.open()
