@@ -186,7 +186,7 @@ class MessageDocument:
             self._settled_height += piece.height + self._gap
         if self._tail is None:
             self._tail = _Piece(self._html_document(""), 0.0)
-        self._tail.document.setHtml(update.tail)
+        self._tail.document.setHtml(update.tail.strip())
         self._tail.height = self._tail.document.size().height()
 
     def toggle_thoughts(self) -> None:
@@ -252,7 +252,7 @@ class MessageDocument:
         document = _new_document(self._font, self._width)
         document.setDefaultStyleSheet(self._stylesheet)
         if html:
-            document.setHtml(html)
+            document.setHtml(html.strip())  # a newline after the last tag would show as a space
         return document
 
     def _html_piece(self, html: str) -> _Piece:

@@ -161,3 +161,32 @@ def test_code_colours_follow_the_theme(qtbot: QtBot, view: tuple[ChatView, ChatL
         assert chat_view.grab().toImage() != light_image
     finally:
         apply_theme(app, "light")
+
+
+def test_a_streamed_answer_shows_the_same_as_one_rendered_at_once(qapp: QApplication) -> None:
+    from desktop_app.ui.message_document import MessageDocument
+
+    text = ANSWER + "\n| a | b |\n|---|---|\n| 1 | 2 |\n\n- one\n- two\n\n中文段落。\n" * 5
+    streamed = MessageDocument(qapp.font(), markdown=True, dark=False)
+    for end in range(7, len(text) + 7, 7):
+        streamed.set_text(text[:end], streaming=True)
+    at_once = MessageDocument(qapp.font(), markdown=True, dark=False)
+    at_once.set_text(text)
+    streamed.set_width(500)
+    at_once.set_width(500)
+    # Only the thoughts' duration differs: it was seen streaming in one case.
+    assert streamed.plain_text().split("\n", 1)[1] == at_once.plain_text().split("\n", 1)[1]
+    assert streamed.height() == at_once.height()
+    assert streamed.has_thoughts and "Thoughts (" in streamed.plain_text()
+
+
+def test_thoughts_show_thinking_while_they_stream(qapp: QApplication) -> None:
+    from desktop_app.ui.message_document import MessageDocument
+
+    document = MessageDocument(qapp.font(), markdown=True, dark=False)
+    document.set_text("<think>Weighing the options", streaming=True)
+    assert "Thinking…" in document.plain_text()
+    assert "Weighing" not in document.plain_text()
+    document.set_text("<think>Weighing the options</think>Done.", streaming=True)
+    shown = document.plain_text()
+    assert "Thoughts (1 s)" in shown and shown.endswith("Done.")
