@@ -137,6 +137,8 @@ class MessageDelegate(QStyledItemDelegate):
         self._view = view
         self._cache: dict[int, _Layout] = {}
         self._stale: set[int] = set()
+        self._estimated: dict[int, QSize] = {}
+        """Rows whose size was estimated from their text length, never laid out."""
         self.measured = 0
         """How many row layouts were computed so far (for tests and benchmarks)."""
 
@@ -144,10 +146,13 @@ class MessageDelegate(QStyledItemDelegate):
 
     def invalidate_rows(self, first: int, last: int) -> None:
         self._stale.update(range(first, last + 1))
+        for row in range(first, last + 1):
+            self._estimated.pop(row, None)
 
     def invalidate_all(self) -> None:
         self._cache.clear()
         self._stale.clear()
+        self._estimated.clear()
 
     def cached_rows(self) -> list[int]:
         """Rows whose layout is cached and current (for tests)."""
@@ -162,7 +167,43 @@ class MessageDelegate(QStyledItemDelegate):
     # Painting
 
     def sizeHint(self, option: QStyleOptionViewItem, index: AnyIndex) -> QSize:
-        return self._layout(option.font, index).size
+        # A finished message off screen gets an estimate: laying out a long conversation
+        # in full would stall the window when it opens. ``measure_visible`` lays out the
+        # rows that come into sight, and the view re-lays out if an estimate was off.
+        key = index.row()
+        width = max(120, self._view.viewport().width())
+        cached = self._cache.get(key)
+        if cached is not None and cached.width == width and key not in self._stale:
+            return cached.size
+        estimated = self._estimated.get(key)
+        if estimated is not None and estimated.width() == width and key not in self._stale:
+            return estimated
+        row: ChatRow | None = index.data(ChatRoles.ROW)
+        if row is None or row.is_streaming or key in self._stale:
+            return self._layout(option.font, index).size
+        estimate = self._estimate(option.font, row, width)
+        self._estimated[key] = estimate
+        return estimate
+
+    def measure_visible(self, index: AnyIndex) -> bool:
+        """Lay out a row that is in sight; True if the view used a wrong estimate for it."""
+        estimate = self._estimated.pop(index.row(), None)
+        layout = self._layout(self._view.font(), index)
+        return estimate is not None and estimate != layout.size
+
+    def _estimate(self, font: QFont, row: ChatRow, width: int) -> QSize:
+        metrics = QFontMetrics(font)
+        content_width = max(60, width - 2 * SIDE_MARGIN)
+        if row.role is Role.USER:
+            content_width = int(content_width * USER_MAX_FRACTION) - 2 * BUBBLE_PADDING_X
+        per_line = max(8, content_width // max(1, metrics.averageCharWidth()))
+        lines = sum(max(1, -(-len(line) // per_line)) for line in row.text.split("\n"))
+        height = int(lines * metrics.lineSpacing() * 1.25) + ROW_SPACING
+        if row.role is Role.USER:
+            height += 2 * BUBBLE_PADDING_Y
+        else:
+            height += FOOTER_GAP + metrics.lineSpacing()
+        return QSize(width, height)
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: AnyIndex) -> None:
         layout = self._layout(option.font, index)
@@ -170,6 +211,8 @@ class MessageDelegate(QStyledItemDelegate):
         palette = option.palette
         origin = option.rect.topLeft()
         painter.save()
+        # Stay inside the row, even in the one frame before a wrong estimate is corrected.
+        painter.setClipRect(option.rect, Qt.ClipOperation.IntersectClip)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         if layout.bubble_rect is not None:
             painter.setPen(Qt.PenStyle.NoPen)
@@ -230,6 +273,10 @@ class MessageDelegate(QStyledItemDelegate):
     def document(self, index: AnyIndex) -> MessageDocument:
         """The laid-out text of a row (for tests and the view's hit testing)."""
         return self._layout(self._view.font(), index).body
+
+    def laid_out_size(self, index: AnyIndex) -> QSize:
+        """The size of a row laid out in full (not estimated)."""
+        return self._layout(self._view.font(), index).size
 
     def anchor_at(self, index: AnyIndex, position: QPoint) -> str:
         """The link under ``position`` (viewport coordinates) in row ``index``, or ""."""
@@ -495,6 +542,8 @@ class ChatView(QListView):
         return self.tr("Ask anything. Your conversation stays on this computer.")
 
     def paintEvent(self, event: QPaintEvent) -> None:
+        if self._measure_visible_rows():
+            self.scheduleDelayedItemsLayout()  # an estimate was off: lay out again
         super().paintEvent(event)
         model = self.model()
         if model is not None and model.rowCount() == 0:
@@ -506,6 +555,20 @@ class ChatView(QListView):
                 self.empty_hint(),
             )
             painter.end()
+
+    def _measure_visible_rows(self) -> bool:
+        """Lay out the rows in sight; True if any had been given a wrong size."""
+        model = self.model()
+        if model is None or model.rowCount() == 0:
+            return False
+        first = self.indexAt(QPoint(SIDE_MARGIN, 0))
+        last = self.indexAt(QPoint(SIDE_MARGIN, self.viewport().height() - 1))
+        first_row = first.row() if first.isValid() else 0
+        last_row = last.row() if last.isValid() else model.rowCount() - 1
+        wrong = False
+        for row in range(first_row, last_row + 1):
+            wrong |= self._delegate.measure_visible(model.index(row, 0))
+        return wrong
 
     def _on_rows_inserted(self, _parent: AnyIndex, _first: int, last: int) -> None:
         model = self.model()
