@@ -87,6 +87,8 @@ def _roomy_lines(document: QTextDocument) -> None:
 class _Piece:
     document: QTextDocument
     height: float
+    joined: bool = False
+    """Drawn right under the piece before it, without a gap (a long code block's stretches)."""
 
 
 def thought_duration_text(seconds: float | None) -> str:
@@ -119,6 +121,7 @@ class MessageDocument:
         self._tops: list[float] = []
         """Where each settled piece starts, below the thoughts (for drawing what is in sight)."""
         self._settled_height = 0.0
+        """Where the settled pieces end, below the thoughts."""
         self._tail: _Piece | None = None
         self._thoughts: Thoughts | None = None
         self._thoughts_open = False
@@ -179,15 +182,24 @@ class MessageDocument:
             self._pieces.clear()
             self._tops.clear()
             self._settled_height = 0.0
-        for html in update.settled:
+        for html, joined in zip(update.settled, update.joined, strict=True):
             piece = self._html_piece(html)
-            self._pieces.append(piece)
-            self._tops.append(self._settled_height)
-            self._settled_height += piece.height + self._gap
+            piece.joined = joined
+            self._append_settled(piece)
         if self._tail is None:
             self._tail = _Piece(self._html_document(""), 0.0)
         self._tail.document.setHtml(update.tail.strip())
         self._tail.height = self._tail.document.size().height()
+        self._tail.joined = update.tail_joined
+
+    def _gap_before(self, piece: _Piece, first: bool) -> float:
+        return 0.0 if first or piece.joined else self._gap
+
+    def _append_settled(self, piece: _Piece) -> None:
+        top = self._settled_height + self._gap_before(piece, not self._pieces)
+        self._pieces.append(piece)
+        self._tops.append(top)
+        self._settled_height = top + piece.height
 
     def toggle_thoughts(self) -> None:
         """Open or close the "Thoughts" section."""
@@ -273,20 +285,26 @@ class MessageDocument:
         for piece in self._all_pieces():
             piece.document.setTextWidth(width)
             piece.height = piece.document.size().height()
+        pieces, self._pieces = self._pieces, []
         self._tops = []
         self._settled_height = 0.0
-        for piece in self._pieces:
-            self._tops.append(self._settled_height)
-            self._settled_height += piece.height + self._gap
+        for piece in pieces:
+            self._append_settled(piece)
 
     def ideal_width(self) -> float:
         """The width the text needs without wrapping more than it must."""
         return max((piece.document.idealWidth() for piece in self._all_pieces()), default=0.0)
 
+    def _tail_top(self) -> float:
+        """Where the tail starts, below the thoughts."""
+        if self._tail is None or not self._pieces:
+            return self._settled_height
+        return self._settled_height + self._gap_before(self._tail, False)
+
     def height(self) -> float:
         header = sum(piece.height + self._gap for piece in self._header)
         tail = self._tail.height if self._tail is not None else 0.0
-        return header + self._settled_height + tail
+        return header + self._tail_top() + tail
 
     def _placed(self, top: float = 0.0, bottom: float = float("inf")) -> list[tuple[float, _Piece]]:
         """(y, piece) for the pieces that meet the band from ``top`` to ``bottom``.
@@ -305,7 +323,7 @@ class MessageDocument:
                 break
             placed.append((piece_top, self._pieces[index]))
         if self._tail is not None:
-            placed.append((y + self._settled_height, self._tail))
+            placed.append((y + self._tail_top(), self._tail))
         return [
             (piece_y, piece)
             for piece_y, piece in placed

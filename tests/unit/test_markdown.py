@@ -184,3 +184,46 @@ def test_text_that_does_not_just_grow_resets_the_stream() -> None:
     streaming.feed("Para one.\n\nPara two.\n\nThree\n")
     update = streaming.feed("Something else entirely.\n")
     assert update.reset and update.settled == [] and "Something else" in update.tail
+
+
+def long_code(lines: int) -> str:
+    return "".join(f"    value_{n} = compute({n})  # step {n}\n" for n in range(lines))
+
+
+def test_a_long_code_block_streams_in_stretches_at_a_steady_cost() -> None:
+    def cost(lines: int) -> float:
+        text = "Intro.\n\n```python\ndef run():\n" + long_code(lines)
+        streaming = StreamingMarkdown(MarkdownRenderer(code_theme(dark=False)))
+        for end in range(20, len(text) + 20, 20):
+            streaming.feed(text[:end])
+        return streaming.rendered_chars / len(text)
+
+    assert cost(600) < cost(120) * 1.5
+
+
+def test_a_long_code_block_streamed_shows_every_line_once_with_one_header() -> None:
+    code = "def run():\n" + long_code(130)
+    text = f"Intro.\n\n```python\n{code}```\n\nAfter the code.\n"
+    streaming = StreamingMarkdown(MarkdownRenderer(code_theme(dark=False)))
+    pieces: list[str] = []
+    joined: list[bool] = []
+    tail = ""
+    for end in range(9, len(text) + 9, 9):
+        update = streaming.feed(text[:end])
+        pieces += update.settled
+        joined += update.joined
+        tail = update.tail
+    html = "".join(pieces) + tail
+    assert html.count('href="hearth-copy:0"') == 1, "one header for the whole block"
+    for n in range(130):
+        assert html.count(f">{n}</span>)") == 1, f"line {n} shown once"
+    assert "```" not in html, "the fences are not shown"
+    assert "After the code." in html
+    assert joined.count(True) >= 3, "the stretches join up without gaps"
+    assert code_blocks(text) == [code]
+
+
+def test_a_closing_fence_still_being_typed_is_not_shown_as_code() -> None:
+    text = "```\n" + long_code(100) + "``"
+    update = StreamingMarkdown(MarkdownRenderer(code_theme(dark=False))).feed(text)
+    assert update.tail_joined and "``" not in update.tail

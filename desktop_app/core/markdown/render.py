@@ -151,6 +151,33 @@ class _Renderer(RendererHTML):
             f"<pre>{body}</pre></td></tr></table>\n"
         )
 
+    def code_part(
+        self, code: str, language: str, number: int, *, first: bool, last: bool, copy_label: str
+    ) -> str:
+        """One stretch of a long code block that is shown in several pieces, stacked
+        without gaps: the first has the header, none has a border of its own."""
+        theme = self.theme
+        body = highlight_code(code.rstrip("\n") if last else code[:-1], language, theme)
+        rows = ""
+        if first:
+            label = html.escape(language) if language else ""
+            copy = html.escape(f"{COPY_SCHEME}:{number}")
+            rows += (
+                f'<tr><td style="background-color: {theme.code_header};'
+                f' padding: 6px;"><table width="100%" cellspacing="0" cellpadding="0"><tr>'
+                f'<td><span style="color: {theme.muted};">{label}</span></td>'
+                f'<td align="right"><a href="{copy}">{copy_label}</a></td>'
+                f"</tr></table></td></tr>"
+            )
+        top = 6 if first else 0
+        bottom = 6 if last else 0
+        rows += (
+            f'<tr><td style="background-color: {theme.code_background}; padding-left: 6px;'
+            f' padding-right: 6px; padding-top: {top}px; padding-bottom: {bottom}px;">'
+            f"<pre>{body}</pre></td></tr>"
+        )
+        return f'<table width="100%" cellspacing="0" cellpadding="0" border="0">{rows}</table>'
+
     def code_inline(
         self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
     ) -> str:
@@ -207,6 +234,19 @@ class MarkdownRenderer:
     @property
     def stylesheet(self) -> str:
         return stylesheet(self.theme)
+
+    def render_code_part(
+        self, code: str, language: str, number: int, *, first: bool, last: bool
+    ) -> str:
+        """A stretch of whole lines of code block ``number`` (see ``_Renderer.code_part``)."""
+        return self._renderer.code_part(
+            code,
+            language,
+            number,
+            first=first,
+            last=last,
+            copy_label=self._labels["copy_label"],
+        )
 
     def render(self, text: str, first_code_index: int = 0) -> tuple[str, int]:
         """``text`` as HTML, and how many code blocks it holds.

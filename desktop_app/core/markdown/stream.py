@@ -10,10 +10,15 @@ out once; only the open tail is rendered again on each update.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from desktop_app.core.markdown.parser import markdown_parser
 from desktop_app.core.markdown.render import MarkdownRenderer
+
+CODE_CHUNK_LINES = 40
+"""A long code block being written is shown in stretches of this many lines."""
+_FENCE_OPEN = re.compile(r"(`{3,}|~{3,})([^\n]*)\n")
 
 
 @dataclass(frozen=True)
@@ -26,6 +31,37 @@ class StreamUpdate:
     """HTML of each top-level block settled by this update, in order; they never change."""
     tail: str = ""
     """HTML of the open last block(s), replacing the previous tail."""
+    joined: list[bool] = field(default_factory=list)
+    """For each settled block: it continues the one before it, without a gap (the
+    stretches of a long code block)."""
+    tail_joined: bool = False
+    """The tail continues the last settled block without a gap."""
+
+
+@dataclass
+class _OpenFence:
+    """A long code block still being written, shown in stretches of whole lines."""
+
+    marker: str
+    language: str
+    number: int
+    opener_length: int
+    started: bool = False
+    """Whether its first stretch (with the header) has been handed out."""
+
+    def may_close(self, partial_line: str) -> bool:
+        """Whether a line still being written may become the closing fence ("``")."""
+        stripped = partial_line.strip()
+        indent = len(partial_line) - len(partial_line.lstrip(" "))
+        return bool(stripped) and indent < 4 and set(stripped) == {self.marker[0]}
+
+    def closes(self, line: str) -> bool:
+        stripped = line.strip()
+        return (
+            len(line) - len(line.lstrip(" ")) < 4
+            and stripped.startswith(self.marker)
+            and set(stripped) == {self.marker[0]}
+        )
 
 
 def settled_blocks(text: str) -> list[int]:
@@ -62,7 +98,12 @@ def settled_length(text: str) -> int:
 
 
 class StreamingMarkdown:
-    """Feeds a growing text; returns only what changed, rendered."""
+    """Feeds a growing text; returns only what changed, rendered.
+
+    A long code block still being written is settled in stretches of
+    ``CODE_CHUNK_LINES`` whole lines, so even a very long one costs only its last
+    stretch per update.
+    """
 
     def __init__(self, renderer: MarkdownRenderer) -> None:
         self._renderer = renderer
@@ -70,6 +111,7 @@ class StreamingMarkdown:
         self._settled = 0
         """Characters of ``_text`` already handed out as settled blocks."""
         self._settled_code_blocks = 0
+        self._fence: _OpenFence | None = None
         self.rendered_chars = 0
         """Characters rendered so far (for tests and benchmarks: the cost of updates)."""
 
@@ -83,20 +125,92 @@ class StreamingMarkdown:
         if reset:
             self._settled = 0
             self._settled_code_blocks = 0
+            self._fence = None
         self._text = text
         settled: list[str] = []
-        open_part = text[self._settled :]
-        start = 0
-        for end in settled_blocks(open_part):
-            html, code_count = self._renderer.render(
-                open_part[start:end], self._settled_code_blocks
-            )
-            self.rendered_chars += end - start
-            settled.append(html)
-            self._settled_code_blocks += code_count
-            start = end
-        self._settled += start
-        open_part = open_part[start:]
+        joined: list[bool] = []
+        while True:
+            if self._fence is not None:
+                tail = self._feed_fence(settled, joined)
+                if tail is not None:
+                    return StreamUpdate(reset, settled, tail, joined, tail_joined=True)
+            open_part = text[self._settled :]
+            start = 0
+            for end in settled_blocks(open_part):
+                html, code_count = self._renderer.render(
+                    open_part[start:end], self._settled_code_blocks
+                )
+                self.rendered_chars += end - start
+                settled.append(html)
+                joined.append(False)
+                self._settled_code_blocks += code_count
+                start = end
+            self._settled += start
+            open_part = open_part[start:]
+            self._fence = self._long_fence(open_part)
+            if self._fence is None:
+                break
         tail, _ = self._renderer.render(open_part, self._settled_code_blocks)
         self.rendered_chars += len(open_part)
-        return StreamUpdate(reset=reset, settled=settled, tail=tail)
+        return StreamUpdate(reset=reset, settled=settled, tail=tail, joined=joined)
+
+    def _long_fence(self, open_part: str) -> _OpenFence | None:
+        """The code block that ``open_part`` starts with, if it is long and still open."""
+        opener = _FENCE_OPEN.match(open_part)
+        if opener is None or (opener.group(1)[0] == "`" and "`" in opener.group(2)):
+            return None
+        fence = _OpenFence(
+            marker=opener.group(1),
+            language=opener.group(2).strip().split(maxsplit=1)[0]
+            if opener.group(2).strip()
+            else "",
+            number=self._settled_code_blocks,
+            opener_length=opener.end(),
+        )
+        lines = open_part[opener.end() :].split("\n")[:-1]  # whole lines only
+        if len(lines) < 2 * CODE_CHUNK_LINES or any(fence.closes(line) for line in lines):
+            return None
+        return fence
+
+    def _feed_fence(self, settled: list[str], joined: list[bool]) -> str | None:
+        """Settle whole stretches of the open code block; its tail's HTML while it stays
+        open, or None once it closed (everything up to the closing line is settled)."""
+        fence = self._fence
+        assert fence is not None
+        open_part = self._text[self._settled :]
+        begin = 0 if fence.started else fence.opener_length
+        body = open_part[begin:]
+        lines = body.split("\n")
+        complete, partial = lines[:-1], lines[-1]
+        closing = next((n for n, line in enumerate(complete) if fence.closes(line)), None)
+        if closing is not None:
+            code = "".join(line + "\n" for line in complete[:closing])
+            settled.append(self._part(code, last=True))
+            joined.append(fence.started)
+            self._settled += begin + len(code) + len(complete[closing]) + 1
+            self._settled_code_blocks += 1
+            self._fence = None
+            return None
+        chunks = len(complete) // CODE_CHUNK_LINES
+        for chunk in range(chunks):
+            code = "".join(
+                line + "\n"
+                for line in complete[chunk * CODE_CHUNK_LINES : (chunk + 1) * CODE_CHUNK_LINES]
+            )
+            settled.append(self._part(code, last=False))
+            joined.append(fence.started)
+            fence.started = True
+            self._settled += begin + len(code)
+            begin = 0
+        rest = complete[chunks * CODE_CHUNK_LINES :]
+        if not fence.may_close(partial):  # a closing line being written is not code
+            rest.append(partial)
+        return self._part("\n".join(rest), last=True)
+
+    def _part(self, code: str, *, last: bool) -> str:
+        fence = self._fence
+        assert fence is not None
+        self.rendered_chars += len(code)
+        return self._renderer.render_code_part(
+            code, fence.language, fence.number, first=not fence.started, last=last
+        )
