@@ -227,3 +227,24 @@ def test_a_closing_fence_still_being_typed_is_not_shown_as_code() -> None:
     text = "```\n" + long_code(100) + "``"
     update = StreamingMarkdown(MarkdownRenderer(code_theme(dark=False))).feed(text)
     assert update.tail_joined and "``" not in update.tail
+
+
+def test_a_long_list_streams_in_groups_of_items_that_keep_their_numbers() -> None:
+    text = "".join(f"{n}. Item number {n} of a long list\n" for n in range(1, 61)) + "\nDone.\n"
+    streaming = StreamingMarkdown(MarkdownRenderer(code_theme(dark=False)))
+    pieces: list[str] = []
+    joined: list[bool] = []
+    tail = ""
+    for end in range(6, len(text) + 6, 6):
+        update = streaming.feed(text[:end])
+        pieces += update.settled
+        joined += update.joined
+        tail = update.tail
+    html = "".join(pieces) + tail
+    for n in range(1, 61):
+        assert html.count(f">Item number {n} of") == 1
+    assert '<ol start="9">' in html and '<ol start="49">' in html
+    assert joined.count(True) >= 6, "the groups join up without gaps"
+    assert "Done." in html
+    per_char = streaming.rendered_chars / len(text)
+    assert per_char < 40, "each update renders the last group, not the whole list"

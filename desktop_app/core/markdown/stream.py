@@ -18,6 +18,8 @@ from desktop_app.core.markdown.render import MarkdownRenderer
 
 CODE_CHUNK_LINES = 40
 """A long code block being written is shown in stretches of this many lines."""
+LIST_CHUNK_ITEMS = 8
+"""A long list being written is shown in groups of this many items."""
 _FENCE_OPEN = re.compile(r"(`{3,}|~{3,})([^\n]*)\n")
 
 
@@ -112,6 +114,8 @@ class StreamingMarkdown:
         """Characters of ``_text`` already handed out as settled blocks."""
         self._settled_code_blocks = 0
         self._fence: _OpenFence | None = None
+        self._in_list = False
+        """Whether the open part continues a list whose first items were settled."""
         self.rendered_chars = 0
         """Characters rendered so far (for tests and benchmarks: the cost of updates)."""
 
@@ -126,6 +130,7 @@ class StreamingMarkdown:
             self._settled = 0
             self._settled_code_blocks = 0
             self._fence = None
+            self._in_list = False
         self._text = text
         settled: list[str] = []
         joined: list[bool] = []
@@ -136,13 +141,16 @@ class StreamingMarkdown:
                     return StreamUpdate(reset, settled, tail, joined, tail_joined=True)
             open_part = text[self._settled :]
             start = 0
-            for end in settled_blocks(open_part):
+            ends = settled_blocks(open_part)
+            list_ends = [] if ends else self._settled_list_items(open_part)
+            for end in ends or list_ends:
                 html, code_count = self._renderer.render(
                     open_part[start:end], self._settled_code_blocks
                 )
                 self.rendered_chars += end - start
                 settled.append(html)
-                joined.append(False)
+                joined.append(self._in_list)  # the rest of a list joins its first items
+                self._in_list = bool(list_ends)
                 self._settled_code_blocks += code_count
                 start = end
             self._settled += start
@@ -152,7 +160,38 @@ class StreamingMarkdown:
                 break
         tail, _ = self._renderer.render(open_part, self._settled_code_blocks)
         self.rendered_chars += len(open_part)
-        return StreamUpdate(reset=reset, settled=settled, tail=tail, joined=joined)
+        return StreamUpdate(
+            reset=reset, settled=settled, tail=tail, joined=joined, tail_joined=self._in_list
+        )
+
+    @staticmethod
+    def _settled_list_items(open_part: str) -> list[int]:
+        """Where groups of settled items end, when ``open_part`` is one long list.
+
+        An item is settled once the next one has begun on a complete line; items are
+        handed out ``LIST_CHUNK_ITEMS`` at a time, each group rendered as a list of its
+        own (an ordered list keeps its numbers: the group starts at its first number).
+        """
+        tokens = markdown_parser().parse(open_part)
+        if not tokens or tokens[0].type not in ("bullet_list_open", "ordered_list_open"):
+            return []
+        starts = [
+            token.map[0]
+            for token in tokens
+            if token.type == "list_item_open" and token.level == 1 and token.map is not None
+        ]
+        complete_lines = open_part.count("\n")
+        ready = [line for line in starts[1:] if line < complete_lines]
+        cuts = ready[LIST_CHUNK_ITEMS - 1 :: LIST_CHUNK_ITEMS]
+        offsets: list[int] = []
+        offset = 0
+        line = 0
+        for cut in cuts:
+            while line < cut:
+                offset = open_part.index("\n", offset) + 1
+                line += 1
+            offsets.append(offset)
+        return offsets
 
     def _long_fence(self, open_part: str) -> _OpenFence | None:
         """The code block that ``open_part`` starts with, if it is long and still open."""
