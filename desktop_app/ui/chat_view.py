@@ -65,7 +65,7 @@ from desktop_app.core.markdown import (
 from desktop_app.core.markdown.render import SAFE_LINK_SCHEMES
 from desktop_app.ui.chat_model import ChatRoles, ChatRow
 from desktop_app.ui.icons import themed_icon
-from desktop_app.ui.message_document import MessageDocument, is_dark
+from desktop_app.ui.message_document import MessageDocument, ThoughtClock, is_dark
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
@@ -137,6 +137,8 @@ class MessageDelegate(QStyledItemDelegate):
         self._view = view
         self._cache: dict[int, _Layout] = {}
         self._stale: set[int] = set()
+        self._thought_clocks: dict[int, ThoughtClock] = {}
+        """How long each message's thoughts took, as watched live (outlives layouts)."""
         self._estimated: dict[int, QSize] = {}
         """Rows whose size was estimated from their text length, never laid out."""
         self.measured = 0
@@ -153,6 +155,11 @@ class MessageDelegate(QStyledItemDelegate):
         self._cache.clear()
         self._stale.clear()
         self._estimated.clear()
+
+    def forget_rows(self) -> None:
+        """The rows changed places or went away: forget everything kept per row."""
+        self.invalidate_all()
+        self._thought_clocks.clear()
 
     def cached_rows(self) -> list[int]:
         """Rows whose layout is cached and current (for tests)."""
@@ -257,7 +264,12 @@ class MessageDelegate(QStyledItemDelegate):
         if cached is not None and cached.text is not None and text is not None and markdown:
             body = cached.body  # grows in place: only its last block is rendered again
         else:
-            body = MessageDocument(font, markdown=markdown, dark=is_dark(self._view.palette()))
+            body = MessageDocument(
+                font,
+                markdown=markdown,
+                dark=is_dark(self._view.palette()),
+                clock=self._thought_clocks.setdefault(key, ThoughtClock()),
+            )
         generation_s = None
         if row.stats is not None and row.stats.tokens_per_s:
             generation_s = row.stats.generated_tokens / row.stats.tokens_per_s
@@ -497,10 +509,10 @@ class ChatView(QListView):
         old = self.model()
         if old is not None:
             for signal in (old.modelReset, old.rowsRemoved, old.rowsMoved, old.layoutChanged):
-                signal.disconnect(self._delegate.invalidate_all)
+                signal.disconnect(self._delegate.forget_rows)
             old.rowsInserted.disconnect(self._on_rows_inserted)
         super().setModel(model)
-        self._delegate.invalidate_all()
+        self._delegate.forget_rows()
         if model is not None:
             for signal in (
                 model.modelReset,
@@ -508,7 +520,7 @@ class ChatView(QListView):
                 model.rowsMoved,
                 model.layoutChanged,
             ):
-                signal.connect(self._delegate.invalidate_all)
+                signal.connect(self._delegate.forget_rows)
             model.rowsInserted.connect(self._on_rows_inserted)
 
     def dataChanged(
@@ -574,7 +586,7 @@ class ChatView(QListView):
         model = self.model()
         # Rows appended at the end shift no cached row; rows inserted elsewhere do.
         if model is None or last != model.rowCount() - 1:
-            self._delegate.invalidate_all()
+            self._delegate.forget_rows()
 
     def verticalScrollbarValueChanged(self, value: int) -> None:
         # Decide before the base class runs: it may run a pending relayout, whose range

@@ -91,6 +91,17 @@ class _Piece:
     """Drawn right under the piece before it, without a gap (a long code block's stretches)."""
 
 
+@dataclass
+class ThoughtClock:
+    """When a message's thoughts started and how long they took, as watched live.
+
+    Kept by the view per message, so that it outlives the message's layout (which is
+    rebuilt when the window is resized or the theme changes)."""
+
+    started: float | None = None
+    seconds: float | None = None
+
+
 def thought_duration_text(seconds: float | None) -> str:
     if seconds is None:
         return QCoreApplication.translate("MessageDocument", "Thoughts")
@@ -110,7 +121,9 @@ class MessageDocument:
     text (the user's own messages). ``dark`` picks the code colours.
     """
 
-    def __init__(self, font: QFont, *, markdown: bool, dark: bool) -> None:
+    def __init__(
+        self, font: QFont, *, markdown: bool, dark: bool, clock: ThoughtClock | None = None
+    ) -> None:
         self._font = QFont(font)
         self._markdown = markdown
         self._dark = dark
@@ -125,8 +138,7 @@ class MessageDocument:
         self._tail: _Piece | None = None
         self._thoughts: Thoughts | None = None
         self._thoughts_open = False
-        self._thought_started: float | None = None
-        self._thought_seconds: float | None = None
+        self._clock = clock or ThoughtClock()
         self._header: list[_Piece] = []
         self._renderer = MarkdownRenderer(
             code_theme(dark),
@@ -217,14 +229,15 @@ class MessageDocument:
         if thoughts is None:
             return
         now = time.monotonic()
-        if streaming and self._thought_started is None:
-            self._thought_started = now
-        if thoughts.finished and self._thought_seconds is None:
-            if self._thought_started is not None:
-                self._thought_seconds = now - self._thought_started
+        clock = self._clock
+        if streaming and clock.started is None:
+            clock.started = now
+        if thoughts.finished and clock.seconds is None:
+            if clock.started is not None:
+                clock.seconds = now - clock.started
             elif generation_s is not None and text:
                 # Not watched live: the share of the answer's time the thoughts' text took.
-                self._thought_seconds = generation_s * (1 - len(answer) / len(text))
+                clock.seconds = generation_s * (1 - len(answer) / len(text))
 
     def _build_header(self) -> None:
         self._header = []
@@ -232,7 +245,7 @@ class MessageDocument:
         if thoughts is None:
             return
         if thoughts.finished:
-            title = thought_duration_text(self._thought_seconds)
+            title = thought_duration_text(self._clock.seconds)
         else:
             title = QCoreApplication.translate("MessageDocument", "Thinking…")
         arrow = "▾" if self._thoughts_open else "▸"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 import pytest
@@ -190,3 +191,19 @@ def test_thoughts_show_thinking_while_they_stream(qapp: QApplication) -> None:
     document.set_text("<think>Weighing the options</think>Done.", streaming=True)
     shown = document.plain_text()
     assert "Thoughts (1 s)" in shown and shown.endswith("Done.")
+
+
+def test_how_long_thoughts_took_survives_a_resize(
+    qtbot: QtBot, view: tuple[ChatView, ChatListModel]
+) -> None:
+    chat_view, model = view
+    model.add_user_message("Think")
+    model.begin_answer("Tiny")
+    model.append_text("<think>Let me see")
+    qtbot.wait(2100)
+    chat_view.resize(500, 480)  # every layout is rebuilt
+    qtbot.waitUntil(lambda: chat_view.viewport().width() < 600)
+    model.append_text("</think>Answer.")
+    shown = chat_view.delegate.document(model.index(3)).plain_text()
+    seconds = re.search(r"Thoughts \((\d+) s\)", shown)
+    assert seconds is not None and int(seconds.group(1)) >= 2, shown
