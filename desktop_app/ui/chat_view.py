@@ -617,6 +617,7 @@ class ChatView(QListView):
         markdown = menu.addAction(self.tr("Copy as Markdown"))
         markdown.setObjectName("copyMarkdownAction")
         markdown.setData(text)
+        markdown.setIcon(themed_icon("copy", self.palette().color(QPalette.ColorRole.Text)))
         plain = menu.addAction(self.tr("Copy as Plain Text"))
         plain.setObjectName("copyPlainTextAction")
         if index.data(ChatRoles.ROLE) == Role.USER.value:

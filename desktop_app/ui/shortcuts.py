@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal, Slot
-from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from desktop_app.core.chats.model import Role
 from desktop_app.ui.chat_model import ChatListModel
 from desktop_app.ui.composer import Composer
+from desktop_app.ui.icons import themed_icon
 
 SEARCH_SHORTCUT = "Ctrl+K"
 SETTINGS_SHORTCUT = "Ctrl+,"
@@ -167,6 +168,9 @@ class ChatShortcuts(QObject):
             self.show_shortcuts.setShortcut(QKeySequence(Qt.Key.Key_F1))
         self.show_shortcuts.triggered.connect(self.open_sheet)
 
+        colour = window.palette().color(QPalette.ColorRole.ButtonText)
+        self.copy_last_answer.setIcon(themed_icon("copy", colour))
+        self.show_shortcuts.setIcon(themed_icon("keyboard", colour))
         for action in (self.focus_composer, self.copy_last_answer, self.show_shortcuts):
             action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
             window.addAction(action)
