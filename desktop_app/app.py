@@ -17,10 +17,12 @@ from desktop_app.core.chats.store import Store, StoreError
 from desktop_app.core.engine.base import GenerationParams
 from desktop_app.core.engine.llama_engine import LlamaEngine
 from desktop_app.core.paths import AppPaths, app_paths
-from desktop_app.core.settings import load_settings
+from desktop_app.core.settings import Settings, load_settings
 from desktop_app.resources import resource_path
 from desktop_app.ui.engine_worker import EngineBridge, EngineFactory
+from desktop_app.ui.i18n import install_translations
 from desktop_app.ui.main_window import MainWindow
+from desktop_app.ui.theme import apply_cjk_fallback, apply_theme
 
 log = logging.getLogger(__name__)
 
@@ -50,16 +52,45 @@ class Hearth:
         return stopped
 
 
+def apply_preferences(app: QApplication, settings: Settings) -> None:
+    """Language, fonts and theme for the whole app; call before any widget is built.
+
+    ``language`` ("system", "en", "zh_CN") and ``theme`` ("system", "light", "dark")
+    are read from the settings when they hold them, else they follow the system.
+    """
+    language = str(getattr(settings, "language", "system"))
+    theme = str(getattr(settings, "theme", "system"))
+    try:
+        install_translations(app, language)
+    except ValueError as exc:
+        log.warning("%s; following the system language", exc)
+        install_translations(app, "system")
+    apply_cjk_fallback(app)
+    try:
+        apply_theme(app, theme)
+    except ValueError as exc:
+        log.warning("%s; following the system theme", exc)
+        apply_theme(app, "system")
+
+
 def build(
     paths: AppPaths,
     *,
     generation_params: GenerationParams | None = None,
     engine_factory: EngineFactory = LlamaEngine,
+    preferences: bool = False,
 ) -> Hearth:
-    """Open the store and settings and build the window (not shown). Raises ``StoreError``."""
+    """Open the store and settings and build the window (not shown). Raises ``StoreError``.
+
+    ``preferences`` applies the language, fonts and theme from the settings first
+    (the app does; tests that set up their own leave it off).
+    """
     paths.ensure()
     store = Store.open(paths.database)
     settings, warning = load_settings(paths.config_dir)
+    app = QApplication.instance()
+    if preferences and isinstance(app, QApplication):
+        apply_preferences(app, settings)
     bridge = EngineBridge(store, engine_factory)
     window = MainWindow(store, settings, paths.config_dir, bridge, generation_params)
     return Hearth(store, bridge, window, warning)
@@ -98,7 +129,7 @@ def run_gui(argv: list[str], model_path: str | None = None) -> int:
     app = _configure_application(argv)
     model_path = model_path or _parse(argv)
     try:
-        hearth = build(app_paths())
+        hearth = build(app_paths(), preferences=True)
     except (StoreError, OSError) as exc:
         QMessageBox.critical(
             None, QCoreApplication.translate("app", "Hearth cannot start"), str(exc)

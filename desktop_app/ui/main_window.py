@@ -49,6 +49,8 @@ from desktop_app.ui.chat_model import ChatListModel, format_stats, format_tokens
 from desktop_app.ui.chat_view import ChatView
 from desktop_app.ui.composer import Composer
 from desktop_app.ui.engine_worker import EngineBridge
+from desktop_app.ui.icons import themed_icon
+from desktop_app.ui.shortcuts import install_chat_shortcuts
 
 log = logging.getLogger(__name__)
 
@@ -116,6 +118,9 @@ class MainWindow(QMainWindow):
         self._build_central()
         self._build_status_bar()
         self._connect_bridge()
+        self._shortcuts = install_chat_shortcuts(self, self._composer, self._chat_model)
+        self._shortcuts.notice.connect(self._show_notice)
+        self._chat_view.notice.connect(self._show_notice)
         self._show_latest_conversation()
         self._update_controls()
 
@@ -363,6 +368,7 @@ class MainWindow(QMainWindow):
         new_chat.setToolTip(self.tr("Start a new conversation (Ctrl+N)"))
         new_chat.clicked.connect(self._new_chat)
         header_row.addWidget(new_chat, 0, Qt.AlignmentFlag.AlignVCenter)
+        self._new_chat_button = new_chat
         open_model = QPushButton(self.tr("Open model…"), header)
         open_model.setObjectName("headerOpenModelButton")
         open_model.setAccessibleName(self.tr("Open model"))
@@ -703,12 +709,34 @@ class MainWindow(QMainWindow):
             self.tr("Stop generating (Esc)") if generating else self.tr("Send (Enter)")
         )
         self._send_button.setEnabled(generating or ready)
+        self._apply_icons()
         self._stop_action.setEnabled(generating)
         self._open_action.setEnabled(not loading)
         self._open_button.setEnabled(not loading)
         self._header_open_button.setEnabled(not loading)
         if not loading:
             self._progress.hide()
+
+    def _apply_icons(self) -> None:
+        """Icons drawn in the theme's text colour (again after a theme change)."""
+        colour = self.palette().color(QPalette.ColorRole.ButtonText)
+        self._send_button.setIcon(
+            themed_icon("stop" if self._bridge.is_generating else "send", colour)
+        )
+        self._new_chat_button.setIcon(themed_icon("new-chat", colour))
+        self._header_open_button.setIcon(themed_icon("open-model", colour))
+        self._new_chat_action.setIcon(themed_icon("new-chat", colour))
+        self._open_action.setIcon(themed_icon("open-model", colour))
+        self._stop_action.setIcon(themed_icon("stop", colour))
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange and hasattr(self, "_send_button"):
+            self._apply_icons()
+
+    @Slot(str)
+    def _show_notice(self, message: str) -> None:
+        self.statusBar().showMessage(message, STATUS_TIMEOUT_MS)
 
     def _remember_model(self, path: str) -> None:
         if self._settings.last_model_path == path:
