@@ -20,6 +20,7 @@ from desktop_app.core.paths import AppPaths, app_paths
 from desktop_app.core.settings import Settings, load_settings
 from desktop_app.resources import resource_path
 from desktop_app.ui.engine_worker import EngineBridge, EngineFactory
+from desktop_app.ui.gui_gc import GuiThreadCollector
 from desktop_app.ui.i18n import install_translations
 from desktop_app.ui.main_window import MainWindow
 from desktop_app.ui.theme import apply_cjk_fallback, apply_theme
@@ -135,6 +136,8 @@ def run_gui(argv: list[str], model_path: str | None = None) -> int:
             None, QCoreApplication.translate("app", "Hearth cannot start"), str(exc)
         )
         return 1
+    collector = GuiThreadCollector(app)
+    collector.start()
     window = hearth.window
     window.show()
     if hearth.settings_warning:
@@ -150,6 +153,7 @@ def run_gui(argv: list[str], model_path: str | None = None) -> int:
         box.open()
     window.restore_model(model_path)
     code = app.exec()
+    collector.stop()
     if not hearth.close():
         # A model load cannot be interrupted; leaving now is safe for SQLite and
         # better than a window that seems to hang after it closed.
