@@ -15,10 +15,12 @@ from desktop_app import APP_NAME, __version__
 from desktop_app.core.chats.store import Store, StoreError
 from desktop_app.core.engine.base import GenerationParams
 from desktop_app.core.engine.llama_engine import LlamaEngine
+from desktop_app.core.models.library import models_dir_for
 from desktop_app.core.paths import AppPaths, app_paths
 from desktop_app.core.settings import load_settings
 from desktop_app.ui.engine_worker import EngineBridge, EngineFactory
 from desktop_app.ui.main_window import MainWindow
+from desktop_app.ui.models_service import ModelsService
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +61,8 @@ def build(
     store = Store.open(paths.database)
     settings, warning = load_settings(paths.config_dir)
     bridge = EngineBridge(store, engine_factory)
-    window = MainWindow(store, settings, paths.config_dir, bridge, generation_params)
+    models = ModelsService(models_dir_for(paths.models_dir, settings.models_dir))
+    window = MainWindow(store, settings, paths.config_dir, bridge, generation_params, models=models)
     return Hearth(store, bridge, window, warning)
 
 

@@ -268,6 +268,10 @@ class DownloadManager:
                     raise TimeoutError(f"download {job_id} still {job.state.value}")
                 self._work.wait(remaining)
 
+    def set_listener(self, on_event: Callable[[DownloadEvent], None] | None) -> None:
+        """Replace (or with None, drop) the event callback."""
+        self._on_event = on_event
+
     def close(self, timeout: float = 10.0) -> None:
         """Pause the active job (its partial file stays for a later resume) and stop."""
         with self._work:
