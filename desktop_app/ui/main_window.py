@@ -179,13 +179,8 @@ class MainWindow(QMainWindow):
         self._open_action.setStatusTip(self.tr("Load a GGUF model file from this computer"))
         self._open_action.triggered.connect(self._choose_model)
 
-        self._models_action = QAction(self.tr("&Models…"), self)
-        self._models_action.setObjectName("modelsAction")
-        self._models_action.setShortcut(QKeySequence("Ctrl+Shift+M"))
-        self._models_action.setStatusTip(self.tr("Download, import and manage models"))
-        self._models_action.setEnabled(self._models is not None)
         if self._models is not None:
-            self._models_action.triggered.connect(self._models.show_models)
+            self._models_action = self._models.build_action(self)
             self._models.open_requested.connect(self.open_model)
             self._models.models_dir_requested.connect(self._set_models_dir)
 
@@ -219,7 +214,8 @@ class MainWindow(QMainWindow):
         file_menu.setObjectName("fileMenu")
         file_menu.setAccessibleName(self.tr("File"))
         file_menu.addAction(self._open_action)
-        file_menu.addAction(self._models_action)
+        if self._models is not None:
+            file_menu.addAction(self._models_action)
         file_menu.addAction(self._new_chat_action)
         file_menu.addSeparator()
         file_menu.addAction(self._quit_action)

@@ -7,6 +7,7 @@ Kept apart from ``main_window.py`` so that the window only adds a few lines to u
 from __future__ import annotations
 
 from PySide6.QtCore import QObject, Qt, Signal, Slot
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QLabel, QPushButton, QWidget
 
 from desktop_app.core.models.fit import format_size
@@ -35,6 +36,15 @@ class ModelsHookup(QObject):
         service.library_changed.connect(self.refresh)
         service.model_installed.connect(self._on_installed)
         self.refresh()
+
+    def build_action(self, parent: QWidget) -> QAction:
+        """The "Models…" menu action (Ctrl+Shift+M)."""
+        action = QAction(self.tr("&Models…"), parent)
+        action.setObjectName("modelsAction")
+        action.setShortcut(QKeySequence("Ctrl+Shift+M"))
+        action.setStatusTip(self.tr("Download, import and manage models"))
+        action.triggered.connect(self.show_models)
+        return action
 
     # Welcome page
 

@@ -157,6 +157,7 @@ class ModelsWindow(QDialog):
             )
             item.setData(0, DATA, entry.id)
             item.setToolTip(0, entry.page_url)
+            item.setToolTip(6, entry.description(language))
             self._catalog.addTopLevelItem(item)
         if self._service.catalog_problem:
             column.addWidget(QLabel(self._service.catalog_problem, page))

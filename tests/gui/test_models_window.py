@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QCoreApplication, QEvent
 from PySide6.QtWidgets import QLabel, QLineEdit, QProgressBar, QPushButton, QTreeWidget, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -17,6 +20,18 @@ from tests.gui.helpers import LOAD_TIMEOUT_MS, Launcher, child, click
 REPO = "someone/Tiny-Chat-GGUF"
 FILE = "tiny-chat-Q4_K_M.gguf"
 DOWNLOAD_TIMEOUT_MS = 20_000
+
+
+@pytest.fixture(autouse=True)
+def collect_windows_on_the_gui_thread() -> Iterator[None]:
+    """Free closed windows here, on the GUI thread, before the next test starts threads.
+
+    Python's cyclic garbage collector runs on whichever thread allocates; left for later,
+    it could delete a closed test's Qt objects from a download or Hub-search thread.
+    """
+    yield
+    gc.collect()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
 @pytest.fixture
@@ -202,3 +217,23 @@ def test_picker_lists_installed_models_and_opens_the_manager(
     picker.activated.emit(picker.findText("Manage models…"))
     window = hearth.window.findChild(ModelsWindow, "modelsWindow")
     assert window is not None and window.isVisible()
+
+
+def test_the_models_window_speaks_chinese(qtbot: QtBot, launch: Launcher) -> None:
+    from PySide6.QtCore import QCoreApplication, QTranslator
+
+    from desktop_app.resources import resource_path
+
+    translator = QTranslator()
+    assert translator.load(str(resource_path("translations", "models_zh_CN.qm")))
+    QCoreApplication.installTranslator(translator)
+    try:
+        hearth = launch(restore=False)
+        window = open_models_window(qtbot, hearth.window)
+        tabs = [window.tabs.tabText(i) for i in range(window.tabs.count())]
+        assert tabs == ["精选目录", "搜索 Hub", "下载", "模型库"]
+        assert (
+            child(hearth.window, QPushButton, "downloadRecommendedButton").text() == "下载推荐模型"
+        )
+    finally:
+        QCoreApplication.removeTranslator(translator)
