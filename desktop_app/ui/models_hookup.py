@@ -27,7 +27,6 @@ class ModelsHookup(QObject):
         # thread, instead of Python's garbage collector on whichever thread runs it.
         service.setParent(self)
         self.service = service
-        self._window = window
         self._models_window: ModelsWindow | None = None
         self._first_download_pending = False
         self.picker = ModelPicker(window)
@@ -91,7 +90,11 @@ class ModelsHookup(QObject):
 
     def models_window(self) -> ModelsWindow:
         if self._models_window is None:
-            self._models_window = ModelsWindow(self.service, self._window)
+            # parent() rather than a stored reference: no cycle keeps the window alive
+            # for the garbage collector to free later, on some other thread.
+            parent = self.parent()
+            assert isinstance(parent, QWidget)
+            self._models_window = ModelsWindow(self.service, parent)
             self._models_window.model_chosen.connect(self._on_library_choice)
             self._models_window.models_dir_requested.connect(self.models_dir_requested)
         return self._models_window

@@ -9,6 +9,7 @@ not to lambdas, so that the receiver runs there).
 from __future__ import annotations
 
 import threading
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -153,7 +154,20 @@ class ModelsService(QObject):
     # Internals
 
     def _new_manager(self) -> DownloadManager:
-        return DownloadManager(self._library, token=self.token, on_event=self._on_download)
+        # Weak references both ways: the manager must not keep this QObject alive (a
+        # reference cycle is freed by the garbage collector on an arbitrary thread).
+        service = weakref.ref(self)
+
+        def token() -> str | None:
+            alive = service()
+            return alive.token() if alive is not None else None
+
+        def on_event(event: DownloadEvent) -> None:
+            alive = service()
+            if alive is not None:
+                alive._on_download(event)
+
+        return DownloadManager(self._library, token=token, on_event=on_event)
 
     def _on_download(self, event: DownloadEvent) -> None:
         # Runs on the download thread; signals carry the immutable event across.
