@@ -268,8 +268,8 @@ def _handler_for(hub: FakeHub) -> type[BaseHTTPRequestHandler]:
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(raw)))
             self.end_headers()
-            self.wfile.write(raw)
             hub.record(Served("GET", self.path, "", 200, len(raw)))
+            self.wfile.write(raw)
 
         def _error(self, status: int, code: str, head: bool = False) -> None:
             raw = json.dumps({"error": f"{code or 'error'}"}).encode()

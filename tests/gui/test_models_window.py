@@ -34,6 +34,15 @@ def collect_windows_on_the_gui_thread() -> Iterator[None]:
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
+@pytest.fixture(autouse=True)
+def no_system_keyring(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests never touch a real keyring (nor a backend another test module defined)."""
+    import keyring
+    from keyring.backends import fail
+
+    monkeypatch.setattr(keyring, "get_keyring", fail.Keyring)
+
+
 @pytest.fixture
 def small_machine(monkeypatch: pytest.MonkeyPatch) -> Machine:
     machine = Machine(ram_bytes=2 * GIB)
