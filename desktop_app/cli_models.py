@@ -175,7 +175,7 @@ def _search(args: argparse.Namespace) -> int:
 def _files(args: argparse.Namespace) -> int:
     from desktop_app.core.models.fit import Machine, estimate, format_size
 
-    machine = Machine.current()
+    machine = Machine.current(with_gpu=True)
     variants = _hub().files(args.repo)
     if not variants:
         raise ModelsCliError(f"{args.repo} has no GGUF model files")
@@ -185,7 +185,8 @@ def _files(args: argparse.Namespace) -> int:
         mark = "\trecommended" if variant.recommended else ""
         print(
             f"{variant.quant or '?'}\t{format_size(variant.size)}\t{fit.fit.value} "
-            f"(needs ~{format_size(fit.needed_bytes)})\t{variant.first_file}{parts}{mark}"
+            f"({fit.where}, needs ~{format_size(fit.needed_bytes)})\t"
+            f"{variant.first_file}{parts}{mark}"
         )
     return EXIT_OK
 

@@ -18,7 +18,7 @@ from PySide6.QtCore import QObject, Signal
 
 from desktop_app.core.models.catalog import CatalogEntry, CatalogError, load_catalog, recommended
 from desktop_app.core.models.downloads import DownloadEvent, DownloadManager
-from desktop_app.core.models.fit import Machine
+from desktop_app.core.models.fit import Machine, nvidia_vram_bytes
 from desktop_app.core.models.gguf_info import GGUFInfo
 from desktop_app.core.models.hub import HubClient, HubError, ModelVariant, offline_mode
 from desktop_app.core.models.library import InstalledModel, Library, LibraryError
@@ -59,6 +59,8 @@ class ModelsService(QObject):
         super().__init__(parent)
         self.secrets = secrets or SecretStore()
         self.machine = machine or Machine.current()
+        if machine is None:
+            threading.Thread(target=self._detect_gpu, name="hearth-gpu", daemon=True).start()
         try:
             self.catalog: list[CatalogEntry] = load_catalog()
             self.catalog_problem = ""
@@ -152,6 +154,12 @@ class ModelsService(QObject):
         self.wait_idle(2.0)
 
     # Internals
+
+    def _detect_gpu(self) -> None:
+        """Learn the GPU's memory off the GUI thread (``nvidia-smi`` takes a while)."""
+        vram = nvidia_vram_bytes()
+        if vram:
+            self.machine = Machine(self.machine.ram_bytes, vram)
 
     def _new_manager(self) -> DownloadManager:
         # Weak references both ways: the manager must not keep this QObject alive (a

@@ -246,3 +246,35 @@ def test_the_models_window_speaks_chinese(qtbot: QtBot, launch: Launcher) -> Non
         )
     finally:
         QCoreApplication.removeTranslator(translator)
+
+
+def test_changing_the_models_folder_is_saved_and_lists_that_folder(
+    qtbot: QtBot,
+    launch: Launcher,
+    tiny_model: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from PySide6.QtWidgets import QFileDialog
+
+    from desktop_app.core.models.library import Library
+    from desktop_app.core.paths import app_paths
+    from desktop_app.core.settings import load_settings
+
+    elsewhere = tmp_path / "big-disk" / "models"
+    Library(elsewhere).import_file(tiny_model, copy=False)
+    hearth = launch(restore=False)
+    window = open_models_window(qtbot, hearth.window)
+    window.show_tab("library")
+    library = child(window, QTreeWidget, "libraryList")
+    assert library.topLevelItemCount() == 0
+    monkeypatch.setattr(
+        QFileDialog, "getExistingDirectory", staticmethod(lambda *args, **kwargs: str(elsewhere))
+    )
+    click(qtbot, child(window, QPushButton, "changeModelsFolderButton"))
+    qtbot.waitUntil(lambda: library.topLevelItemCount() == 1, timeout=LOAD_TIMEOUT_MS)
+    assert str(elsewhere) in child(window, QLabel, "modelsFolderLabel").text()
+    settings, _ = load_settings(app_paths().config_dir)
+    assert settings.models_dir == str(elsewhere)
+    picker = child(hearth.window, ModelPicker, "modelPicker")
+    assert [entry.label for entry in picker.entries()] == ["tiny"]

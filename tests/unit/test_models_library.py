@@ -125,3 +125,15 @@ def test_fit_counts_weights_and_kv_cache() -> None:
     gpu = estimate(1 * GIB, 32 * 1024, 4096, Machine(8 * GIB, vram_bytes=12 * GIB))
     assert gpu.where == "GPU"
     assert format_size(1_500_000_000) == "1.5 GB" and format_size(12_000) == "12.0 KB"
+
+
+def test_gpu_memory_comes_from_nvidia_smi(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from desktop_app.core.models.fit import nvidia_vram_bytes
+
+    monkeypatch.setenv("PATH", str(tmp_path))
+    assert nvidia_vram_bytes() == 0, "no nvidia-smi, no GPU"
+    tool = tmp_path / "nvidia-smi"
+    tool.write_text("#!/bin/sh\nprintf '24576\\n81920\\n'\n", encoding="utf-8")
+    tool.chmod(0o755)
+    assert nvidia_vram_bytes() == 81920 * 1024**2
+    assert Machine.current(with_gpu=True).vram_bytes == 81920 * 1024**2

@@ -8,6 +8,8 @@ from the parameter count stands in.
 from __future__ import annotations
 
 import enum
+import shutil
+import subprocess
 from dataclasses import dataclass
 
 import psutil
@@ -32,8 +34,32 @@ class Machine:
     """0 when no GPU memory is known."""
 
     @classmethod
-    def current(cls) -> Machine:
-        return cls(ram_bytes=int(psutil.virtual_memory().total))
+    def current(cls, with_gpu: bool = False) -> Machine:
+        """This computer; ``with_gpu`` also asks ``nvidia-smi`` (slow: not on a GUI thread)."""
+        ram = int(psutil.virtual_memory().total)
+        return cls(ram_bytes=ram, vram_bytes=nvidia_vram_bytes() if with_gpu else 0)
+
+
+def nvidia_vram_bytes(timeout_s: float = 3.0) -> int:
+    """Total memory of the largest NVIDIA GPU, from ``nvidia-smi``; 0 if there is none.
+
+    llama.cpp offloads to one GPU by default, so the largest one is what a model can use.
+    """
+    tool = shutil.which("nvidia-smi")
+    if tool is None:
+        return 0
+    try:
+        result = subprocess.run(
+            [tool, "--query-gpu=memory.total", "--format=csv,noheader,nounits"],
+            capture_output=True,
+            text=True,
+            timeout=timeout_s,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return 0
+    sizes = [int(line) for line in result.stdout.split() if line.strip().isdigit()]
+    return max(sizes, default=0) * 1024**2 if result.returncode == 0 else 0
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from desktop_app.core.models.library import model_stem, split_parts
 
 DEFAULT_ENDPOINT = "https://huggingface.co"
 _TRUE = {"1", "true", "yes", "on"}
+_PROXY_VARIABLES = ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY")
 QUANT_PATTERN = re.compile(
     r"(?<![A-Za-z0-9])(I?Q\d(?:_[0-9A-Z]+)*|BF16|F16|F32|MXFP4(?:_MOE)?|TQ\d_\d)(?![A-Za-z0-9])",
     re.I,
@@ -154,8 +155,11 @@ def check_reachable(endpoint: str, timeout_s: float = 4.0) -> None:
     """Fail fast with :class:`HubOffline` when the Hub's host does not accept connections.
 
     huggingface_hub retries a refused connection with backoff for many seconds; a quick
-    TCP connect first lets an offline machine say so at once.
+    TCP connect first lets an offline machine say so at once. Behind a proxy the Hub's
+    host may be unreachable directly, so the check is left to the HTTP client there.
     """
+    if any(os.environ.get(name) for name in _PROXY_VARIABLES):
+        return
     parts = urlsplit(endpoint)
     host = parts.hostname or ""
     port = parts.port or (443 if parts.scheme == "https" else 80)
