@@ -149,7 +149,9 @@ class ModelsService(QObject):
     def close(self) -> None:
         """Pause downloads (they resume later) and stop reporting; call on shutdown."""
         self._closed = True
-        self._manager.close()
+        # Partial files only ever grow by appended bytes, so a download thread still
+        # busy after this short wait leaves a file that resumes correctly.
+        self._manager.close(timeout=2.0)
         self._manager.set_listener(None)
         self.wait_idle(2.0)
 

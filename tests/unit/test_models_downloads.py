@@ -277,3 +277,18 @@ def test_offline_mode_downloads_nothing(
     manager.close()
     assert final.state is JobState.FAILED and "Offline" in final.message
     assert not [r for r in hub.log if "/resolve/" in r.path or r.path.startswith("/cdn/")]
+
+
+def test_a_model_removed_after_download_can_be_downloaded_again(
+    hub: FakeHub, tmp_path: Path
+) -> None:
+    library = Library(tmp_path / "models")
+    manager = _manager(library, Recorder())
+    first = manager.wait(manager.add(REPO, _variant(REPO)), WAIT_S)
+    library.remove(first.model_id)
+    second_id = manager.add(REPO, _variant(REPO))
+    assert second_id != first.job_id
+    second = manager.wait(second_id, WAIT_S)
+    manager.close()
+    assert second.state is JobState.DONE
+    assert [model.id for model in library.models()] == [second.model_id]

@@ -180,10 +180,13 @@ class DownloadManager:
     def add(self, repo: str, variant: ModelVariant, model_id: str = "") -> str:
         """Queue a model for download; returns the job ID (the existing one if queued)."""
         with self._lock:
-            for job in self._jobs.values():
-                if job.repo == repo and [f.path for f in job.files] == [
+            for job in list(self._jobs.values()):
+                same = job.repo == repo and [f.path for f in job.files] == [
                     f.path for f in variant.files
-                ]:
+                ]
+                if same and job.state.finished:
+                    del self._jobs[job.id]  # downloaded or cancelled before: start afresh
+                elif same:
                     if job.state in (JobState.PAUSED, JobState.FAILED):
                         self.resume(job.id)
                     return job.id
