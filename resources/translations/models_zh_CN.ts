@@ -26,33 +26,33 @@
 <context>
     <name>ModelsHookup</name>
     <message>
-        <location filename="../../desktop_app/ui/models_hookup.py" line="42" />
+        <location filename="../../desktop_app/ui/models_hookup.py" line="41" />
         <source>&amp;Models…</source>
         <translation>模型(&amp;M)…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/models_hookup.py" line="45" />
+        <location filename="../../desktop_app/ui/models_hookup.py" line="44" />
         <source>Download, import and manage models</source>
         <translation>下载、导入和管理模型</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/models_hookup.py" line="56" />
-        <location filename="../../desktop_app/ui/models_hookup.py" line="58" />
+        <location filename="../../desktop_app/ui/models_hookup.py" line="55" />
+        <location filename="../../desktop_app/ui/models_hookup.py" line="57" />
         <source>Download the recommended model</source>
         <translation>下载推荐模型</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/models_hookup.py" line="62" />
+        <location filename="../../desktop_app/ui/models_hookup.py" line="61" />
         <source>%1 · %2 · licence: %3</source>
         <translation>%1 · %2 · 许可证：%3</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/models_hookup.py" line="72" />
+        <location filename="../../desktop_app/ui/models_hookup.py" line="71" />
         <source>Browse models…</source>
         <translation>浏览模型…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/ui/models_hookup.py" line="74" />
+        <location filename="../../desktop_app/ui/models_hookup.py" line="73" />
         <source>Browse models</source>
         <translation>浏览模型</translation>
     </message>
