@@ -49,6 +49,7 @@ from desktop_app.ui.chat_model import ChatListModel, format_stats, format_tokens
 from desktop_app.ui.chat_view import ChatView
 from desktop_app.ui.composer import Composer
 from desktop_app.ui.engine_worker import EngineBridge
+from desktop_app.ui.model_picker import ModelPicker
 from desktop_app.ui.models_hookup import ModelsHookup
 from desktop_app.ui.models_service import ModelsService
 
@@ -132,6 +133,11 @@ class MainWindow(QMainWindow):
     @property
     def bridge(self) -> EngineBridge:
         return self._bridge
+
+    @property
+    def model_picker(self) -> ModelPicker | None:
+        """The header's model picker; other sources add entries with ``set_entries``."""
+        return self._models.picker if self._models is not None else None
 
     @property
     def conversation_id(self) -> int | None:
