@@ -9,15 +9,17 @@ import sys
 from dataclasses import dataclass
 
 from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from desktop_app import APP_NAME, __version__
+from desktop_app import APP_ID, APP_NAME, __version__
 from desktop_app.core.chats.store import Store, StoreError
 from desktop_app.core.engine.base import GenerationParams
 from desktop_app.core.engine.llama_engine import LlamaEngine
 from desktop_app.core.models.library import models_dir_for
 from desktop_app.core.paths import AppPaths, app_paths
 from desktop_app.core.settings import load_settings
+from desktop_app.resources import resource_path
 from desktop_app.ui.engine_worker import EngineBridge, EngineFactory
 from desktop_app.ui.main_window import MainWindow
 from desktop_app.ui.models_service import ModelsService
@@ -79,7 +81,8 @@ def _configure_application(argv: list[str]) -> QApplication:
     )
     app = QApplication(argv)
     app.setApplicationDisplayName(APP_NAME)
-    app.setDesktopFileName("hearth")
+    app.setDesktopFileName(APP_ID)  # Wayland matches the window to the installed .desktop file
+    app.setWindowIcon(QIcon(str(resource_path("icons", "hearth.svg"))))
     return app
 
 
