@@ -16,11 +16,16 @@ from desktop_app import APP_ID, APP_NAME, __version__
 from desktop_app.core.chats.store import Store, StoreError, open_or_recover
 from desktop_app.core.engine.base import GenerationParams
 from desktop_app.core.engine.llama_engine import LlamaEngine
+from desktop_app.core.models.library import models_dir_for
 from desktop_app.core.paths import AppPaths, app_paths
-from desktop_app.core.settings import load_settings
+from desktop_app.core.settings import Settings, load_settings
 from desktop_app.resources import resource_path
 from desktop_app.ui.engine_worker import EngineBridge, EngineFactory
+from desktop_app.ui.gui_gc import GuiThreadCollector
+from desktop_app.ui.i18n import install_translations
 from desktop_app.ui.main_window import MainWindow
+from desktop_app.ui.models_service import ModelsService
+from desktop_app.ui.theme import apply_cjk_fallback, apply_theme
 
 log = logging.getLogger(__name__)
 
@@ -52,18 +57,48 @@ class Hearth:
         return stopped
 
 
+def apply_preferences(app: QApplication, settings: Settings) -> None:
+    """Language, fonts and theme for the whole app; call before any widget is built.
+
+    ``language`` ("system", "en", "zh_CN") and ``theme`` ("system", "light", "dark")
+    are read from the settings when they hold them, else they follow the system.
+    """
+    language = str(getattr(settings, "language", "system"))
+    theme = str(getattr(settings, "theme", "system"))
+    try:
+        install_translations(app, language)
+    except ValueError as exc:
+        log.warning("%s; following the system language", exc)
+        install_translations(app, "system")
+    apply_cjk_fallback(app)
+    try:
+        apply_theme(app, theme)
+    except ValueError as exc:
+        log.warning("%s; following the system theme", exc)
+        apply_theme(app, "system")
+
+
 def build(
     paths: AppPaths,
     *,
     generation_params: GenerationParams | None = None,
     engine_factory: EngineFactory = LlamaEngine,
+    preferences: bool = False,
 ) -> Hearth:
-    """Open the store and settings and build the window (not shown). Raises ``StoreError``."""
+    """Open the store and settings and build the window (not shown). Raises ``StoreError``.
+
+    ``preferences`` applies the language, fonts and theme from the settings first
+    (the app does; tests that set up their own leave it off).
+    """
     paths.ensure()
     store, store_warning = open_or_recover(paths.database)
     settings, warning = load_settings(paths.config_dir)
+    app = QApplication.instance()
+    if preferences and isinstance(app, QApplication):
+        apply_preferences(app, settings)
     bridge = EngineBridge(store, engine_factory)
-    window = MainWindow(store, settings, paths.config_dir, bridge, generation_params)
+    models = ModelsService(models_dir_for(paths.models_dir, settings.models_dir))
+    window = MainWindow(store, settings, paths.config_dir, bridge, generation_params, models=models)
     return Hearth(store, bridge, window, warning, store_warning)
 
 
@@ -100,12 +135,14 @@ def run_gui(argv: list[str], model_path: str | None = None) -> int:
     app = _configure_application(argv)
     model_path = model_path or _parse(argv)
     try:
-        hearth = build(app_paths())
+        hearth = build(app_paths(), preferences=True)
     except (StoreError, OSError) as exc:
         QMessageBox.critical(
             None, QCoreApplication.translate("app", "Hearth cannot start"), str(exc)
         )
         return 1
+    collector = GuiThreadCollector(app)
+    collector.start()
     window = hearth.window
     window.show()
     if hearth.settings_warning:
@@ -132,6 +169,7 @@ def run_gui(argv: list[str], model_path: str | None = None) -> int:
         store_box.open()
     window.restore_model(model_path)
     code = app.exec()
+    collector.stop()
     if not hearth.close():
         # A model load cannot be interrupted; leaving now is safe for SQLite and
         # better than a window that seems to hang after it closed.

@@ -49,10 +49,6 @@ EngineTask = Callable[[Engine, Store], object]
 """A short job run on the engine thread; its result (or exception) is reported."""
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("EngineWorker", text)
-
-
 class EngineWorker(QObject):
     """Owns the engine; every slot runs on the engine thread.
 
@@ -103,7 +99,9 @@ class EngineWorker(QObject):
             self.model_failed.emit(str(exc))
             return
         except Exception as exc:  # an engine bug must not kill the thread silently
-            message = _tr("Could not load %1: %2").replace("%1", model_path.name)
+            message = QCoreApplication.translate("EngineWorker", "Could not load %1: %2").replace(
+                "%1", model_path.name
+            )
             self.model_failed.emit(message.replace("%2", str(exc)))
             return
         self._engine = engine
@@ -122,7 +120,12 @@ class EngineWorker(QObject):
         """Stream the answer ``job`` produces (a new turn, a regeneration, a continuation)."""
         self.turn_started.emit(conversation_id)
         if self._engine is None:
-            self.turn_finished.emit(Finished(FinishReason.ERROR, error=_tr("No model is loaded.")))
+            self.turn_finished.emit(
+                Finished(
+                    FinishReason.ERROR,
+                    error=QCoreApplication.translate("EngineWorker", "No model is loaded."),
+                )
+            )
             return
         pending: list[str] = []
         tokens = 0
@@ -151,7 +154,9 @@ class EngineWorker(QObject):
             finished = Finished(
                 FinishReason.ERROR,
                 finished.stats if finished else GenerationStats(),
-                error=_tr("The answer could not be completed: %1").replace("%1", str(exc)),
+                error=QCoreApplication.translate(
+                    "EngineWorker", "The answer could not be completed: %1"
+                ).replace("%1", str(exc)),
             )
         if pending:
             self.text_received.emit("".join(pending))
