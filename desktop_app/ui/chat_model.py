@@ -205,16 +205,16 @@ class ChatListModel(QAbstractListModel):
                 return number
         return None
 
-    def set_messages(self, messages: list[Message], page: int = PAGE_ROWS) -> None:
+    def set_messages(self, messages: list[Message], page: int | None = None) -> None:
         """Show a conversation (system messages are not shown).
 
-        Only the last ``page`` rows are shown at first; ``load_earlier`` shows more
-        (the view asks when it is scrolled to the top), so opening a conversation of
-        thousands of messages lays out only what the user can see.
+        With ``page``, only the last ``page`` rows are shown at first; ``load_earlier``
+        shows more (the view asks when it is scrolled to the top), so opening a
+        conversation of thousands of messages handles only what the user can see.
         """
         self.beginResetModel()
         rows = [ChatRow.from_message(m) for m in messages if m.role is not Role.SYSTEM]
-        split = max(0, len(rows) - page)
+        split = 0 if page is None else max(0, len(rows) - page)
         self._earlier, self._rows = rows[:split], rows[split:]
         self.endResetModel()
 

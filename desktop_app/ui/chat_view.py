@@ -66,8 +66,8 @@ from desktop_app.core.markdown import (
 from desktop_app.core.markdown.render import SAFE_LINK_SCHEMES
 from desktop_app.ui.chat_model import ChatRoles, ChatRow
 from desktop_app.ui.icons import themed_icon
-from desktop_app.ui.message_document import MessageDocument, ThoughtClock, is_dark
 from desktop_app.ui.message_actions import ActionBar, MessageAction
+from desktop_app.ui.message_document import MessageDocument, ThoughtClock, is_dark
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 

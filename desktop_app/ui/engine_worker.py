@@ -167,7 +167,9 @@ class EngineWorker(QObject):
     def run_task(self, task: EngineTask) -> None:
         """Run a short non-streaming job on the engine (a title); reports via task_finished."""
         if self._engine is None:
-            self.task_finished.emit(task, EngineError(_tr("No model is loaded.")))
+            self.task_finished.emit(
+                task, EngineError(QCoreApplication.translate("EngineWorker", "No model is loaded."))
+            )
             return
         try:
             result: object = task(self._engine, self._store)

@@ -45,7 +45,7 @@ from desktop_app.core.chats.model import Role, title_from_text
 from desktop_app.core.chats.store import Store, StoreError
 from desktop_app.core.engine.base import Finished, GenerationParams, ModelInfo
 from desktop_app.core.settings import Settings, save_settings
-from desktop_app.ui.chat_model import ChatListModel, format_stats, format_tokens
+from desktop_app.ui.chat_model import PAGE_ROWS, ChatListModel, format_stats, format_tokens
 from desktop_app.ui.chat_view import ChatView
 from desktop_app.ui.composer import Composer
 from desktop_app.ui.conversations import ConversationsController
@@ -508,7 +508,7 @@ class MainWindow(QMainWindow):
         if self._stream_visible:
             return  # the answer on screen is still streaming; it is reloaded when done
         self._conversation_id = conversation.id
-        self._chat_model.set_messages(messages)
+        self._chat_model.set_messages(messages, page=PAGE_ROWS)
         self._set_title(conversation.title)
         self._stats_label.clear()
         for message in reversed(messages):
