@@ -20,6 +20,7 @@ from desktop_app.core.models.library import models_dir_for
 from desktop_app.core.paths import AppPaths, app_paths
 from desktop_app.core.settings import Settings, load_settings
 from desktop_app.resources import resource_path
+from desktop_app.ui.conversations import show_store_warning
 from desktop_app.ui.engine_worker import EngineBridge, EngineFactory
 from desktop_app.ui.gui_gc import GuiThreadCollector
 from desktop_app.ui.i18n import install_translations
@@ -157,16 +158,7 @@ def run_gui(argv: list[str], model_path: str | None = None) -> int:
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.open()
     if hearth.store_warning:
-        store_box = QMessageBox(
-            QMessageBox.Icon.Warning,
-            QCoreApplication.translate("ConversationSidebar", "Conversations"),
-            hearth.store_warning,
-            QMessageBox.StandardButton.Ok,
-            window,
-        )
-        store_box.setObjectName("storeWarningBox")
-        store_box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        store_box.open()
+        show_store_warning(window, hearth.store_warning)
     window.restore_model(model_path)
     code = app.exec()
     collector.stop()

@@ -34,6 +34,12 @@ AREAS: dict[str, list[str]] = {
         "desktop_app/ui/message_document.py",
         "desktop_app/ui/shortcuts.py",
     ],
+    "conversations": [
+        "desktop_app/ui/conversations.py",
+        "desktop_app/ui/message_actions.py",
+        "desktop_app/ui/search_popup.py",
+        "desktop_app/ui/sidebar.py",
+    ],
 }
 """Area name → the files whose strings its catalogue holds (relative to the root)."""
 

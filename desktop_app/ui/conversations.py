@@ -11,9 +11,16 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt, Slot
+from PySide6.QtCore import QCoreApplication, QObject, Qt, Slot
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QMenu, QSplitter
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QInputDialog,
+    QMenu,
+    QMessageBox,
+    QSplitter,
+    QWidget,
+)
 
 from desktop_app.core.chats.export import all_to_json, all_to_markdown, to_json, to_markdown
 from desktop_app.core.chats.importer import InvalidExport, parse_export
@@ -79,7 +86,7 @@ class ConversationsController(QObject):
 
     def _build_actions(self) -> None:
         self.search_action = self._action(
-            self.tr("&Search Conversations…"), "searchAction", "Ctrl+K"
+            self.tr("&Search conversations…"), "searchAction", "Ctrl+K"
         )
         self.search_action.triggered.connect(self.open_search)
         self.sidebar_action = self._action(
@@ -367,11 +374,29 @@ class ConversationsController(QObject):
         self.sidebar.refresh()
         if ids:
             self._window.show_conversation(ids[0])
-        self._status(self.tr("Imported %n conversation(s).", "", len(ids)))
+        self._status(
+            self.tr("Imported 1 conversation.")
+            if len(ids) == 1
+            else self.tr("Imported %1 conversations.").replace("%1", str(len(ids)))
+        )
         return ids
 
     def _status(self, message: str) -> None:
         self._window.statusBar().showMessage(message, STATUS_TIMEOUT_MS)
+
+
+def show_store_warning(window: QWidget, text: str) -> None:
+    """Say (without blocking) that the conversation database had to be set aside."""
+    box = QMessageBox(
+        QMessageBox.Icon.Warning,
+        QCoreApplication.translate("ConversationsController", "Conversations"),
+        text,
+        QMessageBox.StandardButton.Ok,
+        window,
+    )
+    box.setObjectName("storeWarningBox")
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    box.open()
 
 
 def _safe_name(title: str) -> str:

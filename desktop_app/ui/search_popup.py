@@ -265,7 +265,11 @@ class SearchPopup(QDialog):
             self._model.appendRow(item)
         if hits:
             self._list.setCurrentIndex(self._model.index(0, 0))
-            self._status.setText(self.tr("%n result(s)", "", len(hits)))
+            self._status.setText(
+                self.tr("1 result")
+                if len(hits) == 1
+                else self.tr("%1 results").replace("%1", str(len(hits)))
+            )
         else:
             self._status.setText(self.tr("No matches"))
 
