@@ -721,6 +721,19 @@ class MainWindow(QMainWindow):
         self._update_controls()
 
     @Slot(object)
+    def _format_words(self, info: ModelInfo) -> str:
+        if info.format_source == "model":
+            return self.tr("the model's own chat template")
+        if info.format_source == "plain":
+            return self.tr("a plain User/Assistant format (the model has no chat template)")
+        if info.format_source == "rejected":
+            return self.tr(
+                "the built-in %1 format (the model's own template could not be used)"
+            ).replace("%1", info.format_name)
+        return self.tr("the built-in %1 format (the model has no chat template)").replace(
+            "%1", info.format_name
+        )
+
     def _on_model_loaded(self, info: ModelInfo) -> None:
         self._progress.hide()
         self._empty_loading.hide()
@@ -734,7 +747,7 @@ class MainWindow(QMainWindow):
         self._model_title.setToolTip(info.path)
         self._format_label.setText(
             self.tr("Chat format: %1 · context %2 tokens")
-            .replace("%1", info.chat_format)
+            .replace("%1", self._format_words(info))
             .replace("%2", self.locale().toString(info.context_length))
         )
         self._show_page()
