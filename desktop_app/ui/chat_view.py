@@ -219,7 +219,7 @@ class MessageDelegate(QStyledItemDelegate):
             height += 2 * BUBBLE_PADDING_Y
         else:
             height += FOOTER_GAP + metrics.lineSpacing()
-        return QSize(width, height + ActionBar.height(font))
+        return QSize(width, height + ActionBar.height_for(row, font))
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: AnyIndex) -> None:
         layout = self._layout(option.font, index)
@@ -387,7 +387,7 @@ class MessageDelegate(QStyledItemDelegate):
                 text_width,
                 text_height,
             )
-            bottom = bubble.bottom() + 1 + ActionBar.height(font)
+            bottom = bubble.bottom() + 1 + ActionBar.height_for(row, font)
             size = QSize(width, bottom + ROW_SPACING - ROW_SPACING // 2)
             return _Layout(width, text, body, body_rect, bubble, "", None, size)
 
@@ -406,7 +406,7 @@ class MessageDelegate(QStyledItemDelegate):
             )
             footer_rect = QRect(SIDE_MARGIN, bottom + FOOTER_GAP, content_width, bounds.height())
             bottom = footer_rect.bottom() + 1
-        bottom += ActionBar.height(font)
+        bottom += ActionBar.height_for(row, font)
         size = QSize(width, bottom + ROW_SPACING - ROW_SPACING // 2)
         return _Layout(width, text, body, body_rect, None, footer, footer_rect, size)
 

@@ -82,6 +82,11 @@ class ActionBar:
         return QFontMetrics(cls.font(base)).height() + 6
 
     @classmethod
+    def height_for(cls, row: ChatRow, base: QFont) -> int:
+        """The space ``row`` needs: none while it streams or before it is saved."""
+        return cls.height(base) if actions_for(row) else 0
+
+    @classmethod
     def layout(
         cls, row: ChatRow, rect: QRect, base: QFont
     ) -> list[tuple[MessageAction | None, str, QRect]]:
