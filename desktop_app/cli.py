@@ -15,7 +15,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from desktop_app import __version__
+from desktop_app import __version__, cli_settings
 
 if TYPE_CHECKING:  # imported lazily at run time: the chats commands never load llama.cpp
     from desktop_app.core.chats.store import Store
@@ -90,6 +90,8 @@ def build_parser() -> argparse.ArgumentParser:
     chat.add_argument(
         "-v", "--verbose", action="store_true", help="report the prompt format and statistics"
     )
+    cli_settings.add_chat_options(chat)
+    cli_settings.add_commands(commands)
 
     chats = commands.add_parser("chats", help="list, show and export saved conversations")
     chats_commands = chats.add_subparsers(dest="chats_command", metavar="ACTION", required=True)
@@ -114,6 +116,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _chat(args)
         if args.command == "chats":
             return _chats(args)
+        if args.command == "settings":
+            return cli_settings.run(args)
         return _gui(getattr(args, "model", None))
     except UsageError as exc:
         parser.error(str(exc))
@@ -165,6 +169,7 @@ def _chat(args: argparse.Namespace) -> int:
     settings, warning = load_settings(app_paths().config_dir)
     if warning:
         print(f"hearth: warning: {warning}", file=sys.stderr)
+    settings = cli_settings.apply_chat_options(settings, args)
     model = args.model or (Path(settings.last_model_path) if settings.last_model_path else None)
     if model is None:
         raise UsageError("chat needs --model PATH (no model has been used yet)")

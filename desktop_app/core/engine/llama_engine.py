@@ -56,6 +56,8 @@ class LoadParams:
     n_gpu_layers: int = 0
     """Layers to offload to the GPU; -1 offloads all of them."""
     n_batch: int = 512
+    """Prompt tokens evaluated per step."""
+    flash_attn: bool = False
 
 
 def default_threads() -> int:
@@ -99,6 +101,7 @@ class LlamaEngine:
                 n_threads=params.n_threads or default_threads(),
                 n_gpu_layers=params.n_gpu_layers,
                 n_batch=min(params.n_batch, n_ctx),
+                flash_attn=params.flash_attn,
                 verbose=False,
             )
         except (ValueError, RuntimeError, OSError) as exc:
