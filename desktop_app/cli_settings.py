@@ -71,7 +71,7 @@ def apply_chat_options(settings: Any, args: argparse.Namespace) -> Any:
     if getattr(args, "flash_attn", None) is not None:
         settings = replace(settings, flash_attn=args.flash_attn)
     if getattr(args, "overflow", None) is not None:
-        settings = replace(settings, context_overflow=args.overflow)
+        settings = settings.with_value("generation.context_overflow", args.overflow)
     return settings
 
 

@@ -144,17 +144,6 @@ class Settings:
         QT_TRANSLATE_NOOP(_TR, "Instructions that new chats start with (a preset may replace it)."),
         GENERATION,
     )
-    context_overflow: str = _setting(
-        OVERFLOW_DROP_OLDEST,
-        OVERFLOW_STRATEGIES,
-        QT_TRANSLATE_NOOP(_TR, "When a chat outgrows the context"),
-        QT_TRANSLATE_NOOP(
-            _TR,
-            "Leave out the oldest messages (the system prompt is always kept), "
-            "or stop and let me decide.",
-        ),
-        GENERATION,
-    )
     context_length: int = _setting(
         DEFAULT_CONTEXT,
         Int(0, 1_048_576, special=((0, QT_TRANSLATE_NOOP(_TR, "Model's maximum")),)),
@@ -275,6 +264,17 @@ def _generation_declarations() -> list[Declaration]:
             OptionalInt(0, 2**31 - 1),
             QT_TRANSLATE_NOOP(_TR, "Seed"),
             QT_TRANSLATE_NOOP(_TR, "A fixed seed repeats answers exactly; random varies them."),
+            GENERATION,
+        ),
+        (
+            "context_overflow",
+            OVERFLOW_STRATEGIES,
+            QT_TRANSLATE_NOOP(_TR, "When a chat outgrows the context"),
+            QT_TRANSLATE_NOOP(
+                _TR,
+                "Leave out the oldest messages (the system prompt is always kept), "
+                "or stop and let me decide.",
+            ),
             GENERATION,
         ),
         ("stop", TextList(), "Stop strings", "Texts that end an answer.", HIDDEN),

@@ -34,7 +34,7 @@ def test_the_pages_hold_what_the_issue_asks_for() -> None:
     assert keys[GENERAL] == ["language", "theme", "font_size", "send_key", "models_dir"]
     for name in ("temperature", "top_p", "top_k", "min_p", "repeat_penalty", "max_tokens", "seed"):
         assert f"generation.{name}" in keys[GENERATION]
-    assert "context_overflow" in keys[GENERATION]
+    assert "generation.context_overflow" in keys[GENERATION]
     hardware = ["context_length", "n_threads", "n_gpu_layers", "n_batch", "flash_attn"]
     assert keys[HARDWARE] == hardware
 
@@ -47,7 +47,7 @@ def test_new_settings_round_trip(tmp_path: Path) -> None:
         .with_value("font_size", 14)
         .with_value("send_key", "ctrl+enter")
         .with_value("models_dir", "/data/models")
-        .with_value("context_overflow", "stop")
+        .with_value("generation.context_overflow", "stop")
         .with_value("n_batch", 256)
         .with_value("flash_attn", True)
         .with_value("generation.top_k", 0)

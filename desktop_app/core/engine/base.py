@@ -32,6 +32,8 @@ class GenerationParams:
     stop: tuple[str, ...] = ()
     ignore_eos: bool = False
     """Keep generating past end-of-turn tokens (benchmarks and stress tests)."""
+    context_overflow: str = "drop_oldest"
+    """When the chat outgrows the context: "drop_oldest" turns, or "stop" with a message."""
 
 
 class TextDelta(NamedTuple):

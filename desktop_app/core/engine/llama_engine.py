@@ -19,7 +19,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -34,6 +34,11 @@ from desktop_app.core.engine.base import (
     GenerationParams,
     ModelInfo,
     TextDelta,
+)
+from desktop_app.core.engine.context_window import (
+    ContextOverflowError,
+    answer_reserve,
+    fit_turns,
 )
 from desktop_app.core.engine.prompt_format import (
     PromptFormat,
@@ -58,6 +63,11 @@ class LoadParams:
     n_batch: int = 512
     """Prompt tokens evaluated per step."""
     flash_attn: bool = False
+
+
+class TokenizedFit(NamedTuple):
+    tokens: list[int]
+    dropped_turns: int
 
 
 def default_threads() -> int:
@@ -222,30 +232,61 @@ class LlamaEngine:
     ) -> Iterator[EngineEvent]:
         started = time.perf_counter()
         try:
-            prompt = self.prompt_tokens(turns)
+            fit = self.fit_context(turns, params)
         except TemplateError as exc:
             yield Finished(FinishReason.ERROR, error=f"The chat template failed: {exc}")
             return
-        n_ctx = self._llm.n_ctx()
-        if len(prompt) >= n_ctx:
-            yield Finished(
-                FinishReason.ERROR,
-                GenerationStats(prompt_tokens=len(prompt)),
-                error=(
-                    f"The conversation ({len(prompt)} tokens) does not fit the context "
-                    f"window ({n_ctx} tokens). Start a new chat or load the model with a "
-                    "larger context."
-                ),
-            )
+        except ContextOverflowError as exc:
+            stats = GenerationStats(prompt_tokens=exc.prompt_tokens)
+            yield Finished(FinishReason.ERROR, stats, error=str(exc))
             return
-        yield from self._generate(prompt, params, cancel or CancelToken(), started)
+        yield from self._generate(
+            fit.tokens, params, cancel or CancelToken(), started, fit.dropped_turns
+        )
+
+    def fit_context(self, turns: list[ChatTurn], params: GenerationParams) -> TokenizedFit:
+        """The prompt tokens for ``turns``, with the oldest turns left out if they overflow.
+
+        Raises ``ContextOverflowError`` (strategy "stop", or a message too long even
+        alone) and ``TemplateError``.
+        """
+        n_ctx = self._llm.n_ctx()
+        prompts: dict[int, list[int]] = {}
+
+        def count_prompt(candidate: list[ChatTurn]) -> int:
+            tokens = self.prompt_tokens(candidate)
+            prompts[len(candidate)] = tokens
+            return len(tokens)
+
+        fit = fit_turns(
+            turns,
+            count_prompt,
+            lambda turn: self.count_tokens(turn.content) + 4,
+            n_ctx,
+            answer_reserve(n_ctx, params.max_tokens),
+            params.context_overflow,
+        )
+        return TokenizedFit(prompts[len(fit.turns)], fit.dropped_turns)
+
+    def context_usage(self, turns: list[ChatTurn], params: GenerationParams) -> int:
+        """Tokens the next prompt for ``turns`` takes (after leaving out old turns)."""
+        try:
+            return len(self.fit_context(turns, params).tokens)
+        except ContextOverflowError as exc:
+            return exc.prompt_tokens
 
     def _generate(
-        self, prompt: list[int], params: GenerationParams, cancel: CancelToken, started: float
+        self,
+        prompt: list[int],
+        params: GenerationParams,
+        cancel: CancelToken,
+        started: float,
+        dropped: int = 0,
     ) -> Iterator[EngineEvent]:
         budget = min(params.max_tokens, self._llm.n_ctx() - len(prompt))
         if budget <= 0:
-            yield Finished(FinishReason.LENGTH, self._stats(prompt, 0, 0, started, 0.0, 0.0))
+            stats = self._stats(prompt, 0, 0, started, 0.0, 0.0, dropped)
+            yield Finished(FinishReason.LENGTH, stats)
             return
         cached = self._cached_prefix(prompt)
         seed = params.seed if params.seed is not None else random.randrange(2**31)
@@ -299,12 +340,14 @@ class LlamaEngine:
             if tail:
                 yield TextDelta(tail, generated)
         except Exception as exc:  # llama.cpp failed mid-answer: report, keep the text
-            stats = self._stats(prompt, cached, generated, started, first, last)
+            stats = self._stats(prompt, cached, generated, started, first, last, dropped)
             yield Finished(FinishReason.ERROR, stats, error=f"Generation failed: {exc}")
             return
         finally:
             tokens.close()
-        yield Finished(reason, self._stats(prompt, cached, generated, started, first, last))
+        yield Finished(
+            reason, self._stats(prompt, cached, generated, started, first, last, dropped)
+        )
 
     def _cached_prefix(self, prompt: list[int]) -> int:
         """How many leading prompt tokens are already in the KV cache."""
@@ -323,8 +366,10 @@ class LlamaEngine:
         started: float,
         first: float,
         last: float,
+        dropped: int = 0,
     ) -> GenerationStats:
         return GenerationStats(
+            dropped_turns=dropped,
             cached_prompt_tokens=cached,
             prompt_tokens=len(prompt),
             generated_tokens=generated,
