@@ -19,7 +19,7 @@ from desktop_app.core.engine.base import (
     GenerationParams,
     TextDelta,
 )
-from desktop_app.core.engine.llama_engine import LlamaEngine, LoadParams
+from desktop_app.core.engine.llama_engine import LlamaEngine, LoadCancelled, LoadParams
 
 pytestmark = pytest.mark.integration
 
@@ -239,3 +239,34 @@ def test_the_stop_strategy_refuses_an_overflowing_chat(tiny_model: Path) -> None
         assert finished.stats.prompt_tokens > 256
     finally:
         small.close()
+
+
+def test_a_load_reports_progress_and_can_be_cancelled(tiny_model: Path) -> None:
+    seen: list[float] = []
+    loaded = LlamaEngine(
+        tiny_model, LoadParams(n_ctx=256), progress=lambda f: seen.append(f) or True
+    )
+    loaded.close()
+    assert seen[0] == 0.0 and seen[-1] == 1.0
+    assert seen == sorted(seen)
+    with pytest.raises(LoadCancelled, match="was cancelled"):
+        LlamaEngine(tiny_model, LoadParams(n_ctx=256), progress=lambda f: f < 0.5)
+    again = LlamaEngine(tiny_model, LoadParams(n_ctx=256))  # nothing was left half-loaded
+    again.close()
+
+
+def test_a_load_that_runs_out_of_memory_says_what_to_change(
+    tiny_model: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import llama_cpp
+
+    class OutOfMemory:
+        def __init__(self, **_kwargs: object) -> None:
+            raise ValueError("Failed to create llama_context")
+
+    monkeypatch.setattr(llama_cpp, "Llama", OutOfMemory)
+    with pytest.raises(EngineError) as caught:
+        LlamaEngine(tiny_model, LoadParams(n_ctx=32768, n_gpu_layers=-1))
+    message = str(caught.value)
+    assert message.startswith("Not enough memory to load tiny.gguf")
+    assert "fewer GPU layers or a smaller context (now 32768 tokens)" in message

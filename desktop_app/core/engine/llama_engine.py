@@ -12,11 +12,12 @@ Not thread-safe: every call must come from the thread that owns the engine.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import os
 import random
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -47,6 +48,7 @@ from desktop_app.core.engine.prompt_format import (
     render_prompt,
 )
 from desktop_app.core.engine.streaming import PieceTable, StopScanner, TextTable, Utf8Stream
+from desktop_app.core.hardware import looks_like_memory_failure, memory_advice
 from desktop_app.core.models.gguf_info import GGUFError, read_gguf_info
 
 DEFAULT_CONTEXT = 4096
@@ -63,6 +65,48 @@ class LoadParams:
     n_batch: int = 512
     """Prompt tokens evaluated per step."""
     flash_attn: bool = False
+
+
+LoadProgress = Callable[[float], bool]
+"""Called with the fraction loaded (0 to 1); returning False cancels the load."""
+
+
+class LoadCancelled(EngineError):
+    """The user cancelled a model load; not an error to show as one."""
+
+
+@contextlib.contextmanager
+def _load_progress(llama_cpp: Any, report: LoadProgress) -> Iterator[None]:
+    """Give the next model load a llama.cpp progress callback.
+
+    ``Llama.__init__`` (llama-cpp-python 0.3) builds its ``llama_model_params`` from
+    ``llama_model_default_params()`` and offers no way to set ``progress_callback``,
+    llama.cpp's only hook to follow or abort a model load. For the duration of one
+    load, on the engine thread (the only thread that loads), that factory returns
+    params with our callback; the ctypes callback object is kept alive until the
+    load returns.
+    """
+    module = llama_cpp.llama_cpp
+    original = module.llama_model_default_params
+
+    def reporting(_fraction: float, _user_data: Any) -> bool:
+        try:
+            return bool(report(float(_fraction)))
+        except Exception:  # an exception cannot cross into C; keep loading
+            return True
+
+    callback = module.llama_progress_callback(reporting)
+
+    def default_params_with_progress() -> Any:
+        params = original()
+        params.progress_callback = callback
+        return params
+
+    module.llama_model_default_params = default_params_with_progress
+    try:
+        yield
+    finally:
+        module.llama_model_default_params = original
 
 
 class TokenizedFit(NamedTuple):
@@ -91,7 +135,14 @@ def check_model_file(path: Path) -> None:
 class LlamaEngine:
     """One loaded GGUF model."""
 
-    def __init__(self, path: Path, params: LoadParams | None = None) -> None:
+    def __init__(
+        self,
+        path: Path,
+        params: LoadParams | None = None,
+        progress: LoadProgress | None = None,
+    ) -> None:
+        """Load ``path``; ``progress(fraction)`` is called during the load and may return
+        False to cancel it (``LoadCancelled`` is raised)."""
         params = params or LoadParams()
         check_model_file(path)
         info = read_gguf_info(path)
@@ -104,18 +155,37 @@ class LlamaEngine:
         llama_logs.take_recent_errors()
         trained = info.context_length or DEFAULT_CONTEXT
         n_ctx = params.n_ctx if params.n_ctx > 0 else trained
+        cancelled = False
+
+        def report(fraction: float) -> bool:
+            nonlocal cancelled
+            if progress is not None and progress(fraction) is False:
+                cancelled = True
+            return not cancelled
+
         try:
-            self._llm = llama_cpp.Llama(
-                model_path=str(path),
-                n_ctx=n_ctx,
-                n_threads=params.n_threads or default_threads(),
-                n_gpu_layers=params.n_gpu_layers,
-                n_batch=min(params.n_batch, n_ctx),
-                flash_attn=params.flash_attn,
-                verbose=False,
-            )
-        except (ValueError, RuntimeError, OSError) as exc:
-            reason = next(iter(llama_logs.take_recent_errors()), str(exc))
+            with _load_progress(llama_cpp, report):
+                self._llm = llama_cpp.Llama(
+                    model_path=str(path),
+                    n_ctx=n_ctx,
+                    n_threads=params.n_threads or default_threads(),
+                    n_gpu_layers=params.n_gpu_layers,
+                    n_batch=min(params.n_batch, n_ctx),
+                    flash_attn=params.flash_attn,
+                    verbose=False,
+                )
+        except (ValueError, RuntimeError, OSError, MemoryError) as exc:
+            if cancelled:
+                raise LoadCancelled(f"Loading {path.name} was cancelled.") from exc
+            reasons = llama_logs.take_recent_errors()
+            reason = next(iter(reasons), str(exc))
+            if isinstance(exc, MemoryError) or looks_like_memory_failure(
+                " ".join([*reasons, str(exc)])
+            ):
+                raise EngineError(
+                    f"Not enough memory to load {path.name} ({reason}). "
+                    + memory_advice(params.n_gpu_layers, n_ctx)
+                ) from exc
             raise EngineError(
                 f"llama.cpp could not load {path.name} ({reason}). The file may be damaged, "
                 "use an architecture this version does not support, or need more memory "
