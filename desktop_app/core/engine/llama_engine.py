@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import hashlib
 import os
 import random
 import time
@@ -41,6 +42,7 @@ from desktop_app.core.engine.context_window import (
     answer_reserve,
     fit_turns,
 )
+from desktop_app.core.engine.kv_state import KVSnapshot
 from desktop_app.core.engine.prompt_format import (
     PromptFormat,
     TemplateError,
@@ -65,6 +67,9 @@ class LoadParams:
     n_batch: int = 512
     """Prompt tokens evaluated per step."""
     flash_attn: bool = False
+    swa_full: bool = True
+    """Keep the full KV cache for sliding-window layers (Gemma 3…). Without it llama.cpp
+    cannot cut the cache back to a shared prefix, and every turn re-reads the chat."""
 
 
 LoadProgress = Callable[[float], bool]
@@ -156,6 +161,7 @@ class LlamaEngine:
         trained = info.context_length or DEFAULT_CONTEXT
         n_ctx = params.n_ctx if params.n_ctx > 0 else trained
         cancelled = False
+        self._load_key = f"{params.flash_attn}|{params.swa_full}|{params.n_gpu_layers}"
 
         def report(fraction: float) -> bool:
             nonlocal cancelled
@@ -172,6 +178,7 @@ class LlamaEngine:
                     n_gpu_layers=params.n_gpu_layers,
                     n_batch=min(params.n_batch, n_ctx),
                     flash_attn=params.flash_attn,
+                    swa_full=params.swa_full,
                     verbose=False,
                 )
         except (ValueError, RuntimeError, OSError, MemoryError) as exc:
@@ -232,6 +239,57 @@ class LlamaEngine:
 
     def close(self) -> None:
         self._llm.close()
+
+    @property
+    def state_fingerprint(self) -> str:
+        """What a saved KV state is valid for: this file and these load parameters."""
+        path = Path(self._info.path)
+        try:
+            stat = path.stat()
+            file_id = f"{path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}"
+        except OSError:
+            file_id = str(path)
+        key = f"{file_id}|{self._llm.n_ctx()}|{self._load_key}"
+        return hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
+
+    def save_state(self) -> KVSnapshot | None:
+        """The KV cache and the tokens it holds, or None when it is empty."""
+        n = self._llm.n_tokens
+        if n <= 0:
+            return None
+        ctx = self._llm._ctx.ctx
+        size = self._llama_cpp.llama_state_seq_get_size(ctx, 0)
+        data = bytearray(size)
+        buffer = (ctypes.c_uint8 * size).from_buffer(data)
+        written = self._llama_cpp.llama_state_seq_get_data(ctx, buffer, size, 0)
+        del buffer
+        if written <= 0:
+            return None
+        if written < size:
+            del data[written:]
+        return KVSnapshot(np.array(self._llm.input_ids[:n], dtype=np.intc), data)
+
+    def restore_state(self, snapshot: KVSnapshot) -> bool:
+        """Replace the KV cache with ``snapshot``; False (and an empty cache) if refused."""
+        llama_cpp = self._llama_cpp
+        ctx = self._llm._ctx.ctx
+        n = len(snapshot.tokens)
+        if n == 0 or n > self._llm.n_ctx():
+            return False
+        llama_cpp.llama_memory_clear(llama_cpp.llama_get_memory(ctx), True)
+        self._llm.n_tokens = 0
+        buffer = (ctypes.c_uint8 * len(snapshot.data)).from_buffer(snapshot.data)
+        read = llama_cpp.llama_state_seq_set_data(ctx, buffer, len(snapshot.data), 0)
+        del buffer
+        if read == 0:
+            llama_cpp.llama_memory_clear(llama_cpp.llama_get_memory(ctx), True)
+            return False
+        self._llm.input_ids[:n] = snapshot.tokens
+        self._llm.n_tokens = n
+        # The logits in the context belong to another conversation: the next
+        # generate must evaluate at least one token before it samples.
+        self._llm._requires_eval = True
+        return True
 
     def count_tokens(self, text: str) -> int:
         return len(self._llm.tokenize(text.encode("utf-8"), add_bos=False, special=True))
