@@ -16,7 +16,7 @@ from desktop_app.core.chats.store import Store, StoreError
 from desktop_app.core.engine.base import GenerationParams
 from desktop_app.core.engine.llama_engine import LlamaEngine
 from desktop_app.core.paths import AppPaths, app_paths
-from desktop_app.core.settings import load_settings
+from desktop_app.core.settings import load_settings, resume_cache_config
 from desktop_app.ui.engine_worker import EngineBridge, EngineFactory
 from desktop_app.ui.main_window import MainWindow
 
@@ -59,6 +59,7 @@ def build(
     store = Store.open(paths.database)
     settings, warning = load_settings(paths.config_dir)
     bridge = EngineBridge(store, engine_factory)
+    bridge.configure_resume(*resume_cache_config(settings, paths.data_dir))
     window = MainWindow(store, settings, paths.config_dir, bridge, generation_params)
     return Hearth(store, bridge, window, warning)
 

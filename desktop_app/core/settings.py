@@ -184,6 +184,26 @@ class Settings:
         QT_TRANSLATE_NOOP(_TR, "A faster, leaner attention kernel where the hardware has one."),
         HARDWARE,
     )
+    resume_cache_mb: int = _setting(
+        1024,
+        Int(0, 262_144, special=((0, QT_TRANSLATE_NOOP(_TR, "Off")),)),
+        QT_TRANSLATE_NOOP(_TR, "Memory for resuming chats (MB)"),
+        QT_TRANSLATE_NOOP(
+            _TR,
+            "Keeps the model's work on recent chats so that going back to one answers at "
+            "once. 0 turns it off.",
+        ),
+        HARDWARE,
+    )
+    resume_cache_on_disk: bool = _setting(
+        False,
+        Bool(),
+        QT_TRANSLATE_NOOP(_TR, "Also keep it on disk"),
+        QT_TRANSLATE_NOOP(
+            _TR, "Write it next to your chats too, so that it survives a restart (uses disk)."
+        ),
+        HARDWARE,
+    )
     generation: GenerationParams = field(default_factory=GenerationParams)
 
     def load_params(self) -> LoadParams:
@@ -211,6 +231,12 @@ class Settings:
             name = key.removeprefix("generation.")
             return replace(self, generation=replace(self.generation, **{name: checked}))
         return replace(self, **{key: checked})
+
+
+def resume_cache_config(settings: Settings, data_dir: Path) -> tuple[int, Path | None]:
+    """Bytes of KV state to keep for instant resume, and the folder for it (or None)."""
+    folder = data_dir / "kv-cache" if settings.resume_cache_on_disk else None
+    return settings.resume_cache_mb << 20, folder
 
 
 def _generation_declarations() -> list[Declaration]:

@@ -418,6 +418,14 @@ class MainWindow(QMainWindow):
         self._progress.setTextVisible(False)
         self._progress.hide()
         bar.addPermanentWidget(self._progress)
+        self._cancel_load_button = QToolButton(bar)
+        self._cancel_load_button.setObjectName("cancelLoadButton")
+        self._cancel_load_button.setText(self.tr("Cancel"))
+        self._cancel_load_button.setAccessibleName(self.tr("Cancel loading the model"))
+        self._cancel_load_button.setAutoRaise(True)
+        self._cancel_load_button.clicked.connect(self._bridge.cancel_load)
+        self._cancel_load_button.hide()
+        bar.addPermanentWidget(self._cancel_load_button)
         self._stats_label = QLabel(bar)
         self._stats_label.setContentsMargins(8, 0, 8, 0)
         self._stats_label.setObjectName("statusStats")
@@ -434,6 +442,8 @@ class MainWindow(QMainWindow):
         bridge.model_loading.connect(self._on_model_loading)
         bridge.model_loaded.connect(self._on_model_loaded)
         bridge.model_failed.connect(self._on_model_failed)
+        bridge.load_cancelled.connect(self._on_load_cancelled)
+        bridge.load_progress.connect(self._on_load_progress)
         bridge.model_unloaded.connect(self._on_model_unloaded)
         bridge.text_received.connect(self._on_text)
         bridge.tokens_streamed.connect(self._on_tokens_streamed)
@@ -623,7 +633,9 @@ class MainWindow(QMainWindow):
     def _on_model_loading(self, path: str) -> None:
         message = self.tr("Loading %1…").replace("%1", Path(path).name)
         self._banner.hide()
+        self._progress.setRange(0, 0)
         self._progress.show()
+        self._cancel_load_button.show()
         self.statusBar().showMessage(message)
         self._empty_loading.setText(message)
         self._empty_loading.show()
@@ -650,6 +662,19 @@ class MainWindow(QMainWindow):
         self._chat_view.scroll_to_end()
         self._composer.setFocus()
         self._remember_model(info.path)
+        self._update_controls()
+
+    @Slot(float)
+    def _on_load_progress(self, fraction: float) -> None:
+        self._progress.setRange(0, 100)
+        self._progress.setValue(round(fraction * 100))
+
+    @Slot(str)
+    def _on_load_cancelled(self, message: str) -> None:
+        self._progress.hide()
+        self._empty_loading.hide()
+        self.statusBar().showMessage(self.tr("Loading the model was cancelled."), STATUS_TIMEOUT_MS)
+        self._show_page()
         self._update_controls()
 
     @Slot(str)
@@ -709,6 +734,7 @@ class MainWindow(QMainWindow):
         self._header_open_button.setEnabled(not loading)
         if not loading:
             self._progress.hide()
+        self._cancel_load_button.setVisible(loading)
 
     def _remember_model(self, path: str) -> None:
         if self._settings.last_model_path == path:

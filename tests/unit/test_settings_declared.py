@@ -35,7 +35,15 @@ def test_the_pages_hold_what_the_issue_asks_for() -> None:
     for name in ("temperature", "top_p", "top_k", "min_p", "repeat_penalty", "max_tokens", "seed"):
         assert f"generation.{name}" in keys[GENERATION]
     assert "generation.context_overflow" in keys[GENERATION]
-    hardware = ["context_length", "n_threads", "n_gpu_layers", "n_batch", "flash_attn"]
+    hardware = [
+        "context_length",
+        "n_threads",
+        "n_gpu_layers",
+        "n_batch",
+        "flash_attn",
+        "resume_cache_mb",
+        "resume_cache_on_disk",
+    ]
     assert keys[HARDWARE] == hardware
 
 
