@@ -26,7 +26,7 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, Signal, Slot
 
 from desktop_app.core.chats.model import FinishReason, GenerationStats
-from desktop_app.core.chats.session import run_turn
+from desktop_app.core.chats.session import conversation_turns, run_turn
 from desktop_app.core.chats.store import Store
 from desktop_app.core.engine.base import (
     CancelToken,
@@ -85,6 +85,7 @@ class EngineWorker(QObject):
     tokens_streamed = Signal(int)
     turn_finished = Signal(object)
     state_restored = Signal(int)
+    context_measured = Signal(int, int)
 
     def __init__(
         self,
@@ -119,6 +120,19 @@ class EngineWorker(QObject):
             return
         cache = KVStateCache(self._resume_bytes, self._resume_folder)
         self._states = ConversationStates(engine, cache)  # type: ignore[arg-type]
+
+    @Slot(int, object)
+    def measure_context(self, conversation_id: int, params: GenerationParams) -> None:
+        """Count the tokens the next prompt of a conversation takes (for the usage label)."""
+        engine = self._engine
+        usage = getattr(engine, "context_usage", None)
+        if usage is None or self._closing.is_set():
+            return
+        try:
+            tokens = usage(conversation_turns(self._store, conversation_id), params)
+        except Exception:  # a usage figure is a nicety: never fail the thread for it
+            return
+        self.context_measured.emit(conversation_id, tokens)
 
     @Slot(str, object, object)
     def load_model(self, path: str, params: LoadParams, cancel: CancelToken) -> None:
@@ -260,11 +274,14 @@ class EngineBridge(QObject):
     busy_changed = Signal(bool)
     state_restored = Signal(int)
     """A conversation's KV state was restored before its answer (instant resume)."""
+    context_measured = Signal(int, int)
+    """(conversation id, tokens its next prompt takes), after ``measure_context``."""
 
     _load_requested = Signal(str, object, object)
     _generate_requested = Signal(int, str, object, object)
     _close_requested = Signal()
     _resume_requested = Signal(int, object)
+    _measure_requested = Signal(int, object)
 
     def __init__(
         self,
@@ -296,6 +313,8 @@ class EngineBridge(QObject):
         self._worker.load_cancelled.connect(self._on_load_cancelled, queued)
         self._worker.load_progress.connect(self.load_progress, queued)
         self._worker.state_restored.connect(self.state_restored, queued)
+        self._measure_requested.connect(self._worker.measure_context, queued)
+        self._worker.context_measured.connect(self.context_measured, queued)
         self._worker.model_loaded.connect(self._on_model_loaded, queued)
         self._worker.model_failed.connect(self._on_model_failed, queued)
         self._worker.model_unloaded.connect(self._on_model_unloaded, queued)
@@ -347,6 +366,11 @@ class EngineBridge(QObject):
         self.model_loading.emit(path)
         self._load_requested.emit(path, params, self._load_cancel)
         return True
+
+    def measure_context(self, conversation_id: int, params: GenerationParams) -> None:
+        """Ask for ``context_measured`` with the size of this conversation's next prompt."""
+        if not self._closing.is_set() and self._model is not None:
+            self._measure_requested.emit(conversation_id, params)
 
     def cancel_load(self) -> None:
         """Abort the model load in progress (the previous model is already unloaded)."""
