@@ -45,7 +45,7 @@ HARDWARE = "hardware"
 HIDDEN = ""
 """Page names: where the settings dialog shows a setting; HIDDEN ones are kept, not shown."""
 
-_TR = "Settings"  # translation context of labels and descriptions
+# Labels and descriptions are translated in the "Settings" context (see QT_TRANSLATE_NOOP).
 
 
 @dataclass(frozen=True)
@@ -69,30 +69,30 @@ def _setting(
 
 LANGUAGES = Choice(
     (
-        ("system", QT_TRANSLATE_NOOP(_TR, "Same as the system")),
+        ("system", QT_TRANSLATE_NOOP("Settings", "Same as the system")),
         ("en", "English"),
         ("zh_CN", "简体中文"),
     )
 )
 THEMES = Choice(
     (
-        ("system", QT_TRANSLATE_NOOP(_TR, "Same as the system")),
-        ("light", QT_TRANSLATE_NOOP(_TR, "Light")),
-        ("dark", QT_TRANSLATE_NOOP(_TR, "Dark")),
+        ("system", QT_TRANSLATE_NOOP("Settings", "Same as the system")),
+        ("light", QT_TRANSLATE_NOOP("Settings", "Light")),
+        ("dark", QT_TRANSLATE_NOOP("Settings", "Dark")),
     )
 )
 SEND_KEYS = Choice(
     (
-        ("enter", QT_TRANSLATE_NOOP(_TR, "Enter (Shift+Enter for a new line)")),
-        ("ctrl+enter", QT_TRANSLATE_NOOP(_TR, "Ctrl+Enter (Enter for a new line)")),
+        ("enter", QT_TRANSLATE_NOOP("Settings", "Enter (Shift+Enter for a new line)")),
+        ("ctrl+enter", QT_TRANSLATE_NOOP("Settings", "Ctrl+Enter (Enter for a new line)")),
     )
 )
 OVERFLOW_DROP_OLDEST = "drop_oldest"
 OVERFLOW_STOP = "stop"
 OVERFLOW_STRATEGIES = Choice(
     (
-        (OVERFLOW_DROP_OLDEST, QT_TRANSLATE_NOOP(_TR, "Leave out the oldest messages")),
-        (OVERFLOW_STOP, QT_TRANSLATE_NOOP(_TR, "Stop and ask me")),
+        (OVERFLOW_DROP_OLDEST, QT_TRANSLATE_NOOP("Settings", "Leave out the oldest messages")),
+        (OVERFLOW_STOP, QT_TRANSLATE_NOOP("Settings", "Stop and ask me")),
     )
 )
 
@@ -105,91 +105,100 @@ class Settings:
     language: str = _setting(
         "system",
         LANGUAGES,
-        QT_TRANSLATE_NOOP(_TR, "Language"),
-        QT_TRANSLATE_NOOP(_TR, "The language of the window. Takes effect after a restart."),
+        QT_TRANSLATE_NOOP("Settings", "Language"),
+        QT_TRANSLATE_NOOP("Settings", "The language of the window. Takes effect after a restart."),
         GENERAL,
     )
     theme: str = _setting(
         "system",
         THEMES,
-        QT_TRANSLATE_NOOP(_TR, "Theme"),
-        QT_TRANSLATE_NOOP(_TR, "Light or dark colours, or follow the system."),
+        QT_TRANSLATE_NOOP("Settings", "Theme"),
+        QT_TRANSLATE_NOOP("Settings", "Light or dark colours, or follow the system."),
         GENERAL,
     )
     font_size: int = _setting(
         0,
-        Int(0, 48, special=((0, QT_TRANSLATE_NOOP(_TR, "System default")),)),
-        QT_TRANSLATE_NOOP(_TR, "Font size"),
-        QT_TRANSLATE_NOOP(_TR, "Text size in points for the chat; 0 uses the system size."),
+        Int(0, 48, special=((0, QT_TRANSLATE_NOOP("Settings", "System default")),)),
+        QT_TRANSLATE_NOOP("Settings", "Font size"),
+        QT_TRANSLATE_NOOP("Settings", "Text size in points for the chat; 0 uses the system size."),
         GENERAL,
     )
     send_key: str = _setting(
         "enter",
         SEND_KEYS,
-        QT_TRANSLATE_NOOP(_TR, "Send with"),
-        QT_TRANSLATE_NOOP(_TR, "Which key sends a message."),
+        QT_TRANSLATE_NOOP("Settings", "Send with"),
+        QT_TRANSLATE_NOOP("Settings", "Which key sends a message."),
         GENERAL,
     )
     models_dir: str = _setting(
         "",
         Text(max_length=4096, folder=True),
-        QT_TRANSLATE_NOOP(_TR, "Models folder"),
-        QT_TRANSLATE_NOOP(_TR, "Where downloaded models are kept; empty uses Hearth's folder."),
+        QT_TRANSLATE_NOOP("Settings", "Models folder"),
+        QT_TRANSLATE_NOOP(
+            "Settings", "Where downloaded models are kept; empty uses Hearth's folder."
+        ),
         GENERAL,
     )
     system_prompt: str = _setting(
         "",
         Text(multiline=True),
-        QT_TRANSLATE_NOOP(_TR, "System prompt"),
-        QT_TRANSLATE_NOOP(_TR, "Instructions that new chats start with (a preset may replace it)."),
+        QT_TRANSLATE_NOOP("Settings", "System prompt"),
+        QT_TRANSLATE_NOOP(
+            "Settings", "Instructions that new chats start with (a preset may replace it)."
+        ),
         GENERATION,
     )
     context_length: int = _setting(
         DEFAULT_CONTEXT,
-        Int(0, 1_048_576, special=((0, QT_TRANSLATE_NOOP(_TR, "Model's maximum")),)),
-        QT_TRANSLATE_NOOP(_TR, "Context length"),
+        Int(0, 1_048_576, special=((0, QT_TRANSLATE_NOOP("Settings", "Model's maximum")),)),
+        QT_TRANSLATE_NOOP("Settings", "Context length"),
         QT_TRANSLATE_NOOP(
-            _TR, "Tokens the model can see at once; more needs more memory. 0: the model's own."
+            "Settings",
+            "Tokens the model can see at once; more needs more memory. 0: the model's own.",
         ),
         HARDWARE,
     )
     n_threads: int = _setting(
         0,
-        Int(0, 512, special=((0, QT_TRANSLATE_NOOP(_TR, "Automatic")),)),
-        QT_TRANSLATE_NOOP(_TR, "CPU threads"),
-        QT_TRANSLATE_NOOP(_TR, "Threads used to generate; 0 lets Hearth choose."),
+        Int(0, 512, special=((0, QT_TRANSLATE_NOOP("Settings", "Automatic")),)),
+        QT_TRANSLATE_NOOP("Settings", "CPU threads"),
+        QT_TRANSLATE_NOOP("Settings", "Threads used to generate; 0 lets Hearth choose."),
         HARDWARE,
     )
     """0 lets Hearth choose."""
     n_gpu_layers: int = _setting(
         0,
-        Int(-1, 1000, special=((-1, QT_TRANSLATE_NOOP(_TR, "All")),)),
-        QT_TRANSLATE_NOOP(_TR, "GPU layers"),
+        Int(-1, 1000, special=((-1, QT_TRANSLATE_NOOP("Settings", "All")),)),
+        QT_TRANSLATE_NOOP("Settings", "GPU layers"),
         QT_TRANSLATE_NOOP(
-            _TR, "Layers to run on the GPU (-1: all). Fewer layers need less GPU memory."
+            "Settings", "Layers to run on the GPU (-1: all). Fewer layers need less GPU memory."
         ),
         HARDWARE,
     )
     n_batch: int = _setting(
         512,
         Int(1, 16_384),
-        QT_TRANSLATE_NOOP(_TR, "Batch size"),
-        QT_TRANSLATE_NOOP(_TR, "Prompt tokens processed per step; larger is faster, uses more."),
+        QT_TRANSLATE_NOOP("Settings", "Batch size"),
+        QT_TRANSLATE_NOOP(
+            "Settings", "Prompt tokens processed per step; larger is faster, uses more."
+        ),
         HARDWARE,
     )
     flash_attn: bool = _setting(
         False,
         Bool(),
-        QT_TRANSLATE_NOOP(_TR, "Flash attention"),
-        QT_TRANSLATE_NOOP(_TR, "A faster, leaner attention kernel where the hardware has one."),
+        QT_TRANSLATE_NOOP("Settings", "Flash attention"),
+        QT_TRANSLATE_NOOP(
+            "Settings", "A faster, leaner attention kernel where the hardware has one."
+        ),
         HARDWARE,
     )
     resume_cache_mb: int = _setting(
         1024,
-        Int(0, 262_144, special=((0, QT_TRANSLATE_NOOP(_TR, "Off")),)),
-        QT_TRANSLATE_NOOP(_TR, "Memory for resuming chats (MB)"),
+        Int(0, 262_144, special=((0, QT_TRANSLATE_NOOP("Settings", "Off")),)),
+        QT_TRANSLATE_NOOP("Settings", "Memory for resuming chats (MB)"),
         QT_TRANSLATE_NOOP(
-            _TR,
+            "Settings",
             "Keeps the model's work on recent chats so that going back to one answers at "
             "once. 0 turns it off.",
         ),
@@ -198,9 +207,10 @@ class Settings:
     resume_cache_on_disk: bool = _setting(
         False,
         Bool(),
-        QT_TRANSLATE_NOOP(_TR, "Also keep it on disk"),
+        QT_TRANSLATE_NOOP("Settings", "Also keep it on disk"),
         QT_TRANSLATE_NOOP(
-            _TR, "Write it next to your chats too, so that it survives a restart (uses disk)."
+            "Settings",
+            "Write it next to your chats too, so that it survives a restart (uses disk).",
         ),
         HARDWARE,
     )
@@ -246,58 +256,66 @@ def _generation_declarations() -> list[Declaration]:
         (
             "temperature",
             Float(0.0, 2.0),
-            QT_TRANSLATE_NOOP(_TR, "Temperature"),
-            QT_TRANSLATE_NOOP(_TR, "Higher is more varied, lower more focused; 0 is greedy."),
+            QT_TRANSLATE_NOOP("Settings", "Temperature"),
+            QT_TRANSLATE_NOOP(
+                "Settings", "Higher is more varied, lower more focused; 0 is greedy."
+            ),
             GENERATION,
         ),
         (
             "top_p",
             Float(0.0, 1.0),
-            QT_TRANSLATE_NOOP(_TR, "Top P"),
-            QT_TRANSLATE_NOOP(_TR, "Sample only from the most likely words that add up to P."),
+            QT_TRANSLATE_NOOP("Settings", "Top P"),
+            QT_TRANSLATE_NOOP(
+                "Settings", "Sample only from the most likely words that add up to P."
+            ),
             GENERATION,
         ),
         (
             "top_k",
-            Int(0, 1000, special=((0, QT_TRANSLATE_NOOP(_TR, "Off")),)),
-            QT_TRANSLATE_NOOP(_TR, "Top K"),
-            QT_TRANSLATE_NOOP(_TR, "Sample only from the K most likely words; 0 turns it off."),
+            Int(0, 1000, special=((0, QT_TRANSLATE_NOOP("Settings", "Off")),)),
+            QT_TRANSLATE_NOOP("Settings", "Top K"),
+            QT_TRANSLATE_NOOP(
+                "Settings", "Sample only from the K most likely words; 0 turns it off."
+            ),
             GENERATION,
         ),
         (
             "min_p",
             Float(0.0, 1.0),
-            QT_TRANSLATE_NOOP(_TR, "Min P"),
-            QT_TRANSLATE_NOOP(_TR, "Drop words less likely than P times the likeliest one."),
+            QT_TRANSLATE_NOOP("Settings", "Min P"),
+            QT_TRANSLATE_NOOP("Settings", "Drop words less likely than P times the likeliest one."),
             GENERATION,
         ),
         (
             "repeat_penalty",
             Float(0.5, 2.0),
-            QT_TRANSLATE_NOOP(_TR, "Repeat penalty"),
-            QT_TRANSLATE_NOOP(_TR, "Above 1 discourages repeating recent words."),
+            QT_TRANSLATE_NOOP("Settings", "Repeat penalty"),
+            QT_TRANSLATE_NOOP("Settings", "Above 1 discourages repeating recent words."),
             GENERATION,
         ),
         (
             "max_tokens",
             Int(1, 1_048_576),
-            QT_TRANSLATE_NOOP(_TR, "Maximum answer length"),
-            QT_TRANSLATE_NOOP(_TR, "The longest answer, in tokens."),
+            QT_TRANSLATE_NOOP("Settings", "Maximum answer length"),
+            QT_TRANSLATE_NOOP("Settings", "The longest answer, in tokens."),
             GENERATION,
         ),
         (
             "seed",
             OptionalInt(0, 2**31 - 1),
-            QT_TRANSLATE_NOOP(_TR, "Seed"),
-            QT_TRANSLATE_NOOP(_TR, "A fixed seed repeats answers exactly; random varies them."),
+            QT_TRANSLATE_NOOP("Settings", "Seed"),
+            QT_TRANSLATE_NOOP(
+                "Settings", "A fixed seed repeats answers exactly; random varies them."
+            ),
             GENERATION,
         ),
         (
             "context_overflow",
             OVERFLOW_STRATEGIES,
-            QT_TRANSLATE_NOOP(_TR, "When a chat outgrows the context"),
+            QT_TRANSLATE_NOOP("Settings", "When a chat outgrows the context"),
             QT_TRANSLATE_NOOP(
-                _TR,
+                "Settings",
                 "Leave out the oldest messages (the system prompt is always kept), "
                 "or stop and let me decide.",
             ),

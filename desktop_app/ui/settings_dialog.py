@@ -98,7 +98,7 @@ class SettingEditor:
         if isinstance(kind, OptionalInt):
             spin = QSpinBox(parent)
             spin.setRange(SEED_RANDOM, kind.maximum)
-            spin.setSpecialValueText(QCoreApplication.translate(_CONTEXT, "Random"))
+            spin.setSpecialValueText(QCoreApplication.translate("Settings", "Random"))
             return spin
         if isinstance(kind, Float):
             spin = QDoubleSpinBox(parent)

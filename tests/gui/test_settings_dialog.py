@@ -160,3 +160,22 @@ def test_delete_all_data_asks_twice(
     answers[:] = [QMessageBox.StandardButton.Yes, QMessageBox.StandardButton.Yes]
     click(qtbot, button)
     assert requested == [True]
+
+
+def test_the_dialog_speaks_chinese_with_its_translation(qtbot: QtBot, tmp_path: Path) -> None:
+    from PySide6.QtCore import QCoreApplication, QTranslator
+
+    from desktop_app.resources import resource_path
+
+    translator = QTranslator()
+    assert translator.load(str(resource_path("translations", "settings_zh_CN.qm")))
+    QCoreApplication.installTranslator(translator)
+    try:
+        dialog = dialog_of(qtbot, tmp_path)
+        assert dialog.page_titles() == ["常规", "生成", "硬件", "隐私"]
+        labels = [label.text() for label in dialog.findChildren(QLabel)]
+        assert "温度" in labels and "上下文长度" in labels
+        theme = dialog.editor("theme")
+        assert isinstance(theme, QComboBox) and theme.itemText(2) == "深色"
+    finally:
+        QCoreApplication.removeTranslator(translator)
