@@ -732,6 +732,7 @@ class MainWindow(QMainWindow):
 
     @Slot(str)
     def _on_load_cancelled(self, message: str) -> None:
+        self._pending_send = None
         self._progress.hide()
         self._empty_loading.hide()
         self.statusBar().showMessage(self.tr("Loading the model was cancelled."), STATUS_TIMEOUT_MS)
@@ -740,6 +741,7 @@ class MainWindow(QMainWindow):
 
     @Slot(str)
     def _on_model_failed(self, message: str) -> None:
+        self._pending_send = None
         self._progress.hide()
         self._empty_loading.hide()
         self.statusBar().clearMessage()

@@ -80,3 +80,31 @@ def test_older_messages_left_out_are_announced(
     assert notice.text().startswith("Older messages were left out")
     last = hearth.store.messages(window.conversation_id)[-1]  # type: ignore[arg-type]
     assert last.content, "the answer still came"
+
+
+def test_a_chat_with_its_own_model_loads_it_before_answering(
+    launch: Launcher, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, tiny_model: Path
+) -> None:
+    import shutil
+
+    other = tiny_model.with_name("other-tiny.gguf")
+    shutil.copyfile(tiny_model, other)
+    hearth = launch(generation_params=SHORT_ANSWER)
+    window = hearth.window
+    open_model(qtbot, window, monkeypatch, tiny_model)
+    composer = child(window, Composer, "composer")
+    say(qtbot, hearth, composer, "Hello")
+    conversation_id = window.conversation_id
+    assert conversation_id is not None
+    hearth.store.set_conversation_overrides(conversation_id, {"model": str(other)})
+
+    qtbot.keyClicks(composer, "Again")
+    qtbot.keyClick(composer, Qt.Key.Key_Return)
+    qtbot.waitUntil(
+        lambda: hearth.bridge.model is not None and hearth.bridge.model.path == str(other),
+        timeout=ANSWER_TIMEOUT_MS,
+    )
+    qtbot.waitUntil(lambda: answer_finished(hearth), timeout=ANSWER_TIMEOUT_MS)
+    messages = hearth.store.messages(conversation_id)
+    assert [m.content for m in messages if m.role.value == "user"] == ["Hello", "Again"]
+    assert messages[-1].content
