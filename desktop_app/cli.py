@@ -55,6 +55,14 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="With no command, the Hearth window opens.",
     )
     parser.add_argument("--version", action="version", version=f"hearth {__version__}")
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help="check this installation offscreen (with --model: load it and generate) and exit",
+    )
+    parser.add_argument(
+        "--model", dest="top_model", type=Path, metavar="PATH", help="a GGUF model to load"
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     gui = commands.add_parser("gui", help="open the Hearth window (the default)")
@@ -112,13 +120,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="replace")
     try:
+        if args.self_test:
+            from desktop_app.self_test import run_self_test
+
+            return run_self_test(args.top_model)
         if args.command == "chat":
             return _chat(args)
         if args.command == "chats":
             return _chats(args)
         if args.command == "settings":
             return cli_settings.run(args)
-        return _gui(getattr(args, "model", None))
+        return _gui(getattr(args, "model", None) or args.top_model)
     except UsageError as exc:
         parser.error(str(exc))
     except CliError as exc:

@@ -62,10 +62,6 @@ def _takes_progress(factory: EngineFactory) -> bool:
         return False
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("EngineWorker", text)
-
-
 class EngineWorker(QObject):
     """Owns the engine; every slot runs on the engine thread.
 
@@ -160,7 +156,9 @@ class EngineWorker(QObject):
             self.model_failed.emit(str(exc))
             return
         except Exception as exc:  # an engine bug must not kill the thread silently
-            message = _tr("Could not load %1: %2").replace("%1", model_path.name)
+            message = QCoreApplication.translate("EngineWorker", "Could not load %1: %2").replace(
+                "%1", model_path.name
+            )
             self.model_failed.emit(message.replace("%2", str(exc)))
             return
         self._engine = engine
@@ -186,7 +184,12 @@ class EngineWorker(QObject):
     ) -> None:
         self.turn_started.emit(conversation_id)
         if self._engine is None:
-            self.turn_finished.emit(Finished(FinishReason.ERROR, error=_tr("No model is loaded.")))
+            self.turn_finished.emit(
+                Finished(
+                    FinishReason.ERROR,
+                    error=QCoreApplication.translate("EngineWorker", "No model is loaded."),
+                )
+            )
             return
         if self._states is not None:
             try:
@@ -221,7 +224,9 @@ class EngineWorker(QObject):
             finished = Finished(
                 FinishReason.ERROR,
                 finished.stats if finished else GenerationStats(),
-                error=_tr("The answer could not be completed: %1").replace("%1", str(exc)),
+                error=QCoreApplication.translate(
+                    "EngineWorker", "The answer could not be completed: %1"
+                ).replace("%1", str(exc)),
             )
         if pending:
             self.text_received.emit("".join(pending))

@@ -26,6 +26,7 @@ from PySide6.QtGui import (
     QPalette,
 )
 from PySide6.QtWidgets import (
+    QApplication,
     QFileDialog,
     QFrame,
     QHBoxLayout,
@@ -55,8 +56,11 @@ from desktop_app.ui.chat_settings_dialog import ChatSettingsDialog
 from desktop_app.ui.chat_view import ChatView
 from desktop_app.ui.composer import Composer
 from desktop_app.ui.engine_worker import EngineBridge
+from desktop_app.ui.icons import themed_icon
 from desktop_app.ui.preset_picker import PresetBar, ui_language
 from desktop_app.ui.settings_dialog import SettingsDialog
+from desktop_app.ui.shortcuts import install_chat_shortcuts
+from desktop_app.ui.theme import apply_theme
 
 SettingsPageFactory = Callable[[], tuple[str, QWidget]]
 """Makes one extra Settings page: its title and its widget (built each time it opens)."""
@@ -130,8 +134,13 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self._build_menus()
         self._build_central()
+        if settings.font_size > 0:
+            self._apply_font_size()
         self._build_status_bar()
         self._connect_bridge()
+        self._shortcuts = install_chat_shortcuts(self, self._composer, self._chat_model)
+        self._shortcuts.notice.connect(self._show_notice)
+        self._chat_view.notice.connect(self._show_notice)
         self._show_latest_conversation()
         self._update_controls()
 
@@ -402,6 +411,7 @@ class MainWindow(QMainWindow):
         new_chat.setToolTip(self.tr("Start a new conversation (Ctrl+N)"))
         new_chat.clicked.connect(self._new_chat)
         header_row.addWidget(new_chat, 0, Qt.AlignmentFlag.AlignVCenter)
+        self._new_chat_button = new_chat
         open_model = QPushButton(self.tr("Open model…"), header)
         open_model.setObjectName("headerOpenModelButton")
         open_model.setAccessibleName(self.tr("Open model"))
@@ -775,10 +785,8 @@ class MainWindow(QMainWindow):
             self._context_notice.setText(
                 self.tr(
                     "Older messages were left out so that this chat fits the model's context "
-                    "window (%n message(s) not seen by the model).",
-                    "",
-                    finished.stats.dropped_turns,
-                )
+                    "window. Messages the model did not see: %1."
+                ).replace("%1", str(finished.stats.dropped_turns))
             )
         if self._stream_visible:
             self._chat_model.finish_answer(finished)
@@ -802,6 +810,7 @@ class MainWindow(QMainWindow):
             self.tr("Stop generating (Esc)") if generating else self.tr("Send (Enter)")
         )
         self._send_button.setEnabled(generating or ready)
+        self._apply_icons()
         self._stop_action.setEnabled(generating)
         self._open_action.setEnabled(not loading)
         self._open_button.setEnabled(not loading)
@@ -809,6 +818,27 @@ class MainWindow(QMainWindow):
         if not loading:
             self._progress.hide()
         self._cancel_load_button.setVisible(loading)
+
+    def _apply_icons(self) -> None:
+        """Icons drawn in the theme's text colour (again after a theme change)."""
+        colour = self.palette().color(QPalette.ColorRole.ButtonText)
+        self._send_button.setIcon(
+            themed_icon("stop" if self._bridge.is_generating else "send", colour)
+        )
+        self._new_chat_button.setIcon(themed_icon("new-chat", colour))
+        self._header_open_button.setIcon(themed_icon("open-model", colour))
+        self._new_chat_action.setIcon(themed_icon("new-chat", colour))
+        self._open_action.setIcon(themed_icon("open-model", colour))
+        self._stop_action.setIcon(themed_icon("stop", colour))
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange and hasattr(self, "_send_button"):
+            self._apply_icons()
+
+    @Slot(str)
+    def _show_notice(self, message: str) -> None:
+        self.statusBar().showMessage(message, STATUS_TIMEOUT_MS)
 
     def _remember_model(self, path: str) -> None:
         if self._settings.last_model_path == path:
@@ -862,10 +892,18 @@ class MainWindow(QMainWindow):
     @Slot(object)
     def _apply_settings(self, settings: Settings) -> None:
         reload_needed = settings.load_params() != self._settings.load_params()
-        self._settings = settings
+        previous, self._settings = self._settings, settings
         if not self._params_fixed:
             self._params = settings.generation
         self._composer.set_ctrl_enter_sends(settings.send_key == "ctrl+enter")
+        self._apply_font_size()
+        app = QApplication.instance()
+        if isinstance(app, QApplication) and settings.theme != previous.theme:
+            apply_theme(app, settings.theme)
+        if settings.language != previous.language:
+            self.statusBar().showMessage(
+                self.tr("The new language is used after Hearth restarts."), STATUS_TIMEOUT_MS
+            )
         self._bridge.configure_resume(*resume_cache_config(settings, Path(self._store.path).parent))
         if reload_needed and self._bridge.model is not None:
             self.statusBar().showMessage(
@@ -890,6 +928,14 @@ class MainWindow(QMainWindow):
             message = self.tr("All your data was deleted. Hearth will now close.")
         QMessageBox.information(self, self.tr("Delete all my data"), message)
         self.close()
+
+    def _apply_font_size(self) -> None:
+        """The chat's text size from Settings (0: the application font)."""
+        for widget in (self._chat_view, self._composer):
+            font = QApplication.font(widget)
+            if self._settings.font_size > 0:
+                font.setPointSize(self._settings.font_size)
+            widget.setFont(font)
 
     def _start_conversation(self) -> bool:
         """Create the conversation of a new chat, with the preset chosen for it."""

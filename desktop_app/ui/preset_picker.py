@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QLocale, Qt, Slot
+from PySide6.QtCore import Qt, Slot
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -32,14 +32,16 @@ from PySide6.QtWidgets import (
 from desktop_app.core.presets import SAMPLING_KEYS, Preset, PresetError, PresetLibrary
 from desktop_app.core.setting_types import SettingError
 from desktop_app.core.settings import DECLARATIONS
+from desktop_app.ui.i18n import resolve_language
 from desktop_app.ui.settings_dialog import SettingEditor, tr_setting
 
 
 def ui_language(setting: str) -> str:
     """The preset language for a language setting ("system" follows the system locale)."""
-    if setting != "system":
-        return setting
-    return "zh_CN" if QLocale.system().name().startswith("zh") else "en"
+    try:
+        return resolve_language(setting)
+    except ValueError:
+        return "en"
 
 
 class PresetEditor(QDialog):
