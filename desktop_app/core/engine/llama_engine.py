@@ -68,9 +68,10 @@ class LoadParams:
     n_batch: int = 512
     """Prompt tokens evaluated per step."""
     flash_attn: bool = False
-    swa_full: bool = True
-    """Keep the full KV cache for sliding-window layers (Gemma 3…). Without it llama.cpp
-    cannot cut the cache back to a shared prefix, and every turn re-reads the chat."""
+    swa_full: bool = False
+    """Keep a full-size KV cache for sliding-window layers (Gemma 3…). Not needed to reuse
+    a shared prefix that ends within the window (the next turn of a chat); it costs
+    memory and attention time on every token."""
 
 
 LoadProgress = Callable[[float], bool]
