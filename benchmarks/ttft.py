@@ -37,7 +37,8 @@ TOPICS = ("the sea", "mountains", "old libraries", "city gardens", "winter train
 
 def question(n: int, words: int = 40) -> str:
     topic = TOPICS[n % len(TOPICS)]
-    filler = " ".join(f"detail{n}_{i}" for i in range(words))
+    # The same size at every turn, so that turn 2 and turn N evaluate as much new text.
+    filler = " ".join(f"detail{i}" for i in range(words))
     return f"Question {n}: tell me something about {topic}. Context: {filler}"
 
 
