@@ -16,6 +16,7 @@ from desktop_app import APP_ID, APP_NAME, __version__
 from desktop_app.core.chats.store import Store, StoreError
 from desktop_app.core.engine.base import GenerationParams
 from desktop_app.core.engine.llama_engine import LlamaEngine
+from desktop_app.core.models.library import models_dir_for
 from desktop_app.core.paths import AppPaths, app_paths
 from desktop_app.core.settings import Settings, load_settings, resume_cache_config
 from desktop_app.resources import resource_path
@@ -23,6 +24,7 @@ from desktop_app.ui.engine_worker import EngineBridge, EngineFactory
 from desktop_app.ui.gui_gc import GuiThreadCollector
 from desktop_app.ui.i18n import install_translations
 from desktop_app.ui.main_window import MainWindow
+from desktop_app.ui.models_service import ModelsService
 from desktop_app.ui.theme import apply_cjk_fallback, apply_theme
 
 log = logging.getLogger(__name__)
@@ -94,7 +96,8 @@ def build(
         apply_preferences(app, settings)
     bridge = EngineBridge(store, engine_factory)
     bridge.configure_resume(*resume_cache_config(settings, paths.data_dir))
-    window = MainWindow(store, settings, paths.config_dir, bridge, generation_params)
+    models = ModelsService(models_dir_for(paths.models_dir, settings.models_dir))
+    window = MainWindow(store, settings, paths.config_dir, bridge, generation_params, models=models)
     return Hearth(store, bridge, window, warning)
 
 

@@ -15,7 +15,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from desktop_app import __version__, cli_settings
+from desktop_app import __version__, cli_models, cli_settings
 
 if TYPE_CHECKING:  # imported lazily at run time: the chats commands never load llama.cpp
     from desktop_app.core.chats.store import Store
@@ -61,12 +61,21 @@ def build_parser() -> argparse.ArgumentParser:
         help="check this installation offscreen (with --model: load it and generate) and exit",
     )
     parser.add_argument(
-        "--model", dest="top_model", type=Path, metavar="PATH", help="a GGUF model to load"
+        "--model",
+        dest="top_model",
+        type=cli_models.resolve_model,
+        metavar="ID|PATH",
+        help="an installed model ID or a GGUF file to load",
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     gui = commands.add_parser("gui", help="open the Hearth window (the default)")
-    gui.add_argument("--model", type=Path, help="a GGUF model to load at start")
+    gui.add_argument(
+        "--model",
+        type=cli_models.resolve_model,
+        metavar="ID|PATH",
+        help="an installed model ID or a GGUF file to load at start",
+    )
 
     chat = commands.add_parser(
         "chat",
@@ -76,7 +85,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     chat.add_argument("prompt", nargs="?", metavar="PROMPT")
     chat.add_argument(
-        "--model", type=Path, help="GGUF model file (default: the last model the window used)"
+        "--model",
+        type=cli_models.resolve_model,
+        metavar="ID|PATH",
+        help="an installed model's ID or a GGUF file (default: the last model the window used)",
     )
     chat.add_argument("--system", metavar="TEXT", help="system prompt for a new conversation")
     chat.add_argument("--max-tokens", type=_positive_int, metavar="N")
@@ -110,6 +122,7 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("id", type=int, metavar="ID")
     export.add_argument("--format", choices=("json", "md"), default="md")
     export.add_argument("-o", "--output", type=Path, metavar="FILE", help="default: stdout")
+    cli_models.add_commands(commands)
     return parser
 
 
@@ -130,6 +143,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _chats(args)
         if args.command == "settings":
             return cli_settings.run(args)
+        if args.command == "models":
+            return cli_models.run(args)
         return _gui(getattr(args, "model", None) or args.top_model)
     except UsageError as exc:
         parser.error(str(exc))

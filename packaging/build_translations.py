@@ -40,6 +40,11 @@ AREAS: dict[str, list[str]] = {
         "desktop_app/ui/preset_picker.py",
         "desktop_app/ui/settings_dialog.py",
     ],
+    "models": [
+        "desktop_app/ui/model_picker.py",
+        "desktop_app/ui/models_hookup.py",
+        "desktop_app/ui/models_window.py",
+    ],
 }
 """Area name → the files whose strings its catalogue holds (relative to the root)."""
 

@@ -399,6 +399,22 @@
         <translation>正在加载 %1…</translation>
     </message>
     <message>
+        <source>the model&apos;s own chat template</source>
+        <translation>模型自带的对话模板</translation>
+    </message>
+    <message>
+        <source>a plain User/Assistant format (the model has no chat template)</source>
+        <translation>简单的 User/Assistant 格式（模型没有对话模板）</translation>
+    </message>
+    <message>
+        <source>the built-in %1 format (the model&apos;s own template could not be used)</source>
+        <translation>内置的 %1 格式（模型自带的模板无法使用）</translation>
+    </message>
+    <message>
+        <source>the built-in %1 format (the model has no chat template)</source>
+        <translation>内置的 %1 格式（模型没有对话模板）</translation>
+    </message>
+    <message>
         <source>%1 is ready.</source>
         <translation>%1 已就绪。</translation>
     </message>

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 
 from desktop_app.app import Hearth
+from desktop_app.core.models.catalog import load_catalog
 from desktop_app.ui.chat_model import ChatRoles
 from desktop_app.ui.chat_view import ChatView
 from desktop_app.ui.i18n import install_translations, resolve_language, translation_files
@@ -32,6 +33,12 @@ from tests.gui.test_shortcuts import seed_conversation
 
 ALLOWED = {"Hearth", "AI", "GGUF", "gguf", "Ctrl", "Shift", "Enter", "Esc", "Markdown", "Tab", "Up"}
 """Names, file types and key names that stay as they are in Chinese."""
+ALLOWED |= {"GB", "MB", "KB"} | {
+    word
+    for entry in load_catalog()
+    for word in re.findall(r"[A-Za-z]{2,}", f"{entry.name} {entry.license}")
+}
+"""Model names, licences and units are the same in every language."""
 WORD = re.compile(r"[A-Za-z]{2,}")
 
 

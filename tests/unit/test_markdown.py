@@ -38,6 +38,7 @@ def test_commonmark_basics_tables_task_lists_and_strikethrough(renderer: Markdow
     assert "<s>gone</s>" in html
     assert "<blockquote>" in html and "<ol>" in html
     assert "&#9744; todo" in html and "&#9745; done" in html
+    assert html.count('<ul style="list-style-type: none;">') == 1, "boxes, not bullets too"
     assert "<input" not in html, "QTextDocument cannot show form controls"
     assert "<th>Name</th>" in html and "<td>a</td>" in html
     assert '<a href="https://example.org">site</a>' in html

@@ -193,6 +193,14 @@ class _Renderer(RendererHTML):
             return f'<a href="{html.escape(source)}">[{text}]</a>'
         return f"[{text}]"
 
+    def bullet_list_open(
+        self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+    ) -> str:
+        # A task list shows its check boxes instead of bullets, not beside them.
+        if "contains-task-list" in str(tokens[idx].attrGet("class") or ""):
+            return '<ul style="list-style-type: none;">\n'
+        return self.renderToken(tokens, idx, options, env)
+
     def html_inline(
         self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
     ) -> str:
