@@ -18,7 +18,7 @@ from desktop_app.core.engine.base import GenerationParams
 from desktop_app.core.engine.llama_engine import LlamaEngine
 from desktop_app.core.models.library import models_dir_for
 from desktop_app.core.paths import AppPaths, app_paths
-from desktop_app.core.settings import Settings, load_settings
+from desktop_app.core.settings import Settings, load_settings, resume_cache_config
 from desktop_app.resources import resource_path
 from desktop_app.ui.conversations import show_store_warning
 from desktop_app.ui.engine_worker import EngineBridge, EngineFactory
@@ -98,6 +98,7 @@ def build(
     if preferences and isinstance(app, QApplication):
         apply_preferences(app, settings)
     bridge = EngineBridge(store, engine_factory)
+    bridge.configure_resume(*resume_cache_config(settings, paths.data_dir))
     models = ModelsService(models_dir_for(paths.models_dir, settings.models_dir))
     window = MainWindow(store, settings, paths.config_dir, bridge, generation_params, models=models)
     return Hearth(store, bridge, window, warning, store_warning)

@@ -15,7 +15,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from desktop_app import __version__, cli_chats, cli_models
+from desktop_app import __version__, cli_chats, cli_models, cli_settings
 
 if TYPE_CHECKING:  # imported lazily at run time: the chats commands never load llama.cpp
     from desktop_app.core.chats.store import Store
@@ -110,6 +110,8 @@ def build_parser() -> argparse.ArgumentParser:
     chat.add_argument(
         "-v", "--verbose", action="store_true", help="report the prompt format and statistics"
     )
+    cli_settings.add_chat_options(chat)
+    cli_settings.add_commands(commands)
 
     cli_chats.add_commands(commands)
     cli_models.add_commands(commands)
@@ -131,6 +133,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _chat(args)
         if args.command == "chats":
             return cli_chats.run(args)
+        if args.command == "settings":
+            return cli_settings.run(args)
         if args.command == "models":
             return cli_models.run(args)
         return _gui(getattr(args, "model", None) or args.top_model)
@@ -184,6 +188,7 @@ def _chat(args: argparse.Namespace) -> int:
     settings, warning = load_settings(app_paths().config_dir)
     if warning:
         print(f"hearth: warning: {warning}", file=sys.stderr)
+    settings = cli_settings.apply_chat_options(settings, args)
     model = args.model or (Path(settings.last_model_path) if settings.last_model_path else None)
     if model is None:
         raise UsageError("chat needs --model PATH (no model has been used yet)")

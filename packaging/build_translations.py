@@ -40,6 +40,12 @@ AREAS: dict[str, list[str]] = {
         "desktop_app/ui/search_popup.py",
         "desktop_app/ui/sidebar.py",
     ],
+    "settings": [
+        "desktop_app/core/settings.py",
+        "desktop_app/ui/chat_settings_dialog.py",
+        "desktop_app/ui/preset_picker.py",
+        "desktop_app/ui/settings_dialog.py",
+    ],
     "models": [
         "desktop_app/ui/model_picker.py",
         "desktop_app/ui/models_hookup.py",

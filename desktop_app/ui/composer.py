@@ -25,6 +25,7 @@ class Composer(QPlainTextEdit):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._composing = False
+        self._ctrl_enter_sends = False
         self.setObjectName("composer")
         self.setAccessibleName(self.tr("Message"))
         self.setPlaceholderText(
@@ -53,7 +54,10 @@ class Composer(QPlainTextEdit):
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             if self._composing:
                 pass  # the input method owns Enter while it composes: neither send nor break
-            elif event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
+            elif bool(event.modifiers() & Qt.KeyboardModifier.ShiftModifier) or (
+                self._ctrl_enter_sends
+                and not event.modifiers() & Qt.KeyboardModifier.ControlModifier
+            ):
                 self.textCursor().insertText("\n")
                 self.ensureCursorVisible()
             else:
@@ -70,6 +74,15 @@ class Composer(QPlainTextEdit):
             event.accept()
             return
         super().keyPressEvent(event)
+
+    def set_ctrl_enter_sends(self, ctrl_enter: bool) -> None:
+        """Send with Ctrl+Enter (Enter adds a line) instead of Enter (Shift+Enter adds one)."""
+        self._ctrl_enter_sends = ctrl_enter
+        self.setPlaceholderText(
+            self.tr("Message Hearth… (Ctrl+Enter to send, Enter for a new line)")
+            if ctrl_enter
+            else self.tr("Message Hearth… (Enter to send, Shift+Enter for a new line)")
+        )
 
     def submit(self) -> None:
         """Emit ``submitted`` if there is something to send."""

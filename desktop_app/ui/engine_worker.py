@@ -17,6 +17,7 @@ thread about sixty small signals a second, never one per token.
 
 from __future__ import annotations
 
+import inspect
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -26,6 +27,7 @@ from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, Signal, Slot
 
 from desktop_app.core.chats.jobs import TurnJob
 from desktop_app.core.chats.model import FinishReason, GenerationStats
+from desktop_app.core.chats.session import conversation_turns
 from desktop_app.core.chats.store import Store
 from desktop_app.core.engine.base import (
     CancelToken,
@@ -37,7 +39,13 @@ from desktop_app.core.engine.base import (
     ModelInfo,
     TextDelta,
 )
-from desktop_app.core.engine.llama_engine import LlamaEngine, LoadParams, check_model_file
+from desktop_app.core.engine.kv_state import ConversationStates, KVStateCache
+from desktop_app.core.engine.llama_engine import (
+    LlamaEngine,
+    LoadCancelled,
+    LoadParams,
+    check_model_file,
+)
 
 FRAME_INTERVAL_S = 0.016
 """Streamed text reaches the GUI at most about once per frame (60 Hz)."""
@@ -47,6 +55,17 @@ AnswerJob = Callable[[Engine, Store, int, GenerationParams, CancelToken], Iterat
 """Streams one answer into a conversation (see ``desktop_app.core.chats.jobs``)."""
 EngineTask = Callable[[Engine, Store], object]
 """A short job run on the engine thread; its result (or exception) is reported."""
+"""Makes an engine; one that also takes ``progress=`` gets load progress and cancel."""
+
+PROGRESS_STEP = 0.01
+"""Load progress reaches the GUI in steps of at least one percent."""
+
+
+def _takes_progress(factory: EngineFactory) -> bool:
+    try:
+        return "progress" in inspect.signature(factory).parameters
+    except (TypeError, ValueError):
+        return False
 
 
 class EngineWorker(QObject):
@@ -60,12 +79,16 @@ class EngineWorker(QObject):
 
     model_loaded = Signal(object)
     model_failed = Signal(str)
+    load_cancelled = Signal(str)
+    load_progress = Signal(float)
     model_unloaded = Signal()
     turn_started = Signal(int)
     text_received = Signal(str)
     tokens_streamed = Signal(int)
     turn_finished = Signal(object)
     task_finished = Signal(object, object)
+    state_restored = Signal(int)
+    context_measured = Signal(int, int)
 
     def __init__(
         self,
@@ -80,9 +103,42 @@ class EngineWorker(QObject):
         self._factory = engine_factory
         self._frame_interval_s = frame_interval_s
         self._engine: Engine | None = None
+        self._states: ConversationStates | None = None
+        self._resume_bytes = 0
+        self._resume_folder: Path | None = None
 
-    @Slot(str, object)
-    def load_model(self, path: str, params: LoadParams) -> None:
+    @Slot(int, object)
+    def configure_resume(self, max_bytes: int, folder: Path | None) -> None:
+        """Keep up to ``max_bytes`` of KV state of recent conversations (0: off)."""
+        self._resume_bytes = max_bytes
+        self._resume_folder = folder
+        if self._states is not None:
+            self._states.close()
+            self._states = None
+        self._start_resume()
+
+    def _start_resume(self) -> None:
+        engine = self._engine
+        if self._resume_bytes <= 0 or engine is None or not hasattr(engine, "save_state"):
+            return
+        cache = KVStateCache(self._resume_bytes, self._resume_folder)
+        self._states = ConversationStates(engine, cache)  # type: ignore[arg-type]
+
+    @Slot(int, object)
+    def measure_context(self, conversation_id: int, params: GenerationParams) -> None:
+        """Count the tokens the next prompt of a conversation takes (for the usage label)."""
+        engine = self._engine
+        usage = getattr(engine, "context_usage", None)
+        if usage is None or self._closing.is_set():
+            return
+        try:
+            tokens = usage(conversation_turns(self._store, conversation_id), params)
+        except Exception:  # a usage figure is a nicety: never fail the thread for it
+            return
+        self.context_measured.emit(conversation_id, tokens)
+
+    @Slot(str, object, object)
+    def load_model(self, path: str, params: LoadParams, cancel: CancelToken) -> None:
         if self._closing.is_set():
             return
         model_path = Path(path)
@@ -94,7 +150,15 @@ class EngineWorker(QObject):
             return
         self._close_engine()
         try:
-            engine = self._factory(model_path, params)
+            if _takes_progress(self._factory):
+                engine = self._factory(  # type: ignore[call-arg]
+                    model_path, params, progress=self._progress_reporter(cancel)
+                )
+            else:
+                engine = self._factory(model_path, params)
+        except LoadCancelled as exc:
+            self.load_cancelled.emit(str(exc))
+            return
         except EngineError as exc:
             self.model_failed.emit(str(exc))
             return
@@ -105,7 +169,21 @@ class EngineWorker(QObject):
             self.model_failed.emit(message.replace("%2", str(exc)))
             return
         self._engine = engine
+        self._start_resume()
         self.model_loaded.emit(engine.info)
+
+    def _progress_reporter(self, cancel: CancelToken) -> Callable[[float], bool]:
+        """Called by llama.cpp on this thread while a model loads; False aborts the load."""
+        last = -1.0
+
+        def report(fraction: float) -> bool:
+            nonlocal last
+            if fraction - last >= PROGRESS_STEP or fraction >= 1.0:
+                last = fraction
+                self.load_progress.emit(fraction)
+            return not (cancel.cancelled or self._closing.is_set())
+
+        return report
 
     @Slot(int, str, object, object)
     def generate(
@@ -127,6 +205,12 @@ class EngineWorker(QObject):
                 )
             )
             return
+        if self._states is not None:
+            try:
+                if self._states.switch_to(conversation_id):
+                    self.state_restored.emit(conversation_id)
+            except Exception:  # a cache failure only costs speed
+                self._states = None
         pending: list[str] = []
         tokens = 0
         emitted_at = float("-inf")  # the first delta goes out at once: it sets the felt TTFT
@@ -191,7 +275,10 @@ class EngineWorker(QObject):
         if self._engine is None:
             return
         engine, self._engine = self._engine, None
+        states, self._states = self._states, None
         try:
+            if states is not None:
+                states.close()
             engine.close()
         finally:
             self.model_unloaded.emit()
@@ -210,6 +297,8 @@ class EngineBridge(QObject):
     model_loading = Signal(str)
     model_loaded = Signal(object)
     model_failed = Signal(str)
+    load_cancelled = Signal(str)
+    load_progress = Signal(float)
     model_unloaded = Signal()
     turn_started = Signal(int)
     text_received = Signal(str)
@@ -218,12 +307,18 @@ class EngineBridge(QObject):
     busy_changed = Signal(bool)
     task_finished = Signal(object, object)
     """(task, result or exception) of a ``run_task`` request."""
+    state_restored = Signal(int)
+    """A conversation's KV state was restored before its answer (instant resume)."""
+    context_measured = Signal(int, int)
+    """(conversation id, tokens its next prompt takes), after ``measure_context``."""
 
-    _load_requested = Signal(str, object)
+    _load_requested = Signal(str, object, object)
     _generate_requested = Signal(int, str, object, object)
     _job_requested = Signal(int, object, object, object)
     _task_requested = Signal(object)
     _close_requested = Signal()
+    _resume_requested = Signal(int, object)
+    _measure_requested = Signal(int, object)
 
     def __init__(
         self,
@@ -240,6 +335,7 @@ class EngineBridge(QObject):
         self._generating = False
         self._pending = 0
         self._cancel: CancelToken | None = None
+        self._load_cancel: CancelToken | None = None
 
         self._thread = QThread()
         self._thread.setObjectName("HearthEngineThread")
@@ -253,6 +349,12 @@ class EngineBridge(QObject):
         self._task_requested.connect(self._worker.run_task, queued)
         self._worker.task_finished.connect(self._on_task_finished, queued)
         self._close_requested.connect(self._worker.close, queued)
+        self._resume_requested.connect(self._worker.configure_resume, queued)
+        self._worker.load_cancelled.connect(self._on_load_cancelled, queued)
+        self._worker.load_progress.connect(self.load_progress, queued)
+        self._worker.state_restored.connect(self.state_restored, queued)
+        self._measure_requested.connect(self._worker.measure_context, queued)
+        self._worker.context_measured.connect(self.context_measured, queued)
         self._worker.model_loaded.connect(self._on_model_loaded, queued)
         self._worker.model_failed.connect(self._on_model_failed, queued)
         self._worker.model_unloaded.connect(self._on_model_unloaded, queued)
@@ -299,10 +401,27 @@ class EngineBridge(QObject):
             return False
         self.stop()
         self._loading_path = path
+        self._load_cancel = CancelToken()
         self._begin_request()
         self.model_loading.emit(path)
-        self._load_requested.emit(path, params)
+        self._load_requested.emit(path, params, self._load_cancel)
         return True
+
+    def measure_context(self, conversation_id: int, params: GenerationParams) -> None:
+        """Ask for ``context_measured`` with the size of this conversation's next prompt."""
+        if not self._closing.is_set() and self._model is not None:
+            self._measure_requested.emit(conversation_id, params)
+
+    def cancel_load(self) -> None:
+        """Abort the model load in progress (the previous model is already unloaded)."""
+        if self._load_cancel is not None:
+            self._load_cancel.cancel()
+
+    def configure_resume(self, max_bytes: int, folder: Path | None = None) -> None:
+        """Keep the KV state of recent conversations: up to ``max_bytes`` in memory (0: off),
+        and in ``folder`` beyond that and across restarts (None: memory only)."""
+        if not self._closing.is_set():
+            self._resume_requested.emit(max_bytes, folder)
 
     def send(self, conversation_id: int, text: str, params: GenerationParams) -> bool:
         """Start an answer to ``text`` in ``conversation_id``; False if that is not possible now."""
@@ -347,6 +466,7 @@ class EngineBridge(QObject):
         if not self._closing.is_set():
             self._closing.set()
             self.stop()
+            self.cancel_load()
             self._close_requested.emit()
         if not self._thread.isRunning():
             return True
@@ -374,12 +494,20 @@ class EngineBridge(QObject):
     def _on_model_loaded(self, info: ModelInfo) -> None:
         self._model = info
         self._loading_path = None
+        self._load_cancel = None
         self._end_request(lambda: self.model_loaded.emit(info))
 
     @Slot(str)
     def _on_model_failed(self, message: str) -> None:
         self._loading_path = None
+        self._load_cancel = None
         self._end_request(lambda: self.model_failed.emit(message))
+
+    @Slot(str)
+    def _on_load_cancelled(self, message: str) -> None:
+        self._loading_path = None
+        self._load_cancel = None
+        self._end_request(lambda: self.load_cancelled.emit(message))
 
     @Slot()
     def _on_model_unloaded(self) -> None:

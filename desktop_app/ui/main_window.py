@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -25,6 +26,7 @@ from PySide6.QtGui import (
     QPalette,
 )
 from PySide6.QtWidgets import (
+    QApplication,
     QFileDialog,
     QFrame,
     QHBoxLayout,
@@ -42,10 +44,15 @@ from PySide6.QtWidgets import (
 
 from desktop_app import __version__
 from desktop_app.core.chats.model import Role, title_from_text
+from desktop_app.core.chats.overrides import ChatOverrides
 from desktop_app.core.chats.store import Store, StoreError
 from desktop_app.core.engine.base import Finished, GenerationParams, ModelInfo
-from desktop_app.core.settings import Settings, save_settings
+from desktop_app.core.engine.context_window import compact_count
+from desktop_app.core.hardware import HardwareInfo
+from desktop_app.core.presets import PresetLibrary
+from desktop_app.core.settings import Settings, resume_cache_config, save_settings
 from desktop_app.ui.chat_model import PAGE_ROWS, ChatListModel, format_stats, format_tokens
+from desktop_app.ui.chat_settings_dialog import ChatSettingsDialog
 from desktop_app.ui.chat_view import ChatView
 from desktop_app.ui.composer import Composer
 from desktop_app.ui.conversations import ConversationsController
@@ -54,7 +61,13 @@ from desktop_app.ui.icons import themed_icon
 from desktop_app.ui.model_picker import ModelPicker
 from desktop_app.ui.models_hookup import ModelsHookup
 from desktop_app.ui.models_service import ModelsService
+from desktop_app.ui.preset_picker import PresetBar, ui_language
+from desktop_app.ui.settings_dialog import SettingsDialog
 from desktop_app.ui.shortcuts import install_chat_shortcuts
+from desktop_app.ui.theme import apply_theme
+
+SettingsPageFactory = Callable[[], tuple[str, QWidget]]
+"""Makes one extra Settings page: its title and its widget (built each time it opens)."""
 
 log = logging.getLogger(__name__)
 
@@ -109,7 +122,12 @@ class MainWindow(QMainWindow):
         self._settings = settings
         self._config_dir = config_dir
         self._bridge = bridge
+        self._params_fixed = generation_params is not None
         self._params = generation_params or settings.generation
+        self._presets = PresetLibrary(config_dir)
+        self._settings_pages: list[SettingsPageFactory] = []
+        self._hardware: HardwareInfo | None = None
+        self._pending_send: str | None = None
         self._conversation_id: int | None = None
         self._stream_visible = False
         """Whether the answer that is streaming belongs to the conversation on screen."""
@@ -126,6 +144,8 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self._build_menus()
         self._build_central()
+        if settings.font_size > 0:
+            self._apply_font_size()
         self._build_status_bar()
         self._connect_bridge()
         self._shortcuts = install_chat_shortcuts(self, self._composer, self._chat_model)
@@ -226,6 +246,12 @@ class MainWindow(QMainWindow):
         self._stop_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
         self._stop_action.triggered.connect(self._stop)
 
+        self._settings_action = QAction(self.tr("&Settings…"), self)
+        self._settings_action.setObjectName("settingsAction")
+        self._settings_action.setShortcut(QKeySequence("Ctrl+,"))
+        self._settings_action.setMenuRole(QAction.MenuRole.PreferencesRole)
+        self._settings_action.triggered.connect(self.open_settings)
+
         self._about_action = QAction(self.tr("&About Hearth"), self)
         self._about_action.setObjectName("aboutAction")
         self._about_action.setMenuRole(QAction.MenuRole.AboutRole)
@@ -242,6 +268,8 @@ class MainWindow(QMainWindow):
         if self._models is not None:
             file_menu.addAction(self._models_action)
         file_menu.addAction(self._new_chat_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self._settings_action)
         file_menu.addSeparator()
         file_menu.addAction(self._quit_action)
 
@@ -397,6 +425,21 @@ class MainWindow(QMainWindow):
         self._format_label.setWordWrap(True)
         titles.addWidget(self._format_label)
         header_row.addLayout(titles, 1)
+        self._usage_label = _muted(QLabel(header))
+        self._usage_label.setObjectName("contextUsageLabel")
+        self._usage_label.setAccessibleName(self.tr("Context used"))
+        self._usage_label.setToolTip(
+            self.tr("How much of the model's context window this chat's next prompt takes")
+        )
+        header_row.addWidget(self._usage_label, 0, Qt.AlignmentFlag.AlignVCenter)
+        self._chat_settings_button = QPushButton(self.tr("Chat settings…"), header)
+        self._chat_settings_button.setObjectName("chatSettingsButton")
+        self._chat_settings_button.setAccessibleName(self.tr("Chat settings"))
+        self._chat_settings_button.setToolTip(
+            self.tr("Model, system prompt and sampling for this chat only")
+        )
+        self._chat_settings_button.clicked.connect(self.open_chat_settings)
+        header_row.addWidget(self._chat_settings_button, 0, Qt.AlignmentFlag.AlignVCenter)
         new_chat = QPushButton(self.tr("New chat"), header)
         new_chat.setObjectName("newChatButton")
         new_chat.setAccessibleName(self.tr("New chat"))
@@ -419,6 +462,16 @@ class MainWindow(QMainWindow):
         self._chat_view.setModel(self._chat_model)
         layout.addWidget(self._chat_view, 1)
 
+        self._context_notice = _muted(QLabel(page))
+        self._context_notice.setObjectName("contextNotice")
+        self._context_notice.setAccessibleName(self.tr("Context notice"))
+        self._context_notice.setWordWrap(True)
+        self._context_notice.setContentsMargins(20, 4, 20, 0)
+        self._context_notice.hide()
+        layout.addWidget(self._context_notice)
+        self._preset_bar = PresetBar(self._presets, ui_language(self._settings.language), page)
+        layout.addWidget(self._preset_bar)
+
         composer_area = QWidget(page)
         composer_area.setObjectName("composerArea")
         area_row = QHBoxLayout(composer_area)
@@ -433,6 +486,7 @@ class MainWindow(QMainWindow):
         frame_row.setContentsMargins(10, 6, 6, 6)
         frame_row.setSpacing(8)
         self._composer = Composer(frame)
+        self._composer.set_ctrl_enter_sends(self._settings.send_key == "ctrl+enter")
         self._composer.submitted.connect(self._send)
         self._composer.viewport().installEventFilter(self)
         frame_row.addWidget(self._composer, 1)
@@ -461,6 +515,14 @@ class MainWindow(QMainWindow):
         self._progress.setTextVisible(False)
         self._progress.hide()
         bar.addPermanentWidget(self._progress)
+        self._cancel_load_button = QToolButton(bar)
+        self._cancel_load_button.setObjectName("cancelLoadButton")
+        self._cancel_load_button.setText(self.tr("Cancel"))
+        self._cancel_load_button.setAccessibleName(self.tr("Cancel loading the model"))
+        self._cancel_load_button.setAutoRaise(True)
+        self._cancel_load_button.clicked.connect(self._bridge.cancel_load)
+        self._cancel_load_button.hide()
+        bar.addPermanentWidget(self._cancel_load_button)
         self._stats_label = QLabel(bar)
         self._stats_label.setContentsMargins(8, 0, 8, 0)
         self._stats_label.setObjectName("statusStats")
@@ -477,11 +539,14 @@ class MainWindow(QMainWindow):
         bridge.model_loading.connect(self._on_model_loading)
         bridge.model_loaded.connect(self._on_model_loaded)
         bridge.model_failed.connect(self._on_model_failed)
+        bridge.load_cancelled.connect(self._on_load_cancelled)
+        bridge.load_progress.connect(self._on_load_progress)
         bridge.model_unloaded.connect(self._on_model_unloaded)
         bridge.text_received.connect(self._on_text)
         bridge.tokens_streamed.connect(self._on_tokens_streamed)
         bridge.turn_finished.connect(self._on_turn_finished)
         bridge.busy_changed.connect(self._update_controls)
+        bridge.context_measured.connect(self._on_context_measured)
 
     def _show_latest_conversation(self) -> None:
         try:
@@ -505,9 +570,11 @@ class MainWindow(QMainWindow):
             return
         if conversation_id != self._conversation_id:
             self._stream_visible = False  # an answer streaming elsewhere stays there
+            self._context_notice.hide()  # it spoke of the other conversation's last answer
         if self._stream_visible:
             return  # the answer on screen is still streaming; it is reloaded when done
         self._conversation_id = conversation.id
+        self._preset_bar.hide()
         self._chat_model.set_messages(messages, page=PAGE_ROWS)
         self._set_title(conversation.title)
         self._stats_label.clear()
@@ -521,6 +588,7 @@ class MainWindow(QMainWindow):
         else:
             self._chat_view.scroll_to_message_row(row)
         self._show_page()
+        self._measure_usage()
         self.conversation_shown.emit(conversation.id)
 
     def start_answer_job(self, job: AnswerJob, keep_rows: int, question: str | None = None) -> bool:
@@ -535,7 +603,8 @@ class MainWindow(QMainWindow):
         if self._bridge.model is None:
             self.statusBar().showMessage(self.tr("Open a model first."), STATUS_TIMEOUT_MS)
             return False
-        if not self._bridge.start_job(self._conversation_id, job, self._params):
+        params = self._overrides().params(self._params)
+        if not self._bridge.start_job(self._conversation_id, job, params):
             return False
         self._stream_visible = True
         rows = self._chat_model.rowCount()
@@ -566,6 +635,7 @@ class MainWindow(QMainWindow):
             self._pages.setCurrentWidget(self._chat_page)
         else:
             self._pages.setCurrentWidget(self._empty_page)
+        self._chat_settings_button.setEnabled(self._conversation_id is not None)
 
     # Gestures
 
@@ -595,18 +665,18 @@ class MainWindow(QMainWindow):
             )
             self.statusBar().showMessage(message, STATUS_TIMEOUT_MS)
             return
-        if self._conversation_id is None:
-            try:
-                conversation = self._store.create_conversation(
-                    system_prompt=self._settings.system_prompt
-                )
-            except StoreError as exc:
-                self.show_error(str(exc))
-                return
-            self._conversation_id = conversation.id
-        first_message = self._chat_model.rowCount() == 0
-        if not self._bridge.send(self._conversation_id, text, self._params):
+        if self._conversation_id is None and not self._start_conversation():
             return
+        assert self._conversation_id is not None
+        overrides = self._overrides()
+        if overrides.model and os.path.abspath(overrides.model) != model.path:
+            self._pending_send = text  # this chat uses another model: load it, then send
+            self.open_model(overrides.model)
+            return
+        first_message = self._chat_model.rowCount() == 0
+        if not self._bridge.send(self._conversation_id, text, overrides.params(self._params)):
+            return
+        self._preset_bar.hide()
         if first_message:
             # The engine thread names the conversation the same way when it saves the text.
             self._set_title(title_from_text(text))
@@ -638,6 +708,10 @@ class MainWindow(QMainWindow):
         self._conversation_id = None
         self._chat_model.clear()
         self._stats_label.clear()
+        self._usage_label.clear()
+        self._context_notice.hide()
+        self._preset_bar.reset()
+        self._preset_bar.show()
         self._set_title("")
         self._show_page()
         self._composer.setFocus()
@@ -714,7 +788,9 @@ class MainWindow(QMainWindow):
     def _on_model_loading(self, path: str) -> None:
         message = self.tr("Loading %1…").replace("%1", Path(path).name)
         self._banner.hide()
+        self._progress.setRange(0, 0)
         self._progress.show()
+        self._cancel_load_button.show()
         self.statusBar().showMessage(message)
         self._empty_loading.setText(message)
         self._empty_loading.show()
@@ -757,9 +833,28 @@ class MainWindow(QMainWindow):
         if self._models is not None:
             self._models.set_current_path(info.path)
         self._update_controls()
+        self._measure_usage()
+        pending, self._pending_send = self._pending_send, None
+        if pending:
+            self._send(pending)
+
+    @Slot(float)
+    def _on_load_progress(self, fraction: float) -> None:
+        self._progress.setRange(0, 100)
+        self._progress.setValue(round(fraction * 100))
+
+    @Slot(str)
+    def _on_load_cancelled(self, message: str) -> None:
+        self._pending_send = None
+        self._progress.hide()
+        self._empty_loading.hide()
+        self.statusBar().showMessage(self.tr("Loading the model was cancelled."), STATUS_TIMEOUT_MS)
+        self._show_page()
+        self._update_controls()
 
     @Slot(str)
     def _on_model_failed(self, message: str) -> None:
+        self._pending_send = None
         self._progress.hide()
         self._empty_loading.hide()
         self.statusBar().clearMessage()
@@ -787,6 +882,15 @@ class MainWindow(QMainWindow):
     @Slot(object)
     def _on_turn_finished(self, finished: Finished) -> None:
         self._stats_label.setText(" · ".join(format_stats(finished.stats)))
+        if self._stream_visible:
+            self._show_usage(finished.stats.prompt_tokens + finished.stats.generated_tokens)
+            self._context_notice.setVisible(finished.stats.dropped_turns > 0)
+            self._context_notice.setText(
+                self.tr(
+                    "Older messages were left out so that this chat fits the model's context "
+                    "window. Messages the model did not see: %1."
+                ).replace("%1", str(finished.stats.dropped_turns))
+            )
         if self._stream_visible:
             self._chat_model.finish_answer(finished)
         self._stream_visible = False
@@ -816,6 +920,7 @@ class MainWindow(QMainWindow):
         self._header_open_button.setEnabled(not loading)
         if not loading:
             self._progress.hide()
+        self._cancel_load_button.setVisible(loading)
 
     def _apply_icons(self) -> None:
         """Icons drawn in the theme's text colour (again after a theme change)."""
@@ -867,6 +972,172 @@ class MainWindow(QMainWindow):
             self.setWindowTitle(self.tr("%1 — Hearth").replace("%1", conversation_title))
         else:
             self.setWindowTitle(self.tr("Hearth"))
+
+    # Settings, presets, per-chat overrides and context usage
+
+    def add_settings_page(self, factory: SettingsPageFactory) -> None:
+        """Mount another area's page in the Settings dialog each time it opens."""
+        self._settings_pages.append(factory)
+
+    @property
+    def settings(self) -> Settings:
+        return self._settings
+
+    @property
+    def presets(self) -> PresetLibrary:
+        return self._presets
+
+    @Slot()
+    def open_settings(self) -> SettingsDialog:
+        """Open the Settings dialog (non-modal result handling; returns it for tests)."""
+        if self._hardware is None:
+            from desktop_app.core.hardware import detect
+
+            self._hardware = detect()
+        hardware = self._hardware
+        dialog = SettingsDialog(self._settings, self._config_dir, lambda: hardware, self)
+        for factory in self._settings_pages:
+            title, page = factory()
+            dialog.add_page(title, page)
+        dialog.settings_saved.connect(self._apply_settings)
+        dialog.delete_data_requested.connect(self._delete_all_data)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    @Slot(object)
+    def _apply_settings(self, settings: Settings) -> None:
+        reload_needed = settings.load_params() != self._settings.load_params()
+        previous, self._settings = self._settings, settings
+        if not self._params_fixed:
+            self._params = settings.generation
+        self._composer.set_ctrl_enter_sends(settings.send_key == "ctrl+enter")
+        self._apply_font_size()
+        if self._models is not None and settings.models_dir != previous.models_dir:
+            from desktop_app.core.models.library import models_dir_for
+            from desktop_app.core.paths import app_paths
+
+            folder = models_dir_for(app_paths().models_dir, settings.models_dir)
+            self._models.service.set_models_dir(folder)
+        app = QApplication.instance()
+        if isinstance(app, QApplication) and settings.theme != previous.theme:
+            apply_theme(app, settings.theme)
+        if settings.language != previous.language:
+            self.statusBar().showMessage(
+                self.tr("The new language is used after Hearth restarts."), STATUS_TIMEOUT_MS
+            )
+        self._bridge.configure_resume(*resume_cache_config(settings, Path(self._store.path).parent))
+        if reload_needed and self._bridge.model is not None:
+            self.statusBar().showMessage(
+                self.tr("Open the model again to use the new hardware settings."),
+                STATUS_TIMEOUT_MS,
+            )
+        self._measure_usage()
+
+    @Slot()
+    def _delete_all_data(self) -> None:
+        from desktop_app.core.paths import app_paths
+        from desktop_app.core.privacy import delete_all_data
+
+        self._bridge.shutdown(SHUTDOWN_TIMEOUT_MS)
+        self._store.close()
+        report = delete_all_data(app_paths())
+        if report.failed:
+            message = self.tr("Some files could not be deleted:\n%1").replace(
+                "%1", "\n".join(f"{path}: {why}" for path, why in report.failed)
+            )
+        else:
+            message = self.tr("All your data was deleted. Hearth will now close.")
+        QMessageBox.information(self, self.tr("Delete all my data"), message)
+        self.close()
+
+    def _apply_font_size(self) -> None:
+        """The chat's text size from Settings (0: the application font)."""
+        for widget in (self._chat_view, self._composer):
+            font = QApplication.font(widget)
+            if self._settings.font_size > 0:
+                font.setPointSize(self._settings.font_size)
+            widget.setFont(font)
+
+    def _start_conversation(self) -> bool:
+        """Create the conversation of a new chat, with the preset chosen for it."""
+        preset = self._preset_bar.preset()
+        language = ui_language(self._settings.language)
+        prompt = preset.system_prompt_for(language) if preset else self._settings.system_prompt
+        try:
+            conversation = self._store.create_conversation(system_prompt=prompt)
+            if preset is not None:
+                overrides = ChatOverrides(preset=preset.id, sampling=dict(preset.sampling))
+                self._store.set_conversation_overrides(conversation.id, overrides.to_mapping())
+        except StoreError as exc:
+            self.show_error(str(exc))
+            return False
+        self._conversation_id = conversation.id
+        self._chat_settings_button.setEnabled(True)
+        return True
+
+    def _overrides(self) -> ChatOverrides:
+        if self._conversation_id is None:
+            return ChatOverrides()
+        try:
+            return ChatOverrides.from_mapping(
+                self._store.conversation_overrides(self._conversation_id)
+            )
+        except (StoreError, KeyError):
+            return ChatOverrides()
+
+    @Slot()
+    def open_chat_settings(self) -> ChatSettingsDialog | None:
+        """Edit this chat's model, system prompt and sampling (returns the dialog for tests)."""
+        if self._conversation_id is None:
+            return None
+        conversation = self._store.conversation(self._conversation_id)
+        if conversation is None:
+            return None
+        dialog = ChatSettingsDialog(
+            self._overrides(), conversation.system_prompt, self._params, self
+        )
+        dialog.accepted.connect(lambda: self._save_chat_settings(dialog))
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    def _save_chat_settings(self, dialog: ChatSettingsDialog) -> None:
+        if self._conversation_id is None:
+            return
+        overrides = dialog.overrides()
+        try:
+            self._store.set_system_prompt(self._conversation_id, dialog.system_prompt())
+            self._store.set_conversation_overrides(self._conversation_id, overrides.to_mapping())
+        except (StoreError, KeyError) as exc:
+            self.show_error(str(exc))
+            return
+        model = self._bridge.model
+        if overrides.model and (model is None or os.path.abspath(overrides.model) != model.path):
+            self.open_model(overrides.model)
+        else:
+            self._measure_usage()
+
+    def _measure_usage(self) -> None:
+        if self._conversation_id is not None and not self._bridge.is_busy:
+            params = self._overrides().params(self._params)
+            self._bridge.measure_context(self._conversation_id, params)
+
+    @Slot(int, int)
+    def _on_context_measured(self, conversation_id: int, tokens: int) -> None:
+        if conversation_id == self._conversation_id:
+            self._show_usage(tokens)
+
+    def _show_usage(self, tokens: int) -> None:
+        model = self._bridge.model
+        if model is None:
+            self._usage_label.clear()
+            return
+        self._usage_label.setText(
+            self.tr("%1 / %2 tokens")
+            .replace("%1", compact_count(tokens))
+            .replace("%2", compact_count(model.context_length))
+        )
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self._conversations.shutdown()

@@ -120,6 +120,10 @@
         <source>Message Hearth… (Enter to send, Shift+Enter for a new line)</source>
         <translation>给 Hearth 发消息…（Enter 发送，Shift+Enter 换行）</translation>
     </message>
+    <message>
+        <source>Message Hearth… (Ctrl+Enter to send, Enter for a new line)</source>
+        <translation>给 Hearth 发消息…（Ctrl+Enter 发送，Enter 换行）</translation>
+    </message>
 </context>
 <context>
     <name>EngineWorker</name>
@@ -169,6 +173,10 @@
     <message>
         <source>&amp;Stop Generating</source>
         <translation>停止生成(&amp;S)</translation>
+    </message>
+    <message>
+        <source>&amp;Settings…</source>
+        <translation>设置(&amp;S)…</translation>
     </message>
     <message>
         <source>&amp;About Hearth</source>
@@ -271,6 +279,26 @@
         <translation>对话格式</translation>
     </message>
     <message>
+        <source>Context used</source>
+        <translation>已用上下文</translation>
+    </message>
+    <message>
+        <source>How much of the model&apos;s context window this chat&apos;s next prompt takes</source>
+        <translation>此聊天的下一个提示占用了模型上下文窗口的多少</translation>
+    </message>
+    <message>
+        <source>Chat settings…</source>
+        <translation>聊天设置…</translation>
+    </message>
+    <message>
+        <source>Chat settings</source>
+        <translation>聊天设置</translation>
+    </message>
+    <message>
+        <source>Model, system prompt and sampling for this chat only</source>
+        <translation>仅用于此聊天的模型、系统提示词和采样参数</translation>
+    </message>
+    <message>
         <source>New chat</source>
         <translation>新对话</translation>
     </message>
@@ -291,6 +319,10 @@
         <translation>打开 GGUF 模型（Ctrl+O）</translation>
     </message>
     <message>
+        <source>Context notice</source>
+        <translation>上下文提示</translation>
+    </message>
+    <message>
         <source>Send</source>
         <translation>发送</translation>
     </message>
@@ -301,6 +333,14 @@
     <message>
         <source>Loading model</source>
         <translation>正在加载模型</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Cancel loading the model</source>
+        <translation>取消加载模型</translation>
     </message>
     <message>
         <source>Last answer statistics</source>
@@ -359,7 +399,7 @@
         <translation>正在加载 %1…</translation>
     </message>
     <message>
-        <source>the model's own chat template</source>
+        <source>the model&apos;s own chat template</source>
         <translation>模型自带的对话模板</translation>
     </message>
     <message>
@@ -367,7 +407,7 @@
         <translation>简单的 User/Assistant 格式（模型没有对话模板）</translation>
     </message>
     <message>
-        <source>the built-in %1 format (the model's own template could not be used)</source>
+        <source>the built-in %1 format (the model&apos;s own template could not be used)</source>
         <translation>内置的 %1 格式（模型自带的模板无法使用）</translation>
     </message>
     <message>
@@ -383,8 +423,16 @@
         <translation>对话格式：%1 · 上下文 %2 个词元</translation>
     </message>
     <message>
+        <source>Loading the model was cancelled.</source>
+        <translation>已取消加载模型。</translation>
+    </message>
+    <message>
         <source>%1…</source>
         <translation>%1…</translation>
+    </message>
+    <message>
+        <source>Older messages were left out so that this chat fits the model&apos;s context window. Messages the model did not see: %1.</source>
+        <translation>为使此聊天能放入模型的上下文窗口，已省略较早的消息。模型未看到的消息数：%1。</translation>
     </message>
     <message>
         <source>Stop</source>
@@ -409,6 +457,32 @@
     <message>
         <source>%1 — Hearth</source>
         <translation>%1 — Hearth</translation>
+    </message>
+    <message>
+        <source>The new language is used after Hearth restarts.</source>
+        <translation>新的语言将在 Hearth 重启后生效。</translation>
+    </message>
+    <message>
+        <source>Open the model again to use the new hardware settings.</source>
+        <translation>重新打开模型以使用新的硬件设置。</translation>
+    </message>
+    <message>
+        <source>Some files could not be deleted:
+%1</source>
+        <translation>有些文件无法删除：
+%1</translation>
+    </message>
+    <message>
+        <source>All your data was deleted. Hearth will now close.</source>
+        <translation>你的所有数据已删除。Hearth 现在将关闭。</translation>
+    </message>
+    <message>
+        <source>Delete all my data</source>
+        <translation>删除我的所有数据</translation>
+    </message>
+    <message>
+        <source>%1 / %2 tokens</source>
+        <translation>%1 / %2 词元</translation>
     </message>
 </context>
 <context>

@@ -19,7 +19,7 @@ from desktop_app.core.engine.base import (
     GenerationParams,
     TextDelta,
 )
-from desktop_app.core.engine.llama_engine import LlamaEngine, LoadParams
+from desktop_app.core.engine.llama_engine import LlamaEngine, LoadCancelled, LoadParams
 
 pytestmark = pytest.mark.integration
 
@@ -199,3 +199,74 @@ def test_a_model_llama_cpp_rejects_gets_its_reason_and_nothing_on_the_terminal(
         LlamaEngine(alien, LoadParams(n_ctx=256))
     captured = capfd.readouterr()
     assert (captured.out, captured.err) == ("", "")
+
+
+def _long_chat(exchanges: int) -> list[ChatTurn]:
+    turns = [ChatTurn("system", "Be brief.")]
+    for n in range(exchanges):
+        turns.append(ChatTurn("user", f"Question number {n} about the weather today?"))
+        turns.append(ChatTurn("assistant", f"Answer number {n}: it is sunny and warm."))
+    turns.append(ChatTurn("user", "And tomorrow?"))
+    return turns
+
+
+def test_an_overflowing_chat_leaves_out_old_turns_and_says_so(tiny_model: Path) -> None:
+    small = LlamaEngine(tiny_model, LoadParams(n_ctx=256, n_threads=2))
+    try:
+        turns = _long_chat(30)
+        assert len(small.prompt_tokens(turns)) > 256
+        params = GenerationParams(max_tokens=16, seed=1)
+        _, finished = _collect(small.stream_chat(turns, params))
+        assert finished.reason in (FinishReason.STOP, FinishReason.LENGTH)
+        assert finished.stats.dropped_turns > 0
+        assert finished.stats.prompt_tokens <= 256 - 16
+        kept = small.fit_context(turns, params)
+        text = small.llama.detokenize(kept.tokens, special=True).decode("utf-8")
+        assert text.count("Be brief.") == 1 and "And tomorrow?" in text
+        assert "Question number 0 " not in text and "Question number 29 " in text
+        assert small.context_usage(turns, params) == finished.stats.prompt_tokens
+    finally:
+        small.close()
+
+
+def test_the_stop_strategy_refuses_an_overflowing_chat(tiny_model: Path) -> None:
+    small = LlamaEngine(tiny_model, LoadParams(n_ctx=256, n_threads=2))
+    try:
+        params = GenerationParams(max_tokens=16, seed=1, context_overflow="stop")
+        _, finished = _collect(small.stream_chat(_long_chat(30), params))
+        assert finished.reason is FinishReason.ERROR
+        assert finished.error is not None and "no longer leaves room" in finished.error
+        assert finished.stats.prompt_tokens > 256
+    finally:
+        small.close()
+
+
+def test_a_load_reports_progress_and_can_be_cancelled(tiny_model: Path) -> None:
+    seen: list[float] = []
+    loaded = LlamaEngine(
+        tiny_model, LoadParams(n_ctx=256), progress=lambda f: seen.append(f) or True
+    )
+    loaded.close()
+    assert seen[0] == 0.0 and seen[-1] == 1.0
+    assert seen == sorted(seen)
+    with pytest.raises(LoadCancelled, match="was cancelled"):
+        LlamaEngine(tiny_model, LoadParams(n_ctx=256), progress=lambda f: f < 0.5)
+    again = LlamaEngine(tiny_model, LoadParams(n_ctx=256))  # nothing was left half-loaded
+    again.close()
+
+
+def test_a_load_that_runs_out_of_memory_says_what_to_change(
+    tiny_model: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import llama_cpp
+
+    class OutOfMemory:
+        def __init__(self, **_kwargs: object) -> None:
+            raise ValueError("Failed to create llama_context")
+
+    monkeypatch.setattr(llama_cpp, "Llama", OutOfMemory)
+    with pytest.raises(EngineError) as caught:
+        LlamaEngine(tiny_model, LoadParams(n_ctx=32768, n_gpu_layers=-1))
+    message = str(caught.value)
+    assert message.startswith("Not enough memory to load tiny.gguf")
+    assert "fewer GPU layers or a smaller context (now 32768 tokens)" in message

@@ -29,6 +29,8 @@ class GenerationStats:
     tokens_per_s: float | None = None
     cached_prompt_tokens: int = 0
     """Prompt tokens reused from the KV cache of the previous turn (not re-evaluated)."""
+    dropped_turns: int = 0
+    """Oldest turns left out of the prompt so that the conversation fits the context."""
 
 
 @dataclass(frozen=True)

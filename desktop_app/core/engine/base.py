@@ -33,6 +33,8 @@ class GenerationParams:
     ignore_eos: bool = False
     """Keep generating past end-of-turn tokens and the prompt format's end markers
     (benchmarks and stress tests); the caller's own ``stop`` strings still apply."""
+    context_overflow: str = "drop_oldest"
+    """When the chat outgrows the context: "drop_oldest" turns, or "stop" with a message."""
 
 
 DELTA_INTERVAL_S = 0.001

@@ -12,14 +12,16 @@ Not thread-safe: every call must come from the thread that owns the engine.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
+import hashlib
 import os
 import random
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -36,6 +38,12 @@ from desktop_app.core.engine.base import (
     ModelInfo,
     TextDelta,
 )
+from desktop_app.core.engine.context_window import (
+    ContextOverflowError,
+    answer_reserve,
+    fit_turns,
+)
+from desktop_app.core.engine.kv_state import KVSnapshot
 from desktop_app.core.engine.prompt_format import (
     PromptFormat,
     TemplateError,
@@ -43,6 +51,7 @@ from desktop_app.core.engine.prompt_format import (
     render_prompt,
 )
 from desktop_app.core.engine.streaming import PieceTable, StopScanner, TextTable, Utf8Stream
+from desktop_app.core.hardware import looks_like_memory_failure, memory_advice
 from desktop_app.core.models.gguf_info import GGUFError, read_gguf_info
 
 DEFAULT_CONTEXT = 4096
@@ -57,6 +66,59 @@ class LoadParams:
     n_gpu_layers: int = 0
     """Layers to offload to the GPU; -1 offloads all of them."""
     n_batch: int = 512
+    """Prompt tokens evaluated per step."""
+    flash_attn: bool = False
+    swa_full: bool = False
+    """Keep a full-size KV cache for sliding-window layers (Gemma 3…). Not needed to reuse
+    a shared prefix that ends within the window (the next turn of a chat); it costs
+    memory and attention time on every token."""
+
+
+LoadProgress = Callable[[float], bool]
+"""Called with the fraction loaded (0 to 1); returning False cancels the load."""
+
+
+class LoadCancelled(EngineError):
+    """The user cancelled a model load; not an error to show as one."""
+
+
+@contextlib.contextmanager
+def _load_progress(llama_cpp: Any, report: LoadProgress) -> Iterator[None]:
+    """Give the next model load a llama.cpp progress callback.
+
+    ``Llama.__init__`` (llama-cpp-python 0.3) builds its ``llama_model_params`` from
+    ``llama_model_default_params()`` and offers no way to set ``progress_callback``,
+    llama.cpp's only hook to follow or abort a model load. For the duration of one
+    load, on the engine thread (the only thread that loads), that factory returns
+    params with our callback; the ctypes callback object is kept alive until the
+    load returns.
+    """
+    module = llama_cpp.llama_cpp
+    original = module.llama_model_default_params
+
+    def reporting(_fraction: float, _user_data: Any) -> bool:
+        try:
+            return bool(report(float(_fraction)))
+        except Exception:  # an exception cannot cross into C; keep loading
+            return True
+
+    callback = module.llama_progress_callback(reporting)
+
+    def default_params_with_progress() -> Any:
+        params = original()
+        params.progress_callback = callback
+        return params
+
+    module.llama_model_default_params = default_params_with_progress
+    try:
+        yield
+    finally:
+        module.llama_model_default_params = original
+
+
+class TokenizedFit(NamedTuple):
+    tokens: list[int]
+    dropped_turns: int
 
 
 def default_threads() -> int:
@@ -80,7 +142,14 @@ def check_model_file(path: Path) -> None:
 class LlamaEngine:
     """One loaded GGUF model."""
 
-    def __init__(self, path: Path, params: LoadParams | None = None) -> None:
+    def __init__(
+        self,
+        path: Path,
+        params: LoadParams | None = None,
+        progress: LoadProgress | None = None,
+    ) -> None:
+        """Load ``path``; ``progress(fraction)`` is called during the load and may return
+        False to cancel it (``LoadCancelled`` is raised)."""
         params = params or LoadParams()
         check_model_file(path)
         info = read_gguf_info(path)
@@ -93,17 +162,39 @@ class LlamaEngine:
         llama_logs.take_recent_errors()
         trained = info.context_length or DEFAULT_CONTEXT
         n_ctx = params.n_ctx if params.n_ctx > 0 else trained
+        cancelled = False
+        self._load_key = f"{params.flash_attn}|{params.swa_full}|{params.n_gpu_layers}"
+
+        def report(fraction: float) -> bool:
+            nonlocal cancelled
+            if progress is not None and progress(fraction) is False:
+                cancelled = True
+            return not cancelled
+
         try:
-            self._llm = llama_cpp.Llama(
-                model_path=str(path),
-                n_ctx=n_ctx,
-                n_threads=params.n_threads or default_threads(),
-                n_gpu_layers=params.n_gpu_layers,
-                n_batch=min(params.n_batch, n_ctx),
-                verbose=False,
-            )
-        except (ValueError, RuntimeError, OSError) as exc:
-            reason = next(iter(llama_logs.take_recent_errors()), str(exc))
+            with _load_progress(llama_cpp, report):
+                self._llm = llama_cpp.Llama(
+                    model_path=str(path),
+                    n_ctx=n_ctx,
+                    n_threads=params.n_threads or default_threads(),
+                    n_gpu_layers=params.n_gpu_layers,
+                    n_batch=min(params.n_batch, n_ctx),
+                    flash_attn=params.flash_attn,
+                    swa_full=params.swa_full,
+                    verbose=False,
+                )
+        except (ValueError, RuntimeError, OSError, MemoryError) as exc:
+            if cancelled:
+                raise LoadCancelled(f"Loading {path.name} was cancelled.") from exc
+            reasons = llama_logs.take_recent_errors()
+            reason = next(iter(reasons), str(exc))
+            if isinstance(exc, MemoryError) or looks_like_memory_failure(
+                " ".join([*reasons, str(exc)])
+            ):
+                raise EngineError(
+                    f"Not enough memory to load {path.name} ({reason}). "
+                    + memory_advice(params.n_gpu_layers, n_ctx)
+                ) from exc
             raise EngineError(
                 f"llama.cpp could not load {path.name} ({reason}). The file may be damaged, "
                 "use an architecture this version does not support, or need more memory "
@@ -160,6 +251,57 @@ class LlamaEngine:
 
     def close(self) -> None:
         self._llm.close()
+
+    @property
+    def state_fingerprint(self) -> str:
+        """What a saved KV state is valid for: this file and these load parameters."""
+        path = Path(self._info.path)
+        try:
+            stat = path.stat()
+            file_id = f"{path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}"
+        except OSError:
+            file_id = str(path)
+        key = f"{file_id}|{self._llm.n_ctx()}|{self._load_key}"
+        return hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
+
+    def save_state(self) -> KVSnapshot | None:
+        """The KV cache and the tokens it holds, or None when it is empty."""
+        n = self._llm.n_tokens
+        if n <= 0:
+            return None
+        ctx = self._llm._ctx.ctx
+        size = self._llama_cpp.llama_state_seq_get_size(ctx, 0)
+        data = bytearray(size)
+        buffer = (ctypes.c_uint8 * size).from_buffer(data)
+        written = self._llama_cpp.llama_state_seq_get_data(ctx, buffer, size, 0)
+        del buffer
+        if written <= 0:
+            return None
+        if written < size:
+            del data[written:]
+        return KVSnapshot(np.array(self._llm.input_ids[:n], dtype=np.intc), data)
+
+    def restore_state(self, snapshot: KVSnapshot) -> bool:
+        """Replace the KV cache with ``snapshot``; False (and an empty cache) if refused."""
+        llama_cpp = self._llama_cpp
+        ctx = self._llm._ctx.ctx
+        n = len(snapshot.tokens)
+        if n == 0 or n > self._llm.n_ctx():
+            return False
+        llama_cpp.llama_memory_clear(llama_cpp.llama_get_memory(ctx), True)
+        self._llm.n_tokens = 0
+        buffer = (ctypes.c_uint8 * len(snapshot.data)).from_buffer(snapshot.data)
+        read = llama_cpp.llama_state_seq_set_data(ctx, buffer, len(snapshot.data), 0)
+        del buffer
+        if read == 0:
+            llama_cpp.llama_memory_clear(llama_cpp.llama_get_memory(ctx), True)
+            return False
+        self._llm.input_ids[:n] = snapshot.tokens
+        self._llm.n_tokens = n
+        # The logits in the context belong to another conversation: the next
+        # generate must evaluate at least one token before it samples.
+        self._llm._requires_eval = True
+        return True
 
     def count_tokens(self, text: str) -> int:
         return len(self._llm.tokenize(text.encode("utf-8"), add_bos=False, special=True))
@@ -237,30 +379,61 @@ class LlamaEngine:
     ) -> Iterator[EngineEvent]:
         started = time.perf_counter()
         try:
-            prompt = self.prompt_tokens(turns)
+            fit = self.fit_context(turns, params)
         except TemplateError as exc:
             yield Finished(FinishReason.ERROR, error=f"The chat template failed: {exc}")
             return
-        n_ctx = self._llm.n_ctx()
-        if len(prompt) >= n_ctx:
-            yield Finished(
-                FinishReason.ERROR,
-                GenerationStats(prompt_tokens=len(prompt)),
-                error=(
-                    f"The conversation ({len(prompt)} tokens) does not fit the context "
-                    f"window ({n_ctx} tokens). Start a new chat or load the model with a "
-                    "larger context."
-                ),
-            )
+        except ContextOverflowError as exc:
+            stats = GenerationStats(prompt_tokens=exc.prompt_tokens)
+            yield Finished(FinishReason.ERROR, stats, error=str(exc))
             return
-        yield from self._generate(prompt, params, cancel or CancelToken(), started)
+        yield from self._generate(
+            fit.tokens, params, cancel or CancelToken(), started, fit.dropped_turns
+        )
+
+    def fit_context(self, turns: list[ChatTurn], params: GenerationParams) -> TokenizedFit:
+        """The prompt tokens for ``turns``, with the oldest turns left out if they overflow.
+
+        Raises ``ContextOverflowError`` (strategy "stop", or a message too long even
+        alone) and ``TemplateError``.
+        """
+        n_ctx = self._llm.n_ctx()
+        prompts: dict[int, list[int]] = {}
+
+        def count_prompt(candidate: list[ChatTurn]) -> int:
+            tokens = self.prompt_tokens(candidate)
+            prompts[len(candidate)] = tokens
+            return len(tokens)
+
+        fit = fit_turns(
+            turns,
+            count_prompt,
+            lambda turn: self.count_tokens(turn.content) + 4,
+            n_ctx,
+            answer_reserve(n_ctx, params.max_tokens),
+            params.context_overflow,
+        )
+        return TokenizedFit(prompts[len(fit.turns)], fit.dropped_turns)
+
+    def context_usage(self, turns: list[ChatTurn], params: GenerationParams) -> int:
+        """Tokens the next prompt for ``turns`` takes (after leaving out old turns)."""
+        try:
+            return len(self.fit_context(turns, params).tokens)
+        except ContextOverflowError as exc:
+            return exc.prompt_tokens
 
     def _generate(
-        self, prompt: list[int], params: GenerationParams, cancel: CancelToken, started: float
+        self,
+        prompt: list[int],
+        params: GenerationParams,
+        cancel: CancelToken,
+        started: float,
+        dropped: int = 0,
     ) -> Iterator[EngineEvent]:
         budget = min(params.max_tokens, self._llm.n_ctx() - len(prompt))
         if budget <= 0:
-            yield Finished(FinishReason.LENGTH, self._stats(prompt, 0, 0, started, 0.0, 0.0))
+            stats = self._stats(prompt, 0, 0, started, 0.0, 0.0, dropped)
+            yield Finished(FinishReason.LENGTH, stats)
             return
         cached = self._cached_prefix(prompt)
         seed = params.seed if params.seed is not None else random.randrange(2**31)
@@ -324,12 +497,14 @@ class LlamaEngine:
             if tail:
                 yield TextDelta(tail, generated)
         except Exception as exc:  # llama.cpp failed mid-answer: report, keep the text
-            stats = self._stats(prompt, cached, generated, started, first, last)
+            stats = self._stats(prompt, cached, generated, started, first, last, dropped)
             yield Finished(FinishReason.ERROR, stats, error=f"Generation failed: {exc}")
             return
         finally:
             tokens.close()
-        yield Finished(reason, self._stats(prompt, cached, generated, started, first, last))
+        yield Finished(
+            reason, self._stats(prompt, cached, generated, started, first, last, dropped)
+        )
 
     def _cached_prefix(self, prompt: list[int]) -> int:
         """How many leading prompt tokens are already in the KV cache."""
@@ -348,8 +523,10 @@ class LlamaEngine:
         started: float,
         first: float,
         last: float,
+        dropped: int = 0,
     ) -> GenerationStats:
         return GenerationStats(
+            dropped_turns=dropped,
             cached_prompt_tokens=cached,
             prompt_tokens=len(prompt),
             generated_tokens=generated,
