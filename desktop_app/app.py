@@ -13,9 +13,11 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from desktop_app import APP_NAME, __version__
 from desktop_app.core.chats.store import Store, StoreError
+from desktop_app.core.endpoints import EndpointStore
 from desktop_app.core.engine.base import GenerationParams
-from desktop_app.core.engine.llama_engine import LlamaEngine
+from desktop_app.core.engine.factory import engine_factory as local_or_remote
 from desktop_app.core.paths import AppPaths, app_paths
+from desktop_app.core.secrets import SecretStore
 from desktop_app.core.settings import load_settings
 from desktop_app.ui.engine_worker import EngineBridge, EngineFactory
 from desktop_app.ui.main_window import MainWindow
@@ -34,6 +36,7 @@ class Hearth:
     bridge: EngineBridge
     window: MainWindow
     settings_warning: str | None
+    endpoints: EndpointStore | None = None
 
     def close(self) -> bool:
         """Close the window (which stops the engine thread) and the store.
@@ -52,15 +55,16 @@ def build(
     paths: AppPaths,
     *,
     generation_params: GenerationParams | None = None,
-    engine_factory: EngineFactory = LlamaEngine,
+    engine_factory: EngineFactory | None = None,
 ) -> Hearth:
     """Open the store and settings and build the window (not shown). Raises ``StoreError``."""
     paths.ensure()
     store = Store.open(paths.database)
     settings, warning = load_settings(paths.config_dir)
-    bridge = EngineBridge(store, engine_factory)
+    endpoints = EndpointStore(paths.config_dir, SecretStore())
+    bridge = EngineBridge(store, engine_factory or local_or_remote(endpoints))
     window = MainWindow(store, settings, paths.config_dir, bridge, generation_params)
-    return Hearth(store, bridge, window, warning)
+    return Hearth(store, bridge, window, warning, endpoints)
 
 
 def _configure_application(argv: list[str]) -> QApplication:

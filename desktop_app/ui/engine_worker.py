@@ -37,11 +37,13 @@ from desktop_app.core.engine.base import (
     TextDelta,
 )
 from desktop_app.core.engine.llama_engine import LlamaEngine, LoadParams, check_model_file
+from desktop_app.core.engine.remote import is_remote_spec
 
 FRAME_INTERVAL_S = 0.016
 """Streamed text reaches the GUI at most about once per frame (60 Hz)."""
 
 EngineFactory = Callable[[Path, LoadParams], Engine]
+"""Makes an engine from a model file (a ``Path``) or a remote spec (a ``str``)."""
 
 
 def _tr(text: str) -> str:
@@ -83,10 +85,12 @@ class EngineWorker(QObject):
     def load_model(self, path: str, params: LoadParams) -> None:
         if self._closing.is_set():
             return
-        model_path = Path(path)
+        # A remote spec (remote:ENDPOINT/MODEL) goes to the factory as text, a file as a Path.
+        model_path: str | Path = path if is_remote_spec(path) else Path(path)
         try:
             # A cheap header check first, so a wrong file keeps the current model loaded.
-            check_model_file(model_path)
+            if isinstance(model_path, Path):
+                check_model_file(model_path)
         except EngineError as exc:
             self.model_failed.emit(str(exc))
             return
@@ -97,7 +101,8 @@ class EngineWorker(QObject):
             self.model_failed.emit(str(exc))
             return
         except Exception as exc:  # an engine bug must not kill the thread silently
-            message = _tr("Could not load %1: %2").replace("%1", model_path.name)
+            shown = model_path.name if isinstance(model_path, Path) else model_path
+            message = _tr("Could not load %1: %2").replace("%1", shown)
             self.model_failed.emit(message.replace("%2", str(exc)))
             return
         self._engine = engine

@@ -44,6 +44,7 @@ from desktop_app import __version__
 from desktop_app.core.chats.model import Role, title_from_text
 from desktop_app.core.chats.store import Store, StoreError
 from desktop_app.core.engine.base import Finished, GenerationParams, ModelInfo
+from desktop_app.core.engine.remote import is_remote_spec
 from desktop_app.core.settings import Settings, save_settings
 from desktop_app.ui.chat_model import ChatListModel, format_stats, format_tokens
 from desktop_app.ui.chat_view import ChatView
@@ -146,7 +147,7 @@ class MainWindow(QMainWindow):
         last = self._settings.last_model_path
         if not last:
             return
-        if Path(last).is_file():
+        if is_remote_spec(last) or Path(last).is_file():
             self.open_model(last)
         else:
             self.statusBar().showMessage(
@@ -155,8 +156,9 @@ class MainWindow(QMainWindow):
             )
 
     def open_model(self, path: str) -> None:
-        """Load a model file in the background."""
-        if not self._bridge.load_model(os.path.abspath(path), self._settings.load_params()):
+        """Load a model file, or a remote model (``remote:ENDPOINT/MODEL``), in the background."""
+        target = path if is_remote_spec(path) else os.path.abspath(path)
+        if not self._bridge.load_model(target, self._settings.load_params()):
             self.statusBar().showMessage(
                 self.tr("Please wait: a model is already loading."), STATUS_TIMEOUT_MS
             )
