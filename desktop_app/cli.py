@@ -15,7 +15,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from desktop_app import __version__
+from desktop_app import __version__, cli_serve
 
 if TYPE_CHECKING:  # imported lazily at run time: the chats commands never load llama.cpp
     from desktop_app.core.chats.store import Store
@@ -91,6 +91,7 @@ def build_parser() -> argparse.ArgumentParser:
         "-v", "--verbose", action="store_true", help="report the prompt format and statistics"
     )
 
+    cli_serve.add_commands(commands)
     chats = commands.add_parser("chats", help="list, show and export saved conversations")
     chats_commands = chats.add_subparsers(dest="chats_command", metavar="ACTION", required=True)
     chats_commands.add_parser("list", help="one conversation per line, its ID first")
@@ -114,6 +115,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _chat(args)
         if args.command == "chats":
             return _chats(args)
+        if args.command == "serve":
+            return cli_serve.run(args)
         return _gui(getattr(args, "model", None))
     except UsageError as exc:
         parser.error(str(exc))

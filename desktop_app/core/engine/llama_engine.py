@@ -237,8 +237,33 @@ class LlamaEngine:
             return
         yield from self._generate(prompt, params, cancel or CancelToken(), started)
 
+    def stream_completion(
+        self, prompt: str, params: GenerationParams, cancel: CancelToken | None = None
+    ) -> Iterator[EngineEvent]:
+        """Continue raw ``prompt`` text, with no chat template (an OpenAI-style completion)."""
+        started = time.perf_counter()
+        tokens = self._llm.tokenize(prompt.encode("utf-8"), add_bos=self._add_bos, special=False)
+        n_ctx = self._llm.n_ctx()
+        if not tokens or len(tokens) >= n_ctx:
+            yield Finished(
+                FinishReason.ERROR,
+                GenerationStats(prompt_tokens=len(tokens)),
+                error=f"The prompt ({len(tokens)} tokens) does not fit the context window "
+                f"({n_ctx} tokens).",
+            )
+            return
+        yield from self._generate(
+            tokens, params, cancel or CancelToken(), started, format_stops=False
+        )
+
     def _generate(
-        self, prompt: list[int], params: GenerationParams, cancel: CancelToken, started: float
+        self,
+        prompt: list[int],
+        params: GenerationParams,
+        cancel: CancelToken,
+        started: float,
+        *,
+        format_stops: bool = True,
     ) -> Iterator[EngineEvent]:
         budget = min(params.max_tokens, self._llm.n_ctx() - len(prompt))
         if budget <= 0:
@@ -252,7 +277,7 @@ class LlamaEngine:
         utf8 = Utf8Stream()
         decode = utf8.feed
         partial = False
-        stops = StopScanner(params.stop + self._format.stop)
+        stops = StopScanner(params.stop + (self._format.stop if format_stops else ()))
         scan = stops.feed if stops.active else None
         generated = 0
         first = last = 0.0
