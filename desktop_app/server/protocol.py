@@ -122,7 +122,11 @@ def _common(body: Any, context_length: int) -> tuple[str | None, GenerationParam
     seed = body.get("seed")
     if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int)):
         raise invalid("seed", "'seed' must be an integer.")
+    ignore_eos = body.get("ignore_eos", False)  # an extension llama.cpp's server has too
+    if not isinstance(ignore_eos, bool):
+        raise invalid("ignore_eos", "'ignore_eos' must be true or false.")
     params = GenerationParams(
+        ignore_eos=ignore_eos,
         max_tokens=max_tokens if max_tokens is not None else max(1, context_length),
         temperature=defaults.temperature if temperature is None else temperature,
         top_p=defaults.top_p if top_p is None else top_p,
