@@ -21,6 +21,7 @@ from desktop_app.core.secrets import SecretStore
 from desktop_app.core.settings import load_settings
 from desktop_app.ui.engine_worker import EngineBridge, EngineFactory
 from desktop_app.ui.main_window import MainWindow
+from desktop_app.ui.remote_menu import install_remote_menu
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +65,7 @@ def build(
     endpoints = EndpointStore(paths.config_dir, SecretStore())
     bridge = EngineBridge(store, engine_factory or local_or_remote(endpoints))
     window = MainWindow(store, settings, paths.config_dir, bridge, generation_params)
+    install_remote_menu(window, endpoints)
     return Hearth(store, bridge, window, warning, endpoints)
 
 

@@ -1,0 +1,79 @@
+"""Settings → Local server: start hearth serve from the window, see its address and key."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import httpx
+import pytest
+from PySide6.QtWidgets import QLabel, QLineEdit, QPlainTextEdit, QPushButton, QSpinBox
+from pytestqt.qtbot import QtBot
+
+from desktop_app.ui.server_page import ServerPage
+from tests.gui.helpers import child, click
+from tests.llama_server import free_port
+
+START_TIMEOUT_MS = 60_000
+
+
+@pytest.fixture
+def page(
+    qtbot: QtBot, hearth_home: Path, monkeypatch: pytest.MonkeyPatch, tiny_model: Path
+) -> ServerPage:
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
+    monkeypatch.delenv("HEARTH_API_KEY", raising=False)
+    shown = ServerPage(str(tiny_model))
+    qtbot.addWidget(shown)
+    shown.show()
+    yield shown
+    shown.stop()
+
+
+def test_start_and_stop_the_local_server(qtbot: QtBot, page: ServerPage) -> None:
+    port = free_port()
+    child(page, QSpinBox, "serverPort").setValue(port)
+    toggle = child(page, QPushButton, "serverToggleButton")
+    assert toggle.text() == "Start server"
+    click(qtbot, toggle)
+    state = child(page, QLabel, "serverState")
+    qtbot.waitUntil(lambda: state.text().startswith("Serving"), timeout=START_TIMEOUT_MS)
+    assert state.text() == f"Serving tiny at http://127.0.0.1:{port}/v1"
+    assert not child(page, QLineEdit, "serverHost").isEnabled()
+    models = httpx.get(f"http://127.0.0.1:{port}/v1/models", timeout=30).json()
+    assert [m["id"] for m in models["data"]] == ["tiny"]
+    assert not child(page, QLabel, "serverKey").isVisible()
+    click(qtbot, toggle)
+    qtbot.waitUntil(lambda: not page.is_running, timeout=START_TIMEOUT_MS)
+    assert toggle.text() == "Start server"
+    with pytest.raises(httpx.ConnectError):
+        httpx.get(f"http://127.0.0.1:{port}/v1/models", timeout=5)
+
+
+def test_beyond_loopback_a_new_key_is_shown_once(qtbot: QtBot, page: ServerPage) -> None:
+    port = free_port()
+    host = child(page, QLineEdit, "serverHost")
+    host.setText("0.0.0.0")
+    child(page, QSpinBox, "serverPort").setValue(port)
+    click(qtbot, child(page, QPushButton, "serverToggleButton"))
+    key_note = child(page, QLabel, "serverKey")
+    qtbot.waitUntil(key_note.isVisible, timeout=START_TIMEOUT_MS)
+    key = key_note.text().split("New API key: ")[1].split("\n")[0]
+    assert "Copy it now: it is not shown again." in key_note.text()
+    state = child(page, QLabel, "serverState")
+    qtbot.waitUntil(lambda: state.text().startswith("Serving"), timeout=START_TIMEOUT_MS)
+    base = f"http://127.0.0.1:{port}/v1/models"
+    assert httpx.get(base, timeout=30).status_code == 401
+    headers = {"Authorization": f"Bearer {key}"}
+    assert httpx.get(base, headers=headers, timeout=30).status_code == 200
+    assert key not in child(page, QPlainTextEdit, "serverLog").toPlainText()
+
+
+def test_a_server_that_cannot_start_says_why(
+    qtbot: QtBot, page: ServerPage, tmp_path: Path
+) -> None:
+    child(page, QLineEdit, "serverModel").setText(str(tmp_path / "missing.gguf"))
+    click(qtbot, child(page, QPushButton, "serverToggleButton"))
+    qtbot.waitUntil(lambda: not page.is_running, timeout=START_TIMEOUT_MS)
+    assert "exit status 1" in child(page, QLabel, "serverState").text()
+    log = child(page, QPlainTextEdit, "serverLog").toPlainText()
+    assert "hearth: error: no model file" in log
