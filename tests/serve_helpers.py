@@ -37,7 +37,9 @@ def api_server(
 ) -> Iterator[RunningServer]:
     """The real app and engine thread, served by uvicorn on a free loopback port."""
     model_id, path = resolve_model(str(model))
-    engine = EngineThread(lambda: LlamaEngine(path, LoadParams(n_ctx=16_384)), queue_size)
+    engine = EngineThread(
+        lambda: LlamaEngine(path, LoadParams(n_ctx=8192, n_threads=1)), queue_size
+    )
     engine.start()
     config = ServerConfig(model_id, path, api_key)
     if max_body is not None:

@@ -58,21 +58,21 @@ def test_streaming_is_coalesced_to_about_one_signal_per_frame(
     bridge.tokens_streamed.connect(counts.append)
     bridge.turn_finished.connect(model.finish_answer)
     model.dataChanged.connect(lambda top, bottom, *_: changes.extend([top.row(), bottom.row()]))
-    params = GenerationParams(max_tokens=3000, ignore_eos=True, seed=11)
+    params = GenerationParams(max_tokens=1500, ignore_eos=True, seed=11)
 
     started = time.monotonic()
-    with qtbot.waitSignal(bridge.turn_finished, timeout=ANSWER_TIMEOUT_MS) as done:
+    # A loaded machine can slow llama.cpp a hundredfold: wait long, assert no speed.
+    with qtbot.waitSignal(bridge.turn_finished, timeout=4 * ANSWER_TIMEOUT_MS) as done:
         assert bridge.send(conversation.id, "Go", params)
     elapsed = time.monotonic() - started
     finished = done.args[0]
     assert isinstance(finished, Finished)
     assert finished.reason is FinishReason.LENGTH
     generated = finished.stats.generated_tokens
-    assert generated == 3000
+    assert generated == 1500
 
-    # Thousands of tokens, yet only about one signal per frame reached the GUI thread.
+    # However fast the tokens came, at most about one signal per frame reached the GUI.
     assert len(chunks) <= elapsed / FRAME_INTERVAL_S + 3
-    assert len(chunks) < generated / 10
     # The live count is of text deltas: a token holding part of a character adds none.
     assert counts == sorted(counts) and generated // 2 <= counts[-1] <= generated
     # Nothing was lost on the way, and only the answer row was touched while streaming.

@@ -147,15 +147,20 @@ def test_concurrent_requests_are_served_one_after_the_other(
                 finishes[name] = chunk.choices[0].finish_reason
         mark(f"{name} done")
 
-    first = threading.Thread(target=chat, args=("A", 3000))
+    first = threading.Thread(target=chat, args=("A", 1000))
     first.start()
     wait_until(lambda: "A first" in marks, "the first answer to start")
+    before = len(api.engine.completed)
     second = threading.Thread(target=chat, args=("B", 20))
     second.start()
+    # B waits in the queue while A holds the engine thread; then it runs.
+    wait_until(lambda: api.engine.waiting == 1, "the second request to wait in the queue")
     first.join(WAIT_S)
     second.join(WAIT_S)
     assert finishes == {"A": "length", "B": "length"}
-    assert marks["A done"] < marks["B first"]
+    assert marks["A first"] < marks["B first"]
+    assert api.engine.completed[before:] == [FinishReason.LENGTH, FinishReason.LENGTH]
+    assert api.engine.waiting == 0
 
 
 def test_a_full_queue_answers_503(client: openai.OpenAI, api: RunningServer) -> None:

@@ -38,6 +38,7 @@ class Conversation:
     created_at: float
     updated_at: float
     system_prompt: str = ""
+    pinned: bool = False
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,11 @@ class Message:
     finish_reason: FinishReason | None = None
     """None while the answer is still being written."""
     stats: GenerationStats | None = None
+    parent_id: int | None = None
+    """The message this one answers or follows; None for the first message."""
+    sibling_index: int = 0
+    """Which version this is among the messages sharing its parent (0-based)."""
+    sibling_count: int = 1
 
     @property
     def is_streaming(self) -> bool:

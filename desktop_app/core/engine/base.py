@@ -31,11 +31,18 @@ class GenerationParams:
     seed: int | None = None
     stop: tuple[str, ...] = ()
     ignore_eos: bool = False
-    """Keep generating past end-of-turn tokens (benchmarks and stress tests)."""
+    """Keep generating past end-of-turn tokens and the prompt format's end markers
+    (benchmarks and stress tests); the caller's own ``stop`` strings still apply."""
+
+
+DELTA_INTERVAL_S = 0.001
+"""Engines join text that arrives within this long of the last delta into one delta: at
+thousands of tokens/s, per-token events would cost the pipeline more than they show."""
 
 
 class TextDelta(NamedTuple):
-    """A piece of the answer. A named tuple: one is made per token, so it must be cheap."""
+    """A piece of the answer: one token's text, or a few tokens' when they come faster
+    than ``DELTA_INTERVAL_S`` apart. A named tuple, because many are made per second."""
 
     text: str
     tokens: int

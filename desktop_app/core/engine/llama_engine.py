@@ -26,6 +26,7 @@ import numpy as np
 from desktop_app.core.chats.model import FinishReason, GenerationStats
 from desktop_app.core.engine import llama_logs
 from desktop_app.core.engine.base import (
+    DELTA_INTERVAL_S,
     CancelToken,
     ChatTurn,
     EngineError,
@@ -120,7 +121,8 @@ class LlamaEngine:
         self._ends_answer = [
             bool(llama_cpp.llama_vocab_is_eog(self._vocab, t)) for t in range(n_vocab)
         ]
-        for token in self._format_stop_tokens():
+        stop_tokens, self._format_text_stops = self._split_format_stops()
+        for token in stop_tokens:
             self._ends_answer[token] = True
         self._never_ends = [False] * n_vocab
         self._info = ModelInfo(
@@ -163,19 +165,24 @@ class LlamaEngine:
                 return buffer.raw[:n]
             size = -n
 
-    def _format_stop_tokens(self) -> list[int]:
-        """Stop markers of the prompt format that are single special tokens.
+    def _split_format_stops(self) -> tuple[list[int], tuple[str, ...]]:
+        """The prompt format's stop markers: single special tokens, and the rest as text.
 
         Control tokens render as no text, so a marker like Gemma's ``<end_of_turn>``
-        can never match as a stop string; it is caught by its token id instead. A
-        model without a chat template often does not flag them as end-of-generation.
+        can never match as a stop string; it is caught by its token id instead (a model
+        without a chat template often does not flag it as end-of-generation). Only
+        markers that take several tokens are looked for in the text, which spares the
+        per-token stop scan for the common formats.
         """
-        found = []
+        tokens: list[int] = []
+        texts: list[str] = []
         for marker in self._format.stop:
-            tokens = self._llm.tokenize(marker.encode("utf-8"), add_bos=False, special=True)
-            if len(tokens) == 1:
-                found.append(tokens[0])
-        return found
+            ids = self._llm.tokenize(marker.encode("utf-8"), add_bos=False, special=True)
+            if len(ids) == 1:
+                tokens.append(ids[0])
+            else:
+                texts.append(marker)
+        return tokens, tuple(texts)
 
     def _has_single_token(self, text: str) -> bool:
         tokens = self._llm.tokenize(text.encode("utf-8"), add_bos=False, special=True)
@@ -277,11 +284,15 @@ class LlamaEngine:
         utf8 = Utf8Stream()
         decode = utf8.feed
         partial = False
-        stops = StopScanner(params.stop + (self._format.stop if format_stops else ()))
+        text_stops = () if params.ignore_eos or not format_stops else self._format_text_stops
+        stops = StopScanner(params.stop + text_stops)
         scan = stops.feed if stops.active else None
         generated = 0
         first = last = 0.0
         reason = FinishReason.LENGTH
+        batch: list[str] = []
+        clock = time.perf_counter
+        due = 0.0
         tokens = self._llm.generate(
             prompt,
             top_k=params.top_k,
@@ -293,7 +304,7 @@ class LlamaEngine:
         try:
             for token in tokens:
                 if not generated:
-                    first = time.perf_counter()
+                    first = clock()
                 if cancel.cancelled:
                     reason = FinishReason.CANCELLED
                     break
@@ -310,14 +321,20 @@ class LlamaEngine:
                     if stops.stopped:
                         reason = FinishReason.STOP
                         if text:
-                            yield TextDelta(text, generated)
+                            batch.append(text)
                         break
                 if text:
-                    yield TextDelta(text, generated)
+                    batch.append(text)
+                    now = clock()
+                    if now >= due:
+                        yield TextDelta("".join(batch), generated)
+                        batch.clear()
+                        due = now + DELTA_INTERVAL_S
                 if generated >= budget:
                     break
-            last = time.perf_counter()
-            tail = stops.feed(utf8.flush()) + stops.flush()
+            last = clock()
+            batch.append(stops.feed(utf8.flush()) + stops.flush())
+            tail = "".join(batch)
             if tail:
                 yield TextDelta(tail, generated)
         except Exception as exc:  # llama.cpp failed mid-answer: report, keep the text

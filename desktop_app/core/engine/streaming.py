@@ -78,6 +78,7 @@ class StopScanner:
     def __init__(self, stops: tuple[str, ...]) -> None:
         self._stops = tuple(s for s in stops if s)
         self._hold = max((len(s) for s in self._stops), default=1) - 1
+        self._initials = "".join(sorted({s[0] for s in self._stops}))
         self._pending = ""
         self.stopped = False
 
@@ -91,6 +92,8 @@ class StopScanner:
             return text
         if self.stopped:
             return ""
+        if not self._pending and not self._may_start_stop(text):
+            return text
         window = self._pending + text
         cut = min((i for i in (window.find(s) for s in self._stops) if i >= 0), default=-1)
         if cut >= 0:
@@ -100,6 +103,10 @@ class StopScanner:
         keep = self._held_suffix(window)
         self._pending = window[len(window) - keep :] if keep else ""
         return window[: len(window) - keep]
+
+    def _may_start_stop(self, text: str) -> bool:
+        """Whether any stop string could begin in ``text``: the common case is a no."""
+        return any(initial in text for initial in self._initials)
 
     def _held_suffix(self, window: str) -> int:
         """Length of the longest tail of ``window`` that begins some stop string."""
