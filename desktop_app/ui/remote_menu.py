@@ -15,10 +15,6 @@ from desktop_app.ui.endpoints_page import EndpointsPage
 from desktop_app.ui.server_page import ServerPage
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("RemoteMenu", text)
-
-
 def _dialog(window: QMainWindow, page: QWidget, title: str, name: str) -> QDialog:
     dialog = QDialog(window)
     dialog.setObjectName(name)
@@ -33,7 +29,12 @@ def install_remote_menu(window: QMainWindow, endpoints: EndpointStore) -> QMenu:
     """Add Settings → Endpoints… and Settings → Local server… to ``window``'s menu bar."""
     open_model = window.open_model  # MainWindow.open_model(path_or_spec)
     endpoints_page = EndpointsPage(endpoints)
-    endpoints_dialog = _dialog(window, endpoints_page, _tr("Endpoints"), "endpointsDialog")
+    endpoints_dialog = _dialog(
+        window,
+        endpoints_page,
+        QCoreApplication.translate("RemoteMenu", "Endpoints"),
+        "endpointsDialog",
+    )
 
     def use(spec: str) -> None:
         endpoints_dialog.hide()
@@ -41,17 +42,22 @@ def install_remote_menu(window: QMainWindow, endpoints: EndpointStore) -> QMenu:
 
     endpoints_page.model_chosen.connect(use)
     server_page = ServerPage()
-    server_dialog = _dialog(window, server_page, _tr("Local server"), "serverDialog")
+    server_dialog = _dialog(
+        window,
+        server_page,
+        QCoreApplication.translate("RemoteMenu", "Local server"),
+        "serverDialog",
+    )
     app = QCoreApplication.instance()
     if app is not None:
         app.aboutToQuit.connect(server_page.stop)
 
-    menu = window.menuBar().addMenu(_tr("&Settings"))
+    menu = window.menuBar().addMenu(QCoreApplication.translate("RemoteMenu", "&Settings"))
     menu.setObjectName("settingsMenu")
-    endpoints_action = QAction(_tr("&Endpoints…"), window)
+    endpoints_action = QAction(QCoreApplication.translate("RemoteMenu", "&Endpoints…"), window)
     endpoints_action.setObjectName("endpointsAction")
     endpoints_action.triggered.connect(endpoints_dialog.show)
-    server_action = QAction(_tr("&Local Server…"), window)
+    server_action = QAction(QCoreApplication.translate("RemoteMenu", "&Local Server…"), window)
     server_action.setObjectName("localServerAction")
     server_action.triggered.connect(server_dialog.show)
     menu.addAction(endpoints_action)

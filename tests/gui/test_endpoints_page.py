@@ -136,3 +136,21 @@ def test_chat_with_a_remote_model_from_the_window(
     saved = hearth.store.messages(window.conversation_id)[-1]  # type: ignore[arg-type]
     assert saved.content == answer.text
     assert saved.model == "tiny"
+
+
+def test_the_pages_speak_simplified_chinese(qtbot: QtBot, tmp_path: Path) -> None:
+    from PySide6.QtCore import QCoreApplication, QTranslator
+
+    from desktop_app.resources import resource_path
+
+    translator = QTranslator()
+    assert translator.load(str(resource_path("translations", "remote_zh_CN.qm")))
+    QCoreApplication.installTranslator(translator)
+    try:
+        page = EndpointsPage(EndpointStore(tmp_path, SecretStore(backend=MemoryKeyring())))
+        qtbot.addWidget(page)
+        assert child(page, QPushButton, "testConnectionButton").text() == "测试连接"
+        assert page.tr("Connected: %n model(s) available.", "", 3) == "已连接：有 3 个可用模型。"
+        assert QCoreApplication.translate("RemoteMenu", "&Settings") == "设置(&S)"
+    finally:
+        QCoreApplication.removeTranslator(translator)
