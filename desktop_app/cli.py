@@ -15,7 +15,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from desktop_app import __version__, cli_serve
+from desktop_app import __version__, cli_endpoints, cli_serve
 
 if TYPE_CHECKING:  # imported lazily at run time: the chats commands never load llama.cpp
     from desktop_app.core.chats.store import Store
@@ -68,7 +68,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     chat.add_argument("prompt", nargs="?", metavar="PROMPT")
     chat.add_argument(
-        "--model", type=Path, help="GGUF model file (default: the last model the window used)"
+        "--model",
+        type=Path,
+        help="GGUF model file, or remote:ENDPOINT/MODEL (default: the last model used)",
     )
     chat.add_argument("--system", metavar="TEXT", help="system prompt for a new conversation")
     chat.add_argument("--max-tokens", type=_positive_int, metavar="N")
@@ -92,6 +94,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     cli_serve.add_commands(commands)
+    cli_endpoints.add_commands(commands)
     chats = commands.add_parser("chats", help="list, show and export saved conversations")
     chats_commands = chats.add_subparsers(dest="chats_command", metavar="ACTION", required=True)
     chats_commands.add_parser("list", help="one conversation per line, its ID first")
@@ -117,6 +120,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _chats(args)
         if args.command == "serve":
             return cli_serve.run(args)
+        if args.command == "endpoints":
+            return cli_endpoints.run(args)
         return _gui(getattr(args, "model", None))
     except UsageError as exc:
         parser.error(str(exc))
@@ -162,6 +167,7 @@ def _open_store() -> Store:
 def _chat(args: argparse.Namespace) -> int:
     from desktop_app.core.engine.base import EngineError
     from desktop_app.core.engine.llama_engine import LlamaEngine, check_model_file
+    from desktop_app.core.engine.remote import is_remote_spec
     from desktop_app.core.paths import app_paths
     from desktop_app.core.settings import load_settings
 
@@ -171,8 +177,10 @@ def _chat(args: argparse.Namespace) -> int:
     model = args.model or (Path(settings.last_model_path) if settings.last_model_path else None)
     if model is None:
         raise UsageError("chat needs --model PATH (no model has been used yet)")
+    remote = is_remote_spec(str(model))
     try:
-        check_model_file(model)
+        if not remote:
+            check_model_file(model)
     except EngineError as exc:
         raise CliError(str(exc)) from exc
 
@@ -187,7 +195,7 @@ def _chat(args: argparse.Namespace) -> int:
             n_gpu_layers=defaults.n_gpu_layers if args.gpu_layers is None else args.gpu_layers,
         )
         try:
-            engine = LlamaEngine(model, load)
+            engine = cli_endpoints.open_remote(str(model)) if remote else LlamaEngine(model, load)
         except EngineError as exc:
             raise CliError(str(exc)) from exc
         try:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -123,3 +126,41 @@ def test_cancel_while_waiting_for_the_server_ends_the_answer(server: LlamaServer
     assert isinstance(finished, Finished)
     assert finished.reason is FinishReason.CANCELLED
     assert all(isinstance(e, TextDelta) for e in received[:-1])
+
+
+def test_endpoints_and_remote_chat_from_the_terminal(tiny_model: Path, tmp_path: Path) -> None:
+    env = dict(os.environ)
+    env["HEARTH_HOME"] = str(tmp_path / "home")
+    env["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
+
+    def hearth(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "desktop_app", *args],
+            input=stdin, capture_output=True, text=True, env=env, timeout=120,
+        )  # fmt: skip
+
+    with llama_server(tiny_model, tmp_path) as open_server:
+        assert hearth("endpoints", "add", "lab", open_server.base_url).returncode == 0
+        keyed = hearth("endpoints", "add", "cloud", "https://api.example.com/v1",
+                       "--api-key-stdin", stdin="sk-x\n")  # fmt: skip
+        assert keyed.returncode == 0
+        assert "kept for this session only" in keyed.stderr
+        listed = hearth("endpoints", "list").stdout.splitlines()
+        assert listed == [
+            f"lab\t{open_server.base_url}\tno key",
+            "cloud\thttps://api.example.com/v1\tno key",
+        ]
+        assert hearth("endpoints", "models", "lab").stdout == "remote:lab/tiny\n"
+        chat = hearth("chat", "--model", "remote:lab/tiny", "--max-tokens", "8", "-v", "Hi")
+        assert chat.returncode == 0, chat.stderr
+        assert chat.stdout.strip()
+        assert "remote" in chat.stderr
+        shown = hearth("chats", "show", "1").stdout
+        assert "Hi" in shown and chat.stdout.strip() in shown
+    unknown = hearth("endpoints", "models", "nope")
+    assert unknown.returncode == 1
+    assert unknown.stderr == "hearth: error: No endpoint named 'nope' (see Settings → Endpoints).\n"
+    gone = hearth("chat", "--model", "remote:lab/tiny", "Hi")
+    assert gone.returncode == 1
+    assert "Cannot connect to lab" in gone.stderr and "connection refused" in gone.stderr
+    assert len(gone.stderr.splitlines()) == 1
