@@ -1,10 +1,9 @@
 """Hearth: a private AI assistant that runs on the user's own computer."""
 
-from importlib.metadata import PackageNotFoundError, version
+from desktop_app._version import find_version
 
 APP_NAME = "Hearth"
+APP_ID = "io.github.hearth_app.Hearth"
+"""Reverse-DNS ID: the .desktop file's and AppStream metainfo's name, Wayland's app_id."""
 
-try:
-    __version__ = version("hearth")
-except PackageNotFoundError:  # running from a source tree that was never installed
-    __version__ = "0.0.0+source"
+__version__ = find_version()

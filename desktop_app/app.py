@@ -9,19 +9,26 @@ import sys
 from dataclasses import dataclass
 
 from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from desktop_app import APP_NAME, __version__
+from desktop_app import APP_ID, APP_NAME, __version__
 from desktop_app.core.chats.store import Store, StoreError
 from desktop_app.core.endpoints import EndpointStore
 from desktop_app.core.engine.base import GenerationParams
 from desktop_app.core.engine.factory import engine_factory as local_or_remote
+from desktop_app.core.models.library import models_dir_for
 from desktop_app.core.paths import AppPaths, app_paths
 from desktop_app.core.secrets import SecretStore
-from desktop_app.core.settings import load_settings
+from desktop_app.core.settings import Settings, load_settings
+from desktop_app.resources import resource_path
 from desktop_app.ui.engine_worker import EngineBridge, EngineFactory
+from desktop_app.ui.gui_gc import GuiThreadCollector
+from desktop_app.ui.i18n import install_translations
 from desktop_app.ui.main_window import MainWindow
+from desktop_app.ui.models_service import ModelsService
 from desktop_app.ui.remote_menu import install_remote_menu
+from desktop_app.ui.theme import apply_cjk_fallback, apply_theme
 
 log = logging.getLogger(__name__)
 
@@ -52,19 +59,49 @@ class Hearth:
         return stopped
 
 
+def apply_preferences(app: QApplication, settings: Settings) -> None:
+    """Language, fonts and theme for the whole app; call before any widget is built.
+
+    ``language`` ("system", "en", "zh_CN") and ``theme`` ("system", "light", "dark")
+    are read from the settings when they hold them, else they follow the system.
+    """
+    language = str(getattr(settings, "language", "system"))
+    theme = str(getattr(settings, "theme", "system"))
+    try:
+        install_translations(app, language)
+    except ValueError as exc:
+        log.warning("%s; following the system language", exc)
+        install_translations(app, "system")
+    apply_cjk_fallback(app)
+    try:
+        apply_theme(app, theme)
+    except ValueError as exc:
+        log.warning("%s; following the system theme", exc)
+        apply_theme(app, "system")
+
+
 def build(
     paths: AppPaths,
     *,
     generation_params: GenerationParams | None = None,
     engine_factory: EngineFactory | None = None,
+    preferences: bool = False,
 ) -> Hearth:
-    """Open the store and settings and build the window (not shown). Raises ``StoreError``."""
+    """Open the store and settings and build the window (not shown). Raises ``StoreError``.
+
+    ``preferences`` applies the language, fonts and theme from the settings first
+    (the app does; tests that set up their own leave it off).
+    """
     paths.ensure()
     store = Store.open(paths.database)
     settings, warning = load_settings(paths.config_dir)
+    app = QApplication.instance()
+    if preferences and isinstance(app, QApplication):
+        apply_preferences(app, settings)
     endpoints = EndpointStore(paths.config_dir, SecretStore())
     bridge = EngineBridge(store, engine_factory or local_or_remote(endpoints))
-    window = MainWindow(store, settings, paths.config_dir, bridge, generation_params)
+    models = ModelsService(models_dir_for(paths.models_dir, settings.models_dir))
+    window = MainWindow(store, settings, paths.config_dir, bridge, generation_params, models=models)
     install_remote_menu(window, endpoints)
     return Hearth(store, bridge, window, warning, endpoints)
 
@@ -82,7 +119,8 @@ def _configure_application(argv: list[str]) -> QApplication:
     )
     app = QApplication(argv)
     app.setApplicationDisplayName(APP_NAME)
-    app.setDesktopFileName("hearth")
+    app.setDesktopFileName(APP_ID)  # Wayland matches the window to the installed .desktop file
+    app.setWindowIcon(QIcon(str(resource_path("icons", "hearth.svg"))))
     return app
 
 
@@ -101,12 +139,14 @@ def run_gui(argv: list[str], model_path: str | None = None) -> int:
     app = _configure_application(argv)
     model_path = model_path or _parse(argv)
     try:
-        hearth = build(app_paths())
+        hearth = build(app_paths(), preferences=True)
     except (StoreError, OSError) as exc:
         QMessageBox.critical(
             None, QCoreApplication.translate("app", "Hearth cannot start"), str(exc)
         )
         return 1
+    collector = GuiThreadCollector(app)
+    collector.start()
     window = hearth.window
     window.show()
     if hearth.settings_warning:
@@ -122,6 +162,7 @@ def run_gui(argv: list[str], model_path: str | None = None) -> int:
         box.open()
     window.restore_model(model_path)
     code = app.exec()
+    collector.stop()
     if not hearth.close():
         # A model load cannot be interrupted; leaving now is safe for SQLite and
         # better than a window that seems to hang after it closed.

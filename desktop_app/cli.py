@@ -15,7 +15,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from desktop_app import __version__, cli_endpoints, cli_serve
+from desktop_app import __version__, cli_endpoints, cli_models, cli_serve
 
 if TYPE_CHECKING:  # imported lazily at run time: the chats commands never load llama.cpp
     from desktop_app.core.chats.store import Store
@@ -55,10 +55,27 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="With no command, the Hearth window opens.",
     )
     parser.add_argument("--version", action="version", version=f"hearth {__version__}")
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help="check this installation offscreen (with --model: load it and generate) and exit",
+    )
+    parser.add_argument(
+        "--model",
+        dest="top_model",
+        type=cli_models.resolve_model,
+        metavar="ID|PATH",
+        help="an installed model ID or a GGUF file to load",
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     gui = commands.add_parser("gui", help="open the Hearth window (the default)")
-    gui.add_argument("--model", type=Path, help="a GGUF model to load at start")
+    gui.add_argument(
+        "--model",
+        type=cli_models.resolve_model,
+        metavar="ID|PATH",
+        help="an installed model ID or a GGUF file to load at start",
+    )
 
     chat = commands.add_parser(
         "chat",
@@ -69,8 +86,10 @@ def build_parser() -> argparse.ArgumentParser:
     chat.add_argument("prompt", nargs="?", metavar="PROMPT")
     chat.add_argument(
         "--model",
-        type=Path,
-        help="GGUF model file, or remote:ENDPOINT/MODEL (default: the last model used)",
+        type=cli_models.resolve_model,
+        metavar="ID|PATH",
+        help="an installed model's ID, a GGUF file, or remote:ENDPOINT/MODEL "
+        "(default: the last model the window used)",
     )
     chat.add_argument("--system", metavar="TEXT", help="system prompt for a new conversation")
     chat.add_argument("--max-tokens", type=_positive_int, metavar="N")
@@ -104,6 +123,7 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("id", type=int, metavar="ID")
     export.add_argument("--format", choices=("json", "md"), default="md")
     export.add_argument("-o", "--output", type=Path, metavar="FILE", help="default: stdout")
+    cli_models.add_commands(commands)
     return parser
 
 
@@ -114,15 +134,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="replace")
     try:
+        if args.self_test:
+            from desktop_app.self_test import run_self_test
+
+            return run_self_test(args.top_model)
         if args.command == "chat":
             return _chat(args)
         if args.command == "chats":
             return _chats(args)
+        if args.command == "models":
+            return cli_models.run(args)
         if args.command == "serve":
             return cli_serve.run(args)
         if args.command == "endpoints":
             return cli_endpoints.run(args)
-        return _gui(getattr(args, "model", None))
+        return _gui(getattr(args, "model", None) or args.top_model)
     except UsageError as exc:
         parser.error(str(exc))
     except CliError as exc:

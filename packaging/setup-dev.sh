@@ -10,9 +10,12 @@ cd "$(dirname "$0")/.."
 DEBIAN_PACKAGES=(build-essential cmake libgl1 libegl1 libxkbcommon0 libxkbcommon-x11-0
   libfontconfig1 libfreetype6 libglib2.0-0 libdbus-1-3 fonts-noto-cjk)
 
+# packaging/linux/build.sh validates the menu entry and the AppStream metainfo with these.
+PACKAGING_TOOLS=(appstream desktop-file-utils)
+
 if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
   missing=()
-  for package in "${DEBIAN_PACKAGES[@]}"; do
+  for package in "${DEBIAN_PACKAGES[@]}" "${PACKAGING_TOOLS[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "ok installed" \
       || missing+=("$package")
   done

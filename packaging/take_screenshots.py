@@ -1,12 +1,17 @@
-"""Take the README's screenshot of the real window.
+"""Take the README's screenshots of the real window.
 
 Run under a virtual X server so the window is drawn by the real platform plugin:
 
     xvfb-run -s "-screen 0 1280x800x24" .venv/bin/python packaging/take_screenshots.py \
         --model PATH [--out resources/screenshots]
 
-It starts Hearth in a throwaway HEARTH_HOME, loads the model, asks a few questions
-(English and Chinese) and saves ``main-window.png``.
+Each shot starts Hearth in a throwaway HEARTH_HOME and loads the model:
+
+- ``main-window.png``: the model answers a few questions (English and Chinese);
+- ``chat-light.png``, ``chat-dark.png``, ``chat-zh_CN.png``: the light and dark themes
+  and the Chinese interface, each showing a sample conversation written into the
+  store beforehand (Markdown, a code block, a table, Chinese text), so that the
+  rendering can be seen whatever the model is able to write.
 """
 
 from __future__ import annotations
@@ -15,12 +20,49 @@ import argparse
 import os
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 QUESTIONS = (
     "Explain in two sentences why the sky is blue.",
     "把这句话翻译成英文：今天天气很好。",
+)
+SAMPLE_EN = (
+    (
+        "How do I count the most common words in a text with Python?",
+        "Use `collections.Counter`: it counts anything iterable.\n\n"
+        "```python\nfrom collections import Counter\n\n"
+        "def top_words(text: str, n: int = 3) -> list[tuple[str, int]]:\n"
+        '    """The n most common words, most common first."""\n'
+        "    return Counter(text.lower().split()).most_common(n)\n```\n\n"
+        "| Input | Result |\n|---|---|\n"
+        '| `"the cat saw the dog"` | `[("the", 2), ("cat", 1), ("saw", 1)]` |\n\n'
+        '- [x] ignores case\n- [ ] strips punctuation (add `re.findall(r"\\w+", text)`)\n',
+    ),
+    (
+        "Translate into Chinese: The weather is lovely today.",
+        "<think>\nA short, natural sentence; 今天 goes first.\n</think>\n\n"
+        "**今天天气真好。**\n\n> Word for word: *today — weather — really — good*.\n",
+    ),
+)
+SAMPLE_ZH = (
+    (
+        "用 Python 统计一段文字里最常见的词，应该怎么写？",
+        "用 `collections.Counter` 即可，它能统计任何可迭代对象：\n\n"
+        "```python\nfrom collections import Counter\n\n"
+        "def top_words(text: str, n: int = 3) -> list[tuple[str, int]]:\n"
+        '    """返回出现次数最多的 n 个词。"""\n'
+        "    return Counter(text.lower().split()).most_common(n)\n```\n\n"
+        "| 输入 | 结果 |\n|---|---|\n"
+        '| `"the cat saw the dog"` | `[("the", 2), ("cat", 1), ("saw", 1)]` |\n\n'
+        "- [x] 不区分大小写\n- [ ] 去掉标点（可以改用 `re.findall`）\n",
+    ),
+    (
+        "把这句话翻译成英文：今天天气很好。",
+        "<think>\n简单的陈述句，用一般现在时。\n</think>\n\n"
+        "**The weather is lovely today.**\n\n> 也可以说：*It's a beautiful day.*\n",
+    ),
 )
 
 
@@ -29,51 +71,97 @@ def main() -> None:
     parser.add_argument("--model", required=True, type=Path)
     parser.add_argument("--out", type=Path, default=ROOT / "resources" / "screenshots")
     parser.add_argument("--max-tokens", type=int, default=60)
+    parser.add_argument(
+        "--only", choices=("main-window", "chat-light", "chat-dark", "chat-zh_CN"), nargs="*"
+    )
     args = parser.parse_args()
-    os.environ["HEARTH_HOME"] = tempfile.mkdtemp(prefix="hearth-shots-")
     sys.path.insert(0, str(ROOT))
 
     from PySide6.QtCore import QEventLoop, QTimer
     from PySide6.QtGui import QGuiApplication
+    from PySide6.QtWidgets import QApplication
 
     from desktop_app.app import _configure_application, build
+    from desktop_app.core.chats.model import FinishReason, GenerationStats
+    from desktop_app.core.chats.store import Store
     from desktop_app.core.engine.base import GenerationParams
+    from desktop_app.core.models.gguf_info import read_gguf_info
     from desktop_app.core.paths import app_paths
     from desktop_app.ui.composer import Composer
+    from desktop_app.ui.i18n import install_translations
+    from desktop_app.ui.theme import apply_cjk_fallback, apply_theme
 
     app = _configure_application(sys.argv[:1])
+    apply_cjk_fallback(app)
+    args.out.mkdir(parents=True, exist_ok=True)
 
     def spin(ms: int) -> None:
         loop = QEventLoop()
         QTimer.singleShot(ms, loop.quit)
         loop.exec()
 
-    params = GenerationParams(max_tokens=args.max_tokens, temperature=0.7, seed=7)
-    hearth = build(app_paths(), generation_params=params)
-    window = hearth.window
-    window.resize(1000, 700)
-    window.show()
-    window.open_model(str(args.model))
-    while hearth.bridge.model is None:
+    def seed(sample: tuple[tuple[str, str], ...]) -> None:
+        paths = app_paths()
+        paths.ensure()
+        store = Store.open(paths.database)
+        conversation = store.create_conversation(sample[0][0][:40])
+        model_name = read_gguf_info(args.model).name
+        for question, answer in sample:
+            store.add_user_message(conversation.id, question)
+            answer_id = store.begin_answer(conversation.id, model_name)
+            stats = GenerationStats(
+                prompt_tokens=40,
+                generated_tokens=len(answer) // 4,
+                time_to_first_token_s=0.18,
+                tokens_per_s=41.5,
+            )
+            store.finish_answer(answer_id, answer, FinishReason.STOP, stats)
+        store.close()
+
+    def shot(name: str, theme: str, language: str, prepare: Callable[[], None]) -> None:
+        os.environ["HEARTH_HOME"] = tempfile.mkdtemp(prefix="hearth-shots-")
+        install_translations(app, language)
+        apply_theme(app, theme)
+        prepare()
+        params = GenerationParams(max_tokens=args.max_tokens, temperature=0.7, seed=7)
+        hearth = build(app_paths(), generation_params=params)
+        window = hearth.window
+        window.resize(1000, 760)
+        window.show()
+        window.open_model(str(args.model))
+        while hearth.bridge.model is None:
+            spin(50)
+        if name == "main-window":
+            composer = window.findChild(Composer, "composer")
+            for question in QUESTIONS:
+                composer.setPlainText(question)
+                composer.submit()
+                spin(50)
+                while hearth.bridge.is_busy:
+                    spin(20)
+        spin(400)
+        target = args.out / f"{name}.png"
+        if QGuiApplication.platformName() == "xcb":
+            picture = window.screen().grabWindow(window.winId())
+        else:
+            picture = window.grab()
+        picture.save(str(target))
+        print(f"saved {target}")
+        hearth.close()
+        window.deleteLater()
         spin(50)
-    composer = window.findChild(Composer, "composer")
-    for question in QUESTIONS:
-        composer.setPlainText(question)
-        composer.submit()
-        spin(50)
-        while hearth.bridge.is_busy:
-            spin(20)
-    spin(300)
-    args.out.mkdir(parents=True, exist_ok=True)
-    target = args.out / "main-window.png"
-    if QGuiApplication.platformName() == "xcb":
-        picture = window.screen().grabWindow(window.winId())
-    else:
-        picture = window.grab()
-    picture.save(str(target))
-    print(f"saved {target}")
-    hearth.close()
-    app.quit()
+
+    shots = {
+        "main-window": ("light", "en", lambda: None),
+        "chat-light": ("light", "en", lambda: seed(SAMPLE_EN)),
+        "chat-dark": ("dark", "en", lambda: seed(SAMPLE_EN)),
+        "chat-zh_CN": ("light", "zh_CN", lambda: seed(SAMPLE_ZH)),
+    }
+    for name, (theme, language, prepare) in shots.items():
+        if args.only and name not in args.only:
+            continue
+        shot(name, theme, language, prepare)
+    QApplication.quit()
 
 
 if __name__ == "__main__":

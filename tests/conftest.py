@@ -9,8 +9,13 @@ import pytest
 
 from tests.tiny_model import write_tiny_model
 
+pytest_plugins = ["tests.fake_hub"]
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
+# No test reaches the user's real keyring, and a backend class that a test defines
+# (keyring registers every subclass) can never become the default for later tests.
+os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
 
 
 @pytest.fixture(scope="session")

@@ -30,6 +30,8 @@ class Settings:
     """0 lets Hearth choose."""
     n_gpu_layers: int = 0
     system_prompt: str = ""
+    models_dir: str = ""
+    """Where installed models live; empty means the default models folder."""
     generation: GenerationParams = field(default_factory=GenerationParams)
 
     def load_params(self) -> LoadParams:

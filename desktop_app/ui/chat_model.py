@@ -72,38 +72,42 @@ class ChatRoles(IntEnum):
     """The small line under a finished answer (model, tokens, speed, TTFT, reason)."""
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("ChatListModel", text)
-
-
 def finish_reason_text(reason: FinishReason) -> str:
     """A finish reason in words."""
     words = {
-        FinishReason.STOP: _tr("stopped"),
-        FinishReason.LENGTH: _tr("length limit"),
-        FinishReason.CANCELLED: _tr("cancelled"),
-        FinishReason.INTERRUPTED: _tr("interrupted"),
-        FinishReason.ERROR: _tr("error"),
+        FinishReason.STOP: QCoreApplication.translate("ChatListModel", "stopped"),
+        FinishReason.LENGTH: QCoreApplication.translate("ChatListModel", "length limit"),
+        FinishReason.CANCELLED: QCoreApplication.translate("ChatListModel", "cancelled"),
+        FinishReason.INTERRUPTED: QCoreApplication.translate("ChatListModel", "interrupted"),
+        FinishReason.ERROR: QCoreApplication.translate("ChatListModel", "error"),
     }
     return words[reason]
 
 
 def format_tokens(count: int) -> str:
-    return _tr("%1 tokens").replace("%1", QLocale().toString(count))
+    return QCoreApplication.translate("ChatListModel", "%1 tokens").replace(
+        "%1", QLocale().toString(count)
+    )
 
 
 def format_speed(tokens_per_s: float) -> str:
     digits = 0 if tokens_per_s >= 100 else 1
-    return _tr("%1 tok/s").replace("%1", QLocale().toString(tokens_per_s, "f", digits))
+    return QCoreApplication.translate("ChatListModel", "%1 tok/s").replace(
+        "%1", QLocale().toString(tokens_per_s, "f", digits)
+    )
 
 
 def format_ttft(seconds: float) -> str:
     locale = QLocale()
     if seconds < 1.0:
-        value = _tr("%1 ms").replace("%1", locale.toString(round(seconds * 1000)))
+        value = QCoreApplication.translate("ChatListModel", "%1 ms").replace(
+            "%1", locale.toString(round(seconds * 1000))
+        )
     else:
-        value = _tr("%1 s").replace("%1", locale.toString(seconds, "f", 2))
-    return _tr("TTFT %1").replace("%1", value)
+        value = QCoreApplication.translate("ChatListModel", "%1 s").replace(
+            "%1", locale.toString(seconds, "f", 2)
+        )
+    return QCoreApplication.translate("ChatListModel", "TTFT %1").replace("%1", value)
 
 
 def format_stats(stats: GenerationStats) -> list[str]:
@@ -163,7 +167,11 @@ class ChatListModel(QAbstractListModel):
         if role == ChatRoles.FOOTER:
             return footer_text(row)
         if role == Qt.ItemDataRole.AccessibleTextRole:
-            speaker = _tr("You") if row.role is Role.USER else _tr("Assistant")
+            speaker = (
+                QCoreApplication.translate("ChatListModel", "You")
+                if row.role is Role.USER
+                else QCoreApplication.translate("ChatListModel", "Assistant")
+            )
             return ". ".join(part for part in (f"{speaker}: {row.text}", footer_text(row)) if part)
         return None
 

@@ -19,6 +19,8 @@ class Composer(QPlainTextEdit):
     """
 
     submitted = Signal(str)
+    recall_requested = Signal()
+    """Up was pressed in an empty box: the user wants their last message back to edit."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -56,6 +58,15 @@ class Composer(QPlainTextEdit):
                 self.ensureCursorVisible()
             else:
                 self.submit()
+            event.accept()
+            return
+        if (
+            event.key() == Qt.Key.Key_Up
+            and not self._composing
+            and event.modifiers() == Qt.KeyboardModifier.NoModifier
+            and not self.toPlainText()
+        ):
+            self.recall_requested.emit()
             event.accept()
             return
         super().keyPressEvent(event)

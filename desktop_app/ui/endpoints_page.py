@@ -65,6 +65,7 @@ class EndpointsPage(QWidget):
     """
 
     model_chosen = Signal(str)
+    endpoints_changed = Signal()
 
     def __init__(self, store: EndpointStore, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -267,6 +268,7 @@ class EndpointsPage(QWidget):
             return False
         self._reload(select=endpoint.name)
         self._say(self.tr("Saved %1.").replace("%1", endpoint.name))
+        self.endpoints_changed.emit()
         return True
 
     @Slot()
@@ -282,6 +284,7 @@ class EndpointsPage(QWidget):
             return
         self._store.remove(self._editing)
         self._reload(select=None)
+        self.endpoints_changed.emit()
 
     @Slot()
     def _test(self) -> None:
@@ -315,7 +318,7 @@ class EndpointsPage(QWidget):
         self._tested_endpoint = self._editing
         count = len(models)
         text = (
-            self.tr("Connected: %n model(s) available.", "", count)
+            self.tr("Connected. Models available: %1.").replace("%1", str(count))
             if count
             else self.tr("Connected, but the endpoint offers no models.")
         )

@@ -46,10 +46,6 @@ EngineFactory = Callable[[Path, LoadParams], Engine]
 """Makes an engine from a model file (a ``Path``) or a remote spec (a ``str``)."""
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("EngineWorker", text)
-
-
 class EngineWorker(QObject):
     """Owns the engine; every slot runs on the engine thread.
 
@@ -102,7 +98,9 @@ class EngineWorker(QObject):
             return
         except Exception as exc:  # an engine bug must not kill the thread silently
             shown = model_path.name if isinstance(model_path, Path) else model_path
-            message = _tr("Could not load %1: %2").replace("%1", shown)
+            message = QCoreApplication.translate("EngineWorker", "Could not load %1: %2").replace(
+                "%1", shown
+            )
             self.model_failed.emit(message.replace("%2", str(exc)))
             return
         self._engine = engine
@@ -114,7 +112,12 @@ class EngineWorker(QObject):
     ) -> None:
         self.turn_started.emit(conversation_id)
         if self._engine is None:
-            self.turn_finished.emit(Finished(FinishReason.ERROR, error=_tr("No model is loaded.")))
+            self.turn_finished.emit(
+                Finished(
+                    FinishReason.ERROR,
+                    error=QCoreApplication.translate("EngineWorker", "No model is loaded."),
+                )
+            )
             return
         pending: list[str] = []
         tokens = 0
@@ -143,7 +146,9 @@ class EngineWorker(QObject):
             finished = Finished(
                 FinishReason.ERROR,
                 finished.stats if finished else GenerationStats(),
-                error=_tr("The answer could not be completed: %1").replace("%1", str(exc)),
+                error=QCoreApplication.translate(
+                    "EngineWorker", "The answer could not be completed: %1"
+                ).replace("%1", str(exc)),
             )
         if pending:
             self.text_received.emit("".join(pending))

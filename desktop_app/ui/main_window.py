@@ -50,6 +50,11 @@ from desktop_app.ui.chat_model import ChatListModel, format_stats, format_tokens
 from desktop_app.ui.chat_view import ChatView
 from desktop_app.ui.composer import Composer
 from desktop_app.ui.engine_worker import EngineBridge
+from desktop_app.ui.icons import themed_icon
+from desktop_app.ui.model_picker import ModelPicker
+from desktop_app.ui.models_hookup import ModelsHookup
+from desktop_app.ui.models_service import ModelsService
+from desktop_app.ui.shortcuts import install_chat_shortcuts
 
 log = logging.getLogger(__name__)
 
@@ -93,6 +98,7 @@ class MainWindow(QMainWindow):
         bridge: EngineBridge,
         generation_params: GenerationParams | None = None,
         parent: QWidget | None = None,
+        models: ModelsService | None = None,
     ) -> None:
         super().__init__(parent)
         self._store = store
@@ -112,11 +118,15 @@ class MainWindow(QMainWindow):
         self.setMinimumSize(520, 420)
 
         self._chat_model = ChatListModel(self)
+        self._models = ModelsHookup(models, self) if models is not None else None
         self._build_actions()
         self._build_menus()
         self._build_central()
         self._build_status_bar()
         self._connect_bridge()
+        self._shortcuts = install_chat_shortcuts(self, self._composer, self._chat_model)
+        self._shortcuts.notice.connect(self._show_notice)
+        self._chat_view.notice.connect(self._show_notice)
         self._show_latest_conversation()
         self._update_controls()
 
@@ -129,6 +139,11 @@ class MainWindow(QMainWindow):
     @property
     def bridge(self) -> EngineBridge:
         return self._bridge
+
+    @property
+    def model_picker(self) -> ModelPicker | None:
+        """The header's model picker; other sources add entries with ``set_entries``."""
+        return self._models.picker if self._models is not None else None
 
     @property
     def conversation_id(self) -> int | None:
@@ -177,6 +192,11 @@ class MainWindow(QMainWindow):
         self._open_action.setStatusTip(self.tr("Load a GGUF model file from this computer"))
         self._open_action.triggered.connect(self._choose_model)
 
+        if self._models is not None:
+            self._models_action = self._models.build_action(self)
+            self._models.open_requested.connect(self.open_model)
+            self._models.models_dir_requested.connect(self._set_models_dir)
+
         self._new_chat_action = QAction(self.tr("&New Chat"), self)
         self._new_chat_action.setObjectName("newChatAction")
         self._new_chat_action.setShortcut(QKeySequence(QKeySequence.StandardKey.New))
@@ -207,6 +227,8 @@ class MainWindow(QMainWindow):
         file_menu.setObjectName("fileMenu")
         file_menu.setAccessibleName(self.tr("File"))
         file_menu.addAction(self._open_action)
+        if self._models is not None:
+            file_menu.addAction(self._models_action)
         file_menu.addAction(self._new_chat_action)
         file_menu.addSeparator()
         file_menu.addAction(self._quit_action)
@@ -314,6 +336,10 @@ class MainWindow(QMainWindow):
         hint.setAccessibleName(self.tr("Hint"))
         hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
         column.addWidget(hint)
+        if self._models is not None:
+            column.addSpacing(8)
+            for widget in self._models.build_welcome_widgets(content):
+                column.addWidget(widget, 0, Qt.AlignmentFlag.AlignHCenter)
 
         self._empty_loading = QLabel(content)
         self._empty_loading.setObjectName("emptyStateLoading")
@@ -365,6 +391,9 @@ class MainWindow(QMainWindow):
         new_chat.setToolTip(self.tr("Start a new conversation (Ctrl+N)"))
         new_chat.clicked.connect(self._new_chat)
         header_row.addWidget(new_chat, 0, Qt.AlignmentFlag.AlignVCenter)
+        self._new_chat_button = new_chat
+        if self._models is not None:
+            header_row.addWidget(self._models.picker, 0, Qt.AlignmentFlag.AlignVCenter)
         open_model = QPushButton(self.tr("Open model…"), header)
         open_model.setObjectName("headerOpenModelButton")
         open_model.setAccessibleName(self.tr("Open model"))
@@ -632,6 +661,19 @@ class MainWindow(QMainWindow):
         self._update_controls()
 
     @Slot(object)
+    def _format_words(self, info: ModelInfo) -> str:
+        if info.format_source == "model":
+            return self.tr("the model's own chat template")
+        if info.format_source == "plain":
+            return self.tr("a plain User/Assistant format (the model has no chat template)")
+        if info.format_source == "rejected":
+            return self.tr(
+                "the built-in %1 format (the model's own template could not be used)"
+            ).replace("%1", info.format_name)
+        return self.tr("the built-in %1 format (the model has no chat template)").replace(
+            "%1", info.format_name
+        )
+
     def _on_model_loaded(self, info: ModelInfo) -> None:
         self._progress.hide()
         self._empty_loading.hide()
@@ -645,13 +687,15 @@ class MainWindow(QMainWindow):
         self._model_title.setToolTip(info.path)
         self._format_label.setText(
             self.tr("Chat format: %1 · context %2 tokens")
-            .replace("%1", info.chat_format)
+            .replace("%1", self._format_words(info))
             .replace("%2", self.locale().toString(info.context_length))
         )
         self._show_page()
         self._chat_view.scroll_to_end()
         self._composer.setFocus()
         self._remember_model(info.path)
+        if self._models is not None:
+            self._models.set_current_path(info.path)
         self._update_controls()
 
     @Slot(str)
@@ -705,12 +749,34 @@ class MainWindow(QMainWindow):
             self.tr("Stop generating (Esc)") if generating else self.tr("Send (Enter)")
         )
         self._send_button.setEnabled(generating or ready)
+        self._apply_icons()
         self._stop_action.setEnabled(generating)
         self._open_action.setEnabled(not loading)
         self._open_button.setEnabled(not loading)
         self._header_open_button.setEnabled(not loading)
         if not loading:
             self._progress.hide()
+
+    def _apply_icons(self) -> None:
+        """Icons drawn in the theme's text colour (again after a theme change)."""
+        colour = self.palette().color(QPalette.ColorRole.ButtonText)
+        self._send_button.setIcon(
+            themed_icon("stop" if self._bridge.is_generating else "send", colour)
+        )
+        self._new_chat_button.setIcon(themed_icon("new-chat", colour))
+        self._header_open_button.setIcon(themed_icon("open-model", colour))
+        self._new_chat_action.setIcon(themed_icon("new-chat", colour))
+        self._open_action.setIcon(themed_icon("open-model", colour))
+        self._stop_action.setIcon(themed_icon("stop", colour))
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange and hasattr(self, "_send_button"):
+            self._apply_icons()
+
+    @Slot(str)
+    def _show_notice(self, message: str) -> None:
+        self.statusBar().showMessage(message, STATUS_TIMEOUT_MS)
 
     def _remember_model(self, path: str) -> None:
         if self._settings.last_model_path == path:
@@ -723,6 +789,19 @@ class MainWindow(QMainWindow):
                 self.tr("Could not save the settings: %1").replace("%1", exc.strerror or str(exc))
             )
 
+    @Slot(str)
+    def _set_models_dir(self, folder: str) -> None:
+        if self._models is None:
+            return
+        self._settings = replace(self._settings, models_dir=folder)
+        try:
+            save_settings(self._config_dir, self._settings)
+        except OSError as exc:
+            self.show_error(
+                self.tr("Could not save the settings: %1").replace("%1", exc.strerror or str(exc))
+            )
+        self._models.service.set_models_dir(Path(folder))
+
     def _set_title(self, conversation_title: str) -> None:
         if conversation_title:
             self.setWindowTitle(self.tr("%1 — Hearth").replace("%1", conversation_title))
@@ -730,6 +809,8 @@ class MainWindow(QMainWindow):
             self.setWindowTitle(self.tr("Hearth"))
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self._models is not None:
+            self._models.close()
         if not self._bridge.shutdown(SHUTDOWN_TIMEOUT_MS):
             log.warning("The engine thread did not stop within %d ms", SHUTDOWN_TIMEOUT_MS)
         event.accept()

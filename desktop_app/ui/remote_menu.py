@@ -1,18 +1,108 @@
-"""Mount the Endpoints and Local server pages on the main window.
+"""Mount remote models and the local server on the main window.
 
-Until a Settings dialog with pages exists, each page opens in its own dialog from a
-"Settings" menu. A remote model picked on the Endpoints page is loaded like a file.
+- A "Settings" menu opens the Endpoints and Local server pages, each in its own dialog,
+  until a Settings dialog with pages exists (then: ``add_page(title, page)``).
+- Remote models join the chat header's model picker as their own group, marked as
+  remote; the list is fetched off the GUI thread at start and whenever the endpoints
+  change. Picking one (there or on the Endpoints page) loads it like a file.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QThreadPool, Signal, Slot
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QDialog, QMainWindow, QMenu, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QLabel, QMainWindow, QMenu, QVBoxLayout, QWidget
 
-from desktop_app.core.endpoints import EndpointStore
+from desktop_app.core.endpoints import EndpointStore, RemoteModelEntry, remote_model_entries
+from desktop_app.core.engine.base import ModelInfo
+from desktop_app.core.engine.remote import is_remote_spec, parse_remote_spec
 from desktop_app.ui.endpoints_page import EndpointsPage
+from desktop_app.ui.model_picker import ModelPicker, PickerEntry
 from desktop_app.ui.server_page import ServerPage
+
+REMOTE_SOURCE = "remote"
+
+
+def picker_entries(entries: list[RemoteModelEntry]) -> list[PickerEntry]:
+    """Remote models as model-picker entries, labelled as remote."""
+    return [
+        PickerEntry(
+            entry.spec,
+            QCoreApplication.translate("RemoteMenu", "%1 (remote: %2)")
+            .replace("%1", entry.model)
+            .replace("%2", entry.endpoint),
+            entry.spec,
+        )
+        for entry in entries
+    ]
+
+
+class _Fetched(QObject):
+    done = Signal(object, object)
+
+
+class _FetchRemoteModels(QRunnable):
+    def __init__(self, store: EndpointStore, relay: _Fetched) -> None:
+        super().__init__()
+        self._store = store
+        self._relay = relay
+
+    def run(self) -> None:
+        entries, errors = remote_model_entries(self._store)
+        self._relay.done.emit(entries, errors)
+
+
+class RemoteModels(QObject):
+    """Keeps the picker's remote group current and loads a remote model when picked."""
+
+    def __init__(self, window: QMainWindow, store: EndpointStore) -> None:
+        super().__init__(window)
+        self._window = window
+        self._store = store
+        self._picker: ModelPicker | None = getattr(window, "model_picker", None)
+        self._relay = _Fetched(self)
+        self._relay.done.connect(self._on_fetched)
+        self.errors: list[str] = []
+        """What the last refresh could not reach, one line per endpoint."""
+        if self._picker is not None:
+            self._picker.entry_chosen.connect(self._on_chosen)
+        bridge = getattr(window, "bridge", None)
+        if bridge is not None:
+            bridge.model_loaded.connect(self._on_model_loaded)
+
+    def refresh(self) -> None:
+        if self._picker is None:
+            return
+        if not self._store.endpoints():
+            self._picker.set_entries(REMOTE_SOURCE, [])
+            return
+        QThreadPool.globalInstance().start(_FetchRemoteModels(self._store, self._relay))
+
+    @Slot(object, object)
+    def _on_fetched(self, entries: list[RemoteModelEntry], errors: list[str]) -> None:
+        self.errors = list(errors)
+        if self._picker is not None:
+            self._picker.set_entries(REMOTE_SOURCE, picker_entries(entries))
+
+    @Slot(str, str)
+    def _on_chosen(self, source: str, key: str) -> None:
+        if source == REMOTE_SOURCE:
+            self._window.open_model(key)  # type: ignore[attr-defined]
+
+    @Slot(object)
+    def _on_model_loaded(self, info: ModelInfo) -> None:
+        if not is_remote_spec(info.path):
+            return
+        if self._picker is not None:
+            self._picker.set_current(REMOTE_SOURCE, info.path)
+        label = self._window.findChild(QLabel, "chatFormatLabel")
+        if label is not None:
+            endpoint = parse_remote_spec(info.path).endpoint
+            label.setText(
+                QCoreApplication.translate(
+                    "RemoteMenu", "Remote model on %1: the server applies its own chat format"
+                ).replace("%1", endpoint)
+            )
 
 
 def _dialog(window: QMainWindow, page: QWidget, title: str, name: str) -> QDialog:
@@ -26,8 +116,8 @@ def _dialog(window: QMainWindow, page: QWidget, title: str, name: str) -> QDialo
 
 
 def install_remote_menu(window: QMainWindow, endpoints: EndpointStore) -> QMenu:
-    """Add Settings → Endpoints… and Settings → Local server… to ``window``'s menu bar."""
-    open_model = window.open_model  # MainWindow.open_model(path_or_spec)
+    """Add Settings → Endpoints… and Settings → Local server…, and remote picker entries."""
+    remote = RemoteModels(window, endpoints)
     endpoints_page = EndpointsPage(endpoints)
     endpoints_dialog = _dialog(
         window,
@@ -38,9 +128,10 @@ def install_remote_menu(window: QMainWindow, endpoints: EndpointStore) -> QMenu:
 
     def use(spec: str) -> None:
         endpoints_dialog.hide()
-        open_model(spec)
+        window.open_model(spec)  # type: ignore[attr-defined]
 
     endpoints_page.model_chosen.connect(use)
+    endpoints_page.endpoints_changed.connect(remote.refresh)
     server_page = ServerPage()
     server_dialog = _dialog(
         window,
@@ -62,4 +153,6 @@ def install_remote_menu(window: QMainWindow, endpoints: EndpointStore) -> QMenu:
     server_action.triggered.connect(server_dialog.show)
     menu.addAction(endpoints_action)
     menu.addAction(server_action)
+    remote.setObjectName("remoteModels")
+    remote.refresh()
     return menu

@@ -7,6 +7,7 @@ reads as a story: launch, click, type, wait, check.
 
 from __future__ import annotations
 
+import gc
 import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -74,3 +75,8 @@ def launch(qtbot: QtBot, hearth_home: Path) -> Iterator[Launcher]:
     yield start
     for hearth in launched:
         assert hearth.close(), "the engine thread did not stop"
+    # Break the closed windows' reference cycles here, on the GUI thread: left to the
+    # collector, they could be freed on the next test's engine thread, which must never
+    # delete widgets.
+    launched.clear()
+    gc.collect()

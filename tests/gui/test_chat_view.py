@@ -46,6 +46,7 @@ def test_streaming_relayouts_only_the_row_that_changed(
     qtbot: QtBot, view: tuple[ChatView, ChatListModel]
 ) -> None:
     chat_view, model = view
+    chat_view.resize(480, 1600)  # every row in sight: rows out of sight are only estimated
     fill(model, 3)
     model.add_user_message("More?")
     model.begin_answer("Tiny")
@@ -63,6 +64,28 @@ def test_streaming_relayouts_only_the_row_that_changed(
     chat_view.resize(360, 300)
     qtbot.waitUntil(lambda: chat_view.visualRect(model.index(7)).width() < 360)
     assert chat_view.visualRect(model.index(7)).height() > first_height
+
+
+def test_rows_out_of_sight_are_estimated_and_laid_out_when_they_come_into_sight(
+    qtbot: QtBot, view: tuple[ChatView, ChatListModel]
+) -> None:
+    chat_view, model = view
+    fill(model, 100)
+    chat_view.scroll_to_end()
+    delegate = chat_view.delegate
+    qtbot.waitUntil(lambda: 199 in delegate.cached_rows())
+    assert 0 not in delegate.cached_rows(), "the top of a long chat is not laid out"
+    assert len(delegate.cached_rows()) < 20
+
+    chat_view.verticalScrollBar().setValue(0)
+    qtbot.waitUntil(lambda: 0 in delegate.cached_rows())
+    for row in (0, 1):
+        index = model.index(row)
+        qtbot.waitUntil(
+            lambda index=index: (
+                chat_view.visualRect(index).height() == delegate.laid_out_size(index).height()
+            )
+        )
 
 
 def test_the_view_follows_the_stream_unless_the_user_scrolled_up(

@@ -64,7 +64,7 @@ def test_add_an_endpoint_and_list_its_models(
     models = child(page, QListWidget, "endpointModels")
     qtbot.waitUntil(lambda: models.count() == 1, timeout=CONNECT_TIMEOUT_MS)
     assert models.item(0).text() == "tiny"
-    assert child(page, QLabel, "endpointStatus").text() == "Connected: 1 model(s) available."
+    assert child(page, QLabel, "endpointStatus").text() == "Connected. Models available: 1."
 
     with qtbot.waitSignal(page.model_chosen) as chosen:
         click(qtbot, child(page, QPushButton, "useRemoteModelButton"))
@@ -150,7 +150,36 @@ def test_the_pages_speak_simplified_chinese(qtbot: QtBot, tmp_path: Path) -> Non
         page = EndpointsPage(EndpointStore(tmp_path, SecretStore(backend=MemoryKeyring())))
         qtbot.addWidget(page)
         assert child(page, QPushButton, "testConnectionButton").text() == "测试连接"
-        assert page.tr("Connected: %n model(s) available.", "", 3) == "已连接：有 3 个可用模型。"
+        assert page.tr("Connected. Models available: %1.") == "已连接。可用模型：%1 个。"
         assert QCoreApplication.translate("RemoteMenu", "&Settings") == "设置(&S)"
     finally:
         QCoreApplication.removeTranslator(translator)
+
+
+def test_remote_models_join_the_model_picker_marked_as_remote(
+    launch: Launcher, qtbot: QtBot, server: LlamaServer
+) -> None:
+    from desktop_app.ui.model_picker import ModelPicker
+    from desktop_app.ui.remote_menu import REMOTE_SOURCE, RemoteModels
+
+    hearth = launch(engine_factory=None)  # type: ignore[arg-type]
+    assert hearth.endpoints is not None
+    hearth.endpoints.save_endpoint("lab", server.base_url, KEY)
+    hearth.endpoints.save_endpoint("gone", "http://127.0.0.1:9")
+    remote = hearth.window.findChild(RemoteModels, "remoteModels")
+    assert remote is not None
+    remote.refresh()
+    picker = child(hearth.window, ModelPicker, "modelPicker")
+    qtbot.waitUntil(lambda: picker.entries(REMOTE_SOURCE) != [], timeout=CONNECT_TIMEOUT_MS)
+    [entry] = picker.entries(REMOTE_SOURCE)
+    assert (entry.key, entry.label) == ("remote:lab/tiny", "tiny (remote: lab)")
+    assert len(remote.errors) == 1 and "Cannot connect to gone" in remote.errors[0]
+
+    index = picker.findText("tiny (remote: lab)")
+    picker.setCurrentIndex(index)
+    picker.activated.emit(index)
+    qtbot.waitUntil(lambda: hearth.bridge.model is not None, timeout=CONNECT_TIMEOUT_MS)
+    assert hearth.bridge.model.path == "remote:lab/tiny"
+    assert picker.currentText() == "tiny (remote: lab)"
+    format_label = child(hearth.window, QLabel, "chatFormatLabel")
+    assert format_label.text() == "Remote model on lab: the server applies its own chat format"

@@ -76,4 +76,4 @@ def test_a_server_that_cannot_start_says_why(
     qtbot.waitUntil(lambda: not page.is_running, timeout=START_TIMEOUT_MS)
     assert "exit status 1" in child(page, QLabel, "serverState").text()
     log = child(page, QPlainTextEdit, "serverLog").toPlainText()
-    assert "hearth: error: no model file" in log
+    assert "hearth: error: no installed model or model file" in log

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import itertools
 import os
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -290,10 +292,34 @@ def test_serve_reports_bad_input_in_one_line(tiny_model: Path, tmp_path: Path) -
     env = _serve_env(tmp_path)
     with hearth_serve("--model", str(tmp_path / "missing.gguf"), env=env) as serve:
         assert serve.process.wait(timeout=WAIT_S) == 1
-        serve.wait_for(r"^hearth: error: no model file .*missing\.gguf")
+        serve.wait_for(r"^hearth: error: no installed model or model file .*missing\.gguf")
     with hearth_serve("--host", "0.0.0.0", "--port", "0", "--model", str(tiny_model),
                       "--api-key", "k", env=env) as first:  # fmt: skip
         port = first.wait_for(r"at http://0\.0\.0\.0:(\d+)/v1").group(1)
         with hearth_serve("--port", port, "--model", str(tiny_model), env=env) as second:
             assert second.process.wait(timeout=WAIT_S) == 1
             second.wait_for(rf"^hearth: error: cannot listen on 127\.0\.0\.1:{port}")
+
+
+def test_serve_an_installed_model_by_its_id(tiny_model: Path, tmp_path: Path) -> None:
+    env = _serve_env(tmp_path)
+    imported = subprocess.run(
+        [sys.executable, "-m", "desktop_app", "models", "import", str(tiny_model)],
+        capture_output=True, text=True, env=env, timeout=120,
+    )  # fmt: skip
+    assert imported.returncode == 0, imported.stderr
+    listed = subprocess.run(
+        [sys.executable, "-m", "desktop_app", "models", "list"],
+        capture_output=True, text=True, env=env, timeout=120,
+    )  # fmt: skip
+    model_id = listed.stdout.split("\t")[0].strip()
+    assert model_id
+    with hearth_serve("--port", "0", "--model", model_id, env=env) as serve:
+        port = serve.wait_for(rf"serving {model_id} .* at http://127\.0\.0\.1:(\d+)/v1").group(1)
+        with openai.OpenAI(
+            base_url=f"http://127.0.0.1:{port}/v1", api_key="unused", max_retries=0
+        ) as client:
+            assert [m.id for m in client.models.list()] == [model_id]
+    with hearth_serve("--model", "no-such-model", env=env) as missing:
+        assert missing.process.wait(timeout=WAIT_S) == 1
+        missing.wait_for(r"^hearth: error: no installed model or model file 'no-such-model'")

@@ -67,7 +67,13 @@ class ModelInfo:
     context_length: int
     """The context window this load uses (n_ctx)."""
     chat_format: str
-    """Which prompt format is in use, in words a user understands."""
+    """Which prompt format is in use, in English words a user understands (CLI, logs)."""
+    format_name: str = ""
+    """The prompt format's short name: "chatml", "gemma", "plain"…"""
+    format_source: str = "model"
+    """Where it came from: "model" (the file's own template), "builtin" (a fallback by
+    architecture), "plain", or "rejected" (the file's template failed; a fallback is used).
+    The window words this in the user's language."""
 
 
 class CancelToken:

@@ -131,7 +131,16 @@ class LlamaEngine:
             architecture=info.architecture,
             context_length=self._llm.n_ctx(),
             chat_format=self._format.description + format_note,
+            format_name=self._format.name,
+            format_source=self._format_source(bool(format_note)),
         )
+
+    def _format_source(self, template_rejected: bool) -> str:
+        if template_rejected:
+            return "rejected"
+        if self._format.from_model:
+            return "model"
+        return "plain" if self._format.name == "plain" else "builtin"
 
     @property
     def info(self) -> ModelInfo:

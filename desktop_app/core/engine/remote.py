@@ -331,6 +331,8 @@ class RemoteEngine:
             architecture="remote",
             context_length=0,
             chat_format=f"the server's own, on {self._name} ({self._root})",
+            format_name="server",
+            format_source="remote",
         )
 
     @property

@@ -46,6 +46,24 @@ _U32, _U64 = struct.Struct("<I"), struct.Struct("<Q")
 
 MetadataValue = int | float | bool | str
 
+# llama.cpp's ``general.file_type`` (enum llama_ftype) -> the quant name users know.
+FILE_TYPES: dict[int, str] = {
+    0: "F32", 1: "F16", 2: "Q4_0", 3: "Q4_1", 7: "Q8_0", 8: "Q5_0", 9: "Q5_1", 10: "Q2_K",
+    11: "Q3_K_S", 12: "Q3_K_M", 13: "Q3_K_L", 14: "Q4_K_S", 15: "Q4_K_M", 16: "Q5_K_S",
+    17: "Q5_K_M", 18: "Q6_K", 19: "IQ2_XXS", 20: "IQ2_XS", 21: "Q2_K_S", 22: "IQ3_XS",
+    23: "IQ3_XXS", 24: "IQ1_S", 25: "IQ4_NL", 26: "IQ3_S", 27: "IQ3_M", 28: "IQ2_S",
+    29: "IQ2_M", 30: "IQ4_XS", 31: "IQ1_M", 32: "BF16", 36: "TQ1_0", 37: "TQ2_0",
+    38: "MXFP4_MOE",
+}  # fmt: skip
+# ggml tensor type -> name, used when a file does not say its file type.
+TENSOR_TYPES: dict[int, str] = {
+    0: "F32", 1: "F16", 2: "Q4_0", 3: "Q4_1", 6: "Q5_0", 7: "Q5_1", 8: "Q8_0", 9: "Q8_1",
+    10: "Q2_K", 11: "Q3_K", 12: "Q4_K", 13: "Q5_K", 14: "Q6_K", 15: "Q8_K", 16: "IQ2_XXS",
+    17: "IQ2_XS", 18: "IQ3_XXS", 19: "IQ1_S", 20: "IQ4_NL", 21: "IQ3_S", 22: "IQ2_S",
+    23: "IQ4_XS", 24: "I8", 25: "I16", 26: "I32", 27: "I64", 28: "F64", 29: "IQ1_M",
+    30: "BF16", 34: "TQ1_0", 35: "TQ2_0", 39: "MXFP4",
+}  # fmt: skip
+
 
 class GGUFError(Exception):
     """The file is not a usable GGUF model; the message says why, for the user."""
@@ -64,6 +82,10 @@ class GGUFInfo:
     version: int
     tensor_count: int
     metadata: dict[str, MetadataValue | ArrayValue]
+    parameter_count: int = 0
+    """Elements in this file's tensors (a split file's shards each hold a part)."""
+    main_tensor_type: int | None = None
+    """The ggml type that holds the most elements (the quant when no file type is given)."""
 
     def _text(self, key: str) -> str | None:
         value = self.metadata.get(key)
@@ -83,8 +105,45 @@ class GGUFInfo:
 
     @property
     def context_length(self) -> int | None:
-        value = self.metadata.get(f"{self.architecture}.context_length")
+        return self._int(f"{self.architecture}.context_length")
+
+    def _int(self, key: str) -> int | None:
+        value = self.metadata.get(key)
         return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+    @property
+    def has_chat_template(self) -> bool:
+        return bool(self.chat_template)
+
+    @property
+    def quantization(self) -> str:
+        """The quant name (Q4_K_M, Q8_0, F16…) or "unknown"."""
+        file_type = self._int("general.file_type")
+        if file_type is not None and file_type in FILE_TYPES:
+            return FILE_TYPES[file_type]
+        if self.main_tensor_type is not None:
+            return TENSOR_TYPES.get(self.main_tensor_type, "unknown")
+        return "unknown"
+
+    @property
+    def split_count(self) -> int:
+        """How many files the model is split into (1 for a single file)."""
+        count = self._int("split.count")
+        return count if count and count > 0 else 1
+
+    @property
+    def kv_bytes_per_token(self) -> int | None:
+        """Bytes of f16 KV cache one token of context takes, or None if the file does not say."""
+        arch = self.architecture
+        layers = self._int(f"{arch}.block_count")
+        embedding = self._int(f"{arch}.embedding_length")
+        heads = self._int(f"{arch}.attention.head_count")
+        kv_heads = self._int(f"{arch}.attention.head_count_kv") or heads
+        if not (layers and embedding and heads and kv_heads):
+            return None
+        key_length = self._int(f"{arch}.attention.key_length") or embedding // heads
+        value_length = self._int(f"{arch}.attention.value_length") or embedding // heads
+        return layers * kv_heads * (key_length + value_length) * 2
 
 
 class _Reader:
@@ -161,6 +220,8 @@ def _parse(path: Path, reader: _Reader) -> GGUFInfo:
     if not isinstance(alignment, int) or alignment <= 0 or alignment & (alignment - 1):
         raise GGUFError(f"the file is corrupt: general.alignment is {alignment!r}")
     data_end = 0
+    parameters = 0
+    elements_by_type: dict[int, int] = {}
     for index in range(tensor_count):
         name = reader.string(f"the name of tensor #{index}", MAX_KEY_LENGTH)
         dims = reader.u32(f"the dimension count of tensor '{name}'")
@@ -173,13 +234,16 @@ def _parse(path: Path, reader: _Reader) -> GGUFInfo:
         offset = reader.u64(f"the data offset of tensor '{name}'")
         block_elements, block_bytes = _BLOCKS.get(tensor_type, (1, 0))
         data_end = max(data_end, offset + elements // block_elements * block_bytes)
+        parameters += elements
+        elements_by_type[tensor_type] = elements_by_type.get(tensor_type, 0) + elements
     data_start = -(-reader.offset // alignment) * alignment
     if tensor_count and data_start + data_end > reader.size:
         raise GGUFError(
             f"the file is truncated: its tensors need {data_start + data_end} bytes but the "
             f"file has {reader.size} (an incomplete download?)"
         )
-    return GGUFInfo(path, reader.size, version, tensor_count, metadata)
+    main_type = max(elements_by_type, key=elements_by_type.__getitem__, default=None)
+    return GGUFInfo(path, reader.size, version, tensor_count, metadata, parameters, main_type)
 
 
 def _value(reader: _Reader, value_type: int, key: str) -> MetadataValue | ArrayValue:

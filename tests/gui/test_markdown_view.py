@@ -1,0 +1,209 @@
+"""Answers shown as Markdown: links and code actions, thoughts, copying, jump to latest."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+from PySide6.QtCore import QPoint, Qt, QUrl
+from PySide6.QtGui import QDesktopServices, QGuiApplication
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from desktop_app.core.chats.model import FinishReason, GenerationStats, Message, Role
+from desktop_app.ui.chat_model import ChatListModel
+from desktop_app.ui.chat_view import ChatView
+from desktop_app.ui.theme import apply_theme
+
+ANSWER = (
+    "<think>\nFirst I consider the question.\n</think>\n\n"
+    "Use **this**:\n\n```python\nprint('hello')\n```\n\n"
+    "More at [the docs](https://docs.python.org/3/) and <b>raw</b>.\n"
+)
+
+
+def message(index: int, role: Role, text: str) -> Message:
+    stats = GenerationStats(generated_tokens=40, tokens_per_s=20.0)
+    return Message(
+        index, 1, role, text, 0.0, model="Tiny", finish_reason=FinishReason.STOP, stats=stats
+    )
+
+
+@pytest.fixture
+def view(qtbot: QtBot) -> Iterator[tuple[ChatView, ChatListModel]]:
+    chat_view = ChatView()
+    model = ChatListModel(chat_view)
+    chat_view.setModel(model)
+    chat_view.resize(640, 480)
+    qtbot.addWidget(chat_view)
+    chat_view.show()
+    qtbot.waitExposed(chat_view)
+    model.set_messages([message(1, Role.USER, "How?"), message(2, Role.ASSISTANT, ANSWER)])
+    yield chat_view, model
+
+
+def find_anchor(chat_view: ChatView, row: int, anchor: str) -> QPoint:
+    """Viewport coordinates of a point over link ``anchor`` in ``row``."""
+    index = chat_view.model().index(row, 0)
+    rect = chat_view.visualRect(index)
+    for y in range(rect.top(), rect.bottom(), 3):
+        for x in range(rect.left(), rect.right(), 4):
+            if chat_view.delegate.anchor_at(index, QPoint(x, y)) == anchor:
+                return QPoint(x, y)
+    raise AssertionError(f"no {anchor!r} link on screen")
+
+
+def click(qtbot: QtBot, chat_view: ChatView, point: QPoint) -> None:
+    qtbot.mouseClick(chat_view.viewport(), Qt.MouseButton.LeftButton, pos=point)
+
+
+def test_answers_show_markdown_not_its_syntax(view: tuple[ChatView, ChatListModel]) -> None:
+    chat_view, model = view
+    shown = chat_view.delegate.document(model.index(1)).plain_text()
+    assert "Use this:" in shown and "**" not in shown and "```" not in shown
+    assert "print('hello')" in shown
+    assert "<b>raw</b>" in shown, "raw HTML is shown as text"
+    assert "First I consider" not in shown, "thoughts start collapsed"
+    assert "Thoughts (" in shown, "with how long they took"
+    user = chat_view.delegate.document(model.index(0)).plain_text()
+    assert user == "How?"
+
+
+def test_clicking_thoughts_opens_and_closes_them(
+    qtbot: QtBot, view: tuple[ChatView, ChatListModel]
+) -> None:
+    chat_view, model = view
+    height = chat_view.visualRect(model.index(1)).height()
+    click(qtbot, chat_view, find_anchor(chat_view, 1, "hearth-thoughts:toggle"))
+    assert "First I consider" in chat_view.delegate.document(model.index(1)).plain_text()
+    qtbot.waitUntil(lambda: chat_view.visualRect(model.index(1)).height() > height)
+    click(qtbot, chat_view, find_anchor(chat_view, 1, "hearth-thoughts:toggle"))
+    assert "First I consider" not in chat_view.delegate.document(model.index(1)).plain_text()
+
+
+def test_copy_on_a_code_block_copies_its_code(
+    qtbot: QtBot, view: tuple[ChatView, ChatListModel]
+) -> None:
+    chat_view, _ = view
+    QGuiApplication.clipboard().clear()
+    with qtbot.waitSignal(chat_view.notice):
+        click(qtbot, chat_view, find_anchor(chat_view, 1, "hearth-copy:0"))
+    assert QGuiApplication.clipboard().text() == "print('hello')"
+
+
+def test_links_open_in_the_browser_only_when_clicked(
+    qtbot: QtBot, view: tuple[ChatView, ChatListModel], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    chat_view, _ = view
+    opened: list[str] = []
+    monkeypatch.setattr(
+        QDesktopServices, "openUrl", staticmethod(lambda url: opened.append(url.toString()))
+    )
+    point = find_anchor(chat_view, 1, "https://docs.python.org/3/")
+    assert opened == [], "nothing is opened or fetched before the click"
+    click(qtbot, chat_view, point)
+    assert opened == ["https://docs.python.org/3/"]
+    assert isinstance(QUrl(opened[0]), QUrl)
+
+
+def test_a_message_copies_as_markdown_or_as_plain_text(
+    view: tuple[ChatView, ChatListModel],
+) -> None:
+    chat_view, model = view
+    menu = chat_view.message_menu(model.index(1))
+    actions = {action.objectName(): action for action in menu.actions()}
+    actions["copyMarkdownAction"].trigger()
+    assert QGuiApplication.clipboard().text() == ANSWER
+    actions["copyPlainTextAction"].trigger()
+    plain = QGuiApplication.clipboard().text()
+    assert plain.startswith("Use this:") and "print('hello')" in plain and "**" not in plain
+    menu.close()
+
+
+def test_jump_to_latest_appears_when_the_user_scrolls_up(
+    qtbot: QtBot, view: tuple[ChatView, ChatListModel]
+) -> None:
+    chat_view, model = view
+    model.add_user_message("Long one please")
+    model.begin_answer("Tiny")
+    bar = chat_view.verticalScrollBar()
+    for n in range(30):
+        model.append_text(f"Paragraph {n} of a long answer.\n\n")
+    qtbot.waitUntil(lambda: bar.maximum() > 0 and bar.value() == bar.maximum())
+    assert not chat_view.jump_button.isVisible()
+
+    bar.setValue(0)
+    qtbot.waitUntil(chat_view.jump_button.isVisible)
+    model.append_text("More text arrives.\n\n")
+    qtbot.wait(20)
+    assert bar.value() == 0, "the view stays where the user is reading"
+
+    qtbot.mouseClick(chat_view.jump_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bar.value() == bar.maximum())
+    assert chat_view.is_following and not chat_view.jump_button.isVisible()
+    model.append_text("And it follows again.\n\n" * 5)
+    qtbot.waitUntil(lambda: bar.value() == bar.maximum())
+
+
+def test_code_colours_follow_the_theme(qtbot: QtBot, view: tuple[ChatView, ChatListModel]) -> None:
+    chat_view, model = view
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    try:
+        apply_theme(app, "light")
+        qtbot.wait(10)
+        light = chat_view.delegate.document(model.index(1)).text
+        light_html = chat_view.delegate.document(model.index(1))
+        light_image = chat_view.grab().toImage()
+        apply_theme(app, "dark")
+        qtbot.waitUntil(lambda: chat_view.delegate.document(model.index(1)) is not light_html)
+        assert chat_view.delegate.document(model.index(1)).text == light
+        assert chat_view.grab().toImage() != light_image
+    finally:
+        apply_theme(app, "light")
+
+
+def test_a_streamed_answer_shows_the_same_as_one_rendered_at_once(qapp: QApplication) -> None:
+    from desktop_app.ui.message_document import MessageDocument
+
+    text = ANSWER + "\n| a | b |\n|---|---|\n| 1 | 2 |\n\n- one\n- two\n\n中文段落。\n" * 5
+    streamed = MessageDocument(qapp.font(), markdown=True, dark=False)
+    for end in range(7, len(text) + 7, 7):
+        streamed.set_text(text[:end], streaming=True)
+    at_once = MessageDocument(qapp.font(), markdown=True, dark=False)
+    at_once.set_text(text)
+    streamed.set_width(500)
+    at_once.set_width(500)
+    # Only the thoughts' duration differs: it was seen streaming in one case.
+    assert streamed.plain_text().split("\n", 1)[1] == at_once.plain_text().split("\n", 1)[1]
+    assert streamed.height() == at_once.height()
+    assert streamed.has_thoughts and "Thoughts (" in streamed.plain_text()
+
+
+def test_thoughts_show_thinking_while_they_stream(qapp: QApplication) -> None:
+    from desktop_app.ui.message_document import MessageDocument
+
+    document = MessageDocument(qapp.font(), markdown=True, dark=False)
+    document.set_text("<think>Weighing the options", streaming=True)
+    assert "Thinking…" in document.plain_text()
+    assert "Weighing" not in document.plain_text()
+    document.set_text("<think>Weighing the options</think>Done.", streaming=True)
+    shown = document.plain_text()
+    assert "Thoughts (1 s)" in shown and shown.endswith("Done.")
+
+
+def test_how_long_thoughts_took_survives_a_resize(
+    qtbot: QtBot, view: tuple[ChatView, ChatListModel]
+) -> None:
+    chat_view, model = view
+    model.add_user_message("Think")
+    model.begin_answer("Tiny")
+    model.append_text("<think>Let me see")
+    qtbot.wait(2100)
+    chat_view.resize(500, 480)  # every layout is rebuilt
+    qtbot.waitUntil(lambda: chat_view.viewport().width() < 600)
+    model.append_text("</think>Answer.")
+    shown = chat_view.delegate.document(model.index(3)).plain_text()
+    seconds = re.search(r"Thoughts \((\d+) s\)", shown)
+    assert seconds is not None and int(seconds.group(1)) >= 2, shown
