@@ -162,7 +162,8 @@ def _serve(args: argparse.Namespace) -> int:
     try:
         server.run(sockets=[sock])
     except KeyboardInterrupt:
-        pass
+        print("hearth: stopped", file=sys.stderr)
+        return 130
     finally:
         engine.stop()
         sock.close()
