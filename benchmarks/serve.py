@@ -34,7 +34,7 @@ import openai
 import uvicorn
 
 from benchmarks._models import resolve_model
-from desktop_app.cli_serve import _bind
+from desktop_app.cli_serve import bind_socket
 from desktop_app.core.engine.base import ChatTurn, Finished, GenerationParams, TextDelta
 from desktop_app.core.engine.llama_engine import LlamaEngine, LoadParams
 from desktop_app.core.engine.remote import RemoteEngine
@@ -112,7 +112,7 @@ def llama_server_run(base_url: str, tokens: int, bias: dict[str, int], timeout: 
 def start_llama_server(
     model: Path, threads: int, n_ctx: int
 ) -> tuple[subprocess.Popen[bytes], str]:
-    sock = _bind("127.0.0.1", 0)
+    sock = bind_socket("127.0.0.1", 0)
     port = sock.getsockname()[1]
     sock.close()
     process = subprocess.Popen(
@@ -154,7 +154,7 @@ def main() -> None:
     probe.close()
     bias = {str(token): -100 for token in ends if token >= 0}
 
-    sock = _bind("127.0.0.1", 0)
+    sock = bind_socket("127.0.0.1", 0)
     app = create_app(engine, ServerConfig("bench", resolved))
     server = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
     threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True).start()

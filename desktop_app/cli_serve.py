@@ -80,7 +80,7 @@ def run(args: argparse.Namespace) -> int:
         return 1
 
 
-def _bind(host: str, port: int) -> socket.socket:
+def bind_socket(host: str, port: int) -> socket.socket:
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
     except socket.gaierror as exc:
@@ -134,7 +134,7 @@ def _serve(args: argparse.Namespace) -> int:
         else:
             print(f"hearth: requests must carry the API key from {key.source}", file=sys.stderr)
 
-    sock = _bind(args.host, args.port)
+    sock = bind_socket(args.host, args.port)
     defaults = settings.load_params()
     load = replace(
         defaults,

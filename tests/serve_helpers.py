@@ -15,7 +15,7 @@ from pathlib import Path
 
 import uvicorn
 
-from desktop_app.cli_serve import _bind
+from desktop_app.cli_serve import bind_socket
 from desktop_app.core.engine.llama_engine import LlamaEngine, LoadParams
 from desktop_app.server.app import ServerConfig, create_app
 from desktop_app.server.engine_thread import EngineThread
@@ -44,7 +44,7 @@ def api_server(
     config = ServerConfig(model_id, path, api_key)
     if max_body is not None:
         config = ServerConfig(model_id, path, api_key, max_body)
-    sock = _bind("127.0.0.1", 0)
+    sock = bind_socket("127.0.0.1", 0)
     server = uvicorn.Server(uvicorn.Config(create_app(engine, config), log_level="warning"))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()

@@ -1,4 +1,4 @@
-"""The ASGI application: OpenAI-compatible routes over one ``EngineThread``.
+"""The ASGI application: OpenAI-compatible routes over one engine thread.
 
 Handlers never call the engine: they check the request, submit a job and relay its
 events (``call_soon_threadsafe`` into an ``asyncio.Queue``). A client that disconnects
@@ -14,7 +14,7 @@ import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -23,9 +23,10 @@ from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
 from desktop_app.core.chats.model import FinishReason
-from desktop_app.core.engine.base import Finished, TextDelta
+from desktop_app.core.engine.base import Finished, ModelInfo, TextDelta
+from desktop_app.core.engine.remote import is_remote_spec
 from desktop_app.server import protocol
-from desktop_app.server.engine_thread import JOB_STARTED, EngineThread, Job, JobEvent, QueueFull
+from desktop_app.server.engine_thread import JOB_STARTED, Job, JobEvent, QueueFull
 from desktop_app.server.models import matches
 from desktop_app.server.protocol import ApiError, GenerationRequest
 
@@ -35,9 +36,19 @@ MAX_BODY_BYTES = 4 * 1024 * 1024
 DISCONNECT_POLL_S = 0.5
 
 
+class JobRunner(Protocol):
+    """Where jobs run: ``EngineThread``, or the window's engine thread when shared."""
+
+    @property
+    def info(self) -> ModelInfo | None: ...
+
+    def submit(self, job: Job) -> None: ...
+
+
 @dataclass(frozen=True)
 class ServerConfig:
     model_id: str
+    """Empty: serve whatever model the runner has loaded (the window's, when shared)."""
     model_path: Path
     api_key: str | None = None
     """When set, every request must send ``Authorization: Bearer <key>``."""
@@ -54,7 +65,7 @@ def _sse(data: dict[str, Any] | str) -> str:
 
 
 class _Api:
-    def __init__(self, engine: EngineThread, config: ServerConfig) -> None:
+    def __init__(self, engine: JobRunner, config: ServerConfig) -> None:
         self.engine = engine
         self.config = config
         self.created = protocol.now()
@@ -97,13 +108,30 @@ class _Api:
         except (ValueError, UnicodeDecodeError) as exc:
             raise ApiError(400, f"The request body is not valid JSON ({exc}).") from exc
 
+    def current_model(self) -> tuple[str, Path, int]:
+        """The served model's id, file (or remote spec) and context length."""
+        info = self.engine.info
+        if info is None:
+            raise ApiError(
+                503,
+                "No model is loaded in Hearth. Load one in the window, then try again.",
+                kind="server_error",
+                code="model_not_loaded",
+            )
+        if self.config.model_id:
+            return self.config.model_id, self.config.model_path, info.context_length
+        path = Path(info.path)
+        model_id = info.name if is_remote_spec(info.path) else path.stem
+        return model_id, path, info.context_length
+
     def check_model(self, requested: str | None) -> str:
-        if requested is None or matches(requested, self.config.model_id, self.config.model_path):
-            return self.config.model_id
+        model_id, path, _ = self.current_model()
+        if requested is None or matches(requested, model_id, path):
+            return model_id
         raise ApiError(
             404,
             f"The model {requested!r} does not exist here; this server offers "
-            f"{self.config.model_id!r} (see GET /v1/models).",
+            f"{model_id!r} (see GET /v1/models).",
             param="model",
             code="model_not_found",
         )
@@ -113,24 +141,27 @@ class _Api:
     async def models(self, request: Request) -> Response:
         self.check_auth(request)
         return JSONResponse(
-            {"object": "list", "data": [protocol.model_entry(self.config.model_id, self.created)]}
+            {
+                "object": "list",
+                "data": [protocol.model_entry(self.current_model()[0], self.created)],
+            }
         )
 
     async def model(self, request: Request) -> Response:
         self.check_auth(request)
-        self.check_model(request.path_params["model"])
-        return JSONResponse(protocol.model_entry(self.config.model_id, self.created))
+        model_id = self.check_model(request.path_params["model"])
+        return JSONResponse(protocol.model_entry(model_id, self.created))
 
     async def chat(self, request: Request) -> Response:
         self.check_auth(request)
         body = await self.read_json(request)
-        parsed = protocol.parse_chat(body, self.engine.info.context_length)
+        parsed = protocol.parse_chat(body, self.current_model()[2] or 4096)
         return await self.generate(request, parsed, chat=True)
 
     async def completions(self, request: Request) -> Response:
         self.check_auth(request)
         body = await self.read_json(request)
-        parsed = protocol.parse_completion(body, self.engine.info.context_length)
+        parsed = protocol.parse_completion(body, self.current_model()[2] or 4096)
         return await self.generate(request, parsed, chat=False)
 
     # Generation
@@ -312,7 +343,7 @@ async def _unexpected(request: Request, exc: Exception) -> Response:
     )
 
 
-def create_app(engine: EngineThread, config: ServerConfig) -> Starlette:
+def create_app(engine: JobRunner, config: ServerConfig) -> Starlette:
     """The ASGI app; ``engine`` must already be started."""
     api = _Api(engine, config)
     routes = [

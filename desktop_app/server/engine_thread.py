@@ -88,8 +88,8 @@ class EngineThread:
         """Finish reasons of the jobs run so far, in order (diagnostics and tests)."""
 
     @property
-    def info(self) -> ModelInfo:
-        assert self._info is not None, "start() first"
+    def info(self) -> ModelInfo | None:
+        """The loaded model (None before ``start``)."""
         return self._info
 
     @property
@@ -110,7 +110,8 @@ class EngineThread:
         if self._error is not None:
             self._thread.join()
             raise EngineError(self._error)
-        return self.info
+        assert self._info is not None
+        return self._info
 
     def submit(self, job: Job) -> None:
         with self._lock:
@@ -130,7 +131,7 @@ class EngineThread:
                 break
             if pending is not None:
                 pending.cancel.cancel()
-                self._deliver(pending, Finished(FinishReason.CANCELLED))
+                deliver(pending, Finished(FinishReason.CANCELLED))
         self._jobs.put(None)
         self._thread.join(timeout_s)
 
@@ -152,7 +153,7 @@ class EngineThread:
                     self._waiting -= 1
                     self._running = True
                 try:
-                    reason = self._run_job(engine, job)
+                    reason = run_job(engine, job)
                 finally:
                     with self._lock:
                         self._running = False
@@ -160,38 +161,78 @@ class EngineThread:
         finally:
             engine.close()
 
-    def _run_job(self, engine: ServerEngine, job: Job) -> FinishReason:
-        if job.cancel.cancelled:
-            self._deliver(job, Finished(FinishReason.CANCELLED))
-            return FinishReason.CANCELLED
-        if not self._deliver(job, JOB_STARTED):
-            return FinishReason.CANCELLED
-        if job.prompt is not None:
-            events = engine.stream_completion(job.prompt, job.params, job.cancel)
-        else:
-            events = engine.stream_chat(job.turns or [], job.params, job.cancel)
-        reason = FinishReason.CANCELLED
-        try:
-            for event in events:
-                if isinstance(event, Finished):
-                    reason = FinishReason.CANCELLED if job.cancel.cancelled else event.reason
-                if not self._deliver(job, event):
-                    job.cancel.cancel()
-        except Exception as exc:  # an engine bug must not stop the server
-            _log.exception("generation failed")
-            self._deliver(job, Finished(FinishReason.ERROR, error=f"Generation failed: {exc}"))
-            return FinishReason.ERROR
-        finally:
-            close = getattr(events, "close", None)
-            if close is not None:
-                close()
-        return reason
 
-    @staticmethod
-    def _deliver(job: Job, event: JobEvent) -> bool:
-        """Hand ``event`` to the job's sink; False if the receiver is gone (loop closed)."""
-        try:
-            job.sink(event)
-        except RuntimeError:
-            return False
-        return True
+class _JobCancel(CancelToken):
+    """The job's own cancel token, or the owner shutting down, whichever comes first."""
+
+    __slots__ = ("_closing", "_job")
+
+    def __init__(self, job: CancelToken, closing: threading.Event) -> None:
+        self._job = job
+        self._closing = closing
+
+    @property  # type: ignore[override]
+    def cancelled(self) -> bool:
+        return self._job.cancelled or self._closing.is_set()
+
+    def cancel(self) -> None:
+        self._job.cancel()
+
+
+def deliver(job: Job, event: JobEvent) -> bool:
+    """Hand ``event`` to the job's sink; False if the receiver is gone (loop closed)."""
+    try:
+        job.sink(event)
+    except RuntimeError:
+        return False
+    return True
+
+
+def run_job(
+    engine: ServerEngine | None, job: Job, closing: threading.Event | None = None
+) -> FinishReason:
+    """Run one job on the calling thread, which must own ``engine``; returns how it ended.
+
+    Used by ``EngineThread`` and by the window's engine thread when the API server shares
+    the window's model. ``closing`` set by the owner stops the job like a cancel.
+    """
+    cancel: CancelToken = job.cancel if closing is None else _JobCancel(job.cancel, closing)
+    if cancel.cancelled:
+        deliver(job, Finished(FinishReason.CANCELLED))
+        return FinishReason.CANCELLED
+    if engine is None:
+        deliver(job, Finished(FinishReason.ERROR, error="No model is loaded in Hearth."))
+        return FinishReason.ERROR
+    if not deliver(job, JOB_STARTED):
+        return FinishReason.CANCELLED
+    if job.prompt is not None:
+        complete = getattr(engine, "stream_completion", None)
+        if complete is None:
+            deliver(
+                job,
+                Finished(
+                    FinishReason.ERROR,
+                    error=f"{engine.info.name} does not take raw text completions; "
+                    "use /v1/chat/completions.",
+                ),
+            )
+            return FinishReason.ERROR
+        events = complete(job.prompt, job.params, cancel)
+    else:
+        events = engine.stream_chat(job.turns or [], job.params, cancel)
+    reason = FinishReason.CANCELLED
+    try:
+        for event in events:
+            if isinstance(event, Finished):
+                reason = FinishReason.CANCELLED if cancel.cancelled else event.reason
+            if not deliver(job, event):
+                job.cancel.cancel()
+    except Exception as exc:  # an engine bug must not stop the thread
+        _log.exception("generation failed")
+        deliver(job, Finished(FinishReason.ERROR, error=f"Generation failed: {exc}"))
+        return FinishReason.ERROR
+    finally:
+        close = getattr(events, "close", None)
+        if close is not None:
+            close()
+    return reason

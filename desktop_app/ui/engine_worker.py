@@ -155,6 +155,14 @@ class EngineWorker(QObject):
             self.tokens_streamed.emit(tokens)
         self.turn_finished.emit(finished or Finished(FinishReason.CANCELLED))
 
+    @Slot(object)
+    def run_job(self, job: object) -> None:
+        """Run a job of Hearth's local API server on this thread, with the loaded model."""
+        from desktop_app.server.engine_thread import Job, run_job
+
+        assert isinstance(job, Job)
+        run_job(self._engine, job, self._closing)  # type: ignore[arg-type]
+
     @Slot()
     def close(self) -> None:
         """Close the engine, hand this object back to the main thread, and stop the thread."""
@@ -198,6 +206,7 @@ class EngineBridge(QObject):
     _load_requested = Signal(str, object)
     _generate_requested = Signal(int, str, object, object)
     _close_requested = Signal()
+    _job_requested = Signal(object)
 
     def __init__(
         self,
@@ -224,6 +233,7 @@ class EngineBridge(QObject):
         self._load_requested.connect(self._worker.load_model, queued)
         self._generate_requested.connect(self._worker.generate, queued)
         self._close_requested.connect(self._worker.close, queued)
+        self._job_requested.connect(self._worker.run_job, queued)
         self._worker.model_loaded.connect(self._on_model_loaded, queued)
         self._worker.model_failed.connect(self._on_model_failed, queued)
         self._worker.model_unloaded.connect(self._on_model_unloaded, queued)
@@ -283,6 +293,17 @@ class EngineBridge(QObject):
         self._generating = True
         self._begin_request()
         self._generate_requested.emit(conversation_id, text, params, self._cancel)
+        return True
+
+    def submit_job(self, job: object) -> bool:
+        """Queue a local API server job behind the window's own requests (any thread).
+
+        The job runs on the engine thread with the loaded model and reports through its
+        own sink; False after shutdown.
+        """
+        if self._closing.is_set():
+            return False
+        self._job_requested.emit(job)
         return True
 
     def stop(self) -> None:

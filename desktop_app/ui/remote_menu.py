@@ -132,7 +132,7 @@ def install_remote_menu(window: QMainWindow, endpoints: EndpointStore) -> QMenu:
 
     endpoints_page.model_chosen.connect(use)
     endpoints_page.endpoints_changed.connect(remote.refresh)
-    server_page = ServerPage()
+    server_page = ServerPage(bridge=getattr(window, "bridge", None))
     server_dialog = _dialog(
         window,
         server_page,

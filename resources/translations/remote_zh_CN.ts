@@ -145,6 +145,10 @@
         <translation>本地服务器</translation>
     </message>
     <message>
+        <source>Let other programs use the model loaded in this window through the OpenAI API. Their requests wait their turn behind yours. Any address other than 127.0.0.1 needs an API key.</source>
+        <translation>让其他程序通过 OpenAI API 使用此窗口中已加载的模型。它们的请求会排在你的请求之后依次处理。绑定 127.0.0.1 以外的地址需要 API 密钥。</translation>
+    </message>
+    <message>
         <source>Let other programs on this computer use a Hearth model through the OpenAI API. The server runs in its own process with its own copy of the model. Any address other than 127.0.0.1 needs an API key.</source>
         <translation>让本机上的其他程序通过 OpenAI API 使用 Hearth 的模型。服务器在独立进程中运行，并加载自己的一份模型。绑定 127.0.0.1 以外的地址需要 API 密钥。</translation>
     </message>
@@ -165,6 +169,10 @@
         <translation>模型</translation>
     </message>
     <message>
+        <source>Make a new API key</source>
+        <translation>生成新的 API 密钥</translation>
+    </message>
+    <message>
         <source>Stop server</source>
         <translation>停止服务器</translation>
     </message>
@@ -175,6 +183,14 @@
     <message>
         <source>Off.</source>
         <translation>已关闭。</translation>
+    </message>
+    <message>
+        <source>Requests must carry the API key kept in %1.</source>
+        <translation>请求必须携带保存在 %1 中的 API 密钥。</translation>
+    </message>
+    <message>
+        <source>Serving the window's model at %1</source>
+        <translation>正在 %1 提供此窗口的模型</translation>
     </message>
     <message>
         <source>Starting…</source>

@@ -2,15 +2,37 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import httpx
+import openai
 import pytest
-from PySide6.QtWidgets import QLabel, QLineEdit, QPlainTextEdit, QPushButton, QSpinBox
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import (
+    QDialog,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+)
 from pytestqt.qtbot import QtBot
 
+from desktop_app.core.chats.model import FinishReason
+from desktop_app.ui.composer import Composer
 from desktop_app.ui.server_page import ServerPage
-from tests.gui.helpers import child, click
+from tests.gui.helpers import (
+    ANSWER_TIMEOUT_MS,
+    SHORT_ANSWER,
+    Launcher,
+    answer_finished,
+    child,
+    click,
+    open_model,
+    rows,
+)
 from tests.llama_server import free_port
 
 START_TIMEOUT_MS = 60_000
@@ -77,3 +99,59 @@ def test_a_server_that_cannot_start_says_why(
     assert "exit status 1" in child(page, QLabel, "serverState").text()
     log = child(page, QPlainTextEdit, "serverLog").toPlainText()
     assert "hearth: error: no installed model or model file" in log
+
+
+def test_in_window_the_server_shares_the_windows_model_and_engine_thread(
+    launch: Launcher,
+    qtbot: QtBot,
+    monkeypatch: pytest.MonkeyPatch,
+    tiny_model: Path,
+) -> None:
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
+    hearth = launch(generation_params=SHORT_ANSWER)
+    window = hearth.window
+    window.findChild(QAction, "localServerAction").trigger()
+    dialog = child(window, QDialog, "serverDialog")
+    page = child(dialog, ServerPage, "serverPage")
+    port = free_port()
+    child(page, QSpinBox, "serverPort").setValue(port)
+    click(qtbot, child(page, QPushButton, "serverToggleButton"))
+    state = child(page, QLabel, "serverState")
+    assert state.text() == f"Serving the window's model at http://127.0.0.1:{port}/v1"
+    base = f"http://127.0.0.1:{port}/v1"
+    with openai.OpenAI(base_url=base, api_key="unused", max_retries=0) as client:
+        not_loaded = client.with_options(max_retries=0).models
+        with pytest.raises(openai.APIStatusError) as refused:
+            not_loaded.list()
+        assert refused.value.status_code == 503
+        assert "No model is loaded in Hearth" in refused.value.message
+
+        open_model(qtbot, window, monkeypatch, tiny_model)
+        assert [m.id for m in client.models.list()] == ["tiny"]
+        asked: list[object] = []
+        caller = threading.Thread(
+            target=lambda: asked.append(
+                client.chat.completions.create(
+                    model="tiny",
+                    messages=[{"role": "user", "content": "Hi"}],
+                    max_tokens=8,
+                    extra_body={"ignore_eos": True},
+                )
+            )
+        )
+        caller.start()
+        qtbot.waitUntil(lambda: not caller.is_alive(), timeout=START_TIMEOUT_MS)
+    [answer] = asked
+    assert answer.choices[0].finish_reason == "length"  # type: ignore[attr-defined]
+    assert answer.usage.completion_tokens == 8  # type: ignore[attr-defined]
+    assert page.runner is not None and page.runner.completed == [FinishReason.LENGTH]
+    # The window still chats with the same model on the same thread afterwards.
+    composer = child(window, Composer, "composer")
+    qtbot.keyClicks(composer, "Hello")
+    qtbot.keyClick(composer, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: answer_finished(hearth), timeout=ANSWER_TIMEOUT_MS)
+    assert rows(hearth)[-1].finish_reason is FinishReason.LENGTH
+    click(qtbot, child(page, QPushButton, "serverToggleButton"))
+    assert not page.is_running
+    with pytest.raises(httpx.ConnectError):
+        httpx.get(base + "/models", timeout=5)
