@@ -119,6 +119,7 @@ def _serve(args: argparse.Namespace) -> int:
     except EngineError as exc:
         raise ServeError(str(exc)) from exc
 
+    sock = bind_socket(args.host, args.port)
     api_key: str | None = args.api_key
     if not is_loopback(args.host) or args.new_api_key:
         secrets = SecretStore()
@@ -134,7 +135,6 @@ def _serve(args: argparse.Namespace) -> int:
         else:
             print(f"hearth: requests must carry the API key from {key.source}", file=sys.stderr)
 
-    sock = bind_socket(args.host, args.port)
     defaults = settings.load_params()
     load = replace(
         defaults,

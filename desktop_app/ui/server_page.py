@@ -177,6 +177,11 @@ class ServerPage(QWidget):
         host = self._host.text().strip()
         self._key_note.hide()
         self._log.clear()
+        try:
+            sock = bind_socket(host, self._port.value())
+        except ServeError as exc:
+            self._state.setText(str(exc))
+            return
         api_key = None
         if not is_loopback(host) or self._new_key.isChecked():
             secrets = SecretStore()
@@ -188,11 +193,6 @@ class ServerPage(QWidget):
                 self._log.appendPlainText(
                     self.tr("Requests must carry the API key kept in %1.").replace("%1", key.source)
                 )
-        try:
-            sock = bind_socket(host, self._port.value())
-        except ServeError as exc:
-            self._state.setText(str(exc))
-            return
         runner = BridgeJobRunner(bridge)
         server = ServerThread(create_app(runner, ServerConfig("", Path(), api_key)), sock)
         if not server.start():

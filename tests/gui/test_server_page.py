@@ -155,3 +155,33 @@ def test_in_window_the_server_shares_the_windows_model_and_engine_thread(
     assert not page.is_running
     with pytest.raises(httpx.ConnectError):
         httpx.get(base + "/models", timeout=5)
+
+
+def test_in_window_beyond_loopback_needs_the_key_shown_once(
+    launch: Launcher, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
+    monkeypatch.delenv("HEARTH_API_KEY", raising=False)
+    hearth = launch()
+    page = ServerPage(bridge=hearth.bridge)
+    qtbot.addWidget(page)
+    page.show()
+    port = free_port()
+    child(page, QLineEdit, "serverHost").setText("0.0.0.0")
+    child(page, QSpinBox, "serverPort").setValue(port)
+    click(qtbot, child(page, QPushButton, "serverToggleButton"))
+    try:
+        key_note = child(page, QLabel, "serverKey")
+        assert key_note.isVisible()
+        key = key_note.text().split("New API key: ")[1].split("\n")[0]
+        assert "kept in memory for this run only" in key_note.text()
+        url = f"http://127.0.0.1:{port}/v1/models"
+        assert httpx.get(url, timeout=30).status_code == 401
+        wrong = httpx.get(url, headers={"Authorization": "Bearer nope"}, timeout=30)
+        assert wrong.status_code == 401
+        assert wrong.json()["error"]["code"] == "invalid_api_key"
+        right = httpx.get(url, headers={"Authorization": f"Bearer {key}"}, timeout=30)
+        assert right.status_code == 503  # authorised; no model is loaded yet
+        assert right.json()["error"]["code"] == "model_not_loaded"
+    finally:
+        page.stop()
