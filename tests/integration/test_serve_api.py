@@ -149,7 +149,7 @@ def test_concurrent_requests_are_served_one_after_the_other(
                 finishes[name] = chunk.choices[0].finish_reason
         mark(f"{name} done")
 
-    first = threading.Thread(target=chat, args=("A", 1000))
+    first = threading.Thread(target=chat, args=("A", 2000))
     first.start()
     wait_until(lambda: "A first" in marks, "the first answer to start")
     before = len(api.engine.completed)
