@@ -14,10 +14,12 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from desktop_app import APP_ID, APP_NAME, __version__
 from desktop_app.core.chats.store import Store, StoreError, open_or_recover
+from desktop_app.core.endpoints import EndpointStore
 from desktop_app.core.engine.base import GenerationParams
-from desktop_app.core.engine.llama_engine import LlamaEngine
+from desktop_app.core.engine.factory import engine_factory as local_or_remote
 from desktop_app.core.models.library import models_dir_for
 from desktop_app.core.paths import AppPaths, app_paths
+from desktop_app.core.secrets import SecretStore
 from desktop_app.core.settings import Settings, load_settings, resume_cache_config
 from desktop_app.resources import resource_path
 from desktop_app.ui.conversations import show_store_warning
@@ -26,6 +28,7 @@ from desktop_app.ui.gui_gc import GuiThreadCollector
 from desktop_app.ui.i18n import install_translations
 from desktop_app.ui.main_window import MainWindow
 from desktop_app.ui.models_service import ModelsService
+from desktop_app.ui.remote_menu import install_remote_menu
 from desktop_app.ui.theme import apply_cjk_fallback, apply_theme
 
 log = logging.getLogger(__name__)
@@ -44,6 +47,7 @@ class Hearth:
     settings_warning: str | None
     store_warning: str | None = None
     """The conversation database could not be opened (kept aside, or in memory)."""
+    endpoints: EndpointStore | None = None
 
     def close(self) -> bool:
         """Close the window (which stops the engine thread) and the store.
@@ -83,7 +87,7 @@ def build(
     paths: AppPaths,
     *,
     generation_params: GenerationParams | None = None,
-    engine_factory: EngineFactory = LlamaEngine,
+    engine_factory: EngineFactory | None = None,
     preferences: bool = False,
 ) -> Hearth:
     """Open the store and settings and build the window (not shown). Raises ``StoreError``.
@@ -97,11 +101,13 @@ def build(
     app = QApplication.instance()
     if preferences and isinstance(app, QApplication):
         apply_preferences(app, settings)
-    bridge = EngineBridge(store, engine_factory)
+    endpoints = EndpointStore(paths.config_dir, SecretStore())
+    bridge = EngineBridge(store, engine_factory or local_or_remote(endpoints))
     bridge.configure_resume(*resume_cache_config(settings, paths.data_dir))
     models = ModelsService(models_dir_for(paths.models_dir, settings.models_dir))
     window = MainWindow(store, settings, paths.config_dir, bridge, generation_params, models=models)
-    return Hearth(store, bridge, window, warning, store_warning)
+    install_remote_menu(window, endpoints)
+    return Hearth(store, bridge, window, warning, store_warning, endpoints)
 
 
 def _configure_application(argv: list[str]) -> QApplication:

@@ -15,7 +15,14 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from desktop_app import __version__, cli_chats, cli_models, cli_settings
+from desktop_app import (
+    __version__,
+    cli_chats,
+    cli_endpoints,
+    cli_models,
+    cli_serve,
+    cli_settings,
+)
 
 if TYPE_CHECKING:  # imported lazily at run time: the chats commands never load llama.cpp
     from desktop_app.core.chats.store import Store
@@ -88,7 +95,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--model",
         type=cli_models.resolve_model,
         metavar="ID|PATH",
-        help="an installed model's ID or a GGUF file (default: the last model the window used)",
+        help="an installed model's ID, a GGUF file, or remote:ENDPOINT/MODEL "
+        "(default: the last model the window used)",
     )
     chat.add_argument("--system", metavar="TEXT", help="system prompt for a new conversation")
     chat.add_argument("--max-tokens", type=_positive_int, metavar="N")
@@ -114,6 +122,8 @@ def build_parser() -> argparse.ArgumentParser:
     cli_settings.add_commands(commands)
 
     cli_chats.add_commands(commands)
+    cli_serve.add_commands(commands)
+    cli_endpoints.add_commands(commands)
     cli_models.add_commands(commands)
     return parser
 
@@ -137,6 +147,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cli_settings.run(args)
         if args.command == "models":
             return cli_models.run(args)
+        if args.command == "serve":
+            return cli_serve.run(args)
+        if args.command == "endpoints":
+            return cli_endpoints.run(args)
         return _gui(getattr(args, "model", None) or args.top_model)
     except UsageError as exc:
         parser.error(str(exc))
@@ -182,6 +196,7 @@ def _open_store() -> Store:
 def _chat(args: argparse.Namespace) -> int:
     from desktop_app.core.engine.base import EngineError
     from desktop_app.core.engine.llama_engine import LlamaEngine, check_model_file
+    from desktop_app.core.engine.remote import is_remote_spec
     from desktop_app.core.paths import app_paths
     from desktop_app.core.settings import load_settings
 
@@ -192,8 +207,10 @@ def _chat(args: argparse.Namespace) -> int:
     model = args.model or (Path(settings.last_model_path) if settings.last_model_path else None)
     if model is None:
         raise UsageError("chat needs --model PATH (no model has been used yet)")
+    remote = is_remote_spec(str(model))
     try:
-        check_model_file(model)
+        if not remote:
+            check_model_file(model)
     except EngineError as exc:
         raise CliError(str(exc)) from exc
 
@@ -208,7 +225,7 @@ def _chat(args: argparse.Namespace) -> int:
             n_gpu_layers=defaults.n_gpu_layers if args.gpu_layers is None else args.gpu_layers,
         )
         try:
-            engine = LlamaEngine(model, load)
+            engine = cli_endpoints.open_remote(str(model)) if remote else LlamaEngine(model, load)
         except EngineError as exc:
             raise CliError(str(exc)) from exc
         try:

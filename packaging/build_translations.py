@@ -51,6 +51,11 @@ AREAS: dict[str, list[str]] = {
         "desktop_app/ui/models_hookup.py",
         "desktop_app/ui/models_window.py",
     ],
+    "remote": [
+        "desktop_app/ui/endpoints_page.py",
+        "desktop_app/ui/remote_menu.py",
+        "desktop_app/ui/server_page.py",
+    ],
 }
 """Area name → the files whose strings its catalogue holds (relative to the root)."""
 

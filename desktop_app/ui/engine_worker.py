@@ -46,16 +46,18 @@ from desktop_app.core.engine.llama_engine import (
     LoadParams,
     check_model_file,
 )
+from desktop_app.core.engine.remote import is_remote_spec
 
 FRAME_INTERVAL_S = 0.016
 """Streamed text reaches the GUI at most about once per frame (60 Hz)."""
 
-EngineFactory = Callable[[Path, LoadParams], Engine]
+EngineFactory = Callable[..., Engine]
+"""Makes an engine from a model file (a ``Path``) or a remote spec (a ``str``) and the
+``LoadParams``; one that also takes ``progress=`` gets load progress and cancel."""
 AnswerJob = Callable[[Engine, Store, int, GenerationParams, CancelToken], Iterator[EngineEvent]]
 """Streams one answer into a conversation (see ``desktop_app.core.chats.jobs``)."""
 EngineTask = Callable[[Engine, Store], object]
 """A short job run on the engine thread; its result (or exception) is reported."""
-"""Makes an engine; one that also takes ``progress=`` gets load progress and cancel."""
 
 PROGRESS_STEP = 0.01
 """Load progress reaches the GUI in steps of at least one percent."""
@@ -141,10 +143,12 @@ class EngineWorker(QObject):
     def load_model(self, path: str, params: LoadParams, cancel: CancelToken) -> None:
         if self._closing.is_set():
             return
-        model_path = Path(path)
+        # A remote spec (remote:ENDPOINT/MODEL) goes to the factory as text, a file as a Path.
+        model_path: str | Path = path if is_remote_spec(path) else Path(path)
         try:
             # A cheap header check first, so a wrong file keeps the current model loaded.
-            check_model_file(model_path)
+            if isinstance(model_path, Path):
+                check_model_file(model_path)
         except EngineError as exc:
             self.model_failed.emit(str(exc))
             return
@@ -163,8 +167,9 @@ class EngineWorker(QObject):
             self.model_failed.emit(str(exc))
             return
         except Exception as exc:  # an engine bug must not kill the thread silently
+            shown = model_path.name if isinstance(model_path, Path) else model_path
             message = QCoreApplication.translate("EngineWorker", "Could not load %1: %2").replace(
-                "%1", model_path.name
+                "%1", shown
             )
             self.model_failed.emit(message.replace("%2", str(exc)))
             return
@@ -261,6 +266,14 @@ class EngineWorker(QObject):
             result = exc
         self.task_finished.emit(task, result)
 
+    @Slot(object)
+    def run_server_job(self, job: object) -> None:
+        """Run a job of Hearth's local API server on this thread, with the loaded model."""
+        from desktop_app.server.engine_thread import Job, run_job
+
+        assert isinstance(job, Job)
+        run_job(self._engine, job, self._closing)  # type: ignore[arg-type]
+
     @Slot()
     def close(self) -> None:
         """Close the engine, hand this object back to the main thread, and stop the thread."""
@@ -319,6 +332,7 @@ class EngineBridge(QObject):
     _close_requested = Signal()
     _resume_requested = Signal(int, object)
     _measure_requested = Signal(int, object)
+    _server_job_requested = Signal(object)
 
     def __init__(
         self,
@@ -355,6 +369,7 @@ class EngineBridge(QObject):
         self._worker.state_restored.connect(self.state_restored, queued)
         self._measure_requested.connect(self._worker.measure_context, queued)
         self._worker.context_measured.connect(self.context_measured, queued)
+        self._server_job_requested.connect(self._worker.run_server_job, queued)
         self._worker.model_loaded.connect(self._on_model_loaded, queued)
         self._worker.model_failed.connect(self._on_model_failed, queued)
         self._worker.model_unloaded.connect(self._on_model_unloaded, queued)
@@ -449,6 +464,17 @@ class EngineBridge(QObject):
             return False
         self._begin_request()
         self._task_requested.emit(task)
+        return True
+
+    def submit_job(self, job: object) -> bool:
+        """Queue a local API server job behind the window's own requests (any thread).
+
+        The job runs on the engine thread with the loaded model and reports through its
+        own sink; False after shutdown.
+        """
+        if self._closing.is_set():
+            return False
+        self._server_job_requested.emit(job)
         return True
 
     def stop(self) -> None:

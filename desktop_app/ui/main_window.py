@@ -48,6 +48,7 @@ from desktop_app.core.chats.overrides import ChatOverrides
 from desktop_app.core.chats.store import Store, StoreError
 from desktop_app.core.engine.base import Finished, GenerationParams, ModelInfo
 from desktop_app.core.engine.context_window import compact_count
+from desktop_app.core.engine.remote import is_remote_spec
 from desktop_app.core.hardware import HardwareInfo
 from desktop_app.core.presets import PresetLibrary
 from desktop_app.core.settings import Settings, resume_cache_config, save_settings
@@ -80,6 +81,11 @@ def _local_files(mime: QMimeData) -> list[str]:
     if not mime.hasUrls():
         return []
     return [url.toLocalFile() for url in mime.urls() if isinstance(url, QUrl) and url.isLocalFile()]
+
+
+def _model_key(spec: str) -> str:
+    """How a loaded model names itself: a remote spec as given, a file by absolute path."""
+    return spec if is_remote_spec(spec) else os.path.abspath(spec)
 
 
 def _muted(label: QLabel) -> QLabel:
@@ -195,7 +201,7 @@ class MainWindow(QMainWindow):
         last = self._settings.last_model_path
         if not last:
             return
-        if Path(last).is_file():
+        if is_remote_spec(last) or Path(last).is_file():
             self.open_model(last)
         else:
             self.statusBar().showMessage(
@@ -204,8 +210,9 @@ class MainWindow(QMainWindow):
             )
 
     def open_model(self, path: str) -> None:
-        """Load a model file in the background."""
-        if not self._bridge.load_model(os.path.abspath(path), self._settings.load_params()):
+        """Load a model file, or a remote model (``remote:ENDPOINT/MODEL``), in the background."""
+        target = path if is_remote_spec(path) else os.path.abspath(path)
+        if not self._bridge.load_model(target, self._settings.load_params()):
             self.statusBar().showMessage(
                 self.tr("Please wait: a model is already loading."), STATUS_TIMEOUT_MS
             )
@@ -669,7 +676,7 @@ class MainWindow(QMainWindow):
             return
         assert self._conversation_id is not None
         overrides = self._overrides()
-        if overrides.model and os.path.abspath(overrides.model) != model.path:
+        if overrides.model and _model_key(overrides.model) != model.path:
             self._pending_send = text  # this chat uses another model: load it, then send
             self.open_model(overrides.model)
             return
@@ -1113,7 +1120,7 @@ class MainWindow(QMainWindow):
             self.show_error(str(exc))
             return
         model = self._bridge.model
-        if overrides.model and (model is None or os.path.abspath(overrides.model) != model.path):
+        if overrides.model and (model is None or _model_key(overrides.model) != model.path):
             self.open_model(overrides.model)
         else:
             self._measure_usage()

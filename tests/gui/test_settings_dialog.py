@@ -53,11 +53,12 @@ def ok_button(dialog: SettingsDialog) -> QPushButton:
 def test_ctrl_comma_opens_settings_and_ok_saves_them(launch: Launcher, qtbot: QtBot) -> None:
     hearth = launch(restore=False)
     window = hearth.window
-    window.add_settings_page(lambda: ("Local server", QLabel("Server settings here")))
+    window.add_settings_page(lambda: ("Extra", QLabel("Another area's page")))
     qtbot.keyClick(window, Qt.Key.Key_Comma, Qt.KeyboardModifier.ControlModifier)
     dialog = window.findChild(SettingsDialog, "settingsDialog")
     assert dialog is not None and dialog.isVisible()
-    assert dialog.page_titles() == ["General", "Generation", "Hardware", "Privacy", "Local server"]
+    pages = ["General", "Generation", "Hardware", "Privacy", "Endpoints", "Extra"]
+    assert dialog.page_titles() == pages
 
     theme = dialog.editor("theme")
     assert isinstance(theme, QComboBox)

@@ -422,6 +422,25 @@ class LlamaEngine:
         except ContextOverflowError as exc:
             return exc.prompt_tokens
 
+    def stream_completion(
+        self, prompt: str, params: GenerationParams, cancel: CancelToken | None = None
+    ) -> Iterator[EngineEvent]:
+        """Continue raw ``prompt`` text, with no chat template (an OpenAI-style completion)."""
+        started = time.perf_counter()
+        tokens = self._llm.tokenize(prompt.encode("utf-8"), add_bos=self._add_bos, special=False)
+        n_ctx = self._llm.n_ctx()
+        if not tokens or len(tokens) >= n_ctx:
+            yield Finished(
+                FinishReason.ERROR,
+                GenerationStats(prompt_tokens=len(tokens)),
+                error=f"The prompt ({len(tokens)} tokens) does not fit the context window "
+                f"({n_ctx} tokens).",
+            )
+            return
+        yield from self._generate(
+            tokens, params, cancel or CancelToken(), started, format_stops=False
+        )
+
     def _generate(
         self,
         prompt: list[int],
@@ -429,6 +448,8 @@ class LlamaEngine:
         cancel: CancelToken,
         started: float,
         dropped: int = 0,
+        *,
+        format_stops: bool = True,
     ) -> Iterator[EngineEvent]:
         budget = min(params.max_tokens, self._llm.n_ctx() - len(prompt))
         if budget <= 0:
@@ -443,8 +464,8 @@ class LlamaEngine:
         utf8 = Utf8Stream()
         decode = utf8.feed
         partial = False
-        format_stops = () if params.ignore_eos else self._format_text_stops
-        stops = StopScanner(params.stop + format_stops)
+        text_stops = () if params.ignore_eos or not format_stops else self._format_text_stops
+        stops = StopScanner(params.stop + text_stops)
         scan = stops.feed if stops.active else None
         generated = 0
         first = last = 0.0

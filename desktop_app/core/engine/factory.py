@@ -1,0 +1,28 @@
+"""One function that makes either kind of engine from what the user picked.
+
+A model file (a ``Path``) loads into llama.cpp; a ``remote:<endpoint>/<model>`` spec
+(a ``str``) becomes a ``RemoteEngine`` for a saved endpoint. The window's engine worker
+calls the factory on its engine thread, so either kind is created off the GUI thread.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from desktop_app.core.endpoints import EndpointStore
+from desktop_app.core.engine.base import Engine
+from desktop_app.core.engine.llama_engine import LlamaEngine, LoadParams, LoadProgress
+from desktop_app.core.engine.remote import is_remote_spec, parse_remote_spec
+
+
+def engine_factory(endpoints: EndpointStore) -> Callable[..., Engine]:
+    """A factory for ``EngineBridge``: files go to llama.cpp (with load progress and
+    cancel), remote specs to their endpoint."""
+
+    def make(model: Path | str, params: LoadParams, progress: LoadProgress | None = None) -> Engine:
+        if isinstance(model, str) and is_remote_spec(model):
+            return endpoints.open_engine(parse_remote_spec(model))
+        return LlamaEngine(Path(model), params, progress)
+
+    return make

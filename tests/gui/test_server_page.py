@@ -1,0 +1,187 @@
+"""Settings → Local server: start hearth serve from the window, see its address and key."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import httpx
+import openai
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import (
+    QDialog,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+)
+from pytestqt.qtbot import QtBot
+
+from desktop_app.core.chats.model import FinishReason
+from desktop_app.ui.composer import Composer
+from desktop_app.ui.server_page import ServerPage
+from tests.gui.helpers import (
+    ANSWER_TIMEOUT_MS,
+    SHORT_ANSWER,
+    Launcher,
+    answer_finished,
+    child,
+    click,
+    open_model,
+    rows,
+)
+from tests.llama_server import free_port
+
+START_TIMEOUT_MS = 60_000
+
+
+@pytest.fixture
+def page(
+    qtbot: QtBot, hearth_home: Path, monkeypatch: pytest.MonkeyPatch, tiny_model: Path
+) -> ServerPage:
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
+    monkeypatch.delenv("HEARTH_API_KEY", raising=False)
+    shown = ServerPage(str(tiny_model))
+    qtbot.addWidget(shown)
+    shown.show()
+    yield shown
+    shown.stop()
+
+
+def test_start_and_stop_the_local_server(qtbot: QtBot, page: ServerPage) -> None:
+    port = free_port()
+    child(page, QSpinBox, "serverPort").setValue(port)
+    toggle = child(page, QPushButton, "serverToggleButton")
+    assert toggle.text() == "Start server"
+    click(qtbot, toggle)
+    state = child(page, QLabel, "serverState")
+    qtbot.waitUntil(lambda: state.text().startswith("Serving"), timeout=START_TIMEOUT_MS)
+    assert state.text() == f"Serving tiny at http://127.0.0.1:{port}/v1"
+    assert not child(page, QLineEdit, "serverHost").isEnabled()
+    models = httpx.get(f"http://127.0.0.1:{port}/v1/models", timeout=30).json()
+    assert [m["id"] for m in models["data"]] == ["tiny"]
+    assert not child(page, QLabel, "serverKey").isVisible()
+    click(qtbot, toggle)
+    qtbot.waitUntil(lambda: not page.is_running, timeout=START_TIMEOUT_MS)
+    assert toggle.text() == "Start server"
+    with pytest.raises(httpx.ConnectError):
+        httpx.get(f"http://127.0.0.1:{port}/v1/models", timeout=5)
+
+
+def test_beyond_loopback_a_new_key_is_shown_once(qtbot: QtBot, page: ServerPage) -> None:
+    port = free_port()
+    host = child(page, QLineEdit, "serverHost")
+    host.setText("0.0.0.0")
+    child(page, QSpinBox, "serverPort").setValue(port)
+    click(qtbot, child(page, QPushButton, "serverToggleButton"))
+    key_note = child(page, QLabel, "serverKey")
+    qtbot.waitUntil(key_note.isVisible, timeout=START_TIMEOUT_MS)
+    key = key_note.text().split("New API key: ")[1].split("\n")[0]
+    assert "Copy it now: it is not shown again." in key_note.text()
+    state = child(page, QLabel, "serverState")
+    qtbot.waitUntil(lambda: state.text().startswith("Serving"), timeout=START_TIMEOUT_MS)
+    base = f"http://127.0.0.1:{port}/v1/models"
+    assert httpx.get(base, timeout=30).status_code == 401
+    headers = {"Authorization": f"Bearer {key}"}
+    assert httpx.get(base, headers=headers, timeout=30).status_code == 200
+    assert key not in child(page, QPlainTextEdit, "serverLog").toPlainText()
+
+
+def test_a_server_that_cannot_start_says_why(
+    qtbot: QtBot, page: ServerPage, tmp_path: Path
+) -> None:
+    child(page, QLineEdit, "serverModel").setText(str(tmp_path / "missing.gguf"))
+    click(qtbot, child(page, QPushButton, "serverToggleButton"))
+    qtbot.waitUntil(lambda: not page.is_running, timeout=START_TIMEOUT_MS)
+    assert "exit status 1" in child(page, QLabel, "serverState").text()
+    log = child(page, QPlainTextEdit, "serverLog").toPlainText()
+    assert "hearth: error: no installed model or model file" in log
+
+
+def test_in_window_the_server_shares_the_windows_model_and_engine_thread(
+    launch: Launcher,
+    qtbot: QtBot,
+    monkeypatch: pytest.MonkeyPatch,
+    tiny_model: Path,
+) -> None:
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
+    hearth = launch(generation_params=SHORT_ANSWER)
+    window = hearth.window
+    window.findChild(QAction, "localServerAction").trigger()
+    dialog = child(window, QDialog, "serverDialog")
+    page = child(dialog, ServerPage, "serverPage")
+    port = free_port()
+    child(page, QSpinBox, "serverPort").setValue(port)
+    click(qtbot, child(page, QPushButton, "serverToggleButton"))
+    state = child(page, QLabel, "serverState")
+    assert state.text() == f"Serving the window's model at http://127.0.0.1:{port}/v1"
+    base = f"http://127.0.0.1:{port}/v1"
+    with openai.OpenAI(base_url=base, api_key="unused", max_retries=0) as client:
+        not_loaded = client.with_options(max_retries=0).models
+        with pytest.raises(openai.APIStatusError) as refused:
+            not_loaded.list()
+        assert refused.value.status_code == 503
+        assert "No model is loaded in Hearth" in refused.value.message
+
+        open_model(qtbot, window, monkeypatch, tiny_model)
+        assert [m.id for m in client.models.list()] == ["tiny"]
+        asked: list[object] = []
+        caller = threading.Thread(
+            target=lambda: asked.append(
+                client.chat.completions.create(
+                    model="tiny",
+                    messages=[{"role": "user", "content": "Hi"}],
+                    max_tokens=8,
+                    extra_body={"ignore_eos": True},
+                )
+            )
+        )
+        caller.start()
+        qtbot.waitUntil(lambda: not caller.is_alive(), timeout=START_TIMEOUT_MS)
+    [answer] = asked
+    assert answer.choices[0].finish_reason == "length"  # type: ignore[attr-defined]
+    assert answer.usage.completion_tokens == 8  # type: ignore[attr-defined]
+    assert page.runner is not None and page.runner.completed == [FinishReason.LENGTH]
+    # The window still chats with the same model on the same thread afterwards.
+    composer = child(window, Composer, "composer")
+    qtbot.keyClicks(composer, "Hello")
+    qtbot.keyClick(composer, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: answer_finished(hearth), timeout=ANSWER_TIMEOUT_MS)
+    assert rows(hearth)[-1].finish_reason is FinishReason.LENGTH
+    click(qtbot, child(page, QPushButton, "serverToggleButton"))
+    assert not page.is_running
+    with pytest.raises(httpx.ConnectError):
+        httpx.get(base + "/models", timeout=5)
+
+
+def test_in_window_beyond_loopback_needs_the_key_shown_once(
+    launch: Launcher, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
+    monkeypatch.delenv("HEARTH_API_KEY", raising=False)
+    hearth = launch()
+    page = ServerPage(bridge=hearth.bridge)
+    qtbot.addWidget(page)
+    page.show()
+    port = free_port()
+    child(page, QLineEdit, "serverHost").setText("0.0.0.0")
+    child(page, QSpinBox, "serverPort").setValue(port)
+    click(qtbot, child(page, QPushButton, "serverToggleButton"))
+    try:
+        key_note = child(page, QLabel, "serverKey")
+        assert key_note.isVisible()
+        key = key_note.text().split("New API key: ")[1].split("\n")[0]
+        assert "kept in memory for this run only" in key_note.text()
+        url = f"http://127.0.0.1:{port}/v1/models"
+        assert httpx.get(url, timeout=30).status_code == 401
+        wrong = httpx.get(url, headers={"Authorization": "Bearer nope"}, timeout=30)
+        assert wrong.status_code == 401
+        assert wrong.json()["error"]["code"] == "invalid_api_key"
+        right = httpx.get(url, headers={"Authorization": f"Bearer {key}"}, timeout=30)
+        assert right.status_code == 503  # authorised; no model is loaded yet
+        assert right.json()["error"]["code"] == "model_not_loaded"
+    finally:
+        page.stop()

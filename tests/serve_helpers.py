@@ -1,0 +1,115 @@
+"""Run Hearth's API server for tests: in-process on a thread, or ``hearth serve`` as a child."""
+
+from __future__ import annotations
+
+import queue
+import re
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import uvicorn
+
+from desktop_app.cli_serve import bind_socket
+from desktop_app.core.engine.llama_engine import LlamaEngine, LoadParams
+from desktop_app.server.app import ServerConfig, create_app
+from desktop_app.server.engine_thread import EngineThread
+from desktop_app.server.models import resolve_model
+
+START_TIMEOUT_S = 60.0
+
+
+@dataclass
+class RunningServer:
+    base_url: str
+    engine: EngineThread
+    model_id: str
+
+
+@contextmanager
+def api_server(
+    model: Path, *, queue_size: int = 8, api_key: str | None = None, max_body: int | None = None
+) -> Iterator[RunningServer]:
+    """The real app and engine thread, served by uvicorn on a free loopback port."""
+    model_id, path = resolve_model(str(model))
+    engine = EngineThread(
+        lambda: LlamaEngine(path, LoadParams(n_ctx=8192, n_threads=1)), queue_size
+    )
+    engine.start()
+    config = ServerConfig(model_id, path, api_key)
+    if max_body is not None:
+        config = ServerConfig(model_id, path, api_key, max_body)
+    sock = bind_socket("127.0.0.1", 0)
+    server = uvicorn.Server(uvicorn.Config(create_app(engine, config), log_level="warning"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while not server.started and thread.is_alive() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    port = sock.getsockname()[1]
+    try:
+        yield RunningServer(f"http://127.0.0.1:{port}/v1", engine, model_id)
+    finally:
+        server.should_exit = True
+        thread.join(30)
+        engine.stop()
+        sock.close()
+
+
+@dataclass
+class ServeProcess:
+    process: subprocess.Popen[str]
+    lines: queue.Queue[str]
+    seen: list[str]
+
+    def wait_for(self, pattern: str, timeout_s: float = START_TIMEOUT_S) -> re.Match[str]:
+        deadline = time.monotonic() + timeout_s
+        regex = re.compile(pattern)
+        for line in self.seen:
+            if found := regex.search(line):
+                return found
+        while time.monotonic() < deadline:
+            try:
+                line = self.lines.get(timeout=0.2)
+            except queue.Empty:
+                if self.process.poll() is not None and self.lines.empty():
+                    break
+                continue
+            self.seen.append(line)
+            if found := regex.search(line):
+                return found
+        raise AssertionError(f"no line matching {pattern!r} in: {self.seen}")
+
+
+@contextmanager
+def hearth_serve(*args: str, env: dict[str, str]) -> Iterator[ServeProcess]:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "desktop_app", "serve", *args],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    lines: queue.Queue[str] = queue.Queue()
+
+    def pump() -> None:
+        assert process.stderr is not None
+        for line in process.stderr:
+            lines.put(line.rstrip("\n"))
+
+    threading.Thread(target=pump, daemon=True).start()
+    try:
+        yield ServeProcess(process, lines, [])
+    finally:
+        if process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
