@@ -9,15 +9,13 @@ say so. A file that cannot be read is moved aside and reported, never silently l
 from __future__ import annotations
 
 import json
-import os
-import tempfile
-import time
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from desktop_app.core.engine.base import EngineError
 from desktop_app.core.engine.remote import RemoteEngine, RemoteModelSpec, list_models
+from desktop_app.core.files import keep_aside, write_json_atomically
 from desktop_app.core.secrets import SecretStore
 
 ENDPOINTS_FILE = "endpoints.json"
@@ -152,37 +150,17 @@ class EndpointStore:
             loaded = [validate(str(i["name"]), str(i["base_url"])) for i in items]
             return loaded, None
         except (ValueError, KeyError, TypeError) as exc:
-            aside = _keep_aside(self._path)
+            aside = keep_aside(self._path)
             return [], (f"The endpoints file was unreadable ({exc}); it was kept as {aside.name}.")
 
     def _write(self, endpoints: list[Endpoint]) -> None:
-        folder = self._path.parent
-        folder.mkdir(parents=True, exist_ok=True)
-        data = {
-            "version": FILE_VERSION,
-            "endpoints": [{"name": e.name, "base_url": e.base_url} for e in endpoints],
-        }
-        fd, temp_name = tempfile.mkstemp(prefix=".endpoints-", suffix=".tmp", dir=folder)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump(data, handle, indent=2, ensure_ascii=False)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(temp_name, self._path)
-        except BaseException:
-            Path(temp_name).unlink(missing_ok=True)
-            raise
-
-
-def _keep_aside(path: Path) -> Path:
-    stamp = time.strftime("%Y%m%d-%H%M%S")
-    aside = path.with_name(f"{path.stem}.bad-{stamp}{path.suffix}")
-    counter = 1
-    while aside.exists():
-        counter += 1
-        aside = path.with_name(f"{path.stem}.bad-{stamp}-{counter}{path.suffix}")
-    os.replace(path, aside)
-    return aside
+        write_json_atomically(
+            self._path,
+            {
+                "version": FILE_VERSION,
+                "endpoints": [{"name": e.name, "base_url": e.base_url} for e in endpoints],
+            },
+        )
 
 
 @dataclass(frozen=True)

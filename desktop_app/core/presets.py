@@ -17,8 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from desktop_app.core.engine.base import GenerationParams
+from desktop_app.core.files import write_json_atomically
 from desktop_app.core.setting_types import SettingError
-from desktop_app.core.settings import DECLARATIONS, write_json_atomically
+from desktop_app.core.settings import DECLARATIONS
 from desktop_app.resources import resource_path
 
 PRESET_VERSION = 1

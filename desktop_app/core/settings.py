@@ -14,15 +14,13 @@ defaults are used; ``load_settings`` returns a warning that the UI and CLI show 
 from __future__ import annotations
 
 import json
-import os
-import tempfile
-import time
 from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
 from desktop_app.core.engine.base import GenerationParams
 from desktop_app.core.engine.llama_engine import DEFAULT_CONTEXT, LoadParams
+from desktop_app.core.files import keep_aside, write_json_atomically
 from desktop_app.core.setting_types import (
     QT_TRANSLATE_NOOP,
     Bool,
@@ -390,38 +388,11 @@ def load_settings(config_dir: Path) -> tuple[Settings, str | None]:
             raise ValueError(f"unknown settings version {version!r}")
         return settings_from_dict(data), None
     except ValueError as exc:
-        aside = _keep_aside(path)
+        aside = keep_aside(path)
         return Settings(), (
             f"The settings file was unreadable ({exc}); it was kept as {aside.name} "
             "and default settings are in use."
         )
-
-
-def _keep_aside(path: Path) -> Path:
-    """Rename a bad file to a name that does not exist yet, so nothing is overwritten."""
-    stamp = time.strftime("%Y%m%d-%H%M%S")
-    aside = path.with_name(f"{path.stem}.bad-{stamp}{path.suffix}")
-    counter = 1
-    while aside.exists():
-        counter += 1
-        aside = path.with_name(f"{path.stem}.bad-{stamp}-{counter}{path.suffix}")
-    os.replace(path, aside)
-    return aside
-
-
-def write_json_atomically(path: Path, data: Any) -> None:
-    """Write ``data`` as JSON: a temporary file in the same folder, fsync, then replace."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp_name = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(data, handle, indent=2, ensure_ascii=False)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp_name, path)
-    except BaseException:
-        Path(temp_name).unlink(missing_ok=True)
-        raise
 
 
 def save_settings(config_dir: Path, settings: Settings) -> None:

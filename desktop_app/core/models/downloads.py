@@ -30,6 +30,7 @@ from pathlib import Path
 import httpx
 
 from desktop_app import __version__
+from desktop_app.core.files import write_json_atomically
 from desktop_app.core.models.hub import (
     HubAuthError,
     HubError,
@@ -548,11 +549,7 @@ class DownloadManager:
             self._on_event(event)
 
     def _save(self, job: _Job) -> None:
-        folder = self._job_dir(job)
-        folder.mkdir(parents=True, exist_ok=True)
-        temp = folder / (JOB_FILE + ".tmp")
-        temp.write_text(json.dumps(job.to_json(), indent=2), encoding="utf-8")
-        os.replace(temp, folder / JOB_FILE)
+        write_json_atomically(self._job_dir(job) / JOB_FILE, job.to_json())
 
     def _discard(self, job: _Job) -> None:
         shutil.rmtree(self._job_dir(job), ignore_errors=True)

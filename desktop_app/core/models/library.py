@@ -14,13 +14,13 @@ import json
 import os
 import re
 import shutil
-import tempfile
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from desktop_app.core.files import write_json_atomically
 from desktop_app.core.models.gguf_info import GGUFError, GGUFInfo, read_gguf_info
 
 MANIFEST = "library.json"
@@ -333,16 +333,7 @@ class Library:
                 for m in models
             ],
         }
-        fd, temp = tempfile.mkstemp(prefix=".library-", suffix=".tmp", dir=self.models_dir)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump(data, handle, indent=2)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(temp, self.models_dir / MANIFEST)
-        except BaseException:
-            Path(temp).unlink(missing_ok=True)
-            raise
+        write_json_atomically(self.models_dir / MANIFEST, data)
 
 
 def models_dir_for(default: Path, configured: str) -> Path:
