@@ -125,10 +125,18 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--ctx", type=int, default=8192)
     parser.add_argument("--threads", type=int, default=None)
+    parser.add_argument("--flash-attn", action="store_true", help="load with flash attention")
+    parser.add_argument(
+        "--growing-only", action="store_true", help="skip the long-chat return measurement"
+    )
     args = parser.parse_args()
     path = resolve_model(args.model)
-    engine = LlamaEngine(path, LoadParams(n_ctx=args.ctx, n_threads=args.threads))
-    print(f"model: {engine.info.name} ({engine.info.chat_format}), n_ctx {args.ctx}")
+    load = LoadParams(n_ctx=args.ctx, n_threads=args.threads, flash_attn=args.flash_attn)
+    engine = LlamaEngine(path, load)
+    print(
+        f"model: {engine.info.name} ({engine.info.chat_format}), n_ctx {args.ctx}, "
+        f"flash attention {'on' if args.flash_attn else 'off'}"
+    )
 
     runs = [growing_chat(engine, args.turns) for _ in range(args.runs)]
     last = args.turns
@@ -140,6 +148,8 @@ def main() -> int:
         f"({runs[0][last][1]} of {runs[0][last][2]} evaluated), ratio = {tn / t2:.2f} "
         "(goal <= 1.2)"
     )
+    if args.growing_only:
+        return 0
 
     history = long_history(engine, args.long)
     prompt_tokens = len(engine.prompt_tokens(history))
