@@ -2,28 +2,35 @@
 
 Run under a virtual X server so the window is drawn by the real platform plugin:
 
-    xvfb-run -s "-screen 0 1280x800x24" .venv/bin/python packaging/take_screenshots.py \
+    xvfb-run -s "-screen 0 1280x900x24" .venv/bin/python packaging/take_screenshots.py \
         --model PATH [--out resources/screenshots]
 
 Each shot starts Hearth in a throwaway HEARTH_HOME and loads the model:
 
-- ``main-window.png``: the model answers a few questions (English and Chinese);
+- ``main-window.png``: the model answers a few questions (English and Chinese) in a
+  new chat;
 - ``chat-light.png``, ``chat-dark.png``, ``chat-zh_CN.png``: the light and dark themes
   and the Chinese interface, each showing a sample conversation written into the
   store beforehand (Markdown, a code block, a table, Chinese text), so that the
   rendering can be seen whatever the model is able to write.
+
+Every shot also seeds a few older conversations (English and Chinese titles, one
+pinned, spread over the sidebar's date groups) so that the sidebar is not empty.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import sqlite3
 import sys
 import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+WIDTH, HEIGHT = 1240, 820
 QUESTIONS = (
     "Explain in two sentences why the sky is blue.",
     "把这句话翻译成英文：今天天气很好。",
@@ -65,6 +72,43 @@ SAMPLE_ZH = (
     ),
 )
 
+DAY = 24 * 60 * 60
+# (title, question, answer, days ago, pinned): the sidebar's other conversations.
+OTHERS_EN = (
+    ("Project notes", "Keep my project notes here.", "Sure — add them any time.", 12, True),
+    ("周报要点整理", "帮我整理这周的周报要点。", "好的，请把这周做过的事列出来。", 1, False),
+    (
+        "Weekend trip packing list",
+        "What should I pack for two days of hiking?",
+        "Layers, water, snacks.",
+        1,
+        False,
+    ),
+    ("Regex for ISO dates", "A regex for 2024-05-01?", r"`\d{4}-\d{2}-\d{2}`", 3, False),
+    (
+        "解释一下快速排序",
+        "解释一下快速排序。",
+        "选一个基准，把数组分成两半，再递归排序。",
+        5,
+        False,
+    ),
+    ("Haiku about autumn", "Write a haiku about autumn.", "Red leaves drift and fall", 20, False),
+)
+OTHERS_ZH = (
+    ("项目笔记", "把我的项目笔记记在这里。", "好的，随时补充。", 12, True),
+    ("周报要点整理", "帮我整理这周的周报要点。", "好的，请把这周做过的事列出来。", 1, False),
+    ("周末徒步要带什么", "两天的徒步要带些什么？", "分层衣物、水和零食。", 1, False),
+    ("ISO 日期的正则表达式", "匹配 2024-05-01 的正则？", r"`\d{4}-\d{2}-\d{2}`", 3, False),
+    (
+        "解释一下快速排序",
+        "解释一下快速排序。",
+        "选一个基准，把数组分成两半，再递归排序。",
+        5,
+        False,
+    ),
+    ("写一首关于秋天的俳句", "写一首关于秋天的俳句。", "红叶随风落", 20, False),
+)
+
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -100,15 +144,11 @@ def main() -> None:
         QTimer.singleShot(ms, loop.quit)
         loop.exec()
 
-    def seed(sample: tuple[tuple[str, str], ...]) -> None:
-        paths = app_paths()
-        paths.ensure()
-        store = Store.open(paths.database)
-        conversation = store.create_conversation(sample[0][0][:40])
+    def add_turns(store: Store, conversation_id: int, turns: tuple[tuple[str, str], ...]) -> None:
         model_name = read_gguf_info(args.model).name
-        for question, answer in sample:
-            store.add_user_message(conversation.id, question)
-            answer_id = store.begin_answer(conversation.id, model_name)
+        for question, answer in turns:
+            store.add_user_message(conversation_id, question)
+            answer_id = store.begin_answer(conversation_id, model_name)
             stats = GenerationStats(
                 prompt_tokens=40,
                 generated_tokens=len(answer) // 4,
@@ -116,7 +156,33 @@ def main() -> None:
                 tokens_per_s=41.5,
             )
             store.finish_answer(answer_id, answer, FinishReason.STOP, stats)
+
+    def seed(
+        others: tuple[tuple[str, str, str, int, bool], ...],
+        sample: tuple[tuple[str, str], ...] = (),
+    ) -> None:
+        paths = app_paths()
+        paths.ensure()
+        store = Store.open(paths.database)
+        ages: dict[int, int] = {}
+        for title, question, answer, days_ago, pinned in others:
+            conversation = store.create_conversation(title)
+            add_turns(store, conversation.id, ((question, answer),))
+            if pinned:
+                store.set_pinned(conversation.id, True)
+            ages[conversation.id] = days_ago
+        if sample:
+            conversation = store.create_conversation(sample[0][0][:40])
+            add_turns(store, conversation.id, sample)
         store.close()
+        # Spread the other conversations over the sidebar's date groups.
+        now = time.time()
+        with sqlite3.connect(paths.database) as db:
+            for conversation_id, days_ago in ages.items():
+                db.execute(
+                    "UPDATE conversations SET created_at = ?, updated_at = ? WHERE id = ?",
+                    (now - days_ago * DAY - 600, now - days_ago * DAY - 600, conversation_id),
+                )
 
     def shot(name: str, theme: str, language: str, prepare: Callable[[], None]) -> None:
         os.environ["HEARTH_HOME"] = tempfile.mkdtemp(prefix="hearth-shots-")
@@ -126,12 +192,13 @@ def main() -> None:
         params = GenerationParams(max_tokens=args.max_tokens, temperature=0.7, seed=7)
         hearth = build(app_paths(), generation_params=params)
         window = hearth.window
-        window.resize(1000, 760)
+        window.resize(WIDTH, HEIGHT)
         window.show()
         window.open_model(str(args.model))
         while hearth.bridge.model is None:
             spin(50)
         if name == "main-window":
+            window._new_chat()  # the model answers in a chat of its own
             composer = window.findChild(Composer, "composer")
             for question in QUESTIONS:
                 composer.setPlainText(question)
@@ -152,10 +219,10 @@ def main() -> None:
         spin(50)
 
     shots = {
-        "main-window": ("light", "en", lambda: None),
-        "chat-light": ("light", "en", lambda: seed(SAMPLE_EN)),
-        "chat-dark": ("dark", "en", lambda: seed(SAMPLE_EN)),
-        "chat-zh_CN": ("light", "zh_CN", lambda: seed(SAMPLE_ZH)),
+        "main-window": ("light", "en", lambda: seed(OTHERS_EN)),
+        "chat-light": ("light", "en", lambda: seed(OTHERS_EN, SAMPLE_EN)),
+        "chat-dark": ("dark", "en", lambda: seed(OTHERS_EN, SAMPLE_EN)),
+        "chat-zh_CN": ("light", "zh_CN", lambda: seed(OTHERS_ZH, SAMPLE_ZH)),
     }
     for name, (theme, language, prepare) in shots.items():
         if args.only and name not in args.only:
