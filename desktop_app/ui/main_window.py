@@ -838,7 +838,7 @@ class MainWindow(QMainWindow):
         self._composer.setFocus()
         self._remember_model(info.path)
         if self._models is not None:
-            self._models.set_current_path(info.path)
+            self._models.set_current_path(info.path, info.name)
         self._update_controls()
         self._measure_usage()
         pending, self._pending_send = self._pending_send, None

@@ -45,6 +45,7 @@ class ModelPicker(QComboBox):
         self.setMinimumContentsLength(18)
         self._sources: dict[str, list[PickerEntry]] = {LOCAL_SOURCE: []}
         self._current: tuple[str, str] | None = None
+        self._current_label = ""
         self.activated.connect(self._on_activated)
         self._rebuild()
 
@@ -71,9 +72,11 @@ class ModelPicker(QComboBox):
     def entries(self, source: str = LOCAL_SOURCE) -> list[PickerEntry]:
         return list(self._sources.get(source, []))
 
-    def set_current(self, source: str, key: str) -> None:
-        """Show which entry is in use (no signal)."""
+    def set_current(self, source: str, key: str, label: str = "") -> None:
+        """Show which entry is in use (no signal). ``label`` names a model that is in
+        no list (a file opened directly), so the picker never claims none is loaded."""
         self._current = (source, key)
+        self._current_label = label
         self._rebuild()
 
     # Internals
@@ -95,7 +98,10 @@ class ModelPicker(QComboBox):
                 if self._current == (source, entry.key):
                     current_index = self.count() - 1
         if current_index < 0:
-            self.insertItem(0, self.tr("Choose a model…"), (_PLACEHOLDER, ""))
+            label = self._current_label or self.tr("Choose a model…")
+            self.insertItem(0, label, (_PLACEHOLDER, ""))
+            if self._current_label:
+                self.setItemData(0, self._current[1], Qt.ItemDataRole.ToolTipRole)
             current_index = 0
         if self.count() > 1:
             self.insertSeparator(self.count())

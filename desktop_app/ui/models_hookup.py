@@ -112,8 +112,8 @@ class ModelsHookup(QObject):
     def refresh(self) -> None:
         self.picker.set_local_models(self.service.installed_models())
 
-    def set_current_path(self, path: str) -> None:
-        self.picker.set_current(LOCAL_SOURCE, path)
+    def set_current_path(self, path: str, name: str = "") -> None:
+        self.picker.set_current(LOCAL_SOURCE, path, name)
 
     @Slot(str, str)
     def _on_picker_choice(self, source: str, key: str) -> None:

@@ -278,3 +278,17 @@ def test_changing_the_models_folder_is_saved_and_lists_that_folder(
     assert settings.models_dir == str(elsewhere)
     picker = child(hearth.window, ModelPicker, "modelPicker")
     assert [entry.label for entry in picker.entries()] == ["tiny"]
+
+
+def test_picker_names_a_model_opened_from_a_file_outside_the_library(
+    qtbot: QtBot, launch: Launcher, monkeypatch: pytest.MonkeyPatch, tiny_model: Path
+) -> None:
+    from tests.gui.helpers import open_model
+
+    hearth = launch(restore=False)
+    picker = child(hearth.window, ModelPicker, "modelPicker")
+    assert picker.currentText() == "Choose a model…"
+    open_model(qtbot, hearth.window, monkeypatch, tiny_model)
+    qtbot.waitUntil(lambda: hearth.bridge.model is not None, timeout=LOAD_TIMEOUT_MS)
+    assert hearth.bridge.model is not None
+    assert picker.currentText() == hearth.bridge.model.name
