@@ -17,6 +17,7 @@ from PySide6.QtCore import (
     QObject,
     QPersistentModelIndex,
     QPoint,
+    QSize,
     Qt,
     QTimer,
     Signal,
@@ -31,6 +32,8 @@ from PySide6.QtWidgets import (
     QListView,
     QMenu,
     QPushButton,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -208,6 +211,14 @@ class ConversationListModel(QAbstractListModel):
         return True
 
 
+class _FitWidthDelegate(QStyledItemDelegate):
+    """Rows as wide as the list, not as their title: the view then elides long titles."""
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:
+        hint = super().sizeHint(option, index)
+        return QSize(1, hint.height())
+
+
 class ConversationSidebar(QWidget):
     """Lists conversations; emits what the user chose. Talks to the store directly
     for small, quick writes (rename, pin, delete)."""
@@ -257,6 +268,11 @@ class ConversationSidebar(QWidget):
         self._view.setAccessibleName(self.tr("Conversation list"))
         self._view.setModel(self._model)
         self._view.setUniformItemSizes(True)
+        # Rows fit the sidebar's width and long titles end in "…", never a sideways scroll.
+        self._view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self._view.setResizeMode(QListView.ResizeMode.Adjust)
+        self._view.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self._view.setItemDelegate(_FitWidthDelegate(self._view))
         self._view.setFrameShape(QFrame.Shape.NoFrame)
         self._view.setStyleSheet("QListView::item { padding: 4px 4px; }")
         self._view.setEditTriggers(

@@ -393,3 +393,22 @@ def test_the_menu_asks_the_model_for_a_title_and_delete_removes_a_version(
         ("Red", 1),
     ]
     assert window.store.message(ids["blue"]) is None
+
+
+def test_a_long_title_ends_in_an_ellipsis_in_a_narrow_sidebar(qtbot: QtBot, tmp_path: Path) -> None:
+    store = Store.open(tmp_path / "hearth.sqlite3")
+    conversation = store.create_conversation()
+    title = "A very long conversation title about quicksort and merge sort in Python and Rust"
+    store.rename_conversation(conversation.id, title)
+    sidebar = sidebar_module.ConversationSidebar(store)
+    qtbot.addWidget(sidebar)
+    sidebar.resize(200, 400)
+    sidebar.show()
+    qtbot.waitExposed(sidebar)
+    view = sidebar.view
+    model = view.model()
+    rows = [model.index(r, 0) for r in range(model.rowCount())]
+    [index] = [row for row in rows if row.data() == title]
+    assert view.horizontalScrollBar().maximum() == 0  # no sideways scrolling
+    assert view.visualRect(index).width() <= view.viewport().width()
+    store.close()
