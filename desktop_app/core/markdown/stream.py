@@ -81,11 +81,15 @@ def settled_blocks(text: str) -> list[int]:
     )
     # A block is settled once the next one has begun on a complete line.
     complete_lines = text.count("\n")
-    cut_lines = [line for line in starts[1:] if line < complete_lines]
+    return _line_offsets(text, [line for line in starts[1:] if line < complete_lines])
+
+
+def _line_offsets(text: str, lines: list[int]) -> list[int]:
+    """Where each of ``lines`` (ascending line numbers) starts in ``text``."""
     offsets: list[int] = []
     offset = 0
     line = 0
-    for cut in cut_lines:
+    for cut in lines:
         while line < cut:
             offset = text.index("\n", offset) + 1
             line += 1
@@ -182,16 +186,7 @@ class StreamingMarkdown:
         ]
         complete_lines = open_part.count("\n")
         ready = [line for line in starts[1:] if line < complete_lines]
-        cuts = ready[LIST_CHUNK_ITEMS - 1 :: LIST_CHUNK_ITEMS]
-        offsets: list[int] = []
-        offset = 0
-        line = 0
-        for cut in cuts:
-            while line < cut:
-                offset = open_part.index("\n", offset) + 1
-                line += 1
-            offsets.append(offset)
-        return offsets
+        return _line_offsets(open_part, ready[LIST_CHUNK_ITEMS - 1 :: LIST_CHUNK_ITEMS])
 
     def _long_fence(self, open_part: str) -> _OpenFence | None:
         """The code block that ``open_part`` starts with, if it is long and still open."""
