@@ -154,6 +154,8 @@ class MessageDocument:
         self._stream = StreamingMarkdown(self._renderer)
         self.updates = 0
         """How many times the text changed (for tests and benchmarks)."""
+        self.header_builds = 0
+        """How many times the "Thoughts" line was built (for tests and benchmarks)."""
 
     # Content
 
@@ -186,8 +188,8 @@ class MessageDocument:
             return
         thoughts, answer = split_thoughts(text)
         self._track_thought_time(thoughts, answer, text, streaming, generation_s)
-        if thoughts != self._thoughts or not self._header:
-            self._thoughts = thoughts
+        shown, self._thoughts = self._thoughts, thoughts
+        if self._header_changes(shown, thoughts):
             self._build_header()
         update = self._stream.feed(answer)
         if update.reset:
@@ -239,7 +241,20 @@ class MessageDocument:
                 # Not watched live: the share of the answer's time the thoughts' text took.
                 clock.seconds = generation_s * (1 - len(answer) / len(text))
 
+    def _header_changes(self, shown: Thoughts | None, thoughts: Thoughts | None) -> bool:
+        """Whether the "Thoughts" line (or the open thoughts) must be drawn again.
+
+        Closed, it shows only whether the thoughts finished: a streaming update inside
+        ``<think>`` leaves it as it is instead of building it again for every piece.
+        """
+        if shown is None or thoughts is None or not self._header:
+            return shown is not None or thoughts is not None
+        if shown.finished != thoughts.finished:
+            return True
+        return self._thoughts_open and shown.text != thoughts.text
+
     def _build_header(self) -> None:
+        self.header_builds += 1
         self._header = []
         thoughts = self._thoughts
         if thoughts is None:

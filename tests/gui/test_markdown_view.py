@@ -193,6 +193,26 @@ def test_thoughts_show_thinking_while_they_stream(qapp: QApplication) -> None:
     assert "Thoughts (1 s)" in shown and shown.endswith("Done.")
 
 
+def test_streaming_thoughts_rebuild_the_thoughts_line_only_when_it_changes(
+    qapp: QApplication,
+) -> None:
+    from desktop_app.ui.message_document import MessageDocument
+
+    document = MessageDocument(qapp.font(), markdown=True, dark=False)
+    text = "<think>"
+    for n in range(50):
+        text += f"step {n} "
+        document.set_text(text, streaming=True)
+    assert document.header_builds == 1, "closed, the line says only 'Thinking…'"
+    document.toggle_thoughts()
+    document.set_text(text + "more", streaming=True)
+    assert "step 49 more" in document.plain_text(), "open, new thoughts show at once"
+    builds = document.header_builds
+    document.set_text(text + "more</think>Done.", streaming=True)
+    assert document.header_builds == builds + 1
+    assert "Thoughts (" in document.plain_text() and "Thinking" not in document.plain_text()
+
+
 def test_how_long_thoughts_took_survives_a_resize(
     qtbot: QtBot, view: tuple[ChatView, ChatListModel]
 ) -> None:
