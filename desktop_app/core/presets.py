@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop_app.core.engine.base import GenerationParams
-from desktop_app.core.files import write_json_atomically
+from desktop_app.core.files import keep_aside, write_json_atomically
 from desktop_app.core.setting_types import SettingError
 from desktop_app.core.settings import DECLARATIONS
 from desktop_app.resources import resource_path
@@ -292,12 +292,7 @@ class PresetLibrary:
                 raise PresetError("'presets' must be a list")
             return [preset_from_dict(item) for item in items]
         except (PresetError, OSError) as exc:
-            aside = self._path.with_name(f"{self._path.stem}.bad{self._path.suffix}")
-            counter = 1
-            while aside.exists():
-                counter += 1
-                aside = self._path.with_name(f"{self._path.stem}.bad-{counter}{self._path.suffix}")
-            self._path.replace(aside)
+            aside = keep_aside(self._path)
             self.warning = f"Your presets file was unreadable ({exc}); it was kept as {aside.name}."
             return []
 

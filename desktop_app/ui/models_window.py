@@ -603,7 +603,8 @@ class ModelsWindow(QDialog):
             if not model.available:
                 item.setText(7, self.tr("Missing files"))
             self._library_tree.addTopLevelItem(item)
-        used = self._service.library.disk_used()
+        # The rows are the library just read off the GUI thread; no second manifest read.
+        used = sum(row.model.size for row in rows if not row.model.referenced)
         self._disk_label.setText(
             self.tr("%1 models · %2 on disk")
             .replace("%1", str(len(rows)))

@@ -11,7 +11,7 @@ from PySide6.QtCore import QCoreApplication, QEvent
 from PySide6.QtWidgets import QLabel, QLineEdit, QProgressBar, QPushButton, QTreeWidget, QWidget
 from pytestqt.qtbot import QtBot
 
-from desktop_app.core.models.fit import GIB, Machine
+from desktop_app.core.models.fit import GIB, Machine, format_size
 from desktop_app.ui.model_picker import ModelPicker
 from desktop_app.ui.models_window import ModelsWindow
 from tests.fake_hub import GOOD_TOKEN, FakeHub, FakeRepo
@@ -135,6 +135,7 @@ def test_search_list_files_download_and_chat_from_the_library(
     row = rows(library)[0]
     assert row[0] == "tiny-chat-q4_k_m" and row[3] == "llama" and row[6] == "In the file"
     assert row[7] == REPO
+    assert child(window, QLabel, "diskUsedLabel").text() == f"1 models · {row[1]} on disk"
 
     library.setCurrentItem(library.topLevelItem(0))
     click(qtbot, child(window, QPushButton, "useModelButton"))
@@ -274,6 +275,8 @@ def test_changing_the_models_folder_is_saved_and_lists_that_folder(
     click(qtbot, child(window, QPushButton, "changeModelsFolderButton"))
     qtbot.waitUntil(lambda: library.topLevelItemCount() == 1, timeout=LOAD_TIMEOUT_MS)
     assert str(elsewhere) in child(window, QLabel, "modelsFolderLabel").text()
+    # Used in place: the file is listed but takes no room in the models folder.
+    assert child(window, QLabel, "diskUsedLabel").text() == f"1 models · {format_size(0)} on disk"
     settings, _ = load_settings(app_paths().config_dir)
     assert settings.models_dir == str(elsewhere)
     picker = child(hearth.window, ModelPicker, "modelPicker")

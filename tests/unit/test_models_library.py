@@ -80,9 +80,19 @@ def test_ids_are_unique(tiny_model: Path, tmp_path: Path) -> None:
     assert library.import_file(tiny_model, copy=False).id == "tiny-2"
 
 
-def test_a_damaged_manifest_lists_nothing_instead_of_crashing(tmp_path: Path) -> None:
-    (tmp_path / "library.json").write_text("{not json", encoding="utf-8")
-    assert Library(tmp_path).models() == []
+def test_a_damaged_manifest_lists_nothing_and_is_kept_aside(
+    tiny_model: Path, tmp_path: Path
+) -> None:
+    folder = tmp_path / "models"
+    folder.mkdir()
+    (folder / "library.json").write_text("{not json", encoding="utf-8")
+    library = Library(folder)
+    assert library.models() == []
+    library.import_file(tiny_model, copy=False)
+    # The import wrote a new manifest; the damaged one is still there to recover by hand.
+    (aside,) = folder.glob("library.bad-*.json")
+    assert aside.read_text(encoding="utf-8") == "{not json"
+    assert [model.id for model in library.models()] == ["tiny"]
 
 
 def test_catalog_entries_are_complete_and_bilingual() -> None:

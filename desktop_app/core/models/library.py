@@ -9,6 +9,7 @@ download in progress lives under ``.downloads`` and is never listed. A model spl
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -20,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from desktop_app.core.files import write_json_atomically
+from desktop_app.core.files import keep_aside, write_json_atomically
 from desktop_app.core.models.gguf_info import GGUFError, GGUFInfo, read_gguf_info
 
 MANIFEST = "library.json"
@@ -275,11 +276,15 @@ class Library:
         return tuple(copied)
 
     def _read(self) -> list[InstalledModel]:
+        manifest = self.models_dir / MANIFEST
         try:
-            data = json.loads((self.models_dir / MANIFEST).read_text(encoding="utf-8"))
-        except FileNotFoundError:
+            data = json.loads(manifest.read_text(encoding="utf-8"))
+        except OSError:
             return []
-        except (OSError, ValueError):
+        except ValueError:
+            # Not JSON: keep it aside, so the next change does not overwrite the only copy.
+            with contextlib.suppress(OSError):
+                keep_aside(manifest)
             return []
         models = []
         for item in data.get("models", []) if isinstance(data, dict) else []:
