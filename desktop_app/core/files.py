@@ -27,12 +27,19 @@ def write_json_atomically(path: Path, data: Any) -> None:
 
 
 def keep_aside(path: Path) -> Path:
-    """Rename a bad file to a name that does not exist yet, so nothing is overwritten."""
+    """Rename a bad file to a name that does not exist yet, so nothing is overwritten.
+
+    Where the folder cannot be written (read-only disk), the file stays where it is and
+    its own path is returned: it is kept either way, and the app still starts.
+    """
     stamp = time.strftime("%Y%m%d-%H%M%S")
     aside = path.with_name(f"{path.stem}.bad-{stamp}{path.suffix}")
     counter = 1
     while aside.exists():
         counter += 1
         aside = path.with_name(f"{path.stem}.bad-{stamp}-{counter}{path.suffix}")
-    os.replace(path, aside)
+    try:
+        os.replace(path, aside)
+    except OSError:
+        return path
     return aside

@@ -29,3 +29,17 @@ def test_keeping_aside_never_overwrites_an_earlier_bad_file(tmp_path: Path) -> N
     assert len(names) == 2
     kept = sorted(p.read_text(encoding="utf-8") for p in tmp_path.iterdir())
     assert kept == ["first {", "second {"]
+
+
+def test_a_bad_file_in_a_folder_that_cannot_be_written_stays_put(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bad = tmp_path / "settings.json"
+    bad.write_text("{", encoding="utf-8")
+
+    def read_only(src: object, dst: object) -> None:
+        raise PermissionError(30, "Read-only file system")
+
+    monkeypatch.setattr("desktop_app.core.files.os.replace", read_only)
+    assert keep_aside(bad) == bad
+    assert bad.read_text(encoding="utf-8") == "{"
