@@ -13,13 +13,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-import uvicorn
-
 from desktop_app.cli_serve import bind_socket
 from desktop_app.core.engine.llama_engine import LlamaEngine, LoadParams
 from desktop_app.server.app import ServerConfig, create_app
 from desktop_app.server.engine_thread import EngineThread
 from desktop_app.server.models import resolve_model
+from desktop_app.server.run import ServerThread
 
 START_TIMEOUT_S = 60.0
 
@@ -44,21 +43,13 @@ def api_server(
     config = ServerConfig(model_id, path, api_key)
     if max_body is not None:
         config = ServerConfig(model_id, path, api_key, max_body)
-    sock = bind_socket("127.0.0.1", 0)
-    server = uvicorn.Server(uvicorn.Config(create_app(engine, config), log_level="warning"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + START_TIMEOUT_S
-    while not server.started and thread.is_alive() and time.monotonic() < deadline:
-        time.sleep(0.02)
-    port = sock.getsockname()[1]
+    server = ServerThread(create_app(engine, config), bind_socket("127.0.0.1", 0))
     try:
-        yield RunningServer(f"http://127.0.0.1:{port}/v1", engine, model_id)
+        assert server.start(), "uvicorn did not start"
+        yield RunningServer(f"http://127.0.0.1:{server.address[1]}/v1", engine, model_id)
     finally:
-        server.should_exit = True
-        thread.join(30)
+        server.stop(30)
         engine.stop()
-        sock.close()
 
 
 @dataclass

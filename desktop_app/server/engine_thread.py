@@ -81,6 +81,7 @@ class EngineThread:
         self._waiting = 0
         self._running = False
         self._ready = threading.Event()
+        self._closing = threading.Event()
         self._info: ModelInfo | None = None
         self._error: str | None = None
         self._thread = threading.Thread(target=self._run, name="HearthServerEngine", daemon=True)
@@ -124,6 +125,7 @@ class EngineThread:
         """Finish the running job's current token, drop the rest, close the engine."""
         if not self._thread.is_alive():
             return
+        self._closing.set()  # the running job stops before its next token
         while True:
             try:
                 pending = self._jobs.get_nowait()
@@ -153,7 +155,7 @@ class EngineThread:
                     self._waiting -= 1
                     self._running = True
                 try:
-                    reason = run_job(engine, job)
+                    reason = run_job(engine, job, self._closing)
                 finally:
                     with self._lock:
                         self._running = False

@@ -190,12 +190,6 @@ class EngineWorker(QObject):
 
         return report
 
-    @Slot(int, str, object, object)
-    def generate(
-        self, conversation_id: int, text: str, params: GenerationParams, cancel: CancelToken
-    ) -> None:
-        self.run_job(conversation_id, TurnJob(text), params, cancel)
-
     @Slot(int, object, object, object)
     def run_job(
         self, conversation_id: int, job: AnswerJob, params: GenerationParams, cancel: CancelToken
@@ -326,7 +320,6 @@ class EngineBridge(QObject):
     """(conversation id, tokens its next prompt takes), after ``measure_context``."""
 
     _load_requested = Signal(str, object, object)
-    _generate_requested = Signal(int, str, object, object)
     _job_requested = Signal(int, object, object, object)
     _task_requested = Signal(object)
     _close_requested = Signal()
@@ -358,7 +351,6 @@ class EngineBridge(QObject):
 
         queued = Qt.ConnectionType.QueuedConnection
         self._load_requested.connect(self._worker.load_model, queued)
-        self._generate_requested.connect(self._worker.generate, queued)
         self._job_requested.connect(self._worker.run_job, queued)
         self._task_requested.connect(self._worker.run_task, queued)
         self._worker.task_finished.connect(self._on_task_finished, queued)
@@ -440,13 +432,7 @@ class EngineBridge(QObject):
 
     def send(self, conversation_id: int, text: str, params: GenerationParams) -> bool:
         """Start an answer to ``text`` in ``conversation_id``; False if that is not possible now."""
-        if self._closing.is_set() or self._model is None or self.is_busy:
-            return False
-        self._cancel = CancelToken()
-        self._generating = True
-        self._begin_request()
-        self._generate_requested.emit(conversation_id, text, params, self._cancel)
-        return True
+        return self.start_job(conversation_id, TurnJob(text), params)
 
     def start_job(self, conversation_id: int, job: AnswerJob, params: GenerationParams) -> bool:
         """Stream the answer ``job`` makes (regenerate, continue, edit), like ``send``."""

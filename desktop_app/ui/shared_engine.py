@@ -25,7 +25,6 @@ class BridgeJobRunner:
         self._max_waiting = max_waiting
         self._lock = threading.Lock()
         self._waiting = 0
-        self._open: set[int] = set()
         self._jobs: dict[int, Job] = {}
         self.completed: list[FinishReason] = []
         """How each API job ended, in order (diagnostics and tests)."""
@@ -45,15 +44,16 @@ class BridgeJobRunner:
                 raise QueueFull
             self._waiting += 1
             key = id(job)
-            self._open.add(key)
             self._jobs[key] = job
         reply = job.sink
+        waiting = True
 
         def sink(event: JobEvent) -> None:
+            nonlocal waiting
             if event is JOB_STARTED or isinstance(event, Finished):
                 with self._lock:
-                    if key in self._open:
-                        self._open.discard(key)
+                    if waiting:
+                        waiting = False
                         self._waiting -= 1
                     if isinstance(event, Finished):
                         self._jobs.pop(key, None)

@@ -111,6 +111,16 @@ def test_continue_adds_text_onto_an_interrupted_answer(store: Store) -> None:
     assert [h.message_id for h in store.search("upon")] == [answer]
 
 
+@pytest.mark.parametrize("job", [regenerate, continue_answer])
+def test_regenerate_and_continue_refuse_a_question_or_a_missing_id(store: Store, job) -> None:
+    conversation = store.create_conversation()
+    question = store.add_user_message(conversation.id, "Hello?").id
+    for not_an_answer in (question, question + 1000):
+        with pytest.raises(KeyError):
+            _drain(job(EchoEngine("x"), store, not_an_answer, GenerationParams()))
+    assert _contents(store, conversation.id) == ["Hello?"]
+
+
 def test_the_model_names_a_conversation_on_request(store: Store) -> None:
     conversation = store.create_conversation()
     store.add_user_message(conversation.id, "How warm will Paris be tomorrow?")

@@ -12,7 +12,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator
 
-from desktop_app.core.chats.model import FinishReason, GenerationStats, Role
+from desktop_app.core.chats.model import FinishReason, GenerationStats, Message, Role
 from desktop_app.core.chats.store import CURRENT_LEAF, ParentRef, Store
 from desktop_app.core.engine.base import (
     CancelToken,
@@ -82,9 +82,7 @@ def regenerate(
     clock: Callable[[], float] = time.monotonic,
 ) -> Iterator[EngineEvent]:
     """Answer the question of ``answer_id`` again, as a new sibling version of it."""
-    old = store.message(answer_id)
-    if old is None or old.role is not Role.ASSISTANT:
-        raise KeyError(f"No answer with id {answer_id}")
+    old = _answer(store, answer_id)
     if old.parent_id is None:  # an answer to nothing: only the system prompt precedes it
         turns = [t for t in conversation_turns(store, old.conversation_id) if t.role == "system"]
     else:
@@ -107,9 +105,7 @@ def continue_answer(
     clock: Callable[[], float] = time.monotonic,
 ) -> Iterator[EngineEvent]:
     """Generate more text onto an answer (an interrupted one, typically)."""
-    old = store.message(answer_id)
-    if old is None or old.role is not Role.ASSISTANT:
-        raise KeyError(f"No answer with id {answer_id}")
+    old = _answer(store, answer_id)
     store.switch_to(answer_id)
     turns = conversation_turns(store, old.conversation_id, up_to=answer_id)
     if not turns or turns[-1].role != "assistant":
@@ -118,6 +114,13 @@ def continue_answer(
     yield from _stream_answer(
         engine, store, answer_id, turns, params, cancel, old.content, flush_interval_s, clock
     )
+
+
+def _answer(store: Store, answer_id: int) -> Message:
+    message = store.message(answer_id)
+    if message is None or message.role is not Role.ASSISTANT:
+        raise KeyError(f"No answer with id {answer_id}")
+    return message
 
 
 def _stream_answer(

@@ -149,12 +149,14 @@ class KVStateCache:
 
     def _trim_folder(self) -> None:
         assert self.folder is not None
-        files = sorted(self.folder.glob("*.kv"), key=lambda p: p.stat().st_mtime)
-        total = sum(p.stat().st_size for p in files)
-        for path in files:
+        files = sorted(
+            ((p.stat(), p) for p in self.folder.glob("*.kv")), key=lambda f: f[0].st_mtime
+        )
+        total = sum(stat.st_size for stat, _ in files)
+        for stat, path in files:
             if total <= self.max_disk_bytes:
                 break
-            total -= path.stat().st_size
+            total -= stat.st_size
             path.unlink(missing_ok=True)
 
 

@@ -52,7 +52,7 @@ from desktop_app.core.engine.prompt_format import (
 )
 from desktop_app.core.engine.streaming import PieceTable, StopScanner, TextTable, Utf8Stream
 from desktop_app.core.hardware import looks_like_memory_failure, memory_advice
-from desktop_app.core.models.gguf_info import GGUFError, read_gguf_info
+from desktop_app.core.models.gguf_info import GGUFError, GGUFInfo, read_gguf_info
 
 DEFAULT_CONTEXT = 4096
 
@@ -125,10 +125,11 @@ def default_threads() -> int:
     return max(1, min(8, os.cpu_count() or 1))
 
 
-def check_model_file(path: Path) -> None:
-    """Raise ``EngineError`` with a one-line reason if ``path`` is not a usable GGUF."""
+def check_model_file(path: Path) -> GGUFInfo:
+    """The file's GGUF header; ``EngineError`` with a one-line reason if ``path`` is not
+    a usable GGUF."""
     try:
-        read_gguf_info(path)
+        return read_gguf_info(path)
     except FileNotFoundError as exc:
         raise EngineError(f"Model file not found: {path}") from exc
     except PermissionError as exc:
@@ -151,8 +152,7 @@ class LlamaEngine:
         """Load ``path``; ``progress(fraction)`` is called during the load and may return
         False to cancel it (``LoadCancelled`` is raised)."""
         params = params or LoadParams()
-        check_model_file(path)
-        info = read_gguf_info(path)
+        info = check_model_file(path)
         try:
             import llama_cpp
         except ImportError as exc:  # pragma: no cover - a broken install

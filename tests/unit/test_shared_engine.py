@@ -1,0 +1,44 @@
+"""API jobs on the window's engine thread: the waiting count and the 503 limit."""
+
+from __future__ import annotations
+
+import pytest
+
+from desktop_app.core.chats.model import FinishReason
+from desktop_app.core.engine.base import Finished, GenerationParams
+from desktop_app.server.engine_thread import JOB_STARTED, Job, JobEvent, QueueFull
+from desktop_app.ui.shared_engine import BridgeJobRunner
+
+
+class FakeBridge:
+    model = None
+
+    def __init__(self) -> None:
+        self.jobs: list[Job] = []
+
+    def submit_job(self, job: Job) -> bool:
+        self.jobs.append(job)
+        return True
+
+
+def test_a_job_stops_waiting_once_whether_it_starts_or_ends_first() -> None:
+    bridge = FakeBridge()
+    runner = BridgeJobRunner(bridge, max_waiting=2)  # type: ignore[arg-type]
+    seen: list[JobEvent] = []
+    runner.submit(Job(GenerationParams(), seen.append))
+    runner.submit(Job(GenerationParams(), seen.append))
+    with pytest.raises(QueueFull):
+        runner.submit(Job(GenerationParams(), seen.append))
+
+    first, second = bridge.jobs
+    first.sink(JOB_STARTED)
+    assert runner.waiting == 1
+    first.sink(Finished(FinishReason.STOP))
+    assert runner.waiting == 1, "a started job is not counted off twice"
+    second.cancel.cancel()
+    second.sink(Finished(FinishReason.STOP))  # skipped before it started
+    assert runner.waiting == 0
+    assert runner.completed == [FinishReason.STOP, FinishReason.CANCELLED]
+    assert seen == [JOB_STARTED, Finished(FinishReason.STOP), Finished(FinishReason.STOP)]
+    runner.submit(Job(GenerationParams(), seen.append))
+    assert runner.waiting == 1
