@@ -70,6 +70,8 @@ class ConversationsController(QObject):
         window.conversation_shown.connect(self.sidebar.set_current)
         window.new_chat_started.connect(lambda: self.sidebar.set_current(None))
         window.chat_view.message_action.connect(self._on_message_action)
+        self._answering: int | None = None
+        """The conversation whose answer is streaming (Finished does not name it)."""
         self._bridge.turn_started.connect(self._on_turn_started)
         self._bridge.turn_finished.connect(self._on_turn_finished)
         self._bridge.task_finished.connect(self._on_task_finished)
@@ -194,13 +196,16 @@ class ConversationsController(QObject):
     # Streaming answers
 
     @Slot(int)
-    def _on_turn_started(self, _conversation_id: int) -> None:
-        self.sidebar.refresh()
+    def _on_turn_started(self, conversation_id: int) -> None:
+        self._answering = conversation_id
+        self.sidebar.update_conversation(conversation_id)
 
     @Slot(object)
     def _on_turn_finished(self, finished: Finished) -> None:
         """Reload the conversation on screen: its new messages now have ids and versions."""
-        self.sidebar.refresh()
+        if self._answering is not None:
+            self.sidebar.update_conversation(self._answering)
+            self._answering = None
         conversation_id = self._window.conversation_id
         if conversation_id is None:
             return
@@ -246,7 +251,7 @@ class ConversationsController(QObject):
         if action is MessageAction.DELETE:
             self._store.delete_message(message_id)
             self._window.show_conversation(message.conversation_id)
-            self.sidebar.refresh()
+            self.sidebar.update_conversation(message.conversation_id)
         elif action is MessageAction.REGENERATE:
             self._window.start_answer_job(RegenerateJob(message_id), row)
         elif action is MessageAction.CONTINUE:
@@ -287,7 +292,7 @@ class ConversationsController(QObject):
                 self.tr("The model could not name the conversation: %1").replace("%1", str(result))
             )
             return
-        self.sidebar.refresh()
+        self.sidebar.update_conversation(task.conversation_id)
         if self._window.conversation_id == task.conversation_id:
             self._window.setWindowTitle(self.tr("%1 — Hearth").replace("%1", str(result)))
         self._status(self.tr("Named \u201c%1\u201d.").replace("%1", str(result)))
