@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.core.chats.export import all_to_json, all_to_markdown, to_json, to_markdown
+from desktop_app.core.chats.export import export_all_text, export_text
 from desktop_app.core.chats.importer import InvalidExport, parse_export
 from desktop_app.core.chats.jobs import ContinueJob, RegenerateJob, TitleTask, TurnJob
 from desktop_app.core.chats.model import Role
@@ -314,16 +314,7 @@ class ConversationsController(QObject):
         if not path:
             return
         as_json = path.endswith(".json") or "json" in chosen.lower()
-        text = (
-            to_json(
-                conversation,
-                self._store.all_messages(conversation.id),
-                self._store.conversation_overrides(conversation.id),
-            )
-            if as_json
-            else to_markdown(conversation, self._store.messages(conversation.id))
-        )
-        self._write(Path(path), text)
+        self._write(Path(path), export_text(self._store, conversation, as_json))
 
     def export_all(self) -> None:
         path, chosen = QFileDialog.getSaveFileName(
@@ -334,17 +325,8 @@ class ConversationsController(QObject):
         )
         if not path:
             return
-        conversations = self._store.conversations()
-        if path.endswith(".md") or "markdown" in chosen.lower():
-            text = all_to_markdown([(c, self._store.messages(c.id)) for c in conversations])
-        else:
-            text = all_to_json(
-                [
-                    (c, self._store.all_messages(c.id), self._store.conversation_overrides(c.id))
-                    for c in conversations
-                ]
-            )
-        self._write(Path(path), text)
+        as_markdown = path.endswith(".md") or "markdown" in chosen.lower()
+        self._write(Path(path), export_all_text(self._store, not as_markdown))
 
     def _write(self, path: Path, text: str) -> None:
         try:
