@@ -395,10 +395,7 @@ class Store:
                 (conversation_id, parent, text, now, now),
             )
             message_id = int(cursor.lastrowid or 0)
-            db.execute(
-                "INSERT INTO message_search (rowid, body) VALUES (?, ?)",
-                (message_id, index_text(text)),
-            )
+            _index_message(db, message_id, text)
             title = title_from_text(text)
             renamed = db.execute(
                 "UPDATE conversations SET updated_at = ?, current_leaf_id = ?,"
