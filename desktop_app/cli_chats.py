@@ -102,7 +102,7 @@ def _search(store: Store, query: str, limit: int) -> int:
 
 
 def _one(store: Store, args: argparse.Namespace) -> int:
-    from desktop_app.core.chats.export import to_json, to_markdown
+    from desktop_app.core.chats.export import export_text, to_markdown
 
     conversation = store.conversation(args.id)
     if conversation is None:
@@ -118,29 +118,15 @@ def _one(store: Store, args: argparse.Namespace) -> int:
     elif command == "delete":
         store.delete_conversation(conversation.id)
         print(f"Deleted conversation {conversation.id}: {conversation.title}", file=sys.stderr)
-    elif args.format == "json":
-        all_messages = store.all_messages(conversation.id)
-        overrides = store.conversation_overrides(conversation.id)
-        _write(to_json(conversation, all_messages, overrides), args.output)
     else:
-        _write(to_markdown(conversation, store.messages(conversation.id)), args.output)
+        _write(export_text(store, conversation, args.format == "json"), args.output)
     return EXIT_OK
 
 
 def _export_all(store: Store, kind: str, output: Path | None) -> int:
-    from desktop_app.core.chats.export import all_to_json, all_to_markdown
+    from desktop_app.core.chats.export import export_all_text
 
-    conversations = store.conversations()
-    if kind == "json":
-        text = all_to_json(
-            [
-                (c, store.all_messages(c.id), store.conversation_overrides(c.id))
-                for c in conversations
-            ]
-        )
-    else:
-        text = all_to_markdown([(c, store.messages(c.id)) for c in conversations])
-    _write(text, output)
+    _write(export_all_text(store, kind == "json"), output)
     return EXIT_OK
 
 

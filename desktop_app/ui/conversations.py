@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.core.chats.export import all_to_json, all_to_markdown, to_json, to_markdown
+from desktop_app.core.chats.export import export_all_text, export_text
 from desktop_app.core.chats.importer import InvalidExport, parse_export
 from desktop_app.core.chats.jobs import ContinueJob, RegenerateJob, TitleTask, TurnJob
 from desktop_app.core.chats.model import Role
@@ -70,6 +70,8 @@ class ConversationsController(QObject):
         window.conversation_shown.connect(self.sidebar.set_current)
         window.new_chat_started.connect(lambda: self.sidebar.set_current(None))
         window.chat_view.message_action.connect(self._on_message_action)
+        self._answering: int | None = None
+        """The conversation whose answer is streaming (Finished does not name it)."""
         self._bridge.turn_started.connect(self._on_turn_started)
         self._bridge.turn_finished.connect(self._on_turn_finished)
         self._bridge.task_finished.connect(self._on_task_finished)
@@ -194,13 +196,16 @@ class ConversationsController(QObject):
     # Streaming answers
 
     @Slot(int)
-    def _on_turn_started(self, _conversation_id: int) -> None:
-        self.sidebar.refresh()
+    def _on_turn_started(self, conversation_id: int) -> None:
+        self._answering = conversation_id
+        self.sidebar.update_conversation(conversation_id)
 
     @Slot(object)
     def _on_turn_finished(self, finished: Finished) -> None:
         """Reload the conversation on screen: its new messages now have ids and versions."""
-        self.sidebar.refresh()
+        if self._answering is not None:
+            self.sidebar.update_conversation(self._answering)
+            self._answering = None
         conversation_id = self._window.conversation_id
         if conversation_id is None:
             return
@@ -246,7 +251,7 @@ class ConversationsController(QObject):
         if action is MessageAction.DELETE:
             self._store.delete_message(message_id)
             self._window.show_conversation(message.conversation_id)
-            self.sidebar.refresh()
+            self.sidebar.update_conversation(message.conversation_id)
         elif action is MessageAction.REGENERATE:
             self._window.start_answer_job(RegenerateJob(message_id), row)
         elif action is MessageAction.CONTINUE:
@@ -287,7 +292,7 @@ class ConversationsController(QObject):
                 self.tr("The model could not name the conversation: %1").replace("%1", str(result))
             )
             return
-        self.sidebar.refresh()
+        self.sidebar.update_conversation(task.conversation_id)
         if self._window.conversation_id == task.conversation_id:
             self._window.setWindowTitle(self.tr("%1 — Hearth").replace("%1", str(result)))
         self._status(self.tr("Named \u201c%1\u201d.").replace("%1", str(result)))
@@ -309,16 +314,7 @@ class ConversationsController(QObject):
         if not path:
             return
         as_json = path.endswith(".json") or "json" in chosen.lower()
-        text = (
-            to_json(
-                conversation,
-                self._store.all_messages(conversation.id),
-                self._store.conversation_overrides(conversation.id),
-            )
-            if as_json
-            else to_markdown(conversation, self._store.messages(conversation.id))
-        )
-        self._write(Path(path), text)
+        self._write(Path(path), export_text(self._store, conversation, as_json))
 
     def export_all(self) -> None:
         path, chosen = QFileDialog.getSaveFileName(
@@ -329,17 +325,8 @@ class ConversationsController(QObject):
         )
         if not path:
             return
-        conversations = self._store.conversations()
-        if path.endswith(".md") or "markdown" in chosen.lower():
-            text = all_to_markdown([(c, self._store.messages(c.id)) for c in conversations])
-        else:
-            text = all_to_json(
-                [
-                    (c, self._store.all_messages(c.id), self._store.conversation_overrides(c.id))
-                    for c in conversations
-                ]
-            )
-        self._write(Path(path), text)
+        as_markdown = path.endswith(".md") or "markdown" in chosen.lower()
+        self._write(Path(path), export_all_text(self._store, not as_markdown))
 
     def _write(self, path: Path, text: str) -> None:
         try:

@@ -8,6 +8,7 @@ toast expires (or the window closes), so Undo simply shows it again.
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -147,6 +148,18 @@ class ConversationListModel(QAbstractListModel):
     def conversation_rows(self) -> list[tuple[int, Conversation]]:
         return [(row, item) for row, item in enumerate(self._rows) if not isinstance(item, str)]
 
+    def replace(self, row: int, conversation: Conversation) -> None:
+        """New data for the conversation in ``row`` that keeps its place."""
+        self._rows[row] = conversation
+        index = self.index(row, 0)
+        self.dataChanged.emit(index, index)
+
+    def row_of(self, conversation_id: int) -> int | None:
+        for row, item in enumerate(self._rows):
+            if not isinstance(item, str) and item.id == conversation_id:
+                return row
+        return None
+
     def headings(self) -> list[str]:
         return [item for item in self._rows if isinstance(item, str)]
 
@@ -238,6 +251,8 @@ class ConversationSidebar(QWidget):
         self._store = store
         self._current: int | None = None
         self._pending_delete: list[int] = []
+        self._conversations: list[Conversation] = []
+        """Every conversation as last read, most recently updated first."""
         self.setObjectName("sidebar")
         self.setAccessibleName(self.tr("Conversations"))
         self.setMinimumWidth(180)
@@ -261,6 +276,7 @@ class ConversationSidebar(QWidget):
         layout.addLayout(buttons)
 
         self._model = ConversationListModel(store, self)
+        self._model.renamed.connect(self._on_renamed)
         self._model.renamed.connect(self.conversation_renamed)
         self._model.rename_failed.connect(self.error)
         self._view = QListView(self)
@@ -303,14 +319,48 @@ class ConversationSidebar(QWidget):
         return self._toast
 
     def refresh(self) -> None:
-        """Reload the list from the store (cheap: one query)."""
+        """Reload the whole list from the store (one query over every conversation)."""
         try:
-            conversations = [
-                c for c in self._store.conversations() if c.id not in self._pending_delete
-            ]
+            self._conversations = self._store.conversations()
         except StoreError as exc:
             self.error.emit(str(exc))
             return
+        self._show()
+
+    def update_conversation(self, conversation_id: int) -> None:
+        """Re-read one conversation (an answer started or ended in it, it was renamed or
+        pinned) instead of the whole list, and move it to where its update time puts it."""
+        try:
+            fresh = self._store.conversation(conversation_id)
+        except StoreError as exc:
+            self.error.emit(str(exc))
+            return
+        was = next((i for i, c in enumerate(self._conversations) if c.id == conversation_id), None)
+        old = self._conversations.pop(was) if was is not None else None
+        at = None
+        if fresh is not None:
+            key = (fresh.updated_at, fresh.id)
+            at = next(
+                (i for i, c in enumerate(self._conversations) if (c.updated_at, c.id) < key),
+                len(self._conversations),
+            )
+            self._conversations.insert(at, fresh)
+        row = self.index_of(conversation_id)
+        if (
+            old is not None
+            and fresh is not None
+            and at == was
+            and row is not None
+            and old.pinned == fresh.pinned
+            and len({_Groups(date.today()).of(c.updated_at) for c in (old, fresh)}) == 1
+        ):
+            self._model.replace(row.row(), fresh)  # same place: no need to rebuild the list
+        else:
+            self._show()
+
+    def _show(self) -> None:
+        """Group the conversations read last, less those waiting to be deleted."""
+        conversations = [c for c in self._conversations if c.id not in self._pending_delete]
         names = [
             self.tr("Pinned"),
             self.tr("Today"),
@@ -339,10 +389,8 @@ class ConversationSidebar(QWidget):
             self._view.setCurrentIndex(index)
 
     def index_of(self, conversation_id: int) -> QModelIndex | None:
-        for row, conversation in self._model.conversation_rows():
-            if conversation.id == conversation_id:
-                return self._model.index(row, 0)
-        return None
+        row = self._model.row_of(conversation_id)
+        return None if row is None else self._model.index(row, 0)
 
     def titles(self) -> list[str]:
         """The conversation titles in the order shown (for tests)."""
@@ -365,7 +413,7 @@ class ConversationSidebar(QWidget):
         if conversation is None:
             return
         self._pending_delete.append(conversation_id)
-        self.refresh()
+        self._show()
         self._toast.show_for(conversation.title)
         self.conversation_deleted.emit(conversation_id)
 
@@ -373,12 +421,13 @@ class ConversationSidebar(QWidget):
         if not self._pending_delete:
             return
         restored = self._pending_delete.pop()
-        self.refresh()
+        self._show()
         self.conversation_restored.emit(restored)
 
     def flush_deletes(self) -> None:
         """Delete for good whatever waits for its undo time to pass."""
         pending, self._pending_delete = self._pending_delete, []
+        self._conversations = [c for c in self._conversations if c.id not in pending]
         for conversation_id in pending:
             try:
                 self._store.delete_conversation(conversation_id)
@@ -391,7 +440,7 @@ class ConversationSidebar(QWidget):
             self._store.set_pinned(conversation_id, pinned)
         except StoreError as exc:
             self.error.emit(str(exc))
-        self.refresh()
+        self.update_conversation(conversation_id)
 
     # Events
 
@@ -402,6 +451,12 @@ class ConversationSidebar(QWidget):
                 self.delete(conversation_id)
                 return
         super().keyPressEvent(event)
+
+    def _on_renamed(self, conversation_id: int, title: str) -> None:
+        self._conversations = [
+            dataclasses.replace(c, title=title) if c.id == conversation_id else c
+            for c in self._conversations
+        ]
 
     def _selected(self) -> int | None:
         index = self._view.currentIndex()

@@ -412,3 +412,35 @@ def test_a_long_title_ends_in_an_ellipsis_in_a_narrow_sidebar(qtbot: QtBot, tmp_
     assert view.horizontalScrollBar().maximum() == 0  # no sideways scrolling
     assert view.visualRect(index).width() <= view.viewport().width()
     store.close()
+
+
+def test_one_conversation_is_reread_without_reloading_the_list(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = Store.open(tmp_path / "chats.db")
+    first, second, third = (store.create_conversation(name) for name in ("One", "Two", "Three"))
+    sidebar = sidebar_module.ConversationSidebar(store)
+    qtbot.addWidget(sidebar)
+    assert sidebar.titles() == ["Three", "Two", "One"]
+
+    def no_reload() -> None:
+        raise AssertionError("the whole list was read again")
+
+    monkeypatch.setattr(store, "conversations", no_reload)
+    store.add_user_message(first.id, "Hello again")  # an answer starts in the oldest one
+    sidebar.update_conversation(first.id)
+    assert sidebar.titles() == ["One", "Three", "Two"]
+
+    store.rename_conversation(first.id, "Renamed")  # same place: the row is updated in place
+    sidebar.update_conversation(first.id)
+    assert sidebar.titles() == ["Renamed", "Three", "Two"]
+
+    sidebar.set_pinned(second.id, True)
+    assert sidebar.group_names() == ["Pinned", "Today"]
+    assert sidebar.titles() == ["Two", "Renamed", "Three"]
+
+    sidebar.delete(third.id)
+    sidebar.flush_deletes()
+    sidebar.update_conversation(first.id)  # the deleted one stays gone
+    assert sidebar.titles() == ["Two", "Renamed"]
+    store.close()

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from desktop_app.core.chats.export import all_to_json, all_to_markdown, to_json, to_markdown
+from desktop_app.core.chats.export import all_to_markdown, export_all_text, export_text
 from desktop_app.core.chats.importer import InvalidExport, parse_export
 from desktop_app.core.chats.model import FinishReason, GenerationStats
 from desktop_app.core.chats.store import Store
@@ -34,13 +34,7 @@ def _branched_conversation(store: Store) -> int:
 def _export(store: Store, conversation_id: int) -> dict:
     conversation = store.conversation(conversation_id)
     assert conversation is not None
-    return json.loads(
-        to_json(
-            conversation,
-            store.all_messages(conversation_id),
-            store.conversation_overrides(conversation_id),
-        )
-    )
+    return json.loads(export_text(store, conversation, as_json=True))
 
 
 def test_export_import_export_gives_the_same_json_apart_from_the_id(
@@ -64,11 +58,7 @@ def test_exporting_everything_round_trips_every_conversation(store: Store, tmp_p
     first = _branched_conversation(store)
     second = store.create_conversation()
     store.add_user_message(second.id, "Another one")
-    items = [
-        (c, store.all_messages(c.id), store.conversation_overrides(c.id))
-        for c in store.conversations()
-    ]
-    text = all_to_json(items)
+    text = export_all_text(store, as_json=True)
 
     other = Store.open(tmp_path / "other.sqlite3")
     ids = other.import_conversations(parse_export(text))
@@ -80,11 +70,12 @@ def test_markdown_shows_the_branch_on_screen(store: Store) -> None:
     conversation_id = _branched_conversation(store)
     conversation = store.conversation(conversation_id)
     assert conversation is not None
-    markdown = to_markdown(conversation, store.messages(conversation_id))
+    markdown = export_text(store, conversation, as_json=False)
     assert "## Assistant (Tiny) [version 1/2]\n\nRed" in markdown
     assert "Blue" not in markdown
     both = all_to_markdown([(conversation, store.messages(conversation_id))] * 2)
     assert both.count("# Name a colour") == 2
+    assert export_all_text(store, as_json=False) == markdown
 
 
 def test_a_version_1_export_imports_as_a_single_branch(store: Store) -> None:

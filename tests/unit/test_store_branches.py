@@ -132,3 +132,10 @@ def test_conversation_settings_rename_and_pinning(store: Store) -> None:
     assert saved is not None and (saved.title, saved.pinned) == ("My plans", True)
     with pytest.raises(ValueError):
         store.rename_conversation(conversation.id, "   ")
+
+
+def test_switching_to_or_deleting_a_missing_message_raises(store: Store) -> None:
+    with pytest.raises(KeyError, match="No message with id 999"):
+        store.switch_to(999)
+    with pytest.raises(KeyError, match="No message with id 999"):
+        store.delete_message(999)

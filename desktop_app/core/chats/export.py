@@ -18,9 +18,12 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timezone
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from desktop_app.core.chats.model import Conversation, Message, Role
+
+if TYPE_CHECKING:
+    from desktop_app.core.chats.store import Store
 
 EXPORT_FORMAT = "hearth.conversation"
 EXPORT_ALL_FORMAT = "hearth.conversations"
@@ -119,3 +122,28 @@ def to_markdown(conversation: Conversation, messages: Sequence[Message]) -> str:
 
 def all_to_markdown(items: Sequence[tuple[Conversation, Sequence[Message]]]) -> str:
     return "\n---\n\n".join(to_markdown(conversation, messages) for conversation, messages in items)
+
+
+def export_text(store: Store, conversation: Conversation, as_json: bool) -> str:
+    """One conversation read from ``store``: JSON with every branch and its settings,
+    or Markdown with the branch on screen."""
+    if as_json:
+        return to_json(
+            conversation,
+            store.all_messages(conversation.id),
+            store.conversation_overrides(conversation.id),
+        )
+    return to_markdown(conversation, store.messages(conversation.id))
+
+
+def export_all_text(store: Store, as_json: bool) -> str:
+    """Every conversation in ``store``, most recently updated first (see ``export_text``)."""
+    conversations = store.conversations()
+    if as_json:
+        return all_to_json(
+            [
+                (c, store.all_messages(c.id), store.conversation_overrides(c.id))
+                for c in conversations
+            ]
+        )
+    return all_to_markdown([(c, store.messages(c.id)) for c in conversations])

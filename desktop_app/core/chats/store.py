@@ -395,10 +395,7 @@ class Store:
                 (conversation_id, parent, text, now, now),
             )
             message_id = int(cursor.lastrowid or 0)
-            db.execute(
-                "INSERT INTO message_search (rowid, body) VALUES (?, ?)",
-                (message_id, index_text(text)),
-            )
+            _index_message(db, message_id, text)
             title = title_from_text(text)
             renamed = db.execute(
                 "UPDATE conversations SET updated_at = ?, current_leaf_id = ?,"
@@ -503,14 +500,10 @@ class Store:
     def switch_to(self, message_id: int) -> None:
         """Show the branch through ``message_id``: its newest descendant becomes the leaf."""
         with self._transaction() as db:
-            row = db.execute(
-                "SELECT conversation_id FROM messages WHERE id = ?", (message_id,)
-            ).fetchone()
-            if row is None:
-                raise KeyError(f"No message with id {message_id}")
+            conversation_id, _ = _place_of(db, message_id)
             db.execute(
                 "UPDATE conversations SET current_leaf_id = ? WHERE id = ?",
-                (_newest_leaf(db, message_id), row[0]),
+                (_newest_leaf(db, message_id), conversation_id),
             )
 
     def sibling(self, message_id: int, step: int) -> int | None:
@@ -535,12 +528,7 @@ class Store:
         place is shown instead, or else the branch up to the deleted message's parent.
         """
         with self._transaction() as db:
-            row = db.execute(
-                "SELECT conversation_id, parent_id FROM messages WHERE id = ?", (message_id,)
-            ).fetchone()
-            if row is None:
-                raise KeyError(f"No message with id {message_id}")
-            conversation_id, parent_id = row
+            conversation_id, parent_id = _place_of(db, message_id)
             leaf = db.execute(
                 "SELECT current_leaf_id FROM conversations WHERE id = ?", (conversation_id,)
             ).fetchone()[0]
@@ -715,6 +703,16 @@ def _index_message(db: sqlite3.Connection, message_id: int, text: str) -> None:
     db.execute(
         "INSERT INTO message_search (rowid, body) VALUES (?, ?)", (message_id, index_text(text))
     )
+
+
+def _place_of(db: sqlite3.Connection, message_id: int) -> tuple[int, int | None]:
+    """The conversation and the parent of a message; raises ``KeyError`` if there is none."""
+    row = db.execute(
+        "SELECT conversation_id, parent_id FROM messages WHERE id = ?", (message_id,)
+    ).fetchone()
+    if row is None:
+        raise KeyError(f"No message with id {message_id}")
+    return row[0], row[1]
 
 
 def _newest_leaf(db: sqlite3.Connection, message_id: int) -> int:
