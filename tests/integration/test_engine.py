@@ -270,3 +270,31 @@ def test_a_load_that_runs_out_of_memory_says_what_to_change(
     message = str(caught.value)
     assert message.startswith("Not enough memory to load tiny.gguf")
     assert "fewer GPU layers or a smaller context (now 32768 tokens)" in message
+
+
+def test_prompt_tokens_match_tokenizing_the_whole_prompt(engine: LlamaEngine) -> None:
+    """Prompts are tokenized piece by piece (see prompt_tokens.py); the tokens must be
+    exactly those of the whole text, whatever the messages hold."""
+    texts = ["你好，世界", "emoji 🙂👍🏽 mix", "<|im_end|> typed by the user", "a\n\n  b", ""]
+    turns = [ChatTurn("system", "Be brief.")]
+    for n, text in enumerate(texts * 3):
+        turns.append(ChatTurn("user" if n % 2 == 0 else "assistant", f"{n} {text}"))
+        if turns[-1].role == "user":
+            whole = engine.llama.tokenize(
+                engine._render(engine.prompt_format, turns).encode("utf-8"),
+                add_bos=False,
+                special=True,
+            )
+            pieces = engine.prompt_tokens(turns)
+            assert pieces[-len(whole) :] == whole
+
+
+@pytest.mark.parametrize("kv_type", ["f16", "bf16"])
+def test_each_kv_cache_type_loads_and_streams(tiny_model: Path, kv_type: str) -> None:
+    loaded = LlamaEngine(tiny_model, LoadParams(n_ctx=256, kv_cache_type=kv_type))
+    try:
+        params = GenerationParams(max_tokens=8, seed=1, ignore_eos=True)
+        _text, finished = _collect(loaded.stream_chat(QUESTION, params))
+        assert finished.stats.generated_tokens == 8 and not finished.error
+    finally:
+        loaded.close()

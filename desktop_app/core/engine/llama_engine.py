@@ -50,11 +50,15 @@ from desktop_app.core.engine.prompt_format import (
     choose_format,
     render_prompt,
 )
+from desktop_app.core.engine.prompt_tokens import SegmentTokenizer, safe_boundary
 from desktop_app.core.engine.streaming import PieceTable, StopScanner, TextTable, Utf8Stream
 from desktop_app.core.hardware import looks_like_memory_failure, memory_advice
 from desktop_app.core.models.gguf_info import GGUFError, GGUFInfo, read_gguf_info
 
 DEFAULT_CONTEXT = 4096
+KV_AUTO = "auto"
+KV_CACHE_TYPES = {"f16": 1, "bf16": 30}
+"""ggml's type ids for the KV cache formats Hearth offers (``GGML_TYPE_F16``, ``_BF16``)."""
 
 
 @dataclass(frozen=True)
@@ -72,6 +76,8 @@ class LoadParams:
     """Keep a full-size KV cache for sliding-window layers (Gemma 3…). Not needed to reuse
     a shared prefix that ends within the window (the next turn of a chat); it costs
     memory and attention time on every token."""
+    kv_cache_type: str = KV_AUTO
+    """Number format of the KV cache: "f16", "bf16", or "auto" (see ``kv_cache_type``)."""
 
 
 LoadProgress = Callable[[float], bool]
@@ -121,6 +127,28 @@ class TokenizedFit(NamedTuple):
     dropped_turns: int
 
 
+def kv_cache_type(params: LoadParams, system_info: str) -> str:
+    """The KV cache format to load with.
+
+    "auto" picks bf16 on a CPU-only load when the CPU computes in bf16 natively
+    (AVX512_BF16 in llama.cpp's system info): attention over a long chat then runs
+    about 10 % faster than with f16, in the same memory (measured on Gemma 3 270M,
+    135 new tokens after 3,000: 191 ms against 207 ms), with the same greedy tokens.
+    Everywhere else (GPUs, flash attention, CPUs without it) f16 stays, as llama.cpp
+    chooses by default.
+    """
+    if params.kv_cache_type in KV_CACHE_TYPES:
+        return params.kv_cache_type
+    if params.kv_cache_type != KV_AUTO:
+        raise EngineError(
+            f"Unknown KV cache type {params.kv_cache_type!r}: use auto, "
+            + ", ".join(KV_CACHE_TYPES)
+        )
+    native_bf16 = "AVX512_BF16 = 1" in system_info
+    cpu_only = params.n_gpu_layers == 0
+    return "bf16" if native_bf16 and cpu_only and not params.flash_attn else "f16"
+
+
 def default_threads() -> int:
     return max(1, min(8, os.cpu_count() or 1))
 
@@ -163,7 +191,9 @@ class LlamaEngine:
         trained = info.context_length or DEFAULT_CONTEXT
         n_ctx = params.n_ctx if params.n_ctx > 0 else trained
         cancelled = False
-        self._load_key = f"{params.flash_attn}|{params.swa_full}|{params.n_gpu_layers}"
+        system_info = llama_cpp.llama_print_system_info().decode("utf-8", "replace")
+        kv_type = KV_CACHE_TYPES[kv_cache_type(params, system_info)]
+        self._load_key = f"{params.flash_attn}|{params.swa_full}|{params.n_gpu_layers}|{kv_type}"
 
         def report(fraction: float) -> bool:
             nonlocal cancelled
@@ -181,6 +211,8 @@ class LlamaEngine:
                     n_batch=min(params.n_batch, n_ctx),
                     flash_attn=params.flash_attn,
                     swa_full=params.swa_full,
+                    type_k=kv_type,
+                    type_v=kv_type,
                     verbose=False,
                 )
         except (ValueError, RuntimeError, OSError, MemoryError) as exc:
@@ -215,6 +247,9 @@ class LlamaEngine:
         stop_tokens, self._format_text_stops = self._split_format_stops()
         for token in stop_tokens:
             self._ends_answer[token] = True
+        self._prompt_tokenizer = SegmentTokenizer(
+            self._tokenize_special, self._safe_boundaries(stop_tokens)
+        )
         self._never_ends = [False] * n_vocab
         self._info = ModelInfo(
             name=info.name,
@@ -335,6 +370,35 @@ class LlamaEngine:
                 texts.append(marker)
         return tokens, tuple(texts)
 
+    def _tokenize_special(self, text: str) -> list[int]:
+        return self._llm.tokenize(text.encode("utf-8"), add_bos=False, special=True)
+
+    def _safe_boundaries(self, stop_tokens: list[int]) -> list[str]:
+        """End-of-turn markers that prompts may be cut after (see ``prompt_tokens``)."""
+        llama_cpp = self._llama_cpp
+        vocab_type = llama_cpp.llama_vocab_type(self._vocab)
+        if vocab_type not in (llama_cpp.LLAMA_VOCAB_TYPE_SPM, llama_cpp.LLAMA_VOCAB_TYPE_BPE):
+            return []
+        special = (
+            llama_cpp.LLAMA_TOKEN_ATTR_CONTROL
+            | llama_cpp.LLAMA_TOKEN_ATTR_USER_DEFINED
+            | llama_cpp.LLAMA_TOKEN_ATTR_UNKNOWN
+        )
+        get_attr = llama_cpp.llama_vocab_get_attr
+        attrs = {
+            t: a for t in range(self._llm.n_vocab()) if (a := get_attr(self._vocab, t)) & special
+        }
+        texts = {t: self._special_text(t) for t in attrs}
+        eot = llama_cpp.llama_vocab_eot(self._vocab)
+        candidates = [*stop_tokens, eot, *(t for t in attrs if self._ends_answer[t])]
+        boundaries: list[str] = []
+        for token in dict.fromkeys(candidates):
+            text = texts.get(token, "")
+            strips = bool(attrs.get(token, 0) & llama_cpp.LLAMA_TOKEN_ATTR_RSTRIP)
+            if text not in boundaries and safe_boundary(text, strips, texts.values()):
+                boundaries.append(text)
+        return boundaries
+
     def _has_single_token(self, text: str) -> bool:
         tokens = self._llm.tokenize(text.encode("utf-8"), add_bos=False, special=True)
         return len(tokens) == 1
@@ -368,8 +432,7 @@ class LlamaEngine:
 
     def prompt_tokens(self, turns: list[ChatTurn]) -> list[int]:
         """The token ids the model sees for ``turns`` (raises ``TemplateError``)."""
-        text = self._render(self._format, turns)
-        tokens = self._llm.tokenize(text.encode("utf-8"), add_bos=False, special=True)
+        tokens = self._prompt_tokenizer(self._render(self._format, turns))
         if self._add_bos and self._bos >= 0 and (not tokens or tokens[0] != self._bos):
             tokens.insert(0, self._bos)
         return tokens

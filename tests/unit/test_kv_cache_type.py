@@ -1,0 +1,31 @@
+"""Which number format the KV cache gets."""
+
+from __future__ import annotations
+
+import pytest
+
+from desktop_app.core.engine.base import EngineError
+from desktop_app.core.engine.llama_engine import LoadParams, kv_cache_type
+
+WITH_BF16 = "CPU : AVX2 = 1 | AVX512 = 1 | AVX512_BF16 = 1 | OPENMP = 1 |"
+WITHOUT_BF16 = "CPU : AVX2 = 1 | AVX512 = 1 | AVX512_BF16 = 0 | OPENMP = 1 |"
+
+
+def test_auto_is_bf16_on_a_cpu_that_computes_in_it() -> None:
+    assert kv_cache_type(LoadParams(), WITH_BF16) == "bf16"
+
+
+def test_auto_keeps_f16_elsewhere() -> None:
+    assert kv_cache_type(LoadParams(), WITHOUT_BF16) == "f16"
+    assert kv_cache_type(LoadParams(n_gpu_layers=-1), WITH_BF16) == "f16", "a GPU load"
+    assert kv_cache_type(LoadParams(flash_attn=True), WITH_BF16) == "f16"
+
+
+def test_an_explicit_choice_wins() -> None:
+    assert kv_cache_type(LoadParams(kv_cache_type="f16"), WITH_BF16) == "f16"
+    assert kv_cache_type(LoadParams(kv_cache_type="bf16"), WITHOUT_BF16) == "bf16"
+
+
+def test_an_unknown_type_is_a_clear_error() -> None:
+    with pytest.raises(EngineError, match="Unknown KV cache type 'q3'"):
+        kv_cache_type(LoadParams(kv_cache_type="q3"), WITH_BF16)
