@@ -122,7 +122,7 @@ def main() -> int:
     parser.add_argument("--model", required=True, help="a GGUF file, 'tiny' or 'gemma'")
     parser.add_argument("--turns", type=int, default=20)
     parser.add_argument("--long", type=int, default=4000, help="tokens of the long chat")
-    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--ctx", type=int, default=8192)
     parser.add_argument("--threads", type=int, default=None)
     parser.add_argument("--flash-attn", action="store_true", help="load with flash attention")

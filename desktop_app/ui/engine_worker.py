@@ -74,9 +74,11 @@ class EngineWorker(QObject):
     """Owns the engine; every slot runs on the engine thread.
 
     Signals are emitted from the engine thread and arrive queued wherever they are
-    connected. ``text_received`` carries the text added since its previous emission.
-    ``tokens_streamed`` carries the number of tokens generated so far in this answer,
-    a live count for the status bar; the final statistics come with ``turn_finished``.
+    connected. ``streamed`` carries the text added since its previous emission and the
+    number of tokens generated so far in this answer (a live count for the status bar;
+    the final statistics come with ``turn_finished``). One signal, not two, because
+    each queued signal wakes the GUI thread, and every wake-up takes a core from
+    llama.cpp's threads in the middle of a token.
     """
 
     model_loaded = Signal(object)
@@ -85,8 +87,7 @@ class EngineWorker(QObject):
     load_progress = Signal(float)
     model_unloaded = Signal()
     turn_started = Signal(int)
-    text_received = Signal(str)
-    tokens_streamed = Signal(int)
+    streamed = Signal(str, int)
     turn_finished = Signal(object)
     task_finished = Signal(object, object)
     state_restored = Signal(int)
@@ -223,15 +224,13 @@ class EngineWorker(QObject):
                     tokens = event.tokens
                     now = time.monotonic()
                     if now - emitted_at >= self._frame_interval_s:
-                        self.text_received.emit("".join(pending))
-                        self.tokens_streamed.emit(tokens)
+                        self.streamed.emit("".join(pending), tokens)
                         pending.clear()
                         emitted_at = now
                 else:
                     finished = event
                     if pending:  # show the end of the answer before the final disk sync
-                        self.text_received.emit("".join(pending))
-                        self.tokens_streamed.emit(tokens)
+                        self.streamed.emit("".join(pending), tokens)
                         pending.clear()
         except Exception as exc:  # the store or the engine failed: report, keep the thread
             finished = Finished(
@@ -242,8 +241,7 @@ class EngineWorker(QObject):
                 ).replace("%1", str(exc)),
             )
         if pending:
-            self.text_received.emit("".join(pending))
-            self.tokens_streamed.emit(tokens)
+            self.streamed.emit("".join(pending), tokens)
         self.turn_finished.emit(finished or Finished(FinishReason.CANCELLED))
 
     @Slot(object)
@@ -366,8 +364,7 @@ class EngineBridge(QObject):
         self._worker.model_failed.connect(self._on_model_failed, queued)
         self._worker.model_unloaded.connect(self._on_model_unloaded, queued)
         self._worker.turn_started.connect(self.turn_started, queued)
-        self._worker.text_received.connect(self.text_received, queued)
-        self._worker.tokens_streamed.connect(self.tokens_streamed, queued)
+        self._worker.streamed.connect(self._on_streamed, queued)
         self._worker.turn_finished.connect(self._on_turn_finished, queued)
 
         app = QCoreApplication.instance()
@@ -529,6 +526,11 @@ class EngineBridge(QObject):
     @Slot(object, object)
     def _on_task_finished(self, task: object, result: object) -> None:
         self._end_request(lambda: self.task_finished.emit(task, result))
+
+    @Slot(str, int)
+    def _on_streamed(self, text: str, tokens: int) -> None:
+        self.text_received.emit(text)
+        self.tokens_streamed.emit(tokens)
 
     @Slot(object)
     def _on_turn_finished(self, finished: Finished) -> None:

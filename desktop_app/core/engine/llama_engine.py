@@ -519,7 +519,7 @@ class LlamaEngine:
             stats = self._stats(prompt, 0, 0, started, 0.0, 0.0, dropped)
             yield Finished(FinishReason.LENGTH, stats)
             return
-        cached = self._cached_prefix(prompt)
+        cached = self._keep_cached_prefix(prompt)
         seed = params.seed if params.seed is not None else random.randrange(2**31)
         self._llm.set_seed(seed)
         pieces, texts = self._pieces, self._texts
@@ -537,7 +537,8 @@ class LlamaEngine:
         clock = time.perf_counter
         due = 0.0
         tokens = self._llm.generate(
-            prompt,
+            prompt[cached:],
+            reset=not cached,
             top_k=params.top_k,
             top_p=params.top_p,
             min_p=params.min_p,
@@ -589,6 +590,19 @@ class LlamaEngine:
         yield Finished(
             reason, self._stats(prompt, cached, generated, started, first, last, dropped)
         )
+
+    def _keep_cached_prefix(self, prompt: list[int]) -> int:
+        """Keep the part of the KV cache that ``prompt`` starts with, drop the rest, and
+        return its length in tokens (0: evaluate the whole prompt afresh).
+
+        ``Llama.generate`` would find the shared prefix itself, but with a Python loop
+        over every token of the chat, on every turn (about 0.3 ms per 1,000 tokens).
+        """
+        cached = self._cached_prefix(prompt)
+        if cached and self._llm._ctx.kv_cache_seq_rm(-1, cached, -1):
+            self._llm.n_tokens = cached
+            return cached
+        return 0
 
     def _cached_prefix(self, prompt: list[int]) -> int:
         """How many leading prompt tokens are already in the KV cache."""
