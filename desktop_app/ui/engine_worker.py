@@ -10,20 +10,21 @@ small immutable values (``str``, ``int``, frozen dataclasses). Cancellation is t
 exception: the bridge sets a ``CancelToken`` directly from the GUI thread, because a
 queued "stop" request would wait behind the generation it is meant to stop.
 
-Streaming is coalesced on the worker: deltas are joined and emitted at most about
-once per frame, so a model producing thousands of tokens a second costs the GUI
-thread about sixty small signals a second, never one per token.
+Streamed text goes through a ``StreamOutbox``: the engine thread puts each delta
+there and the GUI thread collects what has gathered once per frame, on its own timer,
+so a model producing thousands of tokens a second costs the GUI thread about sixty
+small updates a second, never one per token. Only the first words of an answer (they
+set the felt time to first token) and its end are signalled at once.
 """
 
 from __future__ import annotations
 
 import inspect
 import threading
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, QTimer, Signal, Slot
 
 from desktop_app.core.chats.jobs import TurnJob
 from desktop_app.core.chats.model import FinishReason, GenerationStats
@@ -51,6 +52,40 @@ from desktop_app.core.engine.remote import is_remote_spec
 FRAME_INTERVAL_S = 0.016
 """Streamed text reaches the GUI at most about once per frame (60 Hz)."""
 
+
+class StreamOutbox:
+    """Streamed text on its way from the engine thread to the GUI thread.
+
+    Why not a queued signal per frame: the GUI thread wakes right after the engine
+    thread emits, while that thread is still running Python between two llama.cpp
+    calls, and the two then hand the GIL back and forth at the worst moment. Woken by
+    its own timer instead, the GUI thread nearly always finds the engine inside
+    llama.cpp, which runs without the GIL. With the tiny model (a token every 0.1 ms)
+    a queued signal per frame cost the engine about 1 % of its speed; a timer, nothing
+    measurable.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._parts: list[str] = []
+        self._tokens = 0
+
+    def put(self, text: str, tokens: int) -> None:
+        """Add ``text``; ``tokens`` is the answer's token count so far."""
+        with self._lock:
+            self._parts.append(text)
+            self._tokens = tokens
+
+    def take(self) -> tuple[str, int] | None:
+        """All text added since the last take and the latest token count, or None."""
+        with self._lock:
+            if not self._parts:
+                return None
+            text = "".join(self._parts)
+            self._parts.clear()
+            return text, self._tokens
+
+
 EngineFactory = Callable[..., Engine]
 """Makes an engine from a model file (a ``Path``) or a remote spec (a ``str``) and the
 ``LoadParams``; one that also takes ``progress=`` gets load progress and cancel."""
@@ -74,11 +109,9 @@ class EngineWorker(QObject):
     """Owns the engine; every slot runs on the engine thread.
 
     Signals are emitted from the engine thread and arrive queued wherever they are
-    connected. ``streamed`` carries the text added since its previous emission and the
-    number of tokens generated so far in this answer (a live count for the status bar;
-    the final statistics come with ``turn_finished``). One signal, not two, because
-    each queued signal wakes the GUI thread, and every wake-up takes a core from
-    llama.cpp's threads in the middle of a token.
+    connected. Streamed text goes into the ``StreamOutbox`` given by the bridge;
+    ``text_ready`` asks for it to be collected at once (an answer's first words and its
+    end), the bridge's frame timer collects the rest.
     """
 
     model_loaded = Signal(object)
@@ -87,7 +120,7 @@ class EngineWorker(QObject):
     load_progress = Signal(float)
     model_unloaded = Signal()
     turn_started = Signal(int)
-    streamed = Signal(str, int)
+    text_ready = Signal()
     turn_finished = Signal(object)
     task_finished = Signal(object, object)
     state_restored = Signal(int)
@@ -97,14 +130,14 @@ class EngineWorker(QObject):
         self,
         store: Store,
         closing: threading.Event,
+        outbox: StreamOutbox,
         engine_factory: EngineFactory = LlamaEngine,
-        frame_interval_s: float = FRAME_INTERVAL_S,
     ) -> None:
         super().__init__()
         self._store = store
         self._closing = closing
+        self._outbox = outbox
         self._factory = engine_factory
-        self._frame_interval_s = frame_interval_s
         self._engine: Engine | None = None
         self._states: ConversationStates | None = None
         self._resume_bytes = 0
@@ -211,27 +244,21 @@ class EngineWorker(QObject):
                     self.state_restored.emit(conversation_id)
             except Exception:  # a cache failure only costs speed
                 self._states = None
-        pending: list[str] = []
-        tokens = 0
-        emitted_at = float("-inf")  # the first delta goes out at once: it sets the felt TTFT
+        outbox = self._outbox
+        first = True
         finished: Finished | None = None
         try:
             # Iterate to the very end even after Finished: run_turn's final store write
             # happens when its generator is exhausted, and turn_finished promises it is done.
             for event in job(self._engine, self._store, conversation_id, params, cancel):
                 if isinstance(event, TextDelta):
-                    pending.append(event.text)
-                    tokens = event.tokens
-                    now = time.monotonic()
-                    if now - emitted_at >= self._frame_interval_s:
-                        self.streamed.emit("".join(pending), tokens)
-                        pending.clear()
-                        emitted_at = now
+                    outbox.put(event.text, event.tokens)
+                    if first:  # the first words go out at once: they set the felt TTFT
+                        self.text_ready.emit()
+                        first = False
                 else:
                     finished = event
-                    if pending:  # show the end of the answer before the final disk sync
-                        self.streamed.emit("".join(pending), tokens)
-                        pending.clear()
+                    self.text_ready.emit()  # show the end before the final disk sync
         except Exception as exc:  # the store or the engine failed: report, keep the thread
             finished = Finished(
                 FinishReason.ERROR,
@@ -240,8 +267,6 @@ class EngineWorker(QObject):
                     "EngineWorker", "The answer could not be completed: %1"
                 ).replace("%1", str(exc)),
             )
-        if pending:
-            self.streamed.emit("".join(pending), tokens)
         self.turn_finished.emit(finished or Finished(FinishReason.CANCELLED))
 
     @Slot(object)
@@ -342,9 +367,14 @@ class EngineBridge(QObject):
         self._cancel: CancelToken | None = None
         self._load_cancel: CancelToken | None = None
 
+        self._outbox = StreamOutbox()
+        self._frame_timer = QTimer(self)
+        self._frame_timer.setInterval(round(frame_interval_s * 1000))
+        self._frame_timer.timeout.connect(self._collect_text)
+
         self._thread = QThread()
         self._thread.setObjectName("HearthEngineThread")
-        self._worker = EngineWorker(store, self._closing, engine_factory, frame_interval_s)
+        self._worker = EngineWorker(store, self._closing, self._outbox, engine_factory)
         self._worker.moveToThread(self._thread)
 
         queued = Qt.ConnectionType.QueuedConnection
@@ -363,8 +393,8 @@ class EngineBridge(QObject):
         self._worker.model_loaded.connect(self._on_model_loaded, queued)
         self._worker.model_failed.connect(self._on_model_failed, queued)
         self._worker.model_unloaded.connect(self._on_model_unloaded, queued)
-        self._worker.turn_started.connect(self.turn_started, queued)
-        self._worker.streamed.connect(self._on_streamed, queued)
+        self._worker.turn_started.connect(self._on_turn_started, queued)
+        self._worker.text_ready.connect(self._collect_text, queued)
         self._worker.turn_finished.connect(self._on_turn_finished, queued)
 
         app = QCoreApplication.instance()
@@ -527,13 +557,23 @@ class EngineBridge(QObject):
     def _on_task_finished(self, task: object, result: object) -> None:
         self._end_request(lambda: self.task_finished.emit(task, result))
 
-    @Slot(str, int)
-    def _on_streamed(self, text: str, tokens: int) -> None:
-        self.text_received.emit(text)
-        self.tokens_streamed.emit(tokens)
+    @Slot(int)
+    def _on_turn_started(self, conversation_id: int) -> None:
+        self._frame_timer.start()
+        self.turn_started.emit(conversation_id)
+
+    @Slot()
+    def _collect_text(self) -> None:
+        taken = self._outbox.take()
+        if taken is not None:
+            text, tokens = taken
+            self.text_received.emit(text)
+            self.tokens_streamed.emit(tokens)
 
     @Slot(object)
     def _on_turn_finished(self, finished: Finished) -> None:
+        self._frame_timer.stop()
+        self._collect_text()
         self._generating = False
         self._cancel = None
         self._end_request(lambda: self.turn_finished.emit(finished))
