@@ -9,9 +9,9 @@ turn (raw, chat completion, Hearth; then again) so that machine noise hits them 
 - ccc: ``create_chat_completion(stream=True)``, the library's own streaming path
   (it may stop at an end-of-turn token, so its own token count is used);
 - app: Hearth's whole pipeline: ``EngineBridge.send`` → the engine on its worker
-  thread (saving the answer to SQLite as it grows) → coalesced Qt signals → the chat
-  view's ``ChatListModel`` on the GUI thread, offscreen, timed until the model holds
-  the whole answer (the answer's final disk sync follows it).
+  thread (saving the answer to SQLite as it grows) → its stream outbox, collected by
+  the GUI thread once per frame → the chat view's ``ChatListModel``, offscreen, timed
+  until the model holds the whole answer (the answer's final disk sync follows it).
 
 Each rate is tokens / wall time from the request to the last token, prompt included;
 every run starts from an empty KV cache, so each path pays the same prefill. The last
