@@ -56,6 +56,13 @@ from desktop_app.core.hardware import looks_like_memory_failure, memory_advice
 from desktop_app.core.models.gguf_info import GGUFError, GGUFInfo, read_gguf_info
 
 DEFAULT_CONTEXT = 4096
+LLAMA_DEFAULT_UBATCH = 512
+CPU_UBATCH = 256
+"""Compute pass size on CPU. A sliding-window cache (Gemma 2 and 3…) holds the window
+plus one pass, so with 256 instead of 512 every windowed layer attends to 768 cells
+instead of 1,024 once a chat outgrows the window: 135 new tokens after 3,000 took
+160 ms against 166 ms on Gemma 3 270M, while long prompts ran as fast. GPUs want
+bigger passes, so they keep llama.cpp's default."""
 KV_AUTO = "auto"
 KV_CACHE_TYPES = {"f16": 1, "bf16": 30}
 """ggml's type ids for the KV cache formats Hearth offers (``GGML_TYPE_F16``, ``_BF16``)."""
@@ -71,6 +78,9 @@ class LoadParams:
     """Layers to offload to the GPU; -1 offloads all of them."""
     n_batch: int = 512
     """Prompt tokens evaluated per step."""
+    n_ubatch: int | None = None
+    """Tokens per compute pass within a step; None: ``CPU_UBATCH`` on a CPU-only load
+    (at most ``n_batch``), llama.cpp's default otherwise."""
     flash_attn: bool = False
     swa_full: bool = False
     """Keep a full-size KV cache for sliding-window layers (Gemma 3…). Not needed to reuse
@@ -149,6 +159,13 @@ def kv_cache_type(params: LoadParams, system_info: str) -> str:
     return "bf16" if native_bf16 and cpu_only and not params.flash_attn else "f16"
 
 
+def ubatch_size(params: LoadParams) -> int:
+    """Tokens per compute pass (see ``CPU_UBATCH``)."""
+    if params.n_ubatch is not None:
+        return max(1, params.n_ubatch)
+    return CPU_UBATCH if params.n_gpu_layers == 0 else LLAMA_DEFAULT_UBATCH
+
+
 def default_threads() -> int:
     return max(1, min(8, os.cpu_count() or 1))
 
@@ -193,7 +210,11 @@ class LlamaEngine:
         cancelled = False
         system_info = llama_cpp.llama_print_system_info().decode("utf-8", "replace")
         kv_type = KV_CACHE_TYPES[kv_cache_type(params, system_info)]
-        self._load_key = f"{params.flash_attn}|{params.swa_full}|{params.n_gpu_layers}|{kv_type}"
+        n_batch = min(params.n_batch, n_ctx)
+        n_ubatch = min(n_batch, ubatch_size(params))
+        self._load_key = (
+            f"{params.flash_attn}|{params.swa_full}|{params.n_gpu_layers}|{kv_type}|{n_ubatch}"
+        )
 
         def report(fraction: float) -> bool:
             nonlocal cancelled
@@ -208,7 +229,8 @@ class LlamaEngine:
                     n_ctx=n_ctx,
                     n_threads=params.n_threads or default_threads(),
                     n_gpu_layers=params.n_gpu_layers,
-                    n_batch=min(params.n_batch, n_ctx),
+                    n_batch=n_batch,
+                    n_ubatch=n_ubatch,
                     flash_attn=params.flash_attn,
                     swa_full=params.swa_full,
                     type_k=kv_type,

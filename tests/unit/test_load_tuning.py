@@ -1,11 +1,11 @@
-"""Which number format the KV cache gets."""
+"""How the KV cache and compute passes are set up for the hardware."""
 
 from __future__ import annotations
 
 import pytest
 
 from desktop_app.core.engine.base import EngineError
-from desktop_app.core.engine.llama_engine import LoadParams, kv_cache_type
+from desktop_app.core.engine.llama_engine import LoadParams, kv_cache_type, ubatch_size
 
 WITH_BF16 = "CPU : AVX2 = 1 | AVX512 = 1 | AVX512_BF16 = 1 | OPENMP = 1 |"
 WITHOUT_BF16 = "CPU : AVX2 = 1 | AVX512 = 1 | AVX512_BF16 = 0 | OPENMP = 1 |"
@@ -29,3 +29,9 @@ def test_an_explicit_choice_wins() -> None:
 def test_an_unknown_type_is_a_clear_error() -> None:
     with pytest.raises(EngineError, match="Unknown KV cache type 'q3'"):
         kv_cache_type(LoadParams(kv_cache_type="q3"), WITH_BF16)
+
+
+def test_cpu_loads_compute_in_smaller_passes() -> None:
+    assert ubatch_size(LoadParams()) == 256
+    assert ubatch_size(LoadParams(n_gpu_layers=-1)) == 512
+    assert ubatch_size(LoadParams(n_ubatch=64)) == 64
