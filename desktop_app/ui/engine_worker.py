@@ -228,9 +228,14 @@ class EngineWorker(QObject):
     def run_job(
         self, conversation_id: int, job: AnswerJob, params: GenerationParams, cancel: CancelToken
     ) -> None:
-        """Stream the answer ``job`` produces (a new turn, a regeneration, a continuation)."""
-        self.turn_started.emit(conversation_id)
+        """Stream the answer ``job`` produces (a new turn, a regeneration, a continuation).
+
+        ``turn_started`` goes out with the job's first event, once the question is saved
+        (so the sidebar shows it), and together with the first words: one wake-up of
+        the GUI thread instead of two.
+        """
         if self._engine is None:
+            self.turn_started.emit(conversation_id)
             self.turn_finished.emit(
                 Finished(
                     FinishReason.ERROR,
@@ -245,12 +250,15 @@ class EngineWorker(QObject):
             except Exception:  # a cache failure only costs speed
                 self._states = None
         outbox = self._outbox
-        first = True
+        started, first = False, True
         finished: Finished | None = None
         try:
             # Iterate to the very end even after Finished: run_turn's final store write
             # happens when its generator is exhausted, and turn_finished promises it is done.
             for event in job(self._engine, self._store, conversation_id, params, cancel):
+                if not started:
+                    self.turn_started.emit(conversation_id)
+                    started = True
                 if isinstance(event, TextDelta):
                     outbox.put(event.text, event.tokens)
                     if first:  # the first words go out at once: they set the felt TTFT
@@ -267,6 +275,8 @@ class EngineWorker(QObject):
                     "EngineWorker", "The answer could not be completed: %1"
                 ).replace("%1", str(exc)),
             )
+        if not started:
+            self.turn_started.emit(conversation_id)
         self.turn_finished.emit(finished or Finished(FinishReason.CANCELLED))
 
     @Slot(object)
