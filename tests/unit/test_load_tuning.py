@@ -5,7 +5,12 @@ from __future__ import annotations
 import pytest
 
 from desktop_app.core.engine.base import EngineError
-from desktop_app.core.engine.llama_engine import LoadParams, kv_cache_type, ubatch_size
+from desktop_app.core.engine.llama_engine import (
+    LoadParams,
+    kv_cache_type,
+    ubatch_size,
+    window_intact,
+)
 
 WITH_BF16 = "CPU : AVX2 = 1 | AVX512 = 1 | AVX512_BF16 = 1 | OPENMP = 1 |"
 WITHOUT_BF16 = "CPU : AVX2 = 1 | AVX512 = 1 | AVX512_BF16 = 0 | OPENMP = 1 |"
@@ -35,3 +40,18 @@ def test_cpu_loads_compute_in_smaller_passes() -> None:
     assert ubatch_size(LoadParams()) == 256
     assert ubatch_size(LoadParams(n_gpu_layers=-1)) == 512
     assert ubatch_size(LoadParams(n_ubatch=64)) == 64
+
+
+def test_all_gpu_layers_on_a_build_without_gpu_offload_count_as_cpu() -> None:
+    everything = LoadParams(n_gpu_layers=-1)
+    assert kv_cache_type(everything, WITH_BF16, gpu_offload=False) == "bf16"
+    assert ubatch_size(everything, gpu_offload=False) == 256
+
+
+def test_going_back_past_a_sliding_window_cache_is_refused() -> None:
+    # A 768-cell window cache after 909 tokens holds positions 141..908.
+    assert window_intact(cached=900, pos_min=141, n_swa=512), "the next turn"
+    assert not window_intact(cached=209, pos_min=141, n_swa=512), "regenerating a long answer"
+    assert window_intact(cached=209, pos_min=0, n_swa=512)
+    assert not window_intact(cached=209, pos_min=-1, n_swa=512), "an empty cache"
+    assert window_intact(cached=209, pos_min=141, n_swa=0), "no sliding window"

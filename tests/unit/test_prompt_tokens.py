@@ -85,6 +85,11 @@ def test_a_special_token_that_could_span_the_cut_is_unsafe() -> None:
     assert not spans_cut(MARKER, "x<|im_end|>"), "ends where the cut is: no span"
 
 
+def test_a_longer_special_token_that_takes_the_start_of_the_marker_is_unsafe() -> None:
+    assert not safe_boundary(MARKER, strips_right=False, specials=(*SPECIALS, "xxxxxxxx<|im"))
+    assert safe_boundary(MARKER, strips_right=False, specials=(*SPECIALS, "<|im"))
+
+
 def test_safe_boundary() -> None:
     assert safe_boundary(MARKER, strips_right=False, specials=SPECIALS)
     assert not safe_boundary(MARKER, strips_right=True, specials=SPECIALS)

@@ -137,7 +137,7 @@ class TokenizedFit(NamedTuple):
     dropped_turns: int
 
 
-def kv_cache_type(params: LoadParams, system_info: str) -> str:
+def kv_cache_type(params: LoadParams, system_info: str, gpu_offload: bool = True) -> str:
     """The KV cache format to load with.
 
     "auto" picks bf16 on a CPU-only load when the CPU computes in bf16 natively
@@ -155,15 +155,37 @@ def kv_cache_type(params: LoadParams, system_info: str) -> str:
             + ", ".join(KV_CACHE_TYPES)
         )
     native_bf16 = "AVX512_BF16 = 1" in system_info
-    cpu_only = params.n_gpu_layers == 0
-    return "bf16" if native_bf16 and cpu_only and not params.flash_attn else "f16"
+    return (
+        "bf16"
+        if native_bf16 and runs_on_cpu(params, gpu_offload) and not params.flash_attn
+        else "f16"
+    )
 
 
-def ubatch_size(params: LoadParams) -> int:
+def window_intact(cached: int, pos_min: int, n_swa: int) -> bool:
+    """Whether reusing ``cached`` tokens of the KV cache keeps every layer's context.
+
+    A sliding-window cache (``swa_full`` off) holds only the window plus one compute
+    pass and overwrites older cells. Going back in the chat (regenerate, edit) then
+    needs cells it no longer has, and llama.cpp would silently attend without them; in
+    that case the prompt is evaluated afresh, as llama-server does. ``pos_min`` is the
+    oldest position the cache holds for the sequence (-1: none).
+    """
+    if n_swa <= 0:
+        return True
+    return 0 <= pos_min <= max(0, cached - n_swa)
+
+
+def runs_on_cpu(params: LoadParams, gpu_offload: bool) -> bool:
+    """Whether every layer runs on the CPU (``gpu_offload``: this llama.cpp build can offload)."""
+    return params.n_gpu_layers == 0 or not gpu_offload
+
+
+def ubatch_size(params: LoadParams, gpu_offload: bool = True) -> int:
     """Tokens per compute pass (see ``CPU_UBATCH``)."""
     if params.n_ubatch is not None:
         return max(1, params.n_ubatch)
-    return CPU_UBATCH if params.n_gpu_layers == 0 else LLAMA_DEFAULT_UBATCH
+    return CPU_UBATCH if runs_on_cpu(params, gpu_offload) else LLAMA_DEFAULT_UBATCH
 
 
 def default_threads() -> int:
@@ -209,9 +231,10 @@ class LlamaEngine:
         n_ctx = params.n_ctx if params.n_ctx > 0 else trained
         cancelled = False
         system_info = llama_cpp.llama_print_system_info().decode("utf-8", "replace")
-        kv_type = KV_CACHE_TYPES[kv_cache_type(params, system_info)]
+        gpu_offload = bool(llama_cpp.llama_supports_gpu_offload())
+        kv_type = KV_CACHE_TYPES[kv_cache_type(params, system_info, gpu_offload)]
         n_batch = min(params.n_batch, n_ctx)
-        n_ubatch = min(n_batch, ubatch_size(params))
+        n_ubatch = min(n_batch, ubatch_size(params, gpu_offload))
         self._load_key = (
             f"{params.flash_attn}|{params.swa_full}|{params.n_gpu_layers}|{kv_type}|{n_ubatch}"
         )
@@ -256,6 +279,7 @@ class LlamaEngine:
             ) from exc
         model = self._llm._model
         self._vocab = llama_cpp.llama_model_get_vocab(model.model)
+        self._n_swa = 0 if params.swa_full else int(llama_cpp.llama_model_n_swa(model.model))
         n_vocab = self._llm.n_vocab()
         self._pieces = PieceTable(self._token_bytes)
         self._texts = TextTable(self._pieces)
@@ -410,7 +434,10 @@ class LlamaEngine:
         attrs = {
             t: a for t in range(self._llm.n_vocab()) if (a := get_attr(self._vocab, t)) & special
         }
-        texts = {t: self._special_text(t) for t in attrs}
+        try:
+            texts = {t: self._special_text(t) for t in attrs}
+        except UnicodeDecodeError:  # a token llama.cpp matches as bytes: cut nothing
+            return []
         eot = llama_cpp.llama_vocab_eot(self._vocab)
         candidates = [*stop_tokens, eot, *(t for t in attrs if self._ends_answer[t])]
         boundaries: list[str] = []
@@ -621,9 +648,18 @@ class LlamaEngine:
         over every token of the chat, on every turn (about 0.3 ms per 1,000 tokens).
         """
         cached = self._cached_prefix(prompt)
-        if cached and self._llm._ctx.kv_cache_seq_rm(-1, cached, -1):
+        if not cached:
+            return 0
+        llama_cpp = self._llama_cpp
+        pos_min = llama_cpp.llama_memory_seq_pos_min(
+            llama_cpp.llama_get_memory(self._llm._ctx.ctx), 0
+        )
+        if window_intact(cached, pos_min, self._n_swa) and self._llm._ctx.kv_cache_seq_rm(
+            -1, cached, -1
+        ):
             self._llm.n_tokens = cached
             return cached
+        self._llm.reset()  # or generate would reuse the prefix on its own
         return 0
 
     def _cached_prefix(self, prompt: list[int]) -> int:

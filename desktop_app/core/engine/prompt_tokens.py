@@ -37,11 +37,25 @@ def spans_cut(marker: str, special: str) -> bool:
     return False
 
 
+def claims_marker(marker: str, special: str) -> bool:
+    """Whether ``special`` could take the start of ``marker`` for itself.
+
+    llama.cpp looks for longer special tokens first (equal lengths in no set order),
+    so one that ends with the beginning of the marker would leave the marker's rest as
+    plain text joined to what follows the cut.
+    """
+    if special == marker or len(special) < len(marker):
+        return False
+    return any(special.endswith(marker[:end]) for end in range(1, len(marker)))
+
+
 def safe_boundary(marker: str, strips_right: bool, specials: Iterable[str]) -> bool:
     """Whether cutting prompts right after ``marker`` keeps tokenization exact."""
     if not marker or strips_right:
         return False
-    return not any(spans_cut(marker, special) for special in specials)
+    return not any(
+        spans_cut(marker, special) or claims_marker(marker, special) for special in specials
+    )
 
 
 class SegmentTokenizer:
