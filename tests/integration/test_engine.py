@@ -109,13 +109,12 @@ def test_multibyte_text_split_across_tokens_arrives_intact(
     tokens = llm.tokenize(text.encode(), add_bos=False, special=False)
     assert len(tokens) > len(text)
     end_of_turn = llm.tokenize(b"<|im_end|>", add_bos=False, special=True)
-    real_generate = llm.generate
 
-    def scripted_generate(prompt: list[int], **_: object) -> Iterator[int]:
-        real_generate(prompt)  # keep llama.cpp's state consistent with a real call
+    def scripted_tokens(new_tokens: list[int], _: GenerationParams) -> Iterator[int]:
+        llm.eval(new_tokens)  # keep llama.cpp's state consistent with a real answer
         yield from tokens + end_of_turn
 
-    monkeypatch.setattr(llm, "generate", scripted_generate)
+    monkeypatch.setattr(engine, "_sampled_tokens", scripted_tokens)
     events = list(engine.stream_chat(QUESTION, GenerationParams(max_tokens=500)))
     deltas = [e.text for e in events if isinstance(e, TextDelta)]
     assert "".join(deltas) == text
@@ -300,3 +299,30 @@ def test_each_kv_cache_type_loads_and_streams(tiny_model: Path, kv_type: str) ->
         assert finished.stats.generated_tokens == 8 and not finished.error
     finally:
         loaded.close()
+
+
+@pytest.mark.parametrize("temperature", [0.0, 0.8])
+def test_the_token_loop_samples_what_llama_generate_samples(
+    engine: LlamaEngine, temperature: float
+) -> None:
+    """The engine drives llama.cpp below ``Llama.generate`` with the same sampler chain:
+    greedy and seeded answers must be the very same tokens."""
+    params = GenerationParams(max_tokens=60, temperature=temperature, seed=5, ignore_eos=True)
+    prompt = engine.prompt_tokens(QUESTION)
+    llm = engine.llama
+    llm.reset()
+    llm.set_seed(5)
+    reference = llm.generate(
+        prompt,
+        top_k=params.top_k,
+        top_p=params.top_p,
+        min_p=params.min_p,
+        temp=params.temperature,
+        repeat_penalty=params.repeat_penalty,
+    )
+    expected = [token for token, _ in zip(reference, range(59), strict=False)]
+    reference.close()
+    llm.reset()
+    _, finished = _collect(engine.stream_chat(QUESTION, params))
+    assert finished.stats.generated_tokens == 60
+    assert list(llm.input_ids[len(prompt) : llm.n_tokens]) == expected
