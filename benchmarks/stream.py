@@ -13,6 +13,10 @@ turn (raw, chat completion, Hearth; then again) so that machine noise hits them 
   the GUI thread once per frame → the chat view's ``ChatListModel``, offscreen, timed
   until the model holds the whole answer (the answer's final disk sync follows it).
 
+Hearth's engine drives llama.cpp one level below ``Llama.generate`` (same sampler
+chain, same tokens, less Python per token), so the app can outrun raw on a model as
+fast as the tiny one: raw is the library's own loop, as the issue defines it.
+
 Each rate is tokens / wall time from the request to the last token, prompt included;
 every run starts from an empty KV cache, so each path pays the same prefill. The last
 line is ``raw_tok_s=… app_tok_s=… ratio=…`` with medians and ratio = app / raw.

@@ -4,8 +4,8 @@ llama.cpp keeps one KV cache per context, so switching to another conversation
 throws away the work done for the previous one, and coming back would re-evaluate
 its whole prompt. ``ConversationStates`` saves the KV cache (with the token ids it
 holds) when the engine moves to another conversation and restores it on return;
-``Llama.generate`` then evaluates only what is new, exactly as if the conversation
-had never been left.
+the engine then evaluates only what is new, exactly as if the conversation had never
+been left.
 
 Snapshots live in an LRU bounded by bytes. With a folder, snapshots pushed out of
 memory (and those left at close) are written there, keyed by the model and the load

@@ -380,8 +380,8 @@ class LlamaEngine:
             return False
         self._llm.input_ids[:n] = snapshot.tokens
         self._llm.n_tokens = n
-        # The logits in the context belong to another conversation: the next
-        # generate must evaluate at least one token before it samples.
+        # The logits in the context belong to another conversation: the next answer
+        # evaluates at least one prompt token before it samples (see _cached_prefix).
         self._llm._requires_eval = True
         return True
 
@@ -642,6 +642,8 @@ class LlamaEngine:
         The generator must be closed (it frees its sampler); the last token it yields
         is never evaluated, as with ``generate``.
         """
+        if not new_tokens:  # sampling would read logits left by another prompt
+            raise ValueError("at least one prompt token must be evaluated")
         llm = self._llm
         llama_cpp = self._llama_cpp
         sampler = llm._init_sampler(
@@ -687,9 +689,11 @@ class LlamaEngine:
         pos_min = llama_cpp.llama_memory_seq_pos_min(
             llama_cpp.llama_get_memory(self._llm._ctx.ctx), 0
         )
-        if window_intact(cached, pos_min, self._n_swa) and self._llm._ctx.kv_cache_seq_rm(
-            -1, cached, -1
-        ):
+        # Going forward the cache holds the window by construction; only going back can
+        # miss it (and a hybrid cache reports its recurrent part's position here).
+        going_back = cached < self._llm.n_tokens
+        intact = not going_back or window_intact(cached, pos_min, self._n_swa)
+        if intact and self._llm._ctx.kv_cache_seq_rm(-1, cached, -1):
             self._llm.n_tokens = cached
             return cached
         self._llm.reset()
