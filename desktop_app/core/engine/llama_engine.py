@@ -638,7 +638,7 @@ class LlamaEngine:
 
         What ``Llama.generate`` does, with the same sampler chain, minus its per-token
         bookkeeping in Python (a batch filled field by field, a cache trim, an index
-        check): about 5 µs a token, which is 5 % of a small model's token time on CPU.
+        check): several µs a token, 5-10 % of a small model's token time on CPU.
         The generator must be closed (it frees its sampler); the last token it yields
         is never evaluated, as with ``generate``.
         """
