@@ -39,7 +39,6 @@ def test_an_unknown_type_is_a_clear_error() -> None:
 def test_cpu_loads_compute_in_smaller_passes() -> None:
     assert ubatch_size(LoadParams()) == 256
     assert ubatch_size(LoadParams(n_gpu_layers=-1)) == 512
-    assert ubatch_size(LoadParams(n_ubatch=64)) == 64
 
 
 def test_all_gpu_layers_on_a_build_without_gpu_offload_count_as_cpu() -> None:

@@ -79,9 +79,6 @@ class LoadParams:
     """Layers to offload to the GPU; -1 offloads all of them."""
     n_batch: int = 512
     """Prompt tokens evaluated per step."""
-    n_ubatch: int | None = None
-    """Tokens per compute pass within a step; None: ``CPU_UBATCH`` on a CPU-only load
-    (at most ``n_batch``), llama.cpp's default otherwise."""
     flash_attn: bool = False
     swa_full: bool = False
     """Keep a full-size KV cache for sliding-window layers (Gemma 3…). Not needed to reuse
@@ -183,9 +180,7 @@ def runs_on_cpu(params: LoadParams, gpu_offload: bool) -> bool:
 
 
 def ubatch_size(params: LoadParams, gpu_offload: bool = True) -> int:
-    """Tokens per compute pass (see ``CPU_UBATCH``)."""
-    if params.n_ubatch is not None:
-        return max(1, params.n_ubatch)
+    """Tokens per compute pass within a batch (see ``CPU_UBATCH``)."""
     return CPU_UBATCH if runs_on_cpu(params, gpu_offload) else LLAMA_DEFAULT_UBATCH
 
 
@@ -386,7 +381,7 @@ class LlamaEngine:
         return True
 
     def count_tokens(self, text: str) -> int:
-        return len(self._llm.tokenize(text.encode("utf-8"), add_bos=False, special=True))
+        return len(self._tokenize_special(text))
 
     def _token_bytes(self, token: int) -> bytes:
         """The bytes a token stands for; control tokens (end of turn etc.) show nothing."""
@@ -410,7 +405,7 @@ class LlamaEngine:
         tokens: list[int] = []
         texts: list[str] = []
         for marker in self._format.stop:
-            ids = self._llm.tokenize(marker.encode("utf-8"), add_bos=False, special=True)
+            ids = self._tokenize_special(marker)
             if len(ids) == 1:
                 tokens.append(ids[0])
             else:
@@ -418,6 +413,7 @@ class LlamaEngine:
         return tokens, tuple(texts)
 
     def _tokenize_special(self, text: str) -> list[int]:
+        """Token ids of ``text`` with special tokens parsed, no BOS added."""
         return self._llm.tokenize(text.encode("utf-8"), add_bos=False, special=True)
 
     def _safe_boundaries(self, stop_tokens: list[int]) -> list[str]:
@@ -450,8 +446,7 @@ class LlamaEngine:
         return boundaries
 
     def _has_single_token(self, text: str) -> bool:
-        tokens = self._llm.tokenize(text.encode("utf-8"), add_bos=False, special=True)
-        return len(tokens) == 1
+        return len(self._tokenize_special(text)) == 1
 
     def _special_text(self, token: int) -> str:
         if token < 0:
