@@ -262,6 +262,13 @@ def test_sigkill_mid_stream_keeps_the_partial_answer_and_a_sound_database(
     while not _saved_answer_text(database) and process.poll() is None:
         assert time.monotonic() < deadline, "no partial answer was saved within 60 s"
         time.sleep(0.02)
+    first = _saved_answer_text(database)
+    # Wait for a second flush too: the first one alone cannot tell the whole text so
+    # far from the latest piece of it.
+    while (observed := _saved_answer_text(database)) == first and process.poll() is None:
+        assert time.monotonic() < deadline, "the partial answer was saved only once in 60 s"
+        time.sleep(0.02)
+    assert observed.startswith(first), "a later flush did not extend the text saved before"
     time.sleep(delay_s)
     observed = _saved_answer_text(database)
     still_running = process.poll() is None
