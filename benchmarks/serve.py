@@ -34,7 +34,7 @@ import openai
 import uvicorn
 
 from benchmarks._models import resolve_model
-from desktop_app.cli_serve import bind_socket
+from desktop_app.server.listen import bind_socket
 from desktop_app.core.engine.base import ChatTurn, Finished, GenerationParams, TextDelta
 from desktop_app.core.engine.llama_engine import LlamaEngine, LoadParams
 from desktop_app.core.engine.remote import RemoteEngine

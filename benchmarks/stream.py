@@ -45,8 +45,8 @@ from benchmarks._models import resolve_model
 from desktop_app.core.chats.store import Store
 from desktop_app.core.engine.base import ChatTurn, Finished, GenerationParams
 from desktop_app.core.engine.llama_engine import LlamaEngine, LoadParams
-from desktop_app.ui.chat_model import ChatListModel
-from desktop_app.ui.engine_worker import EngineBridge
+from desktop_app.ui.chat.model import ChatListModel
+from desktop_app.ui.engine.worker import EngineBridge
 
 PROMPT = "Write a long, detailed story about a lighthouse keeper and a storm."
 LIBRARY_FORMATS = {"gemma": "gemma", "chatml": "chatml", "llama3": "llama-3",

@@ -22,14 +22,14 @@ from desktop_app.core.paths import AppPaths, app_paths
 from desktop_app.core.secrets import SecretStore
 from desktop_app.core.settings import Settings, load_settings, resume_cache_config
 from desktop_app.resources import resource_path
-from desktop_app.ui.conversations import show_store_warning
-from desktop_app.ui.engine_worker import EngineBridge, EngineFactory
-from desktop_app.ui.gui_gc import GuiThreadCollector
-from desktop_app.ui.i18n import install_translations
+from desktop_app.ui.conversations.controller import show_store_warning
+from desktop_app.ui.engine.worker import EngineBridge, EngineFactory
+from desktop_app.ui.shared.gui_gc import GuiThreadCollector
+from desktop_app.ui.shared.i18n import install_translations
 from desktop_app.ui.main_window import MainWindow
-from desktop_app.ui.models_service import ModelsService
-from desktop_app.ui.remote_menu import install_remote_menu
-from desktop_app.ui.theme import apply_cjk_fallback, apply_theme
+from desktop_app.ui.models.service import ModelsService
+from desktop_app.ui.endpoints.feature import install_remote_menu
+from desktop_app.ui.shared.theme import apply_cjk_fallback, apply_theme
 
 log = logging.getLogger(__name__)
 

@@ -52,20 +52,21 @@ from desktop_app.core.engine.remote import is_remote_spec
 from desktop_app.core.hardware import HardwareInfo
 from desktop_app.core.presets import PresetLibrary
 from desktop_app.core.settings import Settings, resume_cache_config, save_settings
-from desktop_app.ui.chat_model import PAGE_ROWS, ChatListModel, format_stats, format_tokens
-from desktop_app.ui.chat_settings_dialog import ChatSettingsDialog
-from desktop_app.ui.chat_view import ChatView
-from desktop_app.ui.composer import Composer
-from desktop_app.ui.conversations import ConversationsController
-from desktop_app.ui.engine_worker import AnswerJob, EngineBridge
-from desktop_app.ui.icons import themed_icon
-from desktop_app.ui.model_picker import ModelPicker
-from desktop_app.ui.models_hookup import ModelsHookup
-from desktop_app.ui.models_service import ModelsService
-from desktop_app.ui.preset_picker import PresetBar, ui_language
-from desktop_app.ui.settings_dialog import SettingsDialog
-from desktop_app.ui.shortcuts import install_chat_shortcuts
-from desktop_app.ui.theme import apply_theme
+from desktop_app.ui.chat.model import PAGE_ROWS, ChatListModel, format_stats, format_tokens
+from desktop_app.ui.chat.settings_dialog import ChatSettingsDialog
+from desktop_app.ui.chat.view import ChatView
+from desktop_app.ui.chat.composer import Composer
+from desktop_app.ui.conversations.controller import ConversationsController
+from desktop_app.ui.engine.worker import AnswerJob, EngineBridge
+from desktop_app.ui.shared.icons import themed_icon
+from desktop_app.ui.models.picker import ModelPicker
+from desktop_app.ui.models.hookup import ModelsHookup
+from desktop_app.ui.models.service import ModelsService
+from desktop_app.ui.chat.preset_picker import PresetBar
+from desktop_app.ui.shared.i18n import ui_language
+from desktop_app.ui.settings.dialog import SettingsDialog
+from desktop_app.ui.shared.shortcuts import install_chat_shortcuts
+from desktop_app.ui.shared.theme import apply_theme
 
 SettingsPageFactory = Callable[[], tuple[str, QWidget]]
 """Makes one extra Settings page: its title and its widget (built each time it opens)."""

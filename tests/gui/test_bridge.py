@@ -14,8 +14,8 @@ from desktop_app.core.chats.model import FinishReason, Role
 from desktop_app.core.chats.store import Store
 from desktop_app.core.engine.base import Finished, GenerationParams, ModelInfo
 from desktop_app.core.engine.llama_engine import LlamaEngine, LoadParams
-from desktop_app.ui.chat_model import ChatListModel
-from desktop_app.ui.engine_worker import FRAME_INTERVAL_S, EngineBridge
+from desktop_app.ui.chat.model import ChatListModel
+from desktop_app.ui.engine.worker import FRAME_INTERVAL_S, EngineBridge
 from tests.gui.helpers import ANSWER_TIMEOUT_MS, LOAD_TIMEOUT_MS
 from tests.tiny_model import MODEL_NAME
 

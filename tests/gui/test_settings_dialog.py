@@ -22,8 +22,8 @@ from pytestqt.qtbot import QtBot
 from desktop_app.core.hardware import Device, HardwareInfo
 from desktop_app.core.paths import app_paths
 from desktop_app.core.settings import Settings, load_settings
-from desktop_app.ui.composer import Composer
-from desktop_app.ui.settings_dialog import SettingsDialog
+from desktop_app.ui.chat.composer import Composer
+from desktop_app.ui.settings.dialog import SettingsDialog
 from tests.gui.helpers import Launcher, child, click
 
 HARDWARE = HardwareInfo(

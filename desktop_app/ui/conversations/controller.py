@@ -28,9 +28,9 @@ from desktop_app.core.chats.jobs import ContinueJob, RegenerateJob, TitleTask, T
 from desktop_app.core.chats.model import Role
 from desktop_app.core.chats.store import StoreError
 from desktop_app.core.engine.base import Finished
-from desktop_app.ui.message_actions import MessageAction
-from desktop_app.ui.search_popup import SearchPopup
-from desktop_app.ui.sidebar import ConversationSidebar
+from desktop_app.ui.chat.message_actions import MessageAction
+from desktop_app.ui.conversations.search_popup import SearchPopup
+from desktop_app.ui.conversations.sidebar import ConversationSidebar
 
 if TYPE_CHECKING:
     from desktop_app.ui.main_window import MainWindow

@@ -17,9 +17,9 @@ from PySide6.QtWidgets import QDialog, QLabel, QMainWindow, QMenu, QVBoxLayout, 
 from desktop_app.core.endpoints import EndpointStore, RemoteModelEntry, remote_model_entries
 from desktop_app.core.engine.base import ModelInfo
 from desktop_app.core.engine.remote import is_remote_spec, parse_remote_spec
-from desktop_app.ui.endpoints_page import EndpointsPage
-from desktop_app.ui.model_picker import ModelPicker, PickerEntry
-from desktop_app.ui.server_page import ServerPage
+from desktop_app.ui.endpoints.page import EndpointsPage
+from desktop_app.ui.models.picker import ModelPicker, PickerEntry
+from desktop_app.ui.server.page import ServerPage
 
 REMOTE_SOURCE = "remote"
 

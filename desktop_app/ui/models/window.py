@@ -35,7 +35,7 @@ from desktop_app.core.models.downloads import DownloadEvent, JobState
 from desktop_app.core.models.fit import Fit, estimate, format_size
 from desktop_app.core.models.hub import HubRepo, ModelVariant
 from desktop_app.core.models.library import InstalledModel
-from desktop_app.ui.models_service import LibraryRow, ModelsService
+from desktop_app.ui.models.service import LibraryRow, ModelsService
 
 DATA = Qt.ItemDataRole.UserRole
 DEFAULT_FIT_CONTEXT = 4096

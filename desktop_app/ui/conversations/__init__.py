@@ -1,0 +1,1 @@
+"""The conversation list: sidebar, Ctrl+K search popup, and the controller that ties them to the store."""
