@@ -21,7 +21,6 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
-from desktop_app.core.chats.importer import ImportedConversation
 from desktop_app.core.chats.model import (
     Conversation,
     FinishReason,
@@ -31,6 +30,7 @@ from desktop_app.core.chats.model import (
     title_from_text,
 )
 from desktop_app.core.chats.search import SearchHit, index_text, make_snippet, match_expression
+from desktop_app.core.chats.transfer import ImportedConversation
 
 _SCHEMA_V1 = (
     """
