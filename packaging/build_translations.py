@@ -33,6 +33,7 @@ AREAS: dict[str, list[str]] = {
         "desktop_app/ui/main_window.py",
         "desktop_app/ui/chat/message_document.py",
         "desktop_app/ui/shared/shortcuts.py",
+        "desktop_app/ui/help/feature.py",
     ],
     "conversations": [
         "desktop_app/ui/conversations/controller.py",
@@ -55,6 +56,7 @@ AREAS: dict[str, list[str]] = {
         "desktop_app/ui/endpoints/page.py",
         "desktop_app/ui/endpoints/feature.py",
         "desktop_app/ui/server/page.py",
+        "desktop_app/ui/server/feature.py",
     ],
 }
 """Area name → the files whose strings its catalogue holds (relative to the root)."""

@@ -17,7 +17,6 @@ if TYPE_CHECKING:
     from desktop_app.core.chats.store import Store
 
 
-
 def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     chats = commands.add_parser(
         "chats", help="list, show, search, rename, delete, export and import conversations"

@@ -95,5 +95,3 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(file=sys.stderr)
         return EXIT_INTERRUPTED
     return EXIT_OK
-
-

@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QMimeData, QObject, Qt, QUrl, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QEvent, QMimeData, QObject, Qt, QUrl, Signal, Slot
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
@@ -36,13 +35,13 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QSizePolicy,
+    QSplitter,
     QStackedWidget,
     QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
-from desktop_app import __version__
 from desktop_app.core.chats.model import Role, title_from_text
 from desktop_app.core.chats.overrides import ChatOverrides
 from desktop_app.core.chats.store import Store, StoreError
@@ -52,24 +51,22 @@ from desktop_app.core.engine.remote import is_remote_spec
 from desktop_app.core.hardware import HardwareInfo
 from desktop_app.core.presets import PresetLibrary
 from desktop_app.core.settings import Settings, resume_cache_config, save_settings
+from desktop_app.ui.chat.composer import Composer
 from desktop_app.ui.chat.model import PAGE_ROWS, ChatListModel, format_stats, format_tokens
+from desktop_app.ui.chat.preset_picker import PresetBar
 from desktop_app.ui.chat.settings_dialog import ChatSettingsDialog
 from desktop_app.ui.chat.view import ChatView
-from desktop_app.ui.chat.composer import Composer
-from desktop_app.ui.conversations.controller import ConversationsController
 from desktop_app.ui.engine.worker import AnswerJob, EngineBridge
-from desktop_app.ui.shared.icons import themed_icon
-from desktop_app.ui.models.picker import ModelPicker
+from desktop_app.ui.extensions.api import Feature, Menu, OutgoingMessage, Section
+from desktop_app.ui.extensions.points import ExtensionPoints, SectionedMenu
 from desktop_app.ui.models.hookup import ModelsHookup
+from desktop_app.ui.models.picker import ModelPicker
 from desktop_app.ui.models.service import ModelsService
-from desktop_app.ui.chat.preset_picker import PresetBar
-from desktop_app.ui.shared.i18n import ui_language
 from desktop_app.ui.settings.dialog import SettingsDialog
+from desktop_app.ui.shared.i18n import ui_language
+from desktop_app.ui.shared.icons import themed_icon
 from desktop_app.ui.shared.shortcuts import install_chat_shortcuts
 from desktop_app.ui.shared.theme import apply_theme
-
-SettingsPageFactory = Callable[[], tuple[str, QWidget]]
-"""Makes one extra Settings page: its title and its widget (built each time it opens)."""
 
 log = logging.getLogger(__name__)
 
@@ -132,7 +129,6 @@ class MainWindow(QMainWindow):
         self._params_fixed = generation_params is not None
         self._params = generation_params or settings.generation
         self._presets = PresetLibrary(config_dir)
-        self._settings_pages: list[SettingsPageFactory] = []
         self._hardware: HardwareInfo | None = None
         self._pending_send: str | None = None
         self._conversation_id: int | None = None
@@ -158,9 +154,27 @@ class MainWindow(QMainWindow):
         self._shortcuts = install_chat_shortcuts(self, self._composer, self._chat_model)
         self._shortcuts.notice.connect(self._show_notice)
         self._chat_view.notice.connect(self._show_notice)
-        self._conversations = ConversationsController(self)
-        self._show_latest_conversation()
+        self._extensions = ExtensionPoints(
+            self,
+            self,
+            self._menus,
+            self._header_row,
+            lambda: self._header_row.indexOf(self._chat_settings_button),
+            self._splitter,
+        )
+        self.conversation_shown.connect(self._extensions.conversation_shown)
+        self.new_chat_started.connect(self._extensions.new_chat)
+        self._bridge.model_loaded.connect(self._extensions.model_loaded)
         self._update_controls()
+
+    def install_features(self, features: list[Feature]) -> None:
+        """Let each feature add itself through the extension API, then show the latest chat.
+
+        Called once by the composition root (``desktop_app.app.build``).
+        """
+        for feature in features:
+            feature.install(self._extensions)
+        self._show_latest_conversation()
 
     # Public API
 
@@ -218,6 +232,9 @@ class MainWindow(QMainWindow):
                 self.tr("Please wait: a model is already loading."), STATUS_TIMEOUT_MS
             )
 
+    def set_format_note(self, text: str) -> None:
+        self._format_label.setText(text)
+
     def show_error(self, message: str) -> None:
         """Show a message in the banner at the top of the window (non-blocking)."""
         self._banner_text.setText(message)
@@ -260,36 +277,36 @@ class MainWindow(QMainWindow):
         self._settings_action.setMenuRole(QAction.MenuRole.PreferencesRole)
         self._settings_action.triggered.connect(self.open_settings)
 
-        self._about_action = QAction(self.tr("&About Hearth"), self)
-        self._about_action.setObjectName("aboutAction")
-        self._about_action.setMenuRole(QAction.MenuRole.AboutRole)
-        self._about_action.triggered.connect(self._show_about)
-
     def _build_menus(self) -> None:
+        """The named menus features add to (``Menu``), each kept in ``Section`` order."""
         menu_bar = self.menuBar()
         menu_bar.setObjectName("menuBar")
         menu_bar.setAccessibleName(self.tr("Menu bar"))
-        file_menu = menu_bar.addMenu(self.tr("&File"))
-        file_menu.setObjectName("fileMenu")
-        file_menu.setAccessibleName(self.tr("File"))
-        file_menu.addAction(self._open_action)
+        titles = {
+            Menu.FILE: (self.tr("&File"), self.tr("File")),
+            Menu.CHAT: (self.tr("&Chat"), self.tr("Chat")),
+            # The Settings menu's title keeps the translation context it was made under.
+            Menu.SETTINGS: (
+                QCoreApplication.translate("RemoteMenu", "&Settings"),
+                QCoreApplication.translate("RemoteMenu", "&Settings").replace("&", ""),
+            ),
+            Menu.HELP: (self.tr("&Help"), self.tr("Help")),
+        }
+        self._menus: dict[Menu, SectionedMenu] = {}
+        for menu, (title, accessible) in titles.items():
+            qmenu = menu_bar.addMenu(title)
+            qmenu.setObjectName(menu.value)
+            qmenu.setAccessibleName(accessible)
+            self._menus[menu] = SectionedMenu(qmenu)
+        file_menu = self._menus[Menu.FILE]
+        file_menu.add(self._open_action, Section.MAIN)
         if self._models is not None:
-            file_menu.addAction(self._models_action)
-        file_menu.addAction(self._new_chat_action)
-        file_menu.addSeparator()
-        file_menu.addAction(self._settings_action)
-        file_menu.addSeparator()
-        file_menu.addAction(self._quit_action)
-
-        chat_menu = menu_bar.addMenu(self.tr("&Chat"))
-        chat_menu.setObjectName("chatMenu")
-        chat_menu.setAccessibleName(self.tr("Chat"))
-        chat_menu.addAction(self._stop_action)
-
-        help_menu = menu_bar.addMenu(self.tr("&Help"))
-        help_menu.setObjectName("helpMenu")
-        help_menu.setAccessibleName(self.tr("Help"))
-        help_menu.addAction(self._about_action)
+            file_menu.add(self._models_action, Section.MAIN)
+        file_menu.add(self._new_chat_action, Section.MAIN)
+        file_menu.add(self._settings_action, Section.SETTINGS)
+        file_menu.add(self._quit_action, Section.END)
+        self._menus[Menu.CHAT].add(self._stop_action, Section.MAIN)
+        self._menus[Menu.SETTINGS].add(self._settings_action, Section.MAIN)
 
     def _build_central(self) -> None:
         central = QWidget(self)
@@ -306,7 +323,10 @@ class MainWindow(QMainWindow):
         self._pages.addWidget(self._empty_page)
         self._pages.addWidget(self._chat_page)
         layout.addWidget(self._pages, 1)
-        self.setCentralWidget(central)
+        self._splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self._splitter.setObjectName("mainSplitter")
+        self._splitter.addWidget(central)
+        self.setCentralWidget(self._splitter)
 
     def _build_banner(self) -> QFrame:
         self._banner = QFrame(self)
@@ -417,6 +437,7 @@ class MainWindow(QMainWindow):
         header.setAccessibleName(self.tr("Model"))
         header.setStyleSheet("#chatHeader { border-bottom: 1px solid palette(mid); }")
         header_row = QHBoxLayout(header)
+        self._header_row = header_row
         header_row.setContentsMargins(20, 10, 12, 10)
         titles = QVBoxLayout()
         titles.setSpacing(2)
@@ -682,7 +703,10 @@ class MainWindow(QMainWindow):
             self.open_model(overrides.model)
             return
         first_message = self._chat_model.rowCount() == 0
-        if not self._bridge.send(self._conversation_id, text, overrides.params(self._params)):
+        outgoing = self._extensions.prepare(
+            OutgoingMessage(self._conversation_id, text, overrides.params(self._params))
+        )
+        if not self._bridge.send(self._conversation_id, outgoing.full_text(), outgoing.params):
             return
         self._preset_bar.hide()
         if first_message:
@@ -708,6 +732,10 @@ class MainWindow(QMainWindow):
         if self._bridge.is_generating:
             self._bridge.stop()
 
+    def new_chat(self) -> None:
+        """Start a new chat (what File > New Chat does)."""
+        self._new_chat_action.trigger()
+
     @Slot()
     def _new_chat(self) -> None:
         if self._bridge.is_generating:
@@ -724,24 +752,6 @@ class MainWindow(QMainWindow):
         self._show_page()
         self._composer.setFocus()
         self.new_chat_started.emit()
-
-    @Slot()
-    def _show_about(self) -> None:
-        box = QMessageBox(self)
-        box.setObjectName("aboutBox")
-        box.setAccessibleName(self.tr("About Hearth"))
-        box.setWindowTitle(self.tr("About Hearth"))
-        box.setIcon(QMessageBox.Icon.Information)
-        box.setTextFormat(Qt.TextFormat.RichText)
-        box.setText(self.tr("<h3>Hearth %1</h3>").replace("%1", __version__))
-        box.setInformativeText(
-            self.tr(
-                "A private AI assistant. Hearth runs entirely on this computer: "
-                "your conversations and models stay here."
-            )
-        )
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.open()
 
     # Drag and drop
 
@@ -983,10 +993,6 @@ class MainWindow(QMainWindow):
 
     # Settings, presets, per-chat overrides and context usage
 
-    def add_settings_page(self, factory: SettingsPageFactory) -> None:
-        """Mount another area's page in the Settings dialog each time it opens."""
-        self._settings_pages.append(factory)
-
     @property
     def settings(self) -> Settings:
         return self._settings
@@ -1004,7 +1010,7 @@ class MainWindow(QMainWindow):
             self._hardware = detect()
         hardware = self._hardware
         dialog = SettingsDialog(self._settings, self._config_dir, lambda: hardware, self)
-        for factory in self._settings_pages:
+        for factory in self._extensions.settings_pages:
             title, page = factory()
             dialog.add_page(title, page)
         dialog.settings_saved.connect(self._apply_settings)
@@ -1148,7 +1154,7 @@ class MainWindow(QMainWindow):
         )
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        self._conversations.shutdown()
+        self._extensions.closing()
         if self._models is not None:
             self._models.close()
         if not self._bridge.shutdown(SHUTDOWN_TIMEOUT_MS):

@@ -159,8 +159,8 @@ def test_the_pages_speak_simplified_chinese(qtbot: QtBot, tmp_path: Path) -> Non
 def test_remote_models_join_the_model_picker_marked_as_remote(
     launch: Launcher, qtbot: QtBot, server: LlamaServer
 ) -> None:
-    from desktop_app.ui.models.picker import ModelPicker
     from desktop_app.ui.endpoints.feature import REMOTE_SOURCE, RemoteModels
+    from desktop_app.ui.models.picker import ModelPicker
 
     hearth = launch(engine_factory=None)  # type: ignore[arg-type]
     assert hearth.endpoints is not None

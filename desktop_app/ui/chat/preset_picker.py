@@ -32,7 +32,6 @@ from PySide6.QtWidgets import (
 from desktop_app.core.presets import SAMPLING_KEYS, Preset, PresetError, PresetLibrary
 from desktop_app.core.setting_types import SettingError
 from desktop_app.core.settings import DECLARATIONS
-from desktop_app.ui.shared.i18n import resolve_language
 from desktop_app.ui.settings.dialog import SettingEditor, tr_setting
 
 

@@ -64,10 +64,10 @@ from desktop_app.core.markdown import (
     to_plain_text,
 )
 from desktop_app.core.markdown.render import SAFE_LINK_SCHEMES
-from desktop_app.ui.chat.model import ChatRoles, ChatRow
-from desktop_app.ui.shared.icons import themed_icon
 from desktop_app.ui.chat.message_actions import ActionBar, MessageAction
 from desktop_app.ui.chat.message_document import MessageDocument, ThoughtClock, is_dark
+from desktop_app.ui.chat.model import ChatRoles, ChatRow
+from desktop_app.ui.shared.icons import themed_icon
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 

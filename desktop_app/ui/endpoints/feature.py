@@ -1,25 +1,26 @@
-"""Mount remote models and the local server on the main window.
+"""Remote endpoints in the window, plugged in through the extension API.
 
-- A "Settings" menu holds Settings… (Ctrl+,), Endpoints… and Local server…; the
-  Endpoints page is also a page of the Settings dialog. The local server keeps its own
-  dialog: it is a running service whose life must not end with a dialog.
+- Settings > Endpoints… opens the Endpoints page in its own dialog; the same page is
+  also a page of the Settings dialog.
 - Remote models join the chat header's model picker as their own group, marked as
   remote; the list is fetched off the GUI thread at start and whenever the endpoints
   change. Picking one (there or on the Endpoints page) loads it like a file.
+
+Translations keep the ``RemoteMenu`` context this code was first written under.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QThreadPool, Signal, Slot
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QDialog, QLabel, QMainWindow, QMenu, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QMainWindow, QVBoxLayout, QWidget
 
 from desktop_app.core.endpoints import EndpointStore, RemoteModelEntry, remote_model_entries
 from desktop_app.core.engine.base import ModelInfo
 from desktop_app.core.engine.remote import is_remote_spec, parse_remote_spec
 from desktop_app.ui.endpoints.page import EndpointsPage
+from desktop_app.ui.extensions.api import ChatWindow, Menu, WindowApi
 from desktop_app.ui.models.picker import ModelPicker, PickerEntry
-from desktop_app.ui.server.page import ServerPage
 
 REMOTE_SOURCE = "remote"
 
@@ -56,20 +57,18 @@ class _FetchRemoteModels(QRunnable):
 class RemoteModels(QObject):
     """Keeps the picker's remote group current and loads a remote model when picked."""
 
-    def __init__(self, window: QMainWindow, store: EndpointStore) -> None:
-        super().__init__(window)
+    def __init__(self, window: ChatWindow, parent: QObject, store: EndpointStore) -> None:
+        super().__init__(parent)
         self._window = window
         self._store = store
-        self._picker: ModelPicker | None = getattr(window, "model_picker", None)
+        self._picker: ModelPicker | None = window.model_picker
         self._relay = _Fetched(self)
         self._relay.done.connect(self._on_fetched)
         self.errors: list[str] = []
         """What the last refresh could not reach, one line per endpoint."""
         if self._picker is not None:
             self._picker.entry_chosen.connect(self._on_chosen)
-        bridge = getattr(window, "bridge", None)
-        if bridge is not None:
-            bridge.model_loaded.connect(self._on_model_loaded)
+        window.bridge.model_loaded.connect(self._on_model_loaded)
 
     def refresh(self) -> None:
         if self._picker is None:
@@ -88,7 +87,7 @@ class RemoteModels(QObject):
     @Slot(str, str)
     def _on_chosen(self, source: str, key: str) -> None:
         if source == REMOTE_SOURCE:
-            self._window.open_model(key)  # type: ignore[attr-defined]
+            self._window.open_model(key)
 
     @Slot(object)
     def _on_model_loaded(self, info: ModelInfo) -> None:
@@ -96,14 +95,12 @@ class RemoteModels(QObject):
             return
         if self._picker is not None:
             self._picker.set_current(REMOTE_SOURCE, info.path)
-        label = self._window.findChild(QLabel, "chatFormatLabel")
-        if label is not None:
-            endpoint = parse_remote_spec(info.path).endpoint
-            label.setText(
-                QCoreApplication.translate(
-                    "RemoteMenu", "Remote model on %1: the server applies its own chat format"
-                ).replace("%1", endpoint)
-            )
+        endpoint = parse_remote_spec(info.path).endpoint
+        self._window.set_format_note(
+            QCoreApplication.translate(
+                "RemoteMenu", "Remote model on %1: the server applies its own chat format"
+            ).replace("%1", endpoint)
+        )
 
 
 def _dialog(window: QMainWindow, page: QWidget, title: str, name: str) -> QDialog:
@@ -117,71 +114,48 @@ def _dialog(window: QMainWindow, page: QWidget, title: str, name: str) -> QDialo
 
 
 def _settings_endpoints_page(
-    window: QMainWindow, endpoints: EndpointStore, remote: RemoteModels
+    window: ChatWindow, endpoints: EndpointStore, remote: RemoteModels
 ) -> EndpointsPage:
     """The Endpoints page as the Settings dialog shows it (a fresh one per opening)."""
     page = EndpointsPage(endpoints)
-    page.model_chosen.connect(window.open_model)  # type: ignore[attr-defined]
+    page.model_chosen.connect(window.open_model)
     page.endpoints_changed.connect(remote.refresh)
     return page
 
 
-def install_remote_menu(window: QMainWindow, endpoints: EndpointStore) -> QMenu:
-    """Add a Settings menu (Settings…, Endpoints…, Local server…), the Endpoints page to
-    the Settings dialog, and remote models to the picker."""
-    remote = RemoteModels(window, endpoints)
-    endpoints_page = EndpointsPage(endpoints)
-    endpoints_dialog = _dialog(
-        window,
-        endpoints_page,
-        QCoreApplication.translate("RemoteMenu", "Endpoints"),
-        "endpointsDialog",
-    )
+class EndpointsFeature:
+    """Settings > Endpoints…, the Endpoints settings page, remote models in the picker."""
 
-    def use(spec: str) -> None:
-        endpoints_dialog.hide()
-        window.open_model(spec)  # type: ignore[attr-defined]
+    name = "endpoints"
 
-    endpoints_page.model_chosen.connect(use)
-    endpoints_page.endpoints_changed.connect(remote.refresh)
-    server_page = ServerPage(bridge=getattr(window, "bridge", None))
-    server_dialog = _dialog(
-        window,
-        server_page,
-        QCoreApplication.translate("RemoteMenu", "Local server"),
-        "serverDialog",
-    )
-    app = QCoreApplication.instance()
-    if app is not None:
-        app.aboutToQuit.connect(server_page.stop)
+    def __init__(self, endpoints: EndpointStore) -> None:
+        self._endpoints = endpoints
+        self.remote: RemoteModels | None = None
 
-    menu = QMenu(QCoreApplication.translate("RemoteMenu", "&Settings"), window)
-    menu.setObjectName("settingsMenu")
-    help_menu = window.findChild(QMenu, "helpMenu")
-    if help_menu is not None:
-        window.menuBar().insertMenu(help_menu.menuAction(), menu)
-    else:
-        window.menuBar().addMenu(menu)
-    settings_action = window.findChild(QAction, "settingsAction")
-    if settings_action is not None:
-        menu.addAction(settings_action)
-        menu.addSeparator()
-    add_page = getattr(window, "add_settings_page", None)
-    if add_page is not None:
-        add_page(
+    def install(self, api: WindowApi) -> None:
+        window, host, endpoints = api.window, api.host, self._endpoints
+        remote = RemoteModels(host, window, endpoints)
+        remote.setObjectName("remoteModels")
+        self.remote = remote
+        page = EndpointsPage(endpoints)
+        dialog = _dialog(
+            window, page, QCoreApplication.translate("RemoteMenu", "Endpoints"), "endpointsDialog"
+        )
+
+        def use(spec: str) -> None:
+            dialog.hide()
+            host.open_model(spec)
+
+        page.model_chosen.connect(use)
+        page.endpoints_changed.connect(remote.refresh)
+        api.add_settings_page(
             lambda: (
                 QCoreApplication.translate("RemoteMenu", "Endpoints"),
-                _settings_endpoints_page(window, endpoints, remote),
+                _settings_endpoints_page(host, endpoints, remote),
             )
         )
-    endpoints_action = QAction(QCoreApplication.translate("RemoteMenu", "&Endpoints…"), window)
-    endpoints_action.setObjectName("endpointsAction")
-    endpoints_action.triggered.connect(endpoints_dialog.show)
-    server_action = QAction(QCoreApplication.translate("RemoteMenu", "&Local Server…"), window)
-    server_action.setObjectName("localServerAction")
-    server_action.triggered.connect(server_dialog.show)
-    menu.addAction(endpoints_action)
-    menu.addAction(server_action)
-    remote.setObjectName("remoteModels")
-    remote.refresh()
-    return menu
+        action = QAction(QCoreApplication.translate("RemoteMenu", "&Endpoints…"), window)
+        action.setObjectName("endpointsAction")
+        action.triggered.connect(dialog.show)
+        api.add_menu_action(Menu.SETTINGS, action)
+        remote.refresh()

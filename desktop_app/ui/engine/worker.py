@@ -23,6 +23,7 @@ import inspect
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import cast
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, QTimer, Signal, Slot
 
@@ -37,10 +38,11 @@ from desktop_app.core.engine.base import (
     EngineEvent,
     Finished,
     GenerationParams,
+    MeasuresContext,
     ModelInfo,
     TextDelta,
 )
-from desktop_app.core.engine.kv_state import ConversationStates, KVStateCache
+from desktop_app.core.engine.kv_state import ConversationStates, KVStateCache, Resumable
 from desktop_app.core.engine.llama_engine import (
     LlamaEngine,
     LoadCancelled,
@@ -155,20 +157,21 @@ class EngineWorker(QObject):
 
     def _start_resume(self) -> None:
         engine = self._engine
-        if self._resume_bytes <= 0 or engine is None or not hasattr(engine, "save_state"):
+        if self._resume_bytes <= 0 or engine is None or not engine.capabilities.saves_state:
             return
         cache = KVStateCache(self._resume_bytes, self._resume_folder)
-        self._states = ConversationStates(engine, cache)  # type: ignore[arg-type]
+        self._states = ConversationStates(cast(Resumable, engine), cache)
 
     @Slot(int, object)
     def measure_context(self, conversation_id: int, params: GenerationParams) -> None:
         """Count the tokens the next prompt of a conversation takes (for the usage label)."""
         engine = self._engine
-        usage = getattr(engine, "context_usage", None)
-        if usage is None or self._closing.is_set():
+        if engine is None or not engine.capabilities.counts_tokens or self._closing.is_set():
             return
         try:
-            tokens = usage(conversation_turns(self._store, conversation_id), params)
+            tokens = cast(MeasuresContext, engine).context_usage(
+                conversation_turns(self._store, conversation_id), params
+            )
         except Exception:  # a usage figure is a nicety: never fail the thread for it
             return
         self.context_measured.emit(conversation_id, tokens)

@@ -28,8 +28,8 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.core.chats.model import Role
-from desktop_app.ui.chat.model import ChatListModel
 from desktop_app.ui.chat.composer import Composer
+from desktop_app.ui.chat.model import ChatListModel
 from desktop_app.ui.shared.icons import themed_icon
 
 SEARCH_SHORTCUT = "Ctrl+K"
