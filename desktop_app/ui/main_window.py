@@ -20,7 +20,6 @@ from PySide6.QtGui import (
     QDragEnterEvent,
     QDragMoveEvent,
     QDropEvent,
-    QFont,
     QKeySequence,
     QPalette,
 )
@@ -56,6 +55,7 @@ from desktop_app.ui.chat.model import PAGE_ROWS, ChatListModel, format_stats, fo
 from desktop_app.ui.chat.preset_picker import PresetBar
 from desktop_app.ui.chat.settings_dialog import ChatSettingsDialog
 from desktop_app.ui.chat.view import ChatView
+from desktop_app.ui.chat.welcome import WelcomePage, muted, scaled_font
 from desktop_app.ui.engine.worker import AnswerJob, EngineBridge
 from desktop_app.ui.extensions.api import Feature, Menu, OutgoingMessage, Section
 from desktop_app.ui.extensions.points import ExtensionPoints, SectionedMenu
@@ -63,6 +63,7 @@ from desktop_app.ui.models.hookup import ModelsHookup
 from desktop_app.ui.models.picker import ModelPicker
 from desktop_app.ui.models.service import ModelsService
 from desktop_app.ui.settings.dialog import SettingsDialog
+from desktop_app.ui.shared.banner import ErrorBanner
 from desktop_app.ui.shared.i18n import ui_language
 from desktop_app.ui.shared.icons import themed_icon
 from desktop_app.ui.shared.shortcuts import install_chat_shortcuts
@@ -84,19 +85,6 @@ def _local_files(mime: QMimeData) -> list[str]:
 def _model_key(spec: str) -> str:
     """How a loaded model names itself: a remote spec as given, a file by absolute path."""
     return spec if is_remote_spec(spec) else os.path.abspath(spec)
-
-
-def _muted(label: QLabel) -> QLabel:
-    label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
-    return label
-
-
-def _scaled_font(font: QFont, factor: float, bold: bool = False) -> QFont:
-    scaled = QFont(font)
-    if scaled.pointSizeF() > 0:
-        scaled.setPointSizeF(scaled.pointSizeF() * factor)
-    scaled.setBold(bold)
-    return scaled
 
 
 class MainWindow(QMainWindow):
@@ -314,11 +302,18 @@ class MainWindow(QMainWindow):
         layout = QVBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
-        layout.addWidget(self._build_banner())
+        self._banner = ErrorBanner(self)
+        self._banner_text = self._banner.text
+        layout.addWidget(self._banner)
         self._pages = QStackedWidget(central)
         self._pages.setObjectName("pages")
         self._pages.setAccessibleName(self.tr("Pages"))
-        self._empty_page = self._build_empty_page()
+        self._empty_page = WelcomePage(
+            self, self._models.build_welcome_widgets if self._models is not None else None
+        )
+        self._empty_page.open_requested.connect(self._choose_model)
+        self._open_button = self._empty_page.open_button
+        self._empty_loading = self._empty_page.loading
         self._chat_page = self._build_chat_page()
         self._pages.addWidget(self._empty_page)
         self._pages.addWidget(self._chat_page)
@@ -327,102 +322,6 @@ class MainWindow(QMainWindow):
         self._splitter.setObjectName("mainSplitter")
         self._splitter.addWidget(central)
         self.setCentralWidget(self._splitter)
-
-    def _build_banner(self) -> QFrame:
-        self._banner = QFrame(self)
-        self._banner.setObjectName("errorBanner")
-        self._banner.setAccessibleName(self.tr("Error"))
-        self._banner.setStyleSheet(
-            "#errorBanner { background: rgba(214, 69, 65, 0.14);"
-            " border-bottom: 1px solid rgba(214, 69, 65, 0.55); }"
-        )
-        row = QHBoxLayout(self._banner)
-        row.setContentsMargins(16, 8, 8, 8)
-        self._banner_text = QLabel(self._banner)
-        self._banner_text.setObjectName("errorBannerText")
-        self._banner_text.setAccessibleName(self.tr("Error message"))
-        self._banner_text.setWordWrap(True)
-        self._banner_text.setTextFormat(Qt.TextFormat.PlainText)
-        self._banner_text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        row.addWidget(self._banner_text, 1)
-        dismiss = QToolButton(self._banner)
-        dismiss.setObjectName("dismissErrorButton")
-        dismiss.setAccessibleName(self.tr("Dismiss error"))
-        dismiss.setText(self.tr("Dismiss"))
-        dismiss.setAutoRaise(True)
-        dismiss.clicked.connect(self._banner.hide)
-        row.addWidget(dismiss, 0, Qt.AlignmentFlag.AlignTop)
-        self._banner.hide()
-        return self._banner
-
-    def _build_empty_page(self) -> QWidget:
-        page = QWidget(self)
-        page.setObjectName("emptyState")
-        page.setAccessibleName(self.tr("No model loaded"))
-        outer = QVBoxLayout(page)
-        outer.addStretch(2)
-        content = QWidget(page)
-        content.setObjectName("emptyStateContent")
-        content.setFixedWidth(480)
-        column = QVBoxLayout(content)
-        column.setSpacing(14)
-
-        title = QLabel(self.tr("Welcome to Hearth"), content)
-        title.setObjectName("emptyStateTitle")
-        title.setAccessibleName(self.tr("Welcome to Hearth"))
-        title.setFont(_scaled_font(self.font(), 2.0, bold=True))
-        title.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        column.addWidget(title)
-
-        line = QLabel(
-            self.tr(
-                "Open a GGUF model to start chatting. "
-                "Hearth runs entirely on this computer: nothing you type leaves it."
-            ),
-            content,
-        )
-        line.setObjectName("emptyStateText")
-        line.setAccessibleName(self.tr("What to do"))
-        line.setWordWrap(True)
-        line.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        column.addWidget(line)
-        column.addSpacing(8)
-
-        self._open_button = QPushButton(self.tr("Open a GGUF model…"), content)
-        self._open_button.setObjectName("openModelButton")
-        self._open_button.setAccessibleName(self.tr("Open a GGUF model"))
-        self._open_button.setDefault(True)
-        self._open_button.setFont(_scaled_font(self.font(), 1.15, bold=True))
-        self._open_button.setMinimumHeight(44)
-        self._open_button.setMinimumWidth(240)
-        self._open_button.setCursor(Qt.CursorShape.PointingHandCursor)
-        self._open_button.clicked.connect(self._choose_model)
-        column.addWidget(self._open_button, 0, Qt.AlignmentFlag.AlignHCenter)
-
-        hint = _muted(QLabel(self.tr("You can also drop a .gguf file on this window."), content))
-        hint.setObjectName("emptyStateHint")
-        hint.setAccessibleName(self.tr("Hint"))
-        hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        column.addWidget(hint)
-        if self._models is not None:
-            column.addSpacing(8)
-            for widget in self._models.build_welcome_widgets(content):
-                column.addWidget(widget, 0, Qt.AlignmentFlag.AlignHCenter)
-
-        self._empty_loading = QLabel(content)
-        self._empty_loading.setObjectName("emptyStateLoading")
-        self._empty_loading.setAccessibleName(self.tr("Loading"))
-        self._empty_loading.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self._empty_loading.hide()
-        column.addWidget(self._empty_loading)
-
-        centered = QHBoxLayout()
-        centered.addStretch(1)
-        centered.addWidget(content)
-        centered.addStretch(1)
-        outer.addLayout(centered)
-        outer.addStretch(3)
-        return page
 
     def _build_chat_page(self) -> QWidget:
         page = QWidget(self)
@@ -444,17 +343,17 @@ class MainWindow(QMainWindow):
         self._model_title = QLabel(header)
         self._model_title.setObjectName("modelTitle")
         self._model_title.setAccessibleName(self.tr("Model name"))
-        self._model_title.setFont(_scaled_font(self.font(), 1.2, bold=True))
+        self._model_title.setFont(scaled_font(self.font(), 1.2, bold=True))
         self._model_title.setTextFormat(Qt.TextFormat.PlainText)
         titles.addWidget(self._model_title)
-        self._format_label = _muted(QLabel(header))
+        self._format_label = muted(QLabel(header))
         self._format_label.setObjectName("chatFormatLabel")
         self._format_label.setAccessibleName(self.tr("Chat format"))
         self._format_label.setTextFormat(Qt.TextFormat.PlainText)
         self._format_label.setWordWrap(True)
         titles.addWidget(self._format_label)
         header_row.addLayout(titles, 1)
-        self._usage_label = _muted(QLabel(header))
+        self._usage_label = muted(QLabel(header))
         self._usage_label.setObjectName("contextUsageLabel")
         self._usage_label.setAccessibleName(self.tr("Context used"))
         self._usage_label.setToolTip(
@@ -491,7 +390,7 @@ class MainWindow(QMainWindow):
         self._chat_view.setModel(self._chat_model)
         layout.addWidget(self._chat_view, 1)
 
-        self._context_notice = _muted(QLabel(page))
+        self._context_notice = muted(QLabel(page))
         self._context_notice.setObjectName("contextNotice")
         self._context_notice.setAccessibleName(self.tr("Context notice"))
         self._context_notice.setWordWrap(True)

@@ -14,22 +14,21 @@ from desktop_app import __version__
 from desktop_app.ui.extensions.api import Menu, Section, WindowApi
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("MainWindow", text)
-
-
 def show_about(parent: QWidget) -> QMessageBox:
     box = QMessageBox(parent)
     box.setObjectName("aboutBox")
-    box.setAccessibleName(_tr("About Hearth"))
-    box.setWindowTitle(_tr("About Hearth"))
+    box.setAccessibleName(QCoreApplication.translate("MainWindow", "About Hearth"))
+    box.setWindowTitle(QCoreApplication.translate("MainWindow", "About Hearth"))
     box.setIcon(QMessageBox.Icon.Information)
     box.setTextFormat(Qt.TextFormat.RichText)
-    box.setText(_tr("<h3>Hearth %1</h3>").replace("%1", __version__))
+    box.setText(
+        QCoreApplication.translate("MainWindow", "<h3>Hearth %1</h3>").replace("%1", __version__)
+    )
     box.setInformativeText(
-        _tr(
+        QCoreApplication.translate(
+            "MainWindow",
             "A private AI assistant. Hearth runs entirely on this computer: "
-            "your conversations and models stay here."
+            "your conversations and models stay here.",
         )
     )
     box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -42,7 +41,7 @@ class HelpFeature:
 
     def install(self, api: WindowApi) -> None:
         window = api.window
-        action = QAction(_tr("&About Hearth"), window)
+        action = QAction(QCoreApplication.translate("MainWindow", "&About Hearth"), window)
         action.setObjectName("aboutAction")
         action.setMenuRole(QAction.MenuRole.AboutRole)
         action.triggered.connect(lambda: show_about(window))
