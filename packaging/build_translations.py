@@ -34,6 +34,8 @@ AREAS: dict[str, list[str]] = {
         "desktop_app/ui/chat/message_document.py",
         "desktop_app/ui/shared/shortcuts.py",
         "desktop_app/ui/help/feature.py",
+        "desktop_app/ui/chat/welcome.py",
+        "desktop_app/ui/shared/banner.py",
     ],
     "conversations": [
         "desktop_app/ui/conversations/controller.py",

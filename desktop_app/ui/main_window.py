@@ -13,7 +13,7 @@ import os
 from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QEvent, QMimeData, QObject, Qt, QUrl, Signal, Slot
+from PySide6.QtCore import QEvent, QMimeData, QObject, Qt, QUrl, Signal, Slot
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
@@ -273,11 +273,7 @@ class MainWindow(QMainWindow):
         titles = {
             Menu.FILE: (self.tr("&File"), self.tr("File")),
             Menu.CHAT: (self.tr("&Chat"), self.tr("Chat")),
-            # The Settings menu's title keeps the translation context it was made under.
-            Menu.SETTINGS: (
-                QCoreApplication.translate("RemoteMenu", "&Settings"),
-                QCoreApplication.translate("RemoteMenu", "&Settings").replace("&", ""),
-            ),
+            Menu.SETTINGS: (self.tr("&Settings"), self.tr("Settings")),
             Menu.HELP: (self.tr("&Help"), self.tr("Help")),
         }
         self._menus: dict[Menu, SectionedMenu] = {}
