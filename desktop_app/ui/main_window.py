@@ -4,6 +4,9 @@ The window turns gestures into ``EngineBridge`` requests and the bridge's signal
 into widget updates. It never touches the engine; the only store calls it makes on
 the GUI thread are small ones (read the conversation on start, create a conversation
 on its first message). The answer itself is written by the engine thread.
+
+Size: the chat page itself (header, composer, status bar) and the bridge's signals to
+widgets; other features plug in through ``ui/extensions`` and live in their folders.
 """
 
 from __future__ import annotations
@@ -57,7 +60,7 @@ from desktop_app.ui.chat.settings_dialog import ChatSettingsDialog
 from desktop_app.ui.chat.view import ChatView
 from desktop_app.ui.chat.welcome import WelcomePage, muted, scaled_font
 from desktop_app.ui.engine.worker import AnswerJob, EngineBridge
-from desktop_app.ui.extensions.api import Feature, Menu, OutgoingMessage, Section
+from desktop_app.ui.extensions.api import Feature, Menu, MessageView, OutgoingMessage, Section
 from desktop_app.ui.extensions.points import ExtensionPoints, SectionedMenu
 from desktop_app.ui.models.hookup import ModelsHookup
 from desktop_app.ui.models.picker import ModelPicker
@@ -149,6 +152,11 @@ class MainWindow(QMainWindow):
             self._header_row,
             lambda: self._header_row.indexOf(self._chat_settings_button),
             self._splitter,
+        )
+        self._chat_model.set_decorator(
+            lambda row: self._extensions.decorations(
+                MessageView(row.message_id, row.role.value, row.text)
+            )
         )
         self.conversation_shown.connect(self._extensions.conversation_shown)
         self.new_chat_started.connect(self._extensions.new_chat)

@@ -7,6 +7,9 @@ way to the first token (the question, the empty answer) and the growing text of 
 streaming answer commit with ``synchronous=NORMAL``: no fsync, so the first token is
 not kept waiting for the disk, yet they survive the app being killed (they are in the
 WAL, which the OS holds), and the answer's final commit syncs them to disk too.
+
+Size: one class over one schema; every SQL statement lives here so that transactions,
+the FTS index and migrations are read in one place (splitting it would split them).
 """
 
 from __future__ import annotations

@@ -9,6 +9,10 @@ the previous answer stays, and the longest prefix it shares with the next prompt
 reused, so a follow-up turn only evaluates the new tokens.
 
 Not thread-safe: every call must come from the thread that owns the engine.
+
+Size: the token loop, prompt caching and sliding-window checks share the model's
+state and must run on its thread; helpers already live in context_window, prompt_format,
+prompt_tokens, streaming and kv_state.
 """
 
 from __future__ import annotations

@@ -9,7 +9,11 @@ streaming update costs about the same at token 10 and token 5000.
 
 The view follows the end of the conversation while text streams in, unless the user
 scrolled up to read; a "Jump to latest" button then brings them back, as does
-scrolling to the bottom."""
+scrolling to the bottom.
+
+Size: the delegate's layout and painting, hit-testing of the action bar and the
+scrolling policy share one layout cache and change together.
+"""
 
 from __future__ import annotations
 

@@ -2,6 +2,9 @@
 
 Everything slow goes through :class:`ModelsService` (worker threads); this window only
 turns clicks into service calls and the service's queued signals into widget updates.
+
+Size: four tabs of one window, each a small widget class sharing the service; they
+could become a folder of tabs if a fifth arrives.
 """
 
 from __future__ import annotations
