@@ -143,16 +143,21 @@ def test_the_pages_speak_simplified_chinese(qtbot: QtBot, tmp_path: Path) -> Non
 
     from desktop_app.resources import resource_path
 
-    translator = QTranslator()
+    translator, main = QTranslator(), QTranslator()
     assert translator.load(str(resource_path("translations", "remote_zh_CN.qm")))
+    # The Settings menu is the window's own now (it holds Settings… and features' items).
+    assert main.load(str(resource_path("translations", "main_zh_CN.qm")))
     QCoreApplication.installTranslator(translator)
+    QCoreApplication.installTranslator(main)
     try:
         page = EndpointsPage(EndpointStore(tmp_path, SecretStore(backend=MemoryKeyring())))
         qtbot.addWidget(page)
         assert child(page, QPushButton, "testConnectionButton").text() == "测试连接"
         assert page.tr("Connected. Models available: %1.") == "已连接。可用模型：%1 个。"
-        assert QCoreApplication.translate("RemoteMenu", "&Settings") == "设置(&S)"
+        assert QCoreApplication.translate("MainWindow", "&Settings") == "设置(&S)"
+        assert QCoreApplication.translate("RemoteMenu", "&Local Server…") == "本地服务器(&L)…"
     finally:
+        QCoreApplication.removeTranslator(main)
         QCoreApplication.removeTranslator(translator)
 
 
