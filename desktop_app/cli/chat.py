@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Iterator
+from collections.abc import Generator
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
@@ -147,14 +147,14 @@ def _conversation_for(store: Store, args: argparse.Namespace) -> int:
 
 
 def _generation_params(defaults: GenerationParams, args: argparse.Namespace) -> GenerationParams:
-    changes: dict[str, object] = {"ignore_eos": args.ignore_eos or defaults.ignore_eos}
+    params = replace(defaults, ignore_eos=args.ignore_eos or defaults.ignore_eos)
     if args.max_tokens is not None:
-        changes["max_tokens"] = args.max_tokens
+        params = replace(params, max_tokens=args.max_tokens)
     if args.temperature is not None:
-        changes["temperature"] = args.temperature
+        params = replace(params, temperature=args.temperature)
     if args.seed is not None:
-        changes["seed"] = args.seed
-    return replace(defaults, **changes)
+        params = replace(params, seed=args.seed)
+    return params
 
 
 def _answer(
@@ -171,7 +171,7 @@ def _answer(
 
     cancel = CancelToken()
     finished: Finished | None = None
-    events: Iterator[TextDelta | Finished] = run_turn(
+    events: Generator[TextDelta | Finished, None, None] = run_turn(
         engine, store, conversation_id, prompt, params, cancel
     )
     out: TextIO = sys.stdout

@@ -107,11 +107,11 @@ def run(args: argparse.Namespace) -> int:
         return 1
     if command == "list":
         for name, declaration in DECLARATIONS.items():
-            value = json.dumps(_jsonable(settings.value(name)), ensure_ascii=False)
-            print(f"{name} = {value}\t# {declaration.type.describe()}")
+            shown = json.dumps(_jsonable(settings.value(name)), ensure_ascii=False)
+            print(f"{name} = {shown}\t# {declaration.type.describe()}")
         return 0
     if command == "get":
-        print(json.dumps(_jsonable(settings.value(key)), ensure_ascii=False))
+        print(json.dumps(_jsonable(settings.value(args.key)), ensure_ascii=False))
         return 0
     if command == "set":
         try:
@@ -119,7 +119,7 @@ def run(args: argparse.Namespace) -> int:
         except json.JSONDecodeError:
             value = args.value
         try:
-            settings = settings.with_value(key, value)
+            settings = settings.with_value(args.key, value)
         except SettingError as exc:
             print(f"hearth: error: {exc}", file=sys.stderr)
             return 1

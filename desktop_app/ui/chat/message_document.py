@@ -56,7 +56,7 @@ class SafeTextDocument(QTextDocument):
     The HTML given to it has no ``<img>`` at all; this is the second lock on that door.
     """
 
-    def loadResource(self, kind: int, name: QUrl) -> object:
+    def loadResource(self, kind: int, name: QUrl | str) -> object:
         return None
 
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Protocol, runtime_checkable
 
 from PySide6.QtCore import (
     QAbstractItemModel,
@@ -72,6 +73,16 @@ from desktop_app.ui.chat.message_actions import ActionBar, MessageAction
 from desktop_app.ui.chat.message_document import MessageDocument, ThoughtClock, is_dark
 from desktop_app.ui.chat.model import ChatRoles, ChatRow
 from desktop_app.ui.shared.icons import themed_icon
+
+
+@runtime_checkable
+class PagedModel(Protocol):
+    """A chat model that shows the latest messages first and older ones on demand."""
+
+    def has_earlier(self) -> bool: ...
+
+    def load_earlier(self) -> int: ...
+
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
@@ -638,12 +649,11 @@ class ChatView(QListView):
     def _load_earlier(self) -> None:
         """Show older messages above, keeping what is on screen where it is."""
         model = self.model()
-        load = getattr(model, "load_earlier", None)
-        if load is None or not model.has_earlier():  # type: ignore[union-attr]
+        if not isinstance(model, PagedModel) or not model.has_earlier():
             return
         bar = self.verticalScrollBar()
         from_bottom = bar.maximum() - bar.value()
-        if load():
+        if model.load_earlier():
             self.doItemsLayout()
             bar.setValue(bar.maximum() - from_bottom)
 

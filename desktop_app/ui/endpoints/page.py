@@ -237,7 +237,7 @@ class EndpointsPage(QWidget):
 
     @Slot()
     def _new_endpoint(self) -> None:
-        self._list.setCurrentItem(None)  # type: ignore[arg-type]
+        self._list.setCurrentRow(-1)
         self._show(None)
         self._name.setFocus()
 
