@@ -49,7 +49,7 @@ from desktop_app.core.chats.overrides import ChatOverrides
 from desktop_app.core.chats.store import Store, StoreError
 from desktop_app.core.engine.base import Finished, GenerationParams, ModelInfo
 from desktop_app.core.engine.context_window import compact_count
-from desktop_app.core.engine.remote import is_remote_spec
+from desktop_app.core.engine.remote_spec import is_remote_spec
 from desktop_app.core.hardware import HardwareInfo
 from desktop_app.core.presets import PresetLibrary
 from desktop_app.core.settings import Settings, resume_cache_config, save_settings

@@ -21,7 +21,7 @@ def engine_factory(endpoints: EndpointStore) -> Callable[..., Engine]:
 
     def make(model: Path | str, params: LoadParams, progress: LoadProgress | None = None) -> Engine:
         # Imported on the engine thread at the first load, not when the window starts.
-        from desktop_app.core.engine.remote import is_remote_spec, parse_remote_spec
+        from desktop_app.core.engine.remote_spec import is_remote_spec, parse_remote_spec
 
         if isinstance(model, str) and is_remote_spec(model):
             return endpoints.open_engine(parse_remote_spec(model))

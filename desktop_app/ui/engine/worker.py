@@ -43,7 +43,7 @@ from desktop_app.core.engine.base import (
 )
 from desktop_app.core.engine.kv_state import ConversationStates, KVStateCache, Resumable
 from desktop_app.core.engine.load_params import LoadParams, LoadProgress
-from desktop_app.core.engine.remote import is_remote_spec
+from desktop_app.core.engine.remote_spec import is_remote_spec
 
 FRAME_INTERVAL_S = 0.016
 """Streamed text reaches the GUI at most about once per frame (60 Hz)."""
