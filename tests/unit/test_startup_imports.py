@@ -2,7 +2,8 @@
 
 numpy and llama.cpp load on the engine thread with the first model, httpx with the
 first remote request or download, Starlette and uvicorn when the local server starts,
-keyring when a secret is first needed, huggingface_hub when the Hub is searched. A
+keyring when a secret is first needed, huggingface_hub when the Hub is searched,
+markdown-it and Pygments with the first message shown. A
 subprocess builds and shows the window (fresh home, no model, offscreen) and reports
 which of them it imported. Measured by benchmarks/startup.py; no clock here.
 """
@@ -16,7 +17,17 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-HEAVY = ("numpy", "llama_cpp", "starlette", "uvicorn", "httpx", "keyring", "huggingface_hub")
+HEAVY = (
+    "numpy",
+    "llama_cpp",
+    "starlette",
+    "uvicorn",
+    "httpx",
+    "keyring",
+    "huggingface_hub",
+    "markdown_it",
+    "pygments",
+)
 
 SHOW_WINDOW = f"""
 import json, sys

@@ -61,14 +61,8 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.core.chats.model import FinishReason, Role
-from desktop_app.core.markdown import (
-    COPY_SCHEME,
-    THOUGHTS_SCHEME,
-    code_blocks,
-    split_thoughts,
-    to_plain_text,
-)
-from desktop_app.core.markdown.render import SAFE_LINK_SCHEMES
+from desktop_app.core.markdown.schemes import COPY_SCHEME, SAFE_LINK_SCHEMES, THOUGHTS_SCHEME
+from desktop_app.core.markdown.thoughts import split_thoughts
 from desktop_app.ui.chat.message_actions import ActionBar, MessageAction
 from desktop_app.ui.chat.message_document import MessageDocument, ThoughtClock, is_dark
 from desktop_app.ui.chat.model import ChatRoles, ChatRow
@@ -341,6 +335,8 @@ class MessageDelegate(QStyledItemDelegate):
         """Do what a click on link ``anchor`` in row ``index`` means."""
         scheme, _, rest = anchor.partition(":")
         if scheme == COPY_SCHEME:
+            from desktop_app.core.markdown.plain import code_blocks  # markdown-it, on use
+
             blocks = code_blocks(str(index.data(ChatRoles.TEXT) or ""))
             if rest.isdigit() and int(rest) < len(blocks):
                 QGuiApplication.clipboard().setText(blocks[int(rest)].rstrip("\n"))
@@ -727,6 +723,8 @@ class ChatView(QListView):
         if index.data(ChatRoles.ROLE) == Role.USER.value:
             plain.setData(text)  # what the user typed, as typed
         else:
+            from desktop_app.core.markdown.plain import to_plain_text  # markdown-it, on use
+
             plain.setData(to_plain_text(split_thoughts(text)[1]))
         # A bound method, not a lambda holding the view: no reference cycle for the GC
         # to break on another thread.
