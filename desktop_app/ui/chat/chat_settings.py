@@ -25,10 +25,6 @@ from desktop_app.ui.chat.welcome import muted
 from desktop_app.ui.engine.worker import EngineBridge
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("MainWindow", text)
-
-
 def model_key(spec: str) -> str:
     """How a loaded model names itself: a remote spec as given, a file by absolute path."""
     return spec if is_remote_spec(spec) else os.path.abspath(spec)
@@ -61,14 +57,22 @@ class ChatSettings(QObject):
         self._params = params
         self.usage_label = muted(QLabel(header))
         self.usage_label.setObjectName("contextUsageLabel")
-        self.usage_label.setAccessibleName(_tr("Context used"))
+        self.usage_label.setAccessibleName(QCoreApplication.translate("MainWindow", "Context used"))
         self.usage_label.setToolTip(
-            _tr("How much of the model's context window this chat's next prompt takes")
+            QCoreApplication.translate(
+                "MainWindow", "How much of the model's context window this chat's next prompt takes"
+            )
         )
-        self.button = QPushButton(_tr("Chat settings…"), header)
+        self.button = QPushButton(
+            QCoreApplication.translate("MainWindow", "Chat settings…"), header
+        )
         self.button.setObjectName("chatSettingsButton")
-        self.button.setAccessibleName(_tr("Chat settings"))
-        self.button.setToolTip(_tr("Model, system prompt and sampling for this chat only"))
+        self.button.setAccessibleName(QCoreApplication.translate("MainWindow", "Chat settings"))
+        self.button.setToolTip(
+            QCoreApplication.translate(
+                "MainWindow", "Model, system prompt and sampling for this chat only"
+            )
+        )
         self.button.clicked.connect(self.open_dialog)
         self.preset_bar = PresetBar(presets, language, page)
         bridge.context_measured.connect(self._on_context_measured)
@@ -155,7 +159,7 @@ class ChatSettings(QObject):
             self.usage_label.clear()
             return
         self.usage_label.setText(
-            _tr("%1 / %2 tokens")
+            QCoreApplication.translate("MainWindow", "%1 / %2 tokens")
             .replace("%1", compact_count(tokens))
             .replace("%2", compact_count(model.context_length))
         )
