@@ -5,8 +5,13 @@ into widget updates. It never touches the engine; the only store calls it makes 
 the GUI thread are small ones (read the conversation on start, create a conversation
 on its first message). The answer itself is written by the engine thread.
 
-Size: the chat page itself (header, composer, status bar) and the bridge's signals to
-widgets; other features plug in through ``ui/extensions`` and live in their folders.
+Size (about 1,000 lines, over the ~600 aimed at): the chat page itself (header,
+composer, status bar), the send/answer flow, model loading and drag and drop, and the
+bridge's signals to widgets. Per-chat settings, presets and context usage live in
+``ui/chat/chat_settings.py``; other features plug in through ``ui/extensions``. Still
+here and next to move: the models hookup (menu action, header picker, welcome-page
+buttons, models folder), into a ``ModelsFeature`` under ``ui/models/``, which needs a
+welcome-page slot in ``WindowApi`` and the header control placed where the picker is.
 """
 
 from __future__ import annotations
