@@ -20,6 +20,7 @@ import logging
 import os
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QMimeData, QObject, Qt, QUrl, Signal, Slot
 from PySide6.QtGui import (
@@ -59,7 +60,6 @@ from desktop_app.core.settings import Settings, resume_cache_config, save_settin
 from desktop_app.ui.chat.chat_settings import ChatSettings, model_key
 from desktop_app.ui.chat.composer import Composer
 from desktop_app.ui.chat.model import PAGE_ROWS, ChatListModel, format_stats, format_tokens
-from desktop_app.ui.chat.settings_dialog import ChatSettingsDialog
 from desktop_app.ui.chat.view import ChatView
 from desktop_app.ui.chat.welcome import WelcomePage, muted, scaled_font
 from desktop_app.ui.engine.worker import AnswerJob, EngineBridge
@@ -68,12 +68,15 @@ from desktop_app.ui.extensions.points import ExtensionPoints, SectionedMenu
 from desktop_app.ui.models.hookup import ModelsHookup
 from desktop_app.ui.models.picker import ModelPicker
 from desktop_app.ui.models.service import ModelsService
-from desktop_app.ui.settings.dialog import SettingsDialog
 from desktop_app.ui.shared.banner import ErrorBanner
 from desktop_app.ui.shared.i18n import ui_language
 from desktop_app.ui.shared.icons import themed_icon
 from desktop_app.ui.shared.shortcuts import install_chat_shortcuts
 from desktop_app.ui.shared.theme import apply_theme
+
+if TYPE_CHECKING:
+    from desktop_app.ui.chat.settings_dialog import ChatSettingsDialog
+    from desktop_app.ui.settings.dialog import SettingsDialog
 
 log = logging.getLogger(__name__)
 
@@ -911,6 +914,8 @@ class MainWindow(QMainWindow):
 
             self._hardware = detect()
         hardware = self._hardware
+        from desktop_app.ui.settings.dialog import SettingsDialog  # when first opened
+
         dialog = SettingsDialog(self._settings, self._config_dir, lambda: hardware, self)
         for factory in self._extensions.settings_pages:
             title, page = factory()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal, Slot
 from PySide6.QtWidgets import QLabel, QPushButton, QWidget
@@ -20,9 +21,11 @@ from desktop_app.core.engine.context_window import compact_count
 from desktop_app.core.engine.remote_spec import is_remote_spec
 from desktop_app.core.presets import PresetLibrary
 from desktop_app.ui.chat.preset_picker import PresetBar
-from desktop_app.ui.chat.settings_dialog import ChatSettingsDialog
 from desktop_app.ui.chat.welcome import muted
 from desktop_app.ui.engine.worker import EngineBridge
+
+if TYPE_CHECKING:
+    from desktop_app.ui.chat.settings_dialog import ChatSettingsDialog
 
 
 def model_key(spec: str) -> str:
@@ -117,6 +120,8 @@ class ChatSettings(QObject):
         if conversation is None:
             return None
         parent = self.button.window()
+        from desktop_app.ui.chat.settings_dialog import ChatSettingsDialog  # when opened
+
         dialog = ChatSettingsDialog(
             self.overrides(), conversation.system_prompt, self._params(), parent
         )
