@@ -30,6 +30,7 @@ if TYPE_CHECKING:  # imported lazily at run time: the chats commands never load 
     from desktop_app.core.engine.llama_engine import LlamaEngine
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+LOG_LEVELS = ("debug", "info", "warning", "error", "critical")
 
 
 class CliError(Exception):
@@ -38,13 +39,6 @@ class CliError(Exception):
 
 class UsageError(Exception):
     """Bad usage discovered after parsing; reported like argparse's own errors."""
-
-
-def _positive_int(text: str) -> int:
-    value = int(text)
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"must be a positive integer, not {text}")
-    return value
 
 
 def _conversation_ref(text: str) -> int | None:
@@ -62,6 +56,15 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="With no command, the Hearth window opens.",
     )
     parser.add_argument("--version", action="version", version=f"hearth {__version__}")
+    parser.add_argument(
+        "--log-level",
+        type=str.lower,
+        choices=LOG_LEVELS,
+        default=None,
+        metavar="LEVEL",
+        help=f"what to log ({', '.join(LOG_LEVELS)}); the log file is logs/hearth.log in the "
+        "data folder (default: info in the file, warnings on the terminal)",
+    )
     parser.add_argument(
         "--self-test",
         action="store_true",
@@ -99,9 +102,6 @@ def build_parser() -> argparse.ArgumentParser:
         "(default: the last model the window used)",
     )
     chat.add_argument("--system", metavar="TEXT", help="system prompt for a new conversation")
-    chat.add_argument("--max-tokens", type=_positive_int, metavar="N")
-    chat.add_argument("--temperature", type=float, metavar="T")
-    chat.add_argument("--seed", type=int, metavar="S")
     chat.add_argument(
         "--conversation",
         type=_conversation_ref,
@@ -109,9 +109,6 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="ID|new",
         help="continue conversation ID, or start a new one (default)",
     )
-    chat.add_argument("--ctx-size", type=_positive_int, metavar="N", help="context window")
-    chat.add_argument("--threads", type=_positive_int, metavar="N", help="CPU threads")
-    chat.add_argument("--gpu-layers", type=int, metavar="N", help="layers to offload (-1: all)")
     chat.add_argument(
         "--ignore-eos", action="store_true", help="keep generating past end-of-turn tokens"
     )
@@ -134,6 +131,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     for stream in (sys.stdout, sys.stderr):
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="replace")
+    _configure_logging(args.log_level)
     try:
         if args.self_test:
             from desktop_app.self_test import run_self_test
@@ -161,6 +159,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(file=sys.stderr)
         return EXIT_INTERRUPTED
     return EXIT_OK
+
+
+def _configure_logging(level: str | None) -> None:
+    """Logging, crash log and exception hooks for this run; points to a crash of the last."""
+    from desktop_app.core.logs import configure_logging
+    from desktop_app.core.paths import app_paths
+
+    setup = configure_logging(app_paths().data_dir, level)
+    if setup.previous_crash is not None:
+        print(
+            f"hearth: the previous run crashed; its report is in {setup.previous_crash}",
+            file=sys.stderr,
+        )
 
 
 def _gui(model: Path | None) -> int:
@@ -199,12 +210,15 @@ def _chat(args: argparse.Namespace) -> int:
     from desktop_app.core.engine.remote import is_remote_spec
     from desktop_app.core.paths import app_paths
     from desktop_app.core.settings import load_settings
+    from desktop_app.core.window_state import StateFile
 
-    settings, warning = load_settings(app_paths().config_dir)
+    paths = app_paths()
+    last_model = StateFile(paths.data_dir, paths.config_dir).state.last_model
+    settings, warning = load_settings(paths.config_dir)
     if warning:
         print(f"hearth: warning: {warning}", file=sys.stderr)
-    settings = cli_settings.apply_chat_options(settings, args)
-    model = args.model or (Path(settings.last_model_path) if settings.last_model_path else None)
+    settings = cli_settings.apply_options(settings, args)
+    model = args.model or (Path(last_model) if last_model else None)
     if model is None:
         raise UsageError("chat needs --model PATH (no model has been used yet)")
     remote = is_remote_spec(str(model))
@@ -217,13 +231,7 @@ def _chat(args: argparse.Namespace) -> int:
     store = _open_store()
     try:
         conversation_id = _conversation_for(store, args)
-        defaults = settings.load_params()
-        load = replace(
-            defaults,
-            n_ctx=args.ctx_size or defaults.n_ctx,
-            n_threads=args.threads or defaults.n_threads,
-            n_gpu_layers=defaults.n_gpu_layers if args.gpu_layers is None else args.gpu_layers,
-        )
+        load = settings.load_params()
         try:
             engine = cli_endpoints.open_remote(str(model)) if remote else LlamaEngine(model, load)
         except EngineError as exc:
@@ -261,14 +269,8 @@ def _conversation_for(store: Store, args: argparse.Namespace) -> int:
 
 
 def _generation_params(defaults: GenerationParams, args: argparse.Namespace) -> GenerationParams:
-    changes: dict[str, object] = {"ignore_eos": args.ignore_eos or defaults.ignore_eos}
-    if args.max_tokens is not None:
-        changes["max_tokens"] = args.max_tokens
-    if args.temperature is not None:
-        changes["temperature"] = args.temperature
-    if args.seed is not None:
-        changes["seed"] = args.seed
-    return replace(defaults, **changes)
+    """The settings' generation parameters (with the command line's values already in)."""
+    return replace(defaults, ignore_eos=args.ignore_eos or defaults.ignore_eos)
 
 
 def _answer(

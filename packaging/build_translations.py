@@ -56,6 +56,9 @@ AREAS: dict[str, list[str]] = {
         "desktop_app/ui/remote_menu.py",
         "desktop_app/ui/server_page.py",
     ],
+    "diagnostics": [
+        "desktop_app/ui/error_reports.py",
+    ],
 }
 """Area name → the files whose strings its catalogue holds (relative to the root)."""
 
