@@ -92,3 +92,44 @@ def test_a_crash_is_written_down_and_offered_at_the_next_start(
 
     assert main(["settings", "get", "theme"]) == 0
     assert capsys.readouterr().err == "", "a crash is reported once"
+
+
+@pytest.mark.allow_log  # the inner run logs into this process's root logger too
+def test_a_test_that_logs_an_unexpected_warning_fails(pytester: pytest.Pytester) -> None:
+    pytester.makeconftest('pytest_plugins = ["tests.logfail"]')
+    pytester.makepyfile(
+        """
+        import logging
+        import threading
+
+        import pytest
+
+        def test_quiet():
+            logging.getLogger("hearth.x").info("fine")
+
+        def test_warns():
+            logging.getLogger("hearth.x").warning("the disk is full")
+
+        def test_errors_on_a_thread():
+            worker = threading.Thread(target=lambda: logging.getLogger("y").error("oops"))
+            worker.start()
+            worker.join()
+
+        @pytest.mark.allow_log("hearth.x")
+        def test_expected():
+            logging.getLogger("hearth.x").warning("expected")
+
+        @pytest.mark.allow_log("hearth.x")
+        def test_expected_from_another_logger_only():
+            logging.getLogger("other").warning("not this one")
+
+        def test_checked_with_caplog(caplog):
+            logging.getLogger("hearth.x").warning("looked at")
+            assert "looked at" in caplog.text
+        """
+    )
+    result = pytester.runpytest("-p", "no:cacheprovider")
+    result.assert_outcomes(passed=6, errors=3)
+    result.stdout.fnmatch_lines(
+        ["*unexpected log records:*", "*WARNING hearth.x*the disk is full*"]
+    )
