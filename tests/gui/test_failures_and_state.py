@@ -13,7 +13,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt, QTranslator
 from PySide6.QtWidgets import QCheckBox, QLabel, QMessageBox, QPushButton, QSplitter, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -22,6 +22,7 @@ from desktop_app.core import logs
 from desktop_app.core.chats.model import FinishReason, GenerationStats
 from desktop_app.core.paths import app_paths
 from desktop_app.core.settings import Settings
+from desktop_app.resources import resource_path
 from desktop_app.ui.composer import Composer
 from desktop_app.ui.conversations import ConversationsController
 from desktop_app.ui.error_reports import CrashReportDialog
@@ -189,3 +190,20 @@ def test_the_resume_cache_never_goes_to_the_working_directory(
 
     assert not (cwd / "kv-cache").exists()
     assert list((app_paths().data_dir / "kv-cache").glob("*.kv"))
+
+
+def test_the_crash_report_speaks_chinese(qtbot: QtBot, tmp_path: Path) -> None:
+    report = tmp_path / "last-crash.log"
+    report.write_text("Fatal Python error: Aborted\n", encoding="utf-8")
+    translator = QTranslator()
+    assert translator.load(str(resource_path("translations", "diagnostics_zh_CN.qm")))
+    QCoreApplication.installTranslator(translator)
+    try:
+        dialog = CrashReportDialog(report)
+        qtbot.addWidget(dialog)
+        assert dialog.windowTitle() == "崩溃报告"
+        assert QCoreApplication.translate("UncaughtErrors", "Something went wrong: %1") == (
+            "出了点问题：%1"
+        )
+    finally:
+        QCoreApplication.removeTranslator(translator)
