@@ -131,12 +131,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     for stream in (sys.stdout, sys.stderr):
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="replace")
-    _configure_logging(args.log_level)
     try:
-        if args.self_test:
+        if args.self_test:  # leaves the user's folders alone, its log files included
             from desktop_app.self_test import run_self_test
 
             return run_self_test(args.top_model)
+        _configure_logging(args.log_level)
         if args.command == "chat":
             return _chat(args)
         if args.command == "chats":
