@@ -128,7 +128,7 @@ def run(args: argparse.Namespace) -> int:
     if warning:
         print(f"hearth: warning: {warning}", file=sys.stderr)
     command = args.settings_command
-    key = getattr(args, "key", None)
+    key: str | None = getattr(args, "key", None)
     if key is not None and key not in DECLARATIONS:
         print(
             f"hearth: error: no setting named {key!r} (see 'hearth settings list')",
@@ -140,13 +140,13 @@ def run(args: argparse.Namespace) -> int:
             value = json.dumps(_jsonable(settings.value(name)), ensure_ascii=False)
             print(f"{name} = {value}\t# {declaration.type.describe()}")
         return 0
-    if command == "get":
+    if command == "get" and key is not None:
         if args.json:
             print(json.dumps(_jsonable(settings.value(key)), ensure_ascii=False))
         else:
             print(settings.text(key))
         return 0
-    if command == "set":
+    if command == "set" and key is not None:
         try:
             settings = settings.with_text(key, args.value)
         except SettingError as exc:

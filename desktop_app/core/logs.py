@@ -52,19 +52,17 @@ class LogSetup:
     """The crash report the previous run left, renamed ``last-crash.log``; None if it ran well."""
 
 
-class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
+class _StderrHandler(logging.Handler):
     """Writes to whatever ``sys.stderr`` is at the time (tests and the CLI swap it)."""
 
-    def __init__(self) -> None:
-        super().__init__(sys.stderr)
-
-    @property  # type: ignore[override]
-    def stream(self) -> IO[str]:
-        return sys.stderr
-
-    @stream.setter
-    def stream(self, value: IO[str]) -> None:
-        del value
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            stream = sys.stderr
+            if stream is not None:
+                stream.write(self.format(record) + "\n")
+                stream.flush()
+        except Exception:
+            self.handleError(record)
 
 
 class _ConsoleFormatter(logging.Formatter):
@@ -88,7 +86,7 @@ def configure_logging(data_dir: Path, level: str | None = None) -> LogSetup:
     console from warning). Never raises for a folder that cannot be written: logging
     then goes to stderr only, and that is said once.
     """
-    global _crash_stream, _setup
+    global _setup
     folder = data_dir / "logs"
     file_level = _level(level, logging.INFO)
     console_level = _level(level, logging.WARNING)
