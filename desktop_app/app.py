@@ -24,16 +24,18 @@ from desktop_app.core.secrets import SecretStore
 from desktop_app.core.settings import Settings, load_settings, resume_cache_config
 from desktop_app.core.window_state import StateFile
 from desktop_app.resources import resource_path
-from desktop_app.ui.conversations import show_store_warning
-from desktop_app.ui.engine_worker import EngineBridge, EngineFactory
-from desktop_app.ui.error_reports import UncaughtErrors, offer_crash_report
-from desktop_app.ui.gui_gc import GuiThreadCollector
-from desktop_app.ui.i18n import install_translations
+from desktop_app.ui.conversations.controller import ConversationsFeature, show_store_warning
+from desktop_app.ui.endpoints.feature import EndpointsFeature
+from desktop_app.ui.engine.worker import EngineBridge, EngineFactory
+from desktop_app.ui.help.feature import HelpFeature
 from desktop_app.ui.main_window import MainWindow
-from desktop_app.ui.models_service import ModelsService
-from desktop_app.ui.remote_menu import install_remote_menu
-from desktop_app.ui.theme import apply_cjk_fallback, apply_theme
-from desktop_app.ui.window_state import WindowStateKeeper, last_conversation
+from desktop_app.ui.models.service import ModelsService
+from desktop_app.ui.server.feature import ServerFeature
+from desktop_app.ui.shared.error_reports import UncaughtErrors, offer_crash_report
+from desktop_app.ui.shared.gui_gc import GuiThreadCollector
+from desktop_app.ui.shared.i18n import install_translations
+from desktop_app.ui.shared.theme import apply_cjk_fallback, apply_theme
+from desktop_app.ui.shared.window_state import WindowStateKeeper, last_conversation
 
 log = logging.getLogger(__name__)
 
@@ -120,12 +122,14 @@ def build(
         state=state,
         data_dir=paths.data_dir,
     )
-    WindowStateKeeper(window, state)
+    window.install_features(
+        [ConversationsFeature(), EndpointsFeature(endpoints), ServerFeature(), HelpFeature()]
+    )
+    WindowStateKeeper(window, state)  # after the features: the sidebar's splitter is theirs
     UncaughtErrors(window)
     resumed = last_conversation(store, state)
     if resumed is not None and resumed != window.conversation_id:
         window.show_conversation(resumed)
-    install_remote_menu(window, endpoints)
     return Hearth(store, bridge, window, warning, store_warning, endpoints)
 
 

@@ -12,7 +12,7 @@ from desktop_app.core.chats.model import FinishReason
 from desktop_app.core.chats.store import Store
 from desktop_app.core.engine.base import Finished, GenerationParams
 from desktop_app.core.engine.llama_engine import LlamaEngine, LoadParams
-from desktop_app.ui.engine_worker import EngineBridge
+from desktop_app.ui.engine.worker import EngineBridge
 from tests.gui.helpers import ANSWER_TIMEOUT_MS, LOAD_TIMEOUT_MS
 
 

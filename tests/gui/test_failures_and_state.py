@@ -23,10 +23,10 @@ from desktop_app.core.chats.model import FinishReason, GenerationStats
 from desktop_app.core.paths import app_paths
 from desktop_app.core.settings import Settings
 from desktop_app.resources import resource_path
-from desktop_app.ui.composer import Composer
-from desktop_app.ui.conversations import ConversationsController
-from desktop_app.ui.error_reports import CrashReportDialog
-from desktop_app.ui.settings_dialog import SettingsDialog
+from desktop_app.ui.chat.composer import Composer
+from desktop_app.ui.conversations.controller import ConversationsController
+from desktop_app.ui.settings.dialog import SettingsDialog
+from desktop_app.ui.shared.error_reports import CrashReportDialog
 from tests.gui.helpers import (
     ANSWER_TIMEOUT_MS,
     LOAD_TIMEOUT_MS,

@@ -108,7 +108,7 @@ def test_command_line_values_are_checked_by_the_declared_type(
 
 def test_command_line_values_reach_the_settings_of_the_run() -> None:
     from desktop_app.cli import build_parser
-    from desktop_app.cli_settings import apply_options
+    from desktop_app.cli.settings import apply_options
     from desktop_app.core.settings import Settings
 
     args = build_parser().parse_args(
