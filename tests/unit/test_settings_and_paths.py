@@ -16,7 +16,7 @@ from desktop_app.core.settings import Settings, load_settings, save_settings
 
 def test_settings_round_trip(tmp_path: Path) -> None:
     settings = Settings(
-        last_model_path="/models/a.gguf",
+        models_dir="/models",
         context_length=8192,
         generation=replace(GenerationParams(), temperature=0.2, seed=7, stop=("END",)),
     )
