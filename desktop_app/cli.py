@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, TextIO
 from desktop_app import (
     __version__,
     cli_chats,
+    cli_docs,
     cli_endpoints,
     cli_models,
     cli_serve,
@@ -119,12 +120,14 @@ def build_parser() -> argparse.ArgumentParser:
         "-v", "--verbose", action="store_true", help="report the prompt format and statistics"
     )
     cli_settings.add_chat_options(chat)
+    cli_docs.add_chat_options(chat)
     cli_settings.add_commands(commands)
 
     cli_chats.add_commands(commands)
     cli_serve.add_commands(commands)
     cli_endpoints.add_commands(commands)
     cli_models.add_commands(commands)
+    cli_docs.add_commands(commands)
     return parser
 
 
@@ -151,6 +154,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cli_serve.run(args)
         if args.command == "endpoints":
             return cli_endpoints.run(args)
+        if args.command == "docs":
+            return cli_docs.run(args)
         return _gui(getattr(args, "model", None) or args.top_model)
     except UsageError as exc:
         parser.error(str(exc))
@@ -237,6 +242,9 @@ def _chat(args: argparse.Namespace) -> int:
                     file=sys.stderr,
                 )
             params = _generation_params(settings.generation, args)
+            if cli_docs.wants_documents(args):
+                prompt = sys.stdin.read() if args.prompt == "-" else args.prompt
+                return cli_docs.chat(engine, store, conversation_id, prompt, params, args)
             if args.prompt is None:
                 return _interactive(engine, store, conversation_id, params, args.verbose)
             prompt = sys.stdin.read() if args.prompt == "-" else args.prompt

@@ -40,8 +40,8 @@ def add_commands(commands: Any) -> None:
         help="serve a local model over an OpenAI-compatible API",
         description=(
             "Serve a model over an OpenAI-compatible HTTP API (/v1/models, "
-            "/v1/chat/completions, /v1/completions). Binds 127.0.0.1 unless told otherwise; "
-            "any other address requires an API key."
+            "/v1/chat/completions, /v1/completions, /v1/embeddings). Binds 127.0.0.1 unless "
+            "told otherwise; any other address requires an API key."
         ),
     )
     serve.add_argument("--host", default=DEFAULT_HOST, help=f"default: {DEFAULT_HOST}")
@@ -70,6 +70,11 @@ def add_commands(commands: Any) -> None:
     serve.add_argument("--ctx-size", type=_count, metavar="N", help="context window in tokens")
     serve.add_argument("--threads", type=_count, metavar="N", help="CPU threads")
     serve.add_argument("--gpu-layers", type=int, metavar="N", help="layers on the GPU (-1: all)")
+    serve.add_argument(
+        "--embedding-model",
+        metavar="ID|PATH",
+        help="model for /v1/embeddings (default: the first embedding model installed)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -156,7 +161,18 @@ def _serve(args: argparse.Namespace) -> int:
         file=sys.stderr,
         flush=True,
     )
-    app = create_app(engine, ServerConfig(model_id, path, api_key))
+    from desktop_app.cli import CliError
+    from desktop_app.cli_docs import open_embedder
+
+    try:
+        embedder = open_embedder(args)
+    except CliError as exc:
+        engine.stop()
+        sock.close()
+        raise ServeError(str(exc)) from exc
+    if embedder is not None:
+        print(f"hearth: /v1/embeddings uses {embedder.info.name}", file=sys.stderr)
+    app = create_app(engine, ServerConfig(model_id, path, api_key), embedder)
     config = uvicorn.Config(app, log_level="warning", timeout_graceful_shutdown=5)
     server = uvicorn.Server(config)
     try:
@@ -166,6 +182,8 @@ def _serve(args: argparse.Namespace) -> int:
         return 130
     finally:
         engine.stop()
+        if embedder is not None:
+            embedder.close()
         sock.close()
     return 0
 

@@ -31,6 +31,8 @@ class ImportedMessage:
     model: str | None = None
     finish_reason: FinishReason | None = None
     stats: GenerationStats | None = None
+    documents: dict[str, Any] | None = None
+    """Attached files or sources (see core/documents/attachments.py), as exported."""
 
 
 @dataclass(frozen=True)
@@ -214,4 +216,9 @@ def _message(
         model=_optional(item, "model", str, prefix),
         finish_reason=reason,
         stats=stats,
+        documents=(
+            _object(item["documents"], f"{prefix}documents")
+            if item.get("documents") is not None
+            else None
+        ),
     )

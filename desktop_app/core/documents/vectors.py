@@ -1,0 +1,53 @@
+"""Nearest chunks by vector: brute force with NumPy over a matrix cached in memory.
+
+Chosen over the sqlite-vec extension by measurement (``benchmarks/docs.py --vectors``,
+this machine: 2 shared CPU cores, 100,000 chunks of 384 dimensions, top 50):
+see README "Documents" for the figures. NumPy was as fast or faster here once the
+matrix is in memory, needs no native extension (``sqlite3.enable_load_extension`` is
+missing from some Python builds, macOS's among them), and keeps the vectors as plain
+BLOBs in the index, readable by any SQLite.
+
+The matrix is read from the database once and kept until the index changes
+(``DocumentIndex.generation``).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+
+import numpy as np
+
+from desktop_app.core.documents.index import DocumentIndex
+
+
+class VectorSearch:
+    """Cosine-similarity search over one model's vectors in some collections."""
+
+    def __init__(self, index: DocumentIndex) -> None:
+        self._index = index
+        self._lock = threading.Lock()
+        self._key: tuple[object, ...] | None = None
+        self._ids = np.zeros(0, dtype=np.int64)
+        self._matrix = np.zeros((0, 0), dtype=np.float32)
+
+    def _load(self, model: str, collection_ids: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
+        key = (model, tuple(sorted(collection_ids)), self._index.generation)
+        with self._lock:
+            if key != self._key:
+                self._ids, self._matrix = self._index.vectors(model, collection_ids)
+                self._key = key
+            return self._ids, self._matrix
+
+    def search(
+        self, model: str, query: np.ndarray, collection_ids: Sequence[int], limit: int
+    ) -> list[tuple[int, float]]:
+        """(chunk id, cosine similarity), best first."""
+        ids, matrix = self._load(model, collection_ids)
+        if not len(ids) or matrix.shape[1] != query.shape[0]:
+            return []
+        scores = matrix @ query.astype(np.float32)
+        limit = min(limit, len(scores))
+        top = np.argpartition(-scores, limit - 1)[:limit]
+        top = top[np.argsort(-scores[top])]
+        return [(int(ids[i]), float(scores[i])) for i in top]
