@@ -243,3 +243,51 @@ def test_reciprocal_rank_fusion_prefers_what_both_lists_found() -> None:
     assert [item for item, _ in fused][:2] == [1, 3]
     assert fused[0][1] == pytest.approx(1 / 61 + 1 / 63)
     assert [item for item, _ in fuse([[5, 6]])] == [5, 6]
+
+
+def test_background_service_pauses_resumes_and_picks_up_after_restart(
+    tmp_path: Path, folder: Path
+) -> None:
+    import threading
+
+    from desktop_app.core.documents.service import IndexingEvent, IndexingService
+
+    path = tmp_path / "documents.sqlite3"
+    events: list[IndexingEvent] = []
+    gate = threading.Event()
+    first_file = threading.Event()
+
+    def listener(event: IndexingEvent) -> None:
+        events.append(event)
+        if event.progress is not None and event.progress.done == 0:
+            first_file.set()
+            gate.wait(10)  # hold the worker inside the first file
+
+    index = DocumentIndex.open(path)
+    service = IndexingService(index, listener)
+    service.start()
+    service.add("Notes", folder)
+    assert first_file.wait(10)
+    service.pause("Notes")
+    gate.set()
+    assert service.wait_idle(10)
+    [ended] = [event.report for event in events if event.report is not None]
+    assert ended.paused and ended.indexed == 1
+    assert index.collection("Notes").state == "paused"
+    service.close()
+    index.close()
+
+    # a restart: a paused collection waits; an interrupted one is picked up by itself
+    index = DocumentIndex.open(path)
+    index.set_state(index.collection("Notes").id, "indexing")
+    events.clear()
+    service = IndexingService(index, events.append)
+    service.start()
+    assert service.wait_idle(10)
+    report = next(event.report for event in events if event.report is not None)
+    assert (report.unchanged, report.indexed, report.paused) == (1, 2, False)
+    assert index.collection("Notes").state == "ready"
+    service.remove("Notes")
+    assert service.wait_idle(10) and index.collections() == []
+    service.close()
+    index.close()
