@@ -25,6 +25,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -231,34 +232,54 @@ def bench_vectors(root: Path, rows: int, dim: int, queries: int) -> None:
     except ImportError:
         print("vectors sqlite-vec: not installed (pip install sqlite-vec to compare)")
         return
-    db = sqlite3.connect(root / "vec.sqlite3")
-    if not hasattr(db, "enable_load_extension"):
-        print("vectors sqlite-vec: this Python's sqlite3 cannot load extensions")
+    db, via = _extension_connection(root / "vec.sqlite3")
+    if db is None:
+        print(
+            "vectors sqlite-vec: this Python's sqlite3 cannot load extensions, and apsw "
+            "(which can) is not installed"
+        )
         return
-    db.enable_load_extension(True)
     sqlite_vec.load(db)
     db.execute(
         f"CREATE VIRTUAL TABLE vec USING vec0(embedding float[{dim}] distance_metric=cosine)"
     )
-    db.executemany(
-        "INSERT INTO vec (rowid, embedding) VALUES (?, ?)",
-        ((i + 1, matrix[i].tobytes()) for i in range(rows)),
-    )
-    db.commit()
+    db.execute("BEGIN")
+    for i in range(rows):
+        db.execute("INSERT INTO vec (rowid, embedding) VALUES (?, ?)", (i + 1, matrix[i].tobytes()))
+    db.execute("COMMIT")
     samples = []
     for probe in probes:
         started = time.perf_counter()
-        db.execute(
-            "SELECT rowid, distance FROM vec WHERE embedding MATCH ? AND k = 50",
-            (probe.tobytes(),),
-        ).fetchall()
+        list(
+            db.execute(
+                "SELECT rowid, distance FROM vec WHERE embedding MATCH ? AND k = 50",
+                (probe.tobytes(),),
+            )
+        )
         samples.append(time.perf_counter() - started)
     p50, p90 = _percentiles(samples)
     print(
-        f"vectors sqlite-vec {sqlite_vec.__version__}, {rows} x {dim}, top 50: "
+        f"vectors sqlite-vec {sqlite_vec.__version__} (through {via}), {rows} x {dim}, top 50: "
         f"p50 {p50:.1f} ms, p90 {p90:.1f} ms"
     )
     db.close()
+
+
+def _extension_connection(path: Path) -> tuple[Any, str]:
+    """A connection that can load sqlite-vec: the standard sqlite3 module when this
+    Python's build allows extensions, else apsw (its own SQLite), else None."""
+    db = sqlite3.connect(path, isolation_level=None)
+    if hasattr(db, "enable_load_extension"):
+        db.enable_load_extension(True)
+        return db, "sqlite3"
+    db.close()
+    try:
+        import apsw
+    except ImportError:
+        return None, ""
+    connection = apsw.Connection(str(path))
+    connection.enable_load_extension(True)
+    return connection, f"apsw {apsw.apswversion()}"
 
 
 def bench_recall(root: Path) -> None:
