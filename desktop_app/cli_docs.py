@@ -97,17 +97,23 @@ def open_index() -> DocumentIndex:
         raise _error(str(exc)) from exc
 
 
-def open_embedder(args: argparse.Namespace) -> EmbeddingEngine | None:
-    """The embedding model to use, or None (BM25 only)."""
+def embedding_model_path(args: argparse.Namespace) -> Path | None:
+    """The embedding model file to use, or None (BM25 only)."""
     if getattr(args, "no_embeddings", False):
         return None
     from desktop_app.cli_models import open_library, resolve_model
-    from desktop_app.core.documents.embedder import EmbeddingEngine
     from desktop_app.core.documents.models import installed_embedding_model
-    from desktop_app.core.engine.base import EngineError
 
     named = getattr(args, "embedding_model", None)
-    path = resolve_model(named) if named else installed_embedding_model(open_library())
+    return resolve_model(named) if named else installed_embedding_model(open_library())
+
+
+def open_embedder(args: argparse.Namespace) -> EmbeddingEngine | None:
+    """The embedding model to use, loaded on its own thread, or None (BM25 only)."""
+    from desktop_app.core.documents.embedder import EmbeddingEngine
+    from desktop_app.core.engine.base import EngineError
+
+    path = embedding_model_path(args)
     if path is None:
         return None
     try:
@@ -130,14 +136,16 @@ def run(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
             return EXIT_OK
+        if command == "status":
+            path = embedding_model_path(args)
+            names = [args.name] if args.name else None
+            return _status(index, path.stem if path else None, _chosen(index, names))
         embedder = open_embedder(args)
         try:
             if command == "add":
                 return _add(index, embedder, args)
             if command == "index":
                 return _index(index, embedder, _chosen(index, [args.name] if args.name else None))
-            if command == "status":
-                return _status(index, embedder, _chosen(index, [args.name] if args.name else None))
             return _search(index, embedder, args)
         finally:
             if embedder is not None:
@@ -231,10 +239,7 @@ def _index(
     return EXIT_ERROR if failed else EXIT_OK
 
 
-def _status(
-    index: DocumentIndex, embedder: EmbeddingEngine | None, collections: list[Collection]
-) -> int:
-    model = embedder.info.name if embedder is not None else None
+def _status(index: DocumentIndex, model: str | None, collections: list[Collection]) -> int:
     search = (
         f"hybrid (BM25 + {model})" if model else "keyword search (BM25) only: no embedding model"
     )
