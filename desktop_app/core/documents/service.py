@@ -27,6 +27,8 @@ class IndexingEvent:
     progress: Progress | None = None
     report: RunReport | None = None
     """Set when a run ended (finished, paused, or the folder was missing)."""
+    removed: bool = False
+    """The collection was removed."""
 
 
 Listener = Callable[[IndexingEvent], None]
@@ -43,6 +45,8 @@ class IndexingService:
         self.index = index
         self._listener = listener
         self._indexer = Indexer(index, embedder)
+        self.embedding_model = embedder.info.name if embedder is not None else None
+        """The name vectors are stored under; None: keyword search (BM25) only."""
         self._queue: queue.Queue[object] = queue.Queue()
         self._paused: set[str] = set()
         self._lock = threading.Lock()
@@ -112,6 +116,7 @@ class IndexingService:
                 self.index.remove_collection(item[1])
                 with self._lock:
                     self._paused.discard(item[1])
+                self._listener(IndexingEvent(item[1], removed=True))
                 continue
             name = str(item)
             with self._lock:
