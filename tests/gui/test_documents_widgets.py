@@ -147,3 +147,31 @@ def test_documents_page_indexes_in_the_background_and_shows_errors(
 
     qtbot.mouseClick(page.findChild(QPushButton, "removeCollection"), Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: page.collections.count() == 0, timeout=WAIT_MS)
+
+
+def test_chat_header_picker_chooses_collections_per_conversation(
+    qtbot: QtBot, tmp_path: Path, files: dict[str, Path]
+) -> None:
+    from desktop_app.ui.documents.collection_picker import CollectionPicker
+
+    index = DocumentIndex.open(tmp_path / "documents.sqlite3")
+    index.add_collection("Manuals", tmp_path)
+    index.add_collection("Notes", tmp_path)
+    picker = CollectionPicker(index)
+    qtbot.addWidget(picker)
+    picker.show()
+    picker.show_conversation(7)
+    assert picker.text() == "Documents"
+    menu = picker.menu()
+    menu.aboutToShow.emit()
+    [manuals, notes] = menu.actions()
+    notes.trigger()
+    assert picker.text() == "Documents (1)"
+    assert [c.name for c in index.chat_collections(7)] == ["Notes"]
+    picker.show_conversation(8)  # another chat has its own choice
+    assert picker.text() == "Documents" and index.chat_collections(8) == []
+    picker.show_conversation(7)
+    assert picker.text() == "Documents (1)"
+    index.remove_collection("Notes")
+    assert index.chat_collections(7) == [] and manuals.text() == "Manuals"
+    index.close()

@@ -75,6 +75,13 @@ _SCHEMA = (
         vector BLOB NOT NULL
     )""",
     "CREATE INDEX vectors_by_model ON vectors(model)",
+    # The collections each conversation answers from (chosen in the chat header).
+    """
+    CREATE TABLE chat_collections (
+        conversation_id INTEGER NOT NULL,
+        collection_id INTEGER NOT NULL REFERENCES collections(id) ON DELETE CASCADE,
+        PRIMARY KEY (conversation_id, collection_id)
+    )""",
     """
     CREATE TRIGGER chunks_unindex AFTER DELETE ON chunks BEGIN
         DELETE FROM chunk_search WHERE rowid = old.id;
@@ -287,6 +294,7 @@ class DocumentIndex:
                 (collection.id,),
             )
             db.execute("DELETE FROM files WHERE collection_id = ?", (collection.id,))
+            db.execute("DELETE FROM chat_collections WHERE collection_id = ?", (collection.id,))
             db.execute("DELETE FROM collections WHERE id = ?", (collection.id,))
         return True
 
@@ -313,6 +321,24 @@ class DocumentIndex:
             )[0][0]
         indexed = sum(1 for record in files if not record.error)
         return CollectionStatus(collection, len(files), indexed, failed, chunks, vectors)
+
+    def chat_collections(self, conversation_id: int) -> list[Collection]:
+        """The collections a conversation answers from."""
+        rows = self._rows(
+            "SELECT collection_id FROM chat_collections WHERE conversation_id = ?",
+            (conversation_id,),
+        )
+        chosen = {row[0] for row in rows}
+        return [c for c in self.collections() if c.id in chosen]
+
+    def set_chat_collections(self, conversation_id: int, names: Sequence[str]) -> None:
+        by_name = {c.name: c.id for c in self.collections()}
+        with self.transaction() as db:
+            db.execute("DELETE FROM chat_collections WHERE conversation_id = ?", (conversation_id,))
+            db.executemany(
+                "INSERT INTO chat_collections (conversation_id, collection_id) VALUES (?, ?)",
+                ((conversation_id, by_name[name]) for name in names if name in by_name),
+            )
 
     # Files
 
