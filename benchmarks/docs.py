@@ -1,7 +1,7 @@
 """Documents: indexing throughput, re-indexing, query latency, vector search, recall.
 
-Usage: python benchmarks/docs.py [--files 1000] [--unchanged 10000] [--chunks 100000]
-                                 [--queries 200] [--vectors-dim 768]
+Usage: python benchmarks/docs.py [--files 1000] [--embed-files 100] [--unchanged 10000]
+                                 [--chunks 100000] [--queries 200] [--vectors-dim 768]
 
 1. Indexing throughput on a generated corpus (English and Chinese text files): MB of
    text per second and chunks per second, BM25 only and with the tiny test embedder.
@@ -106,11 +106,14 @@ def _percentiles(samples: list[float]) -> tuple[float, float]:
     )
 
 
-def bench_throughput(root: Path, files: int, embedder: EmbeddingEngine) -> None:
-    rng = random.Random(1)
-    folder = root / "corpus"
-    size = _corpus(folder, files, rng)
-    for label, engine in (("BM25 only", None), ("with tiny embedder", embedder)):
+def bench_throughput(root: Path, files: int, embed_files: int, embedder: EmbeddingEngine) -> None:
+    runs = (("BM25 only", None, files), ("with tiny embedder", embedder, embed_files))
+    for label, engine, count in runs:
+        folder = root / f"corpus-{count}"
+        if not folder.exists():
+            _corpus(folder, count, random.Random(1))
+
+        size = sum(path.stat().st_size for path in folder.iterdir())
         index = DocumentIndex.open(root / f"throughput-{engine is not None}.sqlite3")
         collection = index.add_collection("c", folder)
         started = time.perf_counter()
@@ -118,7 +121,7 @@ def bench_throughput(root: Path, files: int, embedder: EmbeddingEngine) -> None:
         elapsed = time.perf_counter() - started
         chunks = index.status(index.collection("c"), None).chunks
         print(
-            f"indexing {label}: {files} files, {size / 1e6:.1f} MB, {chunks} chunks in "
+            f"indexing {label}: {count} files, {size / 1e6:.1f} MB, {chunks} chunks in "
             f"{elapsed:.2f} s: {size / 1e6 / elapsed:.2f} MB/s, {chunks / elapsed:.0f} chunks/s"
             + (f" ({report.embedded} embedded)" if report.embedded else "")
         )
@@ -317,6 +320,9 @@ def bench_recall(root: Path) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--files", type=int, default=1000)
+    parser.add_argument(
+        "--embed-files", type=int, default=100, help="files for the run with the embedder"
+    )
     parser.add_argument("--unchanged", type=int, default=10000)
     parser.add_argument("--chunks", type=int, default=100000)
     parser.add_argument("--queries", type=int, default=200)
@@ -326,7 +332,7 @@ def main() -> int:
         root = Path(temp)
         model = write_tiny_embedder(root / "tiny-embed.gguf")
         with EmbeddingEngine(model, n_ctx=512) as embedder:
-            bench_throughput(root, args.files, embedder)
+            bench_throughput(root, args.files, args.embed_files, embedder)
             bench_unchanged(root, args.unchanged)
             bench_queries(root, args.chunks, args.queries, embedder)
         bench_vectors(root, args.chunks, args.vectors_dim, args.queries)
