@@ -291,3 +291,23 @@ def test_background_service_pauses_resumes_and_picks_up_after_restart(
     assert service.wait_idle(10) and index.collections() == []
     service.close()
     index.close()
+
+
+def test_vector_search_sees_what_another_process_wrote(tmp_path: Path, folder: Path) -> None:
+    import numpy as np
+
+    from desktop_app.core.documents.vectors import VectorSearch
+
+    path = tmp_path / "documents.sqlite3"
+    writer, reader = DocumentIndex.open(path), DocumentIndex.open(path)
+    collection = writer.add_collection("Notes", folder)
+    Indexer(writer).run(collection)
+    ids = [row[0] for row in writer._rows("SELECT id FROM chunks ORDER BY id")]
+    axis = np.eye(4, dtype=np.float32)
+    writer.store_vectors("m", ids[:1], axis[:1])
+    search = VectorSearch(reader)
+    assert search.search("m", axis[1], [collection.id], 5) == [(ids[0], 0.0)]
+    writer.store_vectors("m", ids[1:2], axis[1:2])  # another connection writes
+    assert search.search("m", axis[1], [collection.id], 1) == [(ids[1], 1.0)]
+    writer.close()
+    reader.close()

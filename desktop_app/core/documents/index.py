@@ -244,6 +244,12 @@ class DocumentIndex:
             self._db.execute("COMMIT")
             self.generation += 1
 
+    def version(self) -> tuple[int, int]:
+        """Changes whenever chunks or vectors may have changed, by this connection
+        (``generation``) or by another process (SQLite's ``data_version``)."""
+        with self._lock:
+            return self.generation, self._db.execute("PRAGMA data_version").fetchone()[0]
+
     def _rows(self, sql: str, args: Sequence[object] = ()) -> list[tuple]:
         with self._lock:
             return self._db.execute(sql, tuple(args)).fetchall()

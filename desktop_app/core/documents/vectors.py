@@ -8,7 +8,7 @@ missing from some Python builds, macOS's among them), and keeps the vectors as p
 BLOBs in the index, readable by any SQLite.
 
 The matrix is read from the database once and kept until the index changes
-(``DocumentIndex.generation``).
+(``DocumentIndex.version``: a write here or by another process).
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ class VectorSearch:
         self._matrix = np.zeros((0, 0), dtype=np.float32)
 
     def _load(self, model: str, collection_ids: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
-        key = (model, tuple(sorted(collection_ids)), self._index.generation)
+        key = (model, tuple(sorted(collection_ids)), self._index.version())
         with self._lock:
             if key != self._key:
                 self._ids, self._matrix = self._index.vectors(model, collection_ids)
