@@ -324,6 +324,7 @@ def main() -> int:
         "--embed-files", type=int, default=100, help="files for the run with the embedder"
     )
     parser.add_argument("--unchanged", type=int, default=10000)
+    parser.add_argument("--threads", type=int, default=1, help="embedder threads (default 1)")
     parser.add_argument("--chunks", type=int, default=100000)
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--vectors-dim", type=int, default=768)
@@ -331,7 +332,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as temp:
         root = Path(temp)
         model = write_tiny_embedder(root / "tiny-embed.gguf")
-        with EmbeddingEngine(model, n_ctx=512) as embedder:
+        with EmbeddingEngine(model, n_ctx=512, n_threads=args.threads) as embedder:
             bench_throughput(root, args.files, args.embed_files, embedder)
             bench_unchanged(root, args.unchanged)
             bench_queries(root, args.chunks, args.queries, embedder)

@@ -9,6 +9,7 @@ decoder used for embeddings) is mean-pooled.
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -74,6 +75,7 @@ class EmbeddingEngine:
     def _load(self, path: Path, n_ctx: int, n_threads: int | None) -> tuple[int, int]:
         import llama_cpp
 
+        threads = n_threads or max(1, min(8, os.cpu_count() or 1))
         llama_logs.install(llama_cpp)
         llama_logs.take_recent_errors()
         try:
@@ -83,7 +85,10 @@ class EmbeddingEngine:
                 n_ctx=n_ctx,
                 n_batch=n_ctx,
                 n_ubatch=n_ctx,
-                n_threads=n_threads,
+                # the same count for single texts and batches: on a busy machine, idle
+                # extra batch threads spinning in ggml's pool cost more than they bring
+                n_threads=threads,
+                n_threads_batch=threads,
                 verbose=False,
             )
         except (ValueError, RuntimeError, OSError) as exc:
