@@ -3,7 +3,8 @@
 Usage: python benchmarks/docs.py [--files 1000] [--embed-files 100] [--unchanged 10000]
                                  [--chunks 100000] [--queries 200] [--vectors-dim 768]
 
-1. Indexing throughput on a generated corpus (English and Chinese text files): MB of
+1. Indexing throughput on a generated corpus (English-like and Chinese text files, words
+   drawn with Zipf's law from 20,000 words and 200 characters, like real text): MB of
    text per second and chunks per second, BM25 only and with the tiny test embedder.
 2. Re-indexing an unchanged collection of ``--unchanged`` files (goal: <= 2 s).
 3. Query latency p50/p90 over ``--chunks`` chunks: BM25 alone (goal <= 20 ms) and
@@ -24,6 +25,7 @@ import statistics
 import sys
 import tempfile
 import time
+from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
@@ -63,11 +65,39 @@ HANZI = (
 )
 
 
+class _Vocabulary:
+    """Words drawn with Zipf's law (the n-th most common word n times rarer than the
+    first), as in real text: a query then mixes common and rare words, as real ones do."""
+
+    def __init__(self, rng: random.Random, size: int = 20000) -> None:
+        syllables = [c + v for c in "bcdfghklmnprstvwz" for v in "aeiou"]
+        words = list(WORDS)
+        seen = set(words)
+        while len(words) < size:
+            word = "".join(rng.choice(syllables) for _ in range(rng.randint(2, 4)))
+            if word not in seen:
+                seen.add(word)
+                words.append(word)
+        self.words = words
+        self.weights = list(accumulate(1.0 / rank for rank in range(1, size + 1)))
+        self.hanzi = list(HANZI)
+        self.hanzi_weights = list(accumulate(1.0 / r for r in range(1, len(self.hanzi) + 1)))
+
+    def english(self, rng: random.Random, count: int) -> list[str]:
+        return rng.choices(self.words, cum_weights=self.weights, k=count)
+
+    def chinese(self, rng: random.Random, count: int) -> str:
+        return "".join(rng.choices(self.hanzi, cum_weights=self.hanzi_weights, k=count))
+
+
+_VOCABULARY = _Vocabulary(random.Random(0))
+
+
 def _english(rng: random.Random, words: int) -> str:
     sentences = []
     while words > 0:
         length = rng.randint(6, 16)
-        sentences.append(" ".join(rng.choice(WORDS) for _ in range(length)).capitalize() + ".")
+        sentences.append(" ".join(_VOCABULARY.english(rng, length)).capitalize() + ".")
         words -= length
     paragraphs = [" ".join(sentences[i : i + 5]) for i in range(0, len(sentences), 5)]
     return "\n\n".join(paragraphs)
@@ -77,7 +107,7 @@ def _chinese(rng: random.Random, chars: int) -> str:
     out = []
     while chars > 0:
         length = rng.randint(10, 30)
-        out.append("".join(rng.choice(HANZI) for _ in range(length)) + "。")
+        out.append(_VOCABULARY.chinese(rng, length) + "。")
         chars -= length
     return "".join(out)
 
@@ -178,9 +208,9 @@ def bench_queries(root: Path, chunks: int, queries: int, embedder: EmbeddingEngi
     index.store_vectors(embedder.info.name, ids, matrix)
     collection = next(c for c in index.collections() if c.id == collection_id)
     questions = [
-        " ".join(rng.choice(WORDS) for _ in range(rng.randint(3, 7))) + "?"
+        " ".join(_VOCABULARY.english(rng, rng.randint(3, 7))) + "?"
         if n % 4
-        else "".join(rng.choice(HANZI) for _ in range(rng.randint(4, 8)))
+        else _VOCABULARY.chinese(rng, rng.randint(4, 8))
         for n in range(queries)
     ]
     for label, engine in (("BM25", None), ("hybrid", embedder)):

@@ -311,3 +311,34 @@ def test_vector_search_sees_what_another_process_wrote(tmp_path: Path, folder: P
     assert search.search("m", axis[1], [collection.id], 1) == [(ids[1], 1.0)]
     writer.close()
     reader.close()
+
+
+def test_very_common_words_are_not_ranked_by(
+    index: DocumentIndex, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from desktop_app.core.documents import index as index_module
+    from desktop_app.core.documents.chunking import Chunk
+
+    monkeypatch.setattr(index_module, "COMMON_MIN", 5)
+    collection = index.add_collection("Many", tmp_path)
+    texts = [f"common filler words number{i}" for i in range(100)]
+    texts[40] = "common filler words zebra"
+    texts[41] = "common zebra giraffe"
+    index.replace_file(
+        collection.id, "a.txt", 1, 1, "x", [Chunk(i, t, None, None, 5) for i, t in enumerate(texts)]
+    )
+    queries: list[str] = []
+    original = index._rows
+
+    def spy(sql: str, args=()):  # type: ignore[no-untyped-def]
+        if "ORDER BY rank" in sql:
+            queries.append(args[0])
+        return original(sql, args)
+
+    monkeypatch.setattr(index, "_rows", spy)
+    found = index.bm25("common zebra giraffe", [collection.id], 5)
+    assert queries[-1] == '"zebra" OR "giraffe"'  # "common" is in every chunk: left out
+    assert [chunk_id for chunk_id, _ in found][:2] == [42, 41]
+    found = index.bm25("common filler", [collection.id], 5)
+    assert queries[-1] == '"common" AND "filler"'  # every term is common: all of them
+    assert len(found) == 5

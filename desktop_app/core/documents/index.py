@@ -89,6 +89,11 @@ _SCHEMA = (
 )
 SCHEMA_VERSION = 1
 
+COMMON_SHARE = 0.05
+"""A query term in more than this share of all chunks is too common to rank by."""
+COMMON_MIN = 2000
+"""...but below this many chunks nothing counts as common: ranking them all is cheap."""
+
 
 def _words(*lines: str) -> list[str]:
     """The words of some lines of text (long word lists, written compactly)."""
@@ -170,13 +175,9 @@ class CollectionStatus:
     """Chunks that have a vector from the current embedding model."""
 
 
-def retrieval_expression(query: str) -> str | None:
-    """An FTS5 expression that ranks any chunk sharing a meaningful word with ``query``.
-
-    Unlike the chat search (every word must match, as you type), a question's words are
-    OR-ed and BM25 ranks the chunks that have more and rarer ones first. A CJK run
-    becomes its bigrams (the index holds them), each its own term.
-    """
+def retrieval_terms(query: str) -> list[str]:
+    """The FTS5 terms of a question: its meaningful words, and its CJK runs as bigrams
+    (the index holds them), each once, in order."""
     terms: list[str] = []
     for term in query_terms(query):
         if _CJK_RUN.fullmatch(term):
@@ -186,8 +187,17 @@ def retrieval_expression(query: str) -> str | None:
                 terms.extend(term[i : i + 2] for i in range(len(term) - 1))
         elif term.lower() not in _STOPWORDS:
             terms.append(term.lower())
-    unique = list(dict.fromkeys(terms))
-    return " OR ".join(f'"{term}"' for term in unique) if unique else None
+    return list(dict.fromkeys(terms))
+
+
+def retrieval_expression(query: str) -> str | None:
+    """An FTS5 expression that ranks any chunk sharing a meaningful word with ``query``.
+
+    Unlike the chat search (every word must match, as you type), a question's words are
+    OR-ed and BM25 ranks the chunks that have more and rarer ones first.
+    """
+    terms = retrieval_terms(query)
+    return " OR ".join(f'"{term}"' for term in terms) if terms else None
 
 
 class DocumentIndex:
@@ -499,15 +509,40 @@ class DocumentIndex:
     def bm25(
         self, query: str, collection_ids: Sequence[int], limit: int
     ) -> list[tuple[int, float]]:
-        """(chunk id, BM25 score: higher is better), best first."""
-        expression = retrieval_expression(query)
-        if expression is None or not collection_ids:
+        """(chunk id, BM25 score: higher is better), best first.
+
+        FTS5 scores every chunk that matches before it sorts, so an OR with a word that
+        is in most chunks costs a pass over most of the index. Such words add almost
+        nothing to BM25 (their IDF is near zero), so a term found in more than
+        ``COMMON_SHARE`` of the chunks is left out of the OR, which is probed cheaply (a
+        capped ``LIMIT`` without ranking); when every term is that common, the chunks
+        that have all of them are ranked instead.
+        """
+        terms = retrieval_terms(query)
+        if not terms or not collection_ids:
             return []
         marks = ",".join("?" * len(collection_ids))
+        scope = f" AND collection_id IN ({marks})"
         try:
+            total = self._rows("SELECT COUNT(*) FROM chunks")[0][0]
+            cap = max(COMMON_MIN, int(total * COMMON_SHARE))
+            rare: list[str] = []
+            if len(terms) > 1 and total > cap:
+                for term in terms:
+                    found = self._rows(
+                        "SELECT COUNT(*) FROM (SELECT rowid FROM chunk_search"
+                        " WHERE chunk_search MATCH ? LIMIT ?)",
+                        (f'"{term}"', cap),
+                    )[0][0]
+                    if found < cap:
+                        rare.append(term)
+            else:
+                rare = terms
+            joiner = " OR " if rare else " AND "
+            expression = joiner.join(f'"{term}"' for term in (rare or terms))
             rows = self._rows(
                 "SELECT rowid, rank FROM chunk_search WHERE chunk_search MATCH ?"
-                f" AND collection_id IN ({marks}) ORDER BY rank LIMIT ?",
+                f"{scope} ORDER BY rank LIMIT ?",
                 (expression, *collection_ids, limit),
             )
         except sqlite3.OperationalError:
