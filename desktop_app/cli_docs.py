@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -285,7 +285,7 @@ def _snippet(text: str) -> str:
     return flat if len(flat) <= SNIPPET_CHARS else flat[: SNIPPET_CHARS - 1] + "…"
 
 
-def print_sources(sources: list[Source]) -> None:
+def print_sources(sources: Sequence[Source]) -> None:
     if not sources:
         return
     print("\nSources:")
@@ -362,7 +362,7 @@ def _turn(
     collections: list[Collection],
 ) -> None:
     from desktop_app.core.chats.model import FinishReason
-    from desktop_app.core.documents.attachments import run_turn_with_documents
+    from desktop_app.core.documents.attachments import SourcesFound, run_turn_with_documents
     from desktop_app.core.engine.base import CancelToken, Finished, TextDelta
 
     cancel = CancelToken()
@@ -377,7 +377,7 @@ def _turn(
         retriever=retriever,
         collections=collections,
     )
-    sources: list[Source] = []
+    sources: tuple[Source, ...] = ()
     finished: Finished | None = None
     try:
         for event in events:
@@ -386,8 +386,10 @@ def _turn(
                 sys.stdout.flush()
             elif isinstance(event, Finished):
                 finished = event
-            elif isinstance(event, list):
-                sources = event
+            elif isinstance(event, SourcesFound):
+                sources = event.sources
+                if event.note:
+                    print(f"hearth: {event.note}", file=sys.stderr)
     except KeyboardInterrupt:
         cancel.cancel()
         events.close()

@@ -14,6 +14,8 @@ from desktop_app.core.chats.export import export_text
 from desktop_app.core.chats.importer import parse_export
 from desktop_app.core.chats.store import Store
 from desktop_app.core.documents.attachments import (
+    Source,
+    SourcesFound,
     answer_sources,
     attach,
     conversation_attachments,
@@ -94,12 +96,12 @@ def test_hybrid_search_with_vectors(
     index.close()
 
 
-def _answer(events: Iterator[object]) -> tuple[list[object], str]:
-    sources: list[object] = []
+def _answer(events: Iterator[object]) -> tuple[tuple[Source, ...], str]:
+    sources: tuple[Source, ...] = ()
     text = []
     for event in events:
-        if isinstance(event, list):
-            sources = event
+        if isinstance(event, SourcesFound):
+            sources = event.sources
         elif isinstance(event, TextDelta):
             text.append(event.text)
         else:
@@ -214,6 +216,7 @@ def test_cli_chat_with_attachment_and_docs_prints_sources(
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert "Sources:\n  [1] note.txt" in result.stdout
+    assert "no embedding model: keyword search (BM25) only" in result.stderr
     assert "[2] fruit.md, Apples" in result.stdout
     bad = hearth(
         home, "chat", "--model", str(tiny_model), "--attach", str(tmp_path / "none.txt"), "--",

@@ -21,6 +21,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from desktop_app.core.chats.search import index_text
 
 # The session's answer streaming (flushes as it grows, finishes even when stopped) is
@@ -134,6 +136,15 @@ class Source:
         )
 
 
+@dataclass(frozen=True)
+class SourcesFound:
+    """What ``run_turn_with_documents`` yields before the answer: the numbered sources
+    given to the model, and how they were found (e.g. keyword search only)."""
+
+    sources: tuple[Source, ...]
+    note: str
+
+
 def attach(path: Path) -> Attachment:
     """Extract ``path`` for attaching (``ExtractionError`` with a one-line reason)."""
     document = extract(path)
@@ -176,8 +187,6 @@ def _rank_chunks(
         db.close()
     rankings = [lexical]
     if embedder is not None:
-        import numpy as np
-
         matrix = embedder.embed_documents([chunk.text for _, chunk in chunks])
         scores = matrix @ embedder.embed_query(question)
         rankings.append([int(i) for i in np.argsort(-scores)[: limit * 4]])
@@ -292,11 +301,12 @@ def run_turn_with_documents(
     attachments: Sequence[Attachment] = (),
     retriever: Retriever | None = None,
     collections: Sequence[Collection] = (),
-) -> Iterator[EngineEvent | list[Source]]:
+) -> Iterator[EngineEvent | SourcesFound]:
     """Like ``session.run_turn``, with attached files and collections.
 
     Saves the question with its attachments, finds the sources, records them on the
-    answer, yields them (a list, before the answer's events), then streams the answer.
+    answer, yields them (``SourcesFound``, before the answer's events), then streams the
+    answer.
     """
     message = store.add_user_message(conversation_id, question)
     if attachments:
@@ -304,7 +314,7 @@ def run_turn_with_documents(
             message.id, {"attachments": [attachment.to_dict() for attachment in attachments]}
         )
     budget = int(engine.info.context_length * DOCUMENT_SHARE)
-    sources, _note = gather_sources(
+    sources, note = gather_sources(
         question,
         conversation_attachments(store, conversation_id),
         budget,
@@ -320,7 +330,7 @@ def run_turn_with_documents(
         store.set_message_documents(
             answer_id, {"sources": [source.to_dict() for source in sources]}
         )
-    yield sources
+    yield SourcesFound(tuple(sources), note)
     yield from _stream_answer(
         engine, store, answer_id, turns, params, cancel, "", FLUSH_INTERVAL_S, time.monotonic
     )
