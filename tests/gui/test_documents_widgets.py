@@ -15,7 +15,7 @@ from pytestqt.qtbot import QtBot
 from desktop_app.core.documents.attachments import Source
 from desktop_app.core.documents.index import DocumentIndex
 from desktop_app.core.documents.service import IndexingService
-from desktop_app.ui.composer import Composer
+from desktop_app.ui.chat.composer import Composer
 from desktop_app.ui.documents.attachments_bar import AttachmentsBar
 from desktop_app.ui.documents.documents_page import DocumentsPage, IndexingRelay
 from desktop_app.ui.documents.sources_view import SourcesView

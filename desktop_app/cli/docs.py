@@ -15,6 +15,8 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from desktop_app.cli.common import EXIT_ERROR, EXIT_OK, CliError
+
 if TYPE_CHECKING:
     from desktop_app.core.chats.store import Store
     from desktop_app.core.documents.attachments import Source
@@ -22,13 +24,10 @@ if TYPE_CHECKING:
     from desktop_app.core.documents.index import Collection, DocumentIndex
     from desktop_app.core.engine.base import GenerationParams
 
-EXIT_OK, EXIT_ERROR = 0, 1
 SNIPPET_CHARS = 160
 
 
 def _error(message: str) -> Exception:
-    from desktop_app.cli import CliError
-
     return CliError(message)
 
 
@@ -101,7 +100,7 @@ def embedding_model_path(args: argparse.Namespace) -> Path | None:
     """The embedding model file to use, or None (BM25 only)."""
     if getattr(args, "no_embeddings", False):
         return None
-    from desktop_app.cli_models import open_library, resolve_model
+    from desktop_app.cli.models import open_library, resolve_model
     from desktop_app.core.documents.models import installed_embedding_model
 
     named = getattr(args, "embedding_model", None)
