@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from desktop_app import APP_ID, APP_NAME, __version__
 from desktop_app.core.chats.store import Store, StoreError, open_or_recover
+from desktop_app.core.documents.index import DATABASE_NAME as DOCUMENTS_DATABASE
 from desktop_app.core.endpoints import EndpointStore
 from desktop_app.core.engine.base import GenerationParams
 from desktop_app.core.engine.factory import engine_factory as local_or_remote
@@ -23,6 +24,7 @@ from desktop_app.core.secrets import SecretStore
 from desktop_app.core.settings import Settings, load_settings, resume_cache_config
 from desktop_app.resources import resource_path
 from desktop_app.ui.conversations.controller import ConversationsFeature, show_store_warning
+from desktop_app.ui.documents.feature import DocumentsFeature
 from desktop_app.ui.endpoints.feature import EndpointsFeature
 from desktop_app.ui.engine.worker import EngineBridge, EngineFactory
 from desktop_app.ui.help.feature import HelpFeature
@@ -109,7 +111,13 @@ def build(
     models = ModelsService(models_dir_for(paths.models_dir, settings.models_dir))
     window = MainWindow(store, settings, paths.config_dir, bridge, generation_params, models=models)
     window.install_features(
-        [ConversationsFeature(), EndpointsFeature(endpoints), ServerFeature(), HelpFeature()]
+        [
+            ConversationsFeature(),
+            EndpointsFeature(endpoints),
+            ServerFeature(),
+            DocumentsFeature(paths.data_dir / DOCUMENTS_DATABASE),
+            HelpFeature(),
+        ]
     )
     return Hearth(store, bridge, window, warning, store_warning, endpoints)
 

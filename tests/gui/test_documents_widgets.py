@@ -175,3 +175,42 @@ def test_chat_header_picker_chooses_collections_per_conversation(
     index.remove_collection("Notes")
     assert index.chat_collections(7) == [] and manuals.text() == "Manuals"
     index.close()
+
+
+def test_window_attaches_a_file_and_shows_the_answers_sources(
+    launch, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, tiny_model: Path,  # type: ignore[no-untyped-def]
+    files: dict[str, Path],
+) -> None:  # fmt: skip
+    from desktop_app.core.chats.model import Role
+    from desktop_app.core.documents.attachments import answer_sources
+    from desktop_app.ui.chat.model import ChatRoles
+    from desktop_app.ui.chat.view import ChatView
+    from tests.gui.helpers import (
+        ANSWER_TIMEOUT_MS,
+        SHORT_ANSWER,
+        answer_finished,
+        child,
+        open_model,
+    )
+
+    hearth = launch(generation_params=SHORT_ANSWER)
+    window = hearth.window
+    open_model(qtbot, window, monkeypatch, tiny_model)
+    monkeypatch.setattr(QFileDialog, "getOpenFileNames", lambda *a, **k: ([str(files["good"])], ""))
+    bar = child(window, AttachmentsBar, "attachmentsBar")
+    qtbot.mouseClick(child(window, QToolButton, "attachButton"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: len(bar.chips()) == 1 and not bar.pending(), timeout=WAIT_MS)
+    composer = child(window, Composer, "composer")
+    qtbot.keyClicks(composer, "When is the meeting?")
+    qtbot.keyClick(composer, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: answer_finished(hearth), timeout=ANSWER_TIMEOUT_MS)
+    assert bar.chips() == []
+    question, answer = hearth.store.messages(window.conversation_id or -1)
+    assert question.role is Role.USER and "[1] notes.md" in question.content
+    assert "The meeting is on Tuesday." in question.content
+    view = child(window, ChatView, "chatView")
+    qtbot.waitUntil(
+        lambda: "Sources: [1] notes.md" in (view.model().index(1, 0).data(ChatRoles.FOOTER) or ""),
+        timeout=WAIT_MS,
+    )
+    assert [s.label for s in answer_sources(hearth.store, answer.id)] == ["[1] notes.md"]
