@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.core.documents.attachments import Attachment, attach
-from desktop_app.core.documents.extract import ExtractionError, format_size
+from desktop_app.core.documents.extract import ExtractionError, format_size, is_supported
 
 
 class _Relay(QObject):
@@ -69,6 +69,7 @@ class Chip(QWidget):
         remove.setObjectName("removeAttachment")
         remove.setText("✕")
         remove.setToolTip(self.tr("Remove this file"))
+        remove.setAccessibleName(self.tr("Remove this file"))
         remove.setAutoRaise(True)
         remove.clicked.connect(lambda: self.removed.emit(self.ticket))
         layout.addWidget(self.label)
@@ -218,7 +219,10 @@ class AttachmentsBar(QWidget):
 
 
 def _local_files(mime: object) -> list[Path]:
+    """The document files among the URLs of ``mime``; other files (a model dropped on
+    the window, say) are left to whoever else handles them."""
     if mime is None or not mime.hasUrls():  # type: ignore[attr-defined]
         return []
     urls = mime.urls()  # type: ignore[attr-defined]
-    return [Path(url.toLocalFile()) for url in urls if url.isLocalFile()]
+    paths = [Path(url.toLocalFile()) for url in urls if url.isLocalFile()]
+    return [path for path in paths if is_supported(path)]

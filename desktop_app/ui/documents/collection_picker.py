@@ -14,6 +14,7 @@ class CollectionPicker(QToolButton):
         self.setObjectName("collectionPicker")
         self.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.setToolTip(self.tr("Document collections this chat answers from"))
+        self.setAccessibleName(self.tr("Document collections"))
         self._index = index
         self._conversation: int | None = None
         self._menu = QMenu(self)

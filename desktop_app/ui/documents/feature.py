@@ -54,6 +54,7 @@ class DocumentsFeature:
         self.service: IndexingService | None = None
         self.bar: AttachmentsBar | None = None
         self.picker: CollectionPicker | None = None
+        self._closed = False
         self._pending: dict[int, tuple[int, list[Source]]] = {}
         """conversation id -> (the last message id before the question, its sources)."""
 
@@ -82,14 +83,20 @@ class DocumentsFeature:
         composer = api.window.findChild(Composer, "composer")
         if composer is not None:
             self.bar.watch(composer)
-        api.on_conversation_shown(self.picker.show_conversation)
-        api.on_new_chat(lambda: self.picker.show_conversation(None) if self.picker else None)
+        api.on_conversation_shown(self._conversation_shown)
+        api.on_new_chat(lambda: self._conversation_shown(None))
         api.add_request_contributor(self._contribute)
         api.add_message_decorator(self._decorate)
         api.on_close(self._close)
 
+    def _conversation_shown(self, conversation_id: int | None) -> None:
+        if self.picker is not None and not self._closed:
+            self.picker.show_conversation(conversation_id)
+
     def _contribute(self, message: OutgoingMessage) -> None:
         assert self.bar is not None and self.index is not None
+        if self._closed:
+            return
         if self.picker is not None:
             self.picker.show_conversation(message.conversation_id)
         attachments = self.bar.take()
@@ -114,7 +121,7 @@ class DocumentsFeature:
         self._pending[message.conversation_id] = (before[-1].id if before else 0, sources)
 
     def _decorate(self, view: MessageView) -> str | None:
-        if view.role != Role.ASSISTANT.value or view.message_id is None:
+        if self._closed or view.role != Role.ASSISTANT.value or view.message_id is None:
             return None
         store = self._api.host.store
         sources = answer_sources(store, view.message_id)
@@ -131,6 +138,8 @@ class DocumentsFeature:
         return sources_line(sources)
 
     def _close(self) -> None:
+        """The window closes: stop indexing; what comes after (late signals) is ignored."""
+        self._closed = True
         if self.service is not None:
             self.service.close()
         if self.index is not None:
