@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -365,7 +365,7 @@ def _turn(
     from desktop_app.core.engine.base import CancelToken, Finished, TextDelta
 
     cancel = CancelToken()
-    events: Iterator[Any] = run_turn_with_documents(
+    events: Generator[Any, None, None] = run_turn_with_documents(
         engine,
         store,
         conversation_id,

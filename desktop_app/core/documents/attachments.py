@@ -16,12 +16,10 @@ from __future__ import annotations
 
 import sqlite3
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
-
-import numpy as np
+from typing import TYPE_CHECKING, Any
 
 from desktop_app.core.chats.search import index_text
 
@@ -30,7 +28,6 @@ from desktop_app.core.chats.search import index_text
 from desktop_app.core.chats.session import FLUSH_INTERVAL_S, _stream_answer, conversation_turns
 from desktop_app.core.chats.store import Store
 from desktop_app.core.documents.chunking import Chunk, chunk_sections, estimate_tokens
-from desktop_app.core.documents.embedder import EmbeddingEngine
 from desktop_app.core.documents.extract import Section, extract
 from desktop_app.core.documents.index import Collection, retrieval_expression
 from desktop_app.core.documents.retrieval import Retriever, fuse
@@ -41,6 +38,9 @@ from desktop_app.core.engine.base import (
     EngineEvent,
     GenerationParams,
 )
+
+if TYPE_CHECKING:
+    from desktop_app.core.documents.embedder import EmbeddingEngine
 
 DOCUMENT_SHARE = 0.5
 """The part of the context window that documents may fill; the rest is the chat."""
@@ -187,6 +187,8 @@ def _rank_chunks(
         db.close()
     rankings = [lexical]
     if embedder is not None:
+        import numpy as np
+
         matrix = embedder.embed_documents([chunk.text for _, chunk in chunks])
         scores = matrix @ embedder.embed_query(question)
         rankings.append([int(i) for i in np.argsort(-scores)[: limit * 4]])
@@ -301,7 +303,7 @@ def run_turn_with_documents(
     attachments: Sequence[Attachment] = (),
     retriever: Retriever | None = None,
     collections: Sequence[Collection] = (),
-) -> Iterator[EngineEvent | SourcesFound]:
+) -> Generator[EngineEvent | SourcesFound, None, None]:
     """Like ``session.run_turn``, with attached files and collections.
 
     Saves the question with its attachments, finds the sources, records them on the

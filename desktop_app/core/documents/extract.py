@@ -131,7 +131,7 @@ def decode_text(data: bytes) -> str:
 
 
 def _pdf(data: bytes) -> list[Section]:
-    import pypdfium2 as pdfium
+    import pypdfium2 as pdfium  # type: ignore[import-untyped]
 
     try:
         pdf = pdfium.PdfDocument(data)

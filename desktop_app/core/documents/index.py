@@ -21,11 +21,13 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from desktop_app.core.chats.search import index_text, query_terms
 from desktop_app.core.documents.chunking import Chunk
+
+if TYPE_CHECKING:  # numpy loads with the first vector, not with the window
+    import numpy as np
 
 DATABASE_NAME = "documents.sqlite3"
 
@@ -432,6 +434,8 @@ class DocumentIndex:
                     (chunk_id, body, collection_id),
                 )
             if vectors is not None:
+                import numpy as np
+
                 model, matrix = vectors
                 db.executemany(
                     "INSERT INTO vectors (chunk_id, model, vector) VALUES (?, ?, ?)",
@@ -481,6 +485,8 @@ class DocumentIndex:
         )
 
     def store_vectors(self, model: str, ids: Sequence[int], matrix: np.ndarray) -> None:
+        import numpy as np
+
         with self.transaction() as db:
             db.executemany(
                 "INSERT OR REPLACE INTO vectors (chunk_id, model, vector) VALUES (?, ?, ?)",
@@ -493,6 +499,8 @@ class DocumentIndex:
     def vectors(self, model: str, collection_ids: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
         """(chunk ids, matrix with one float32 row per chunk) for ``model`` in these
         collections."""
+        import numpy as np
+
         marks = ",".join("?" * len(collection_ids))
         rows = self._rows(
             "SELECT vectors.chunk_id, vectors.vector FROM vectors"

@@ -23,9 +23,9 @@ import stat
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from desktop_app.core.documents.chunking import DEFAULT_CHUNK_TOKENS, chunk_sections
-from desktop_app.core.documents.embedder import EmbeddingEngine
 from desktop_app.core.documents.extract import (
     MAX_FILE_BYTES,
     ExtractionError,
@@ -34,6 +34,9 @@ from desktop_app.core.documents.extract import (
     is_supported,
 )
 from desktop_app.core.documents.index import Collection, DocumentIndex
+
+if TYPE_CHECKING:
+    from desktop_app.core.documents.embedder import EmbeddingEngine
 
 RETRY = -1
 """Stored as a failed file's size when the failure may pass (unreadable, changed while

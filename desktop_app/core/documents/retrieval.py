@@ -10,10 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from desktop_app.core.documents.embedder import EmbeddingEngine
 from desktop_app.core.documents.index import Collection, DocumentIndex, StoredChunk
-from desktop_app.core.documents.vectors import VectorSearch
+
+if TYPE_CHECKING:
+    from desktop_app.core.documents.embedder import EmbeddingEngine
+    from desktop_app.core.documents.vectors import VectorSearch
 
 RRF_K = 60
 CANDIDATES = 50
@@ -52,7 +55,7 @@ class Retriever:
     def __init__(self, index: DocumentIndex, embedder: EmbeddingEngine | None = None) -> None:
         self.index = index
         self.embedder = embedder
-        self._vectors = VectorSearch(index)
+        self._vectors: VectorSearch | None = None
 
     def search(self, query: str, collections: Sequence[Collection], k: int = 5) -> Retrieval:
         ids = [collection.id for collection in collections]
@@ -62,6 +65,10 @@ class Retriever:
         if self.embedder is None:
             note = "no embedding model: keyword search (BM25) only"
         else:
+            if self._vectors is None:  # numpy loads with the first vector search
+                from desktop_app.core.documents.vectors import VectorSearch
+
+                self._vectors = VectorSearch(self.index)
             vector = self.embedder.embed_query(query)
             dense = [
                 chunk_id

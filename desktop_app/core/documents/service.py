@@ -15,10 +15,13 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from desktop_app.core.documents.embedder import EmbeddingEngine
 from desktop_app.core.documents.index import Collection, DocumentIndex
 from desktop_app.core.documents.indexer import Indexer, Progress, RunReport, collections_to_resume
+
+if TYPE_CHECKING:
+    from desktop_app.core.documents.embedder import EmbeddingEngine
 
 
 @dataclass(frozen=True)
@@ -97,6 +100,12 @@ class IndexingService:
         if self._thread.is_alive():
             self._thread.join()
 
+    def _progress(self, name: str) -> Callable[[Progress], None]:
+        def report(progress: Progress) -> None:
+            self._listener(IndexingEvent(name, progress=progress))
+
+        return report
+
     def _stopped(self, name: str) -> Callable[[], bool]:
         def stop() -> bool:
             with self._lock:
@@ -129,7 +138,7 @@ class IndexingService:
             try:
                 report = self._indexer.run(
                     collection,
-                    progress=lambda p, n=name: self._listener(IndexingEvent(n, progress=p)),
+                    progress=self._progress(name),
                     stop=self._stopped(name),
                 )
             finally:

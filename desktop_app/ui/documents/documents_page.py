@@ -31,10 +31,10 @@ from desktop_app.core.documents.service import IndexingEvent, IndexingService
 class IndexingRelay(QObject):
     """Turns the service's events (worker thread) into a queued signal."""
 
-    event = Signal(object)
+    received = Signal(object)
 
     def __call__(self, event: IndexingEvent) -> None:
-        self.event.emit(event)
+        self.received.emit(event)
 
 
 class DocumentsPage(QWidget):
@@ -44,7 +44,7 @@ class DocumentsPage(QWidget):
         super().__init__(parent)
         self.setObjectName("documentsPage")
         self._service = service
-        relay.event.connect(self._on_event, Qt.ConnectionType.QueuedConnection)
+        relay.received.connect(self._on_event, Qt.ConnectionType.QueuedConnection)
         layout = QVBoxLayout(self)
         self._mode = QLabel(self)
         self._mode.setObjectName("searchMode")
