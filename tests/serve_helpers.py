@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from desktop_app.core.engine.llama_engine import LlamaEngine, LoadParams
 from desktop_app.server.app import ServerConfig, create_app
@@ -32,7 +33,12 @@ class RunningServer:
 
 @contextmanager
 def api_server(
-    model: Path, *, queue_size: int = 8, api_key: str | None = None, max_body: int | None = None
+    model: Path,
+    *,
+    queue_size: int = 8,
+    api_key: str | None = None,
+    max_body: int | None = None,
+    embedder: Any = None,
 ) -> Iterator[RunningServer]:
     """The real app and engine thread, served by uvicorn on a free loopback port."""
     model_id, path = resolve_model(str(model))
@@ -43,7 +49,7 @@ def api_server(
     config = ServerConfig(model_id, path, api_key)
     if max_body is not None:
         config = ServerConfig(model_id, path, api_key, max_body)
-    server = ServerThread(create_app(engine, config), bind_socket("127.0.0.1", 0))
+    server = ServerThread(create_app(engine, config, embedder), bind_socket("127.0.0.1", 0))
     try:
         assert server.start(), "uvicorn did not start"
         yield RunningServer(f"http://127.0.0.1:{server.address[1]}/v1", engine, model_id)

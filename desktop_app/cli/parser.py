@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from desktop_app import __version__
 from desktop_app.cli import chat as cli_chat
 from desktop_app.cli import chats as cli_chats
+from desktop_app.cli import docs as cli_docs
 from desktop_app.cli import endpoints as cli_endpoints
 from desktop_app.cli import models as cli_models
 from desktop_app.cli import serve as cli_serve
@@ -68,6 +69,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_serve.add_commands(commands)
     cli_endpoints.add_commands(commands)
     cli_models.add_commands(commands)
+    cli_docs.add_commands(commands)
     return parser
 
 
@@ -95,6 +97,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cli_serve.run(args)
         if args.command == "endpoints":
             return cli_endpoints.run(args)
+        if args.command == "docs":
+            return cli_docs.run(args)
         from desktop_app.cli.window import open_window
 
         return open_window(getattr(args, "model", None) or args.top_model)

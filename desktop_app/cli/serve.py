@@ -35,8 +35,8 @@ def add_commands(commands: Any) -> None:
         help="serve a local model over an OpenAI-compatible API",
         description=(
             "Serve a model over an OpenAI-compatible HTTP API (/v1/models, "
-            "/v1/chat/completions, /v1/completions). Binds 127.0.0.1 unless told otherwise; "
-            "any other address requires an API key."
+            "/v1/chat/completions, /v1/completions, /v1/embeddings). Binds 127.0.0.1 unless "
+            "told otherwise; any other address requires an API key."
         ),
     )
     serve.add_argument("--host", default=DEFAULT_HOST, help=f"default: {DEFAULT_HOST}")
@@ -63,6 +63,11 @@ def add_commands(commands: Any) -> None:
         f"(default {DEFAULT_QUEUE})",
     )
     cli_settings.add_load_options(serve)
+    serve.add_argument(
+        "--embedding-model",
+        metavar="ID|PATH",
+        help="model for /v1/embeddings (default: the first embedding model installed)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -128,7 +133,18 @@ def _serve(args: argparse.Namespace) -> int:
         file=sys.stderr,
         flush=True,
     )
-    app = create_app(engine, ServerConfig(model_id, path, api_key))
+    from desktop_app.cli.common import CliError
+    from desktop_app.cli.docs import open_embedder
+
+    try:
+        embedder = open_embedder(args)
+    except CliError as exc:
+        engine.stop()
+        sock.close()
+        raise ServeError(str(exc)) from exc
+    if embedder is not None:
+        print(f"hearth: /v1/embeddings uses {embedder.info.name}", file=sys.stderr)
+    app = create_app(engine, ServerConfig(model_id, path, api_key), embedder)
     config = uvicorn.Config(app, log_level="warning", timeout_graceful_shutdown=5)
     server = uvicorn.Server(config)
     try:
@@ -138,6 +154,8 @@ def _serve(args: argparse.Namespace) -> int:
         return 130
     finally:
         engine.stop()
+        if embedder is not None:
+            embedder.close()
         sock.close()
     return 0
 

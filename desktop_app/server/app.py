@@ -26,6 +26,7 @@ from desktop_app.core.chats.model import FinishReason
 from desktop_app.core.engine.base import Finished, ModelInfo, TextDelta
 from desktop_app.core.engine.remote import is_remote_spec
 from desktop_app.server import protocol
+from desktop_app.server.embeddings import Embedder, embeddings_route
 from desktop_app.server.engine_thread import JOB_STARTED, Job, JobEvent, QueueFull
 from desktop_app.server.models import matches
 from desktop_app.server.protocol import ApiError, GenerationRequest
@@ -343,7 +344,9 @@ async def _unexpected(request: Request, exc: Exception) -> Response:
     )
 
 
-def create_app(engine: JobRunner, config: ServerConfig) -> Starlette:
+def create_app(
+    engine: JobRunner, config: ServerConfig, embedder: Embedder | None = None
+) -> Starlette:
     """The ASGI app; ``engine`` must already be started."""
     api = _Api(engine, config)
     routes = [
@@ -351,6 +354,7 @@ def create_app(engine: JobRunner, config: ServerConfig) -> Starlette:
         Route("/v1/models/{model:path}", api.model, methods=["GET"]),
         Route("/v1/chat/completions", api.chat, methods=["POST"]),
         Route("/v1/completions", api.completions, methods=["POST"]),
+        Route("/v1/embeddings", embeddings_route(api, embedder), methods=["POST"]),
     ]
     return Starlette(
         routes=routes,
