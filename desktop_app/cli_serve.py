@@ -67,6 +67,22 @@ def add_commands(commands: Any) -> None:
         help=f"requests that may wait for the model before the server answers 503 "
         f"(default {DEFAULT_QUEUE})",
     )
+    serve.add_argument(
+        "--allowed-host",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="also answer requests for this host name (repeatable; loopback names and "
+        "addresses and the bound address are always answered)",
+    )
+    serve.add_argument(
+        "--cors-origin",
+        action="append",
+        default=[],
+        metavar="URL",
+        help="let the web app at this origin (e.g. http://localhost:3000) call the API "
+        "from a browser (repeatable; default: no web page may)",
+    )
     serve.add_argument("--ctx-size", type=_count, metavar="N", help="context window in tokens")
     serve.add_argument("--threads", type=_count, metavar="N", help="CPU threads")
     serve.add_argument("--gpu-layers", type=int, metavar="N", help="layers on the GPU (-1: all)")
@@ -110,6 +126,12 @@ def _serve(args: argparse.Namespace) -> int:
     from desktop_app.server.engine_thread import EngineThread
     from desktop_app.server.keys import is_loopback, server_key
     from desktop_app.server.models import resolve_model
+    from desktop_app.server.security import AccessPolicy, PolicyError
+
+    try:
+        access = AccessPolicy.build(args.host, args.allowed_host, args.cors_origin)
+    except PolicyError as exc:
+        raise ServeError(str(exc)) from exc
 
     settings, warning = load_settings(app_paths().config_dir)
     if warning:
@@ -156,7 +178,7 @@ def _serve(args: argparse.Namespace) -> int:
         file=sys.stderr,
         flush=True,
     )
-    app = create_app(engine, ServerConfig(model_id, path, api_key))
+    app = create_app(engine, ServerConfig(model_id, path, api_key, access=access))
     config = uvicorn.Config(app, log_level="warning", timeout_graceful_shutdown=5)
     server = uvicorn.Server(config)
     try:
