@@ -68,6 +68,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="check this installation offscreen (with --model: load it and generate) and exit",
     )
     parser.add_argument(
+        "--check-window",
+        action="store_true",
+        help="check that the system libraries the window needs are installed, say what "
+        "to install if not, and exit",
+    )
+    parser.add_argument(
         "--model",
         dest="top_model",
         type=cli_models.resolve_model,
@@ -139,6 +145,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from desktop_app.self_test import run_self_test
 
             return run_self_test(args.top_model)
+        if args.check_window:
+            from desktop_app.window_check import check_window
+
+            return check_window()
         if args.command == "chat":
             return _chat(args)
         if args.command == "chats":
@@ -169,6 +179,11 @@ def _gui(model: Path | None) -> int:
             "no display to open the window on (DISPLAY and WAYLAND_DISPLAY are unset); "
             "use 'hearth chat' in a terminal, or set QT_QPA_PLATFORM=offscreen"
         )
+    from desktop_app.window_check import window_problem
+
+    problem = window_problem()
+    if problem is not None:
+        raise CliError(problem)
     from desktop_app.app import run_gui
 
     return run_gui(sys.argv[:1], model_path=str(model) if model else None)
