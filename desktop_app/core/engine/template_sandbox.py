@@ -24,6 +24,7 @@ from __future__ import annotations
 import multiprocessing
 import multiprocessing.connection
 import os
+import signal
 import sys
 import threading
 import time
@@ -122,7 +123,11 @@ def _cap_address_space(headroom: int) -> None:
 
 
 def _serve(conn: multiprocessing.connection.Connection, source: str, limits: RenderLimits) -> None:
-    """The child: compile on the first request, then answer renders until the pipe closes."""
+    """The child: compile on the first request, then answer renders until the pipe closes.
+
+    Ctrl+C in a terminal reaches the whole process group; the parent decides when this
+    process ends (it closes the pipe, or kills it)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     _cap_address_space(limits.memory_headroom)
     conn.send(("ready", ""))
     template: jinja2.Template | None = None
