@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-import pytest
+from collections.abc import Iterator
+from pathlib import Path
 
+import pytest
+from starlette.testclient import TestClient
+
+from desktop_app.server.app import ServerConfig, create_app
 from desktop_app.server.security import AccessPolicy, PolicyError, normalize_origin, split_list
 
 
@@ -68,3 +73,48 @@ def test_origins_match_only_when_allowed() -> None:
 
 def test_lists_typed_in_one_field() -> None:
     assert split_list(" a.lan, b.lan  c.lan,") == ["a.lan", "b.lan", "c.lan"]
+
+
+class NoModel:
+    """A job runner with nothing loaded: every route that reaches it answers 503."""
+
+    info = None
+
+    def submit(self, job: object) -> None:
+        raise AssertionError("no job may be submitted")
+
+
+@pytest.fixture
+def client() -> Iterator[TestClient]:
+    app = create_app(NoModel(), ServerConfig("", Path()))
+    with TestClient(app, base_url="http://127.0.0.1:8321", raise_server_exceptions=False) as made:
+        yield made
+
+
+def test_the_app_refuses_a_rebound_host_before_any_route(client: TestClient) -> None:
+    assert client.get("/v1/models").status_code == 503
+    refused = client.get("/v1/models", headers={"Host": "attacker.example:8321"})
+    assert refused.status_code == 403
+    assert refused.json()["error"]["code"] == "host_not_allowed"
+
+
+def test_the_app_refuses_a_cross_site_text_post(client: TestClient) -> None:
+    response = client.post(
+        "/v1/chat/completions",
+        content=b'{"messages": [{"role": "user", "content": "Hi"}]}',
+        headers={"Origin": "http://evil.example", "Content-Type": "text/plain"},
+    )
+    assert response.status_code == 403
+    plain = client.post(
+        "/v1/chat/completions", content=b"{}", headers={"Content-Type": "text/plain"}
+    )
+    assert plain.status_code == 415
+
+
+def test_a_deeply_nested_body_is_a_400(client: TestClient) -> None:
+    nested = b'{"messages": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"
+    response = client.post(
+        "/v1/chat/completions", content=nested, headers={"Content-Type": "application/json"}
+    )
+    assert response.status_code == 400
+    assert "too deeply" in response.json()["error"]["message"]
