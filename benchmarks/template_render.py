@@ -22,8 +22,14 @@ from desktop_app.core.engine.template_sandbox import (
     make_environment,
     render_bounded,
 )
-from tests.tiny_model import CHATML_TEMPLATE
 
+# ChatML, as the tiny test model carries it (not imported: every sandbox process
+# re-imports this script, as multiprocessing does with a main script).
+CHATML_TEMPLATE = (
+    "{% for message in messages %}<|im_start|>{{ message['role'] }}\n"
+    "{{ message['content'] }}<|im_end|>\n{% endfor %}"
+    "{% if add_generation_prompt %}<|im_start|>assistant\n{% endif %}"
+)
 # A template in the style of recent instruction models: a system block, roles checked,
 # a namespace carried through the loop, per-message branches.
 RICH_TEMPLATE = (

@@ -150,8 +150,9 @@ def _serve(conn: multiprocessing.connection.Connection, source: str, limits: Ren
 
 
 def _context() -> Any:
-    """Forkserver where there is one (a fresh child costs milliseconds and inherits no
-    threads); spawn in a frozen app and on Windows and macOS."""
+    """Forkserver where there is one (a fresh child inherits no threads and costs tens of
+    milliseconds: multiprocessing re-imports the main script in it, which for ``hearth``
+    is the small ``desktop_app.cli``); spawn in a frozen app and on Windows and macOS."""
     if sys.platform.startswith("linux") and not getattr(sys, "frozen", False):
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload([__name__])
