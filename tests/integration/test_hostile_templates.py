@@ -50,7 +50,7 @@ def test_a_hostile_template_loads_the_model_with_the_fallback_format(
         assert info.format_problem
         assert f"rejected ({info.format_problem})" in info.chat_format
         tokens = engine.prompt_tokens([ChatTurn("user", "Hello")])
-        assert engine.llama.detokenize(tokens).decode().endswith("<|im_start|>assistant\n")
+        assert engine.llama.detokenize(tokens, special=True).decode().endswith("<|im_start|>assistant\n")
     finally:
         engine.close()
     assert not corpus[1].exists(), "the template ran code outside the sandbox"
