@@ -288,7 +288,7 @@ class LlamaEngine:
         self._sandbox: TemplateSandbox | None = None
         self._format_problem = ""
         try:
-            self._format, format_note = self._pick_format(
+            self._format = self._pick_format(
                 info.chat_template, info.architecture, lambda: not report(1.0)
             )
         except TemplateCancelled as exc:
@@ -309,11 +309,19 @@ class LlamaEngine:
             path=str(path),
             architecture=info.architecture,
             context_length=self._llm.n_ctx(),
-            chat_format=self._format.description + format_note,
+            chat_format=self._format_words(),
             format_name=self._format.name,
-            format_source=self._format_source(bool(format_note)),
+            format_source=self._format_source(bool(self._format_problem)),
             format_problem=self._format_problem,
         )
+
+    def _format_words(self) -> str:
+        if self._format_problem:
+            return (
+                f"the built-in {self._format.name} format (the model's own template was "
+                f"rejected: {self._format_problem})"
+            )
+        return self._format.description
 
     def _format_source(self, template_rejected: bool) -> str:
         if template_rejected:
@@ -469,15 +477,16 @@ class LlamaEngine:
 
     def _pick_format(
         self, template: str | None, architecture: str, should_stop: Callable[[], bool]
-    ) -> tuple[PromptFormat, str]:
-        """The model's template if a trial render passes, else the fallback and why.
+    ) -> PromptFormat:
+        """The model's template if a trial render passes, else the fallback (and why, in
+        ``_format_problem``).
 
         The trial runs in the template's sandbox process, so a template that hangs or
         floods memory is stopped at the limits and the load can be cancelled meanwhile.
         """
         chosen = choose_format(template, architecture, self._has_single_token)
         if not chosen.from_model:
-            return chosen, ""
+            return chosen
         self._sandbox = TemplateSandbox(chosen.template)
         probe = [ChatTurn("system", "You are helpful."), ChatTurn("user", "Hello")]
         try:
@@ -489,9 +498,8 @@ class LlamaEngine:
             self._sandbox.close()
             self._sandbox = None
             self._format_problem = str(exc)
-            fallback = choose_format(None, architecture, self._has_single_token)
-            return fallback, f"; the model's own template was rejected ({exc})"
-        return chosen, ""
+            return choose_format(None, architecture, self._has_single_token)
+        return chosen
 
     def _render(
         self,
