@@ -53,7 +53,11 @@ def test_a_hostile_template_loads_the_model_with_the_fallback_format(
             f"{info.format_problem})"
         )
         tokens = engine.prompt_tokens([ChatTurn("user", "Hello")])
-        assert engine.llama.detokenize(tokens, special=True).decode().endswith("<|im_start|>assistant\n")
+        assert (
+            engine.llama.detokenize(tokens, special=True)
+            .decode()
+            .endswith("<|im_start|>assistant\n")
+        )
     finally:
         engine.close()
     assert not corpus[1].exists(), "the template ran code outside the sandbox"
