@@ -5,7 +5,7 @@
 Prints medians, side by side: rendering in this process (how Hearth rendered before
 the sandbox process, and how it renders its built-in formats), one render through the
 sandbox process (a pipe round trip), and starting a sandbox process (once per model
-load) with the forkserver and with spawn (the frozen bundle, Windows and macOS).
+load) with spawn (what Hearth uses) and, for comparison, a forkserver.
 """
 
 from __future__ import annotations

@@ -25,7 +25,6 @@ import multiprocessing
 import multiprocessing.connection
 import os
 import signal
-import sys
 import threading
 import time
 import weakref
@@ -150,13 +149,11 @@ def _serve(conn: multiprocessing.connection.Connection, source: str, limits: Ren
 
 
 def _context() -> Any:
-    """Forkserver where there is one (a fresh child inherits no threads and costs tens of
-    milliseconds: multiprocessing re-imports the main script in it, which for ``hearth``
-    is the small ``desktop_app.cli``); spawn in a frozen app and on Windows and macOS."""
-    if sys.platform.startswith("linux") and not getattr(sys, "frozen", False):
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload([__name__])
-        return context
+    """Spawn: a fresh interpreter that imports only this module (and, as multiprocessing
+    does, the main script: for ``hearth`` the small ``desktop_app.cli``), on every
+    platform and in the frozen bundle alike. It costs a few hundred milliseconds once
+    per model load; a forkserver costs less, but its children tied up a later load's
+    cancellation in the GUI tests, so one path it is."""
     return multiprocessing.get_context("spawn")
 
 
