@@ -36,6 +36,7 @@ AREAS: dict[str, list[str]] = {
         "desktop_app/ui/help/feature.py",
         "desktop_app/ui/chat/welcome.py",
         "desktop_app/ui/shared/banner.py",
+        "desktop_app/ui/chat/chat_settings.py",
     ],
     "conversations": [
         "desktop_app/ui/conversations/controller.py",
@@ -59,6 +60,9 @@ AREAS: dict[str, list[str]] = {
         "desktop_app/ui/endpoints/feature.py",
         "desktop_app/ui/server/page.py",
         "desktop_app/ui/server/feature.py",
+    ],
+    "diagnostics": [
+        "desktop_app/ui/shared/error_reports.py",
     ],
 }
 """Area name → the files whose strings its catalogue holds (relative to the root)."""

@@ -5,7 +5,6 @@ Imports no command module, so each command module can import this one.
 
 from __future__ import annotations
 
-import argparse
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -20,13 +19,6 @@ class CliError(Exception):
 
 class UsageError(Exception):
     """Bad usage discovered after parsing; reported like argparse's own errors."""
-
-
-def positive_int(text: str) -> int:
-    value = int(text)
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"must be a positive integer, not {text}")
-    return value
 
 
 def open_store() -> Store:

@@ -144,6 +144,8 @@ class EngineThread:
             engine = self._open_engine()
             self._info = engine.info
         except Exception as exc:
+            if not isinstance(exc, EngineError):
+                _log.exception("Loading the model for the server failed")
             self._error = str(exc) if isinstance(exc, EngineError) else f"{exc!r}"
             self._ready.set()
             return
@@ -175,8 +177,8 @@ class _JobCancel(CancelToken):
         self._job = job
         self._closing = closing
 
-    @property  # type: ignore[override]
-    def cancelled(self) -> bool:
+    @property
+    def cancelled(self) -> bool:  # type: ignore[override]  # read-only here, by design
         return self._job.cancelled or self._closing.is_set()
 
     def cancel(self) -> None:

@@ -165,7 +165,8 @@ class StoreError(Exception):
         as opposed to the disk or another process holding a lock."""
 
 
-_UNREADABLE_CODES = (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB)
+# SQLITE_CORRUPT and SQLITE_NOTADB; the sqlite3 module names them only from Python 3.11.
+_UNREADABLE_CODES = (11, 26)
 
 
 class _Parent(Enum):
@@ -185,6 +186,11 @@ class Store:
         self._lock = threading.RLock()
         self._durable: bool | None = None
         self.path = path
+
+    @property
+    def in_memory(self) -> bool:
+        """Whether the conversations live in memory only (no file another connection can open)."""
+        return str(self.path) in ("", ":memory:")
 
     @classmethod
     def open(cls, path: Path) -> Store:
@@ -378,7 +384,7 @@ class Store:
             if row is None:
                 raise KeyError(f"No conversation with id {conversation_id}")
             return row[0]
-        return parent  # type: ignore[return-value]
+        return parent
 
     def add_user_message(
         self, conversation_id: int, text: str, parent_id: ParentRef = CURRENT_LEAF

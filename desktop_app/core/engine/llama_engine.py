@@ -20,10 +20,11 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import hashlib
+import logging
 import os
 import random
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -50,7 +51,12 @@ from desktop_app.core.engine.context_window import (
 )
 from desktop_app.core.engine.kv_state import KVSnapshot
 from desktop_app.core.engine.llama_templates import defer_library_templates
-from desktop_app.core.engine.load_params import DEFAULT_CONTEXT, KV_AUTO, LoadParams
+from desktop_app.core.engine.load_params import (
+    DEFAULT_CONTEXT,
+    KV_AUTO,
+    LoadParams,
+    LoadProgress,
+)
 from desktop_app.core.engine.prompt_format import (
     PromptFormat,
     TemplateError,
@@ -63,6 +69,8 @@ from desktop_app.core.engine.template_sandbox import TemplateCancelled, Template
 from desktop_app.core.hardware import looks_like_memory_failure, memory_advice
 from desktop_app.core.models.gguf_info import GGUFError, GGUFInfo, read_gguf_info
 
+log = logging.getLogger(__name__)
+
 LLAMA_DEFAULT_UBATCH = 512
 CPU_UBATCH = 256
 """Compute pass size on CPU. A sliding-window cache (Gemma 2 and 3…) holds the window
@@ -72,10 +80,6 @@ instead of 1,024 once a chat outgrows the window: 135 new tokens after 3,000 too
 bigger passes, so they keep llama.cpp's default."""
 KV_CACHE_TYPES = {"f16": 1, "bf16": 30}
 """ggml's type ids for the KV cache formats Hearth offers (``GGML_TYPE_F16``, ``_BF16``)."""
-
-
-LoadProgress = Callable[[float], bool]
-"""Called with the fraction loaded (0 to 1); returning False cancels the load."""
 
 
 class LoadCancelled(EngineError):
@@ -100,6 +104,7 @@ def _load_progress(llama_cpp: Any, report: LoadProgress) -> Iterator[None]:
         try:
             return bool(report(float(_fraction)))
         except Exception:  # an exception cannot cross into C; keep loading
+            log.exception("The load progress report failed")
             return True
 
     callback = module.llama_progress_callback(reporting)
@@ -648,6 +653,7 @@ class LlamaEngine:
             if tail:
                 yield TextDelta(tail, generated)
         except Exception as exc:  # llama.cpp failed mid-answer: report, keep the text
+            log.exception("Generation failed after %d tokens", generated)
             stats = self._stats(prompt, cached, generated, started, first, last, dropped)
             yield Finished(FinishReason.ERROR, stats, error=f"Generation failed: {exc}")
             return
@@ -657,7 +663,9 @@ class LlamaEngine:
             reason, self._stats(prompt, cached, generated, started, first, last, dropped)
         )
 
-    def _sampled_tokens(self, new_tokens: list[int], params: GenerationParams) -> Iterator[int]:
+    def _sampled_tokens(
+        self, new_tokens: list[int], params: GenerationParams
+    ) -> Generator[int, None, None]:
         """Evaluate ``new_tokens`` after the cache, then sample and evaluate token by token.
 
         What ``Llama.generate`` does, with the same sampler chain, minus its per-token

@@ -8,6 +8,8 @@ worker thread and lists them; "Use this model" asks the window to load the chose
 
 from __future__ import annotations
 
+import logging
+
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, Slot
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
@@ -25,7 +27,9 @@ from PySide6.QtWidgets import (
 
 from desktop_app.core.endpoints import EndpointError, EndpointStore
 from desktop_app.core.engine.base import EngineError
-from desktop_app.core.engine.remote import RemoteModelSpec, list_models
+from desktop_app.core.engine.remote_spec import RemoteModelSpec
+
+log = logging.getLogger(__name__)
 
 
 class _Relay(QObject):
@@ -47,12 +51,15 @@ class _ListModels(QRunnable):
         self._key = key
 
     def run(self) -> None:
+        from desktop_app.core.engine.remote import list_models  # httpx, on this worker thread
+
         try:
             models = list_models(self._base_url, self._key, endpoint_name=self._name)
         except EngineError as exc:
             self._relay.failed.emit(self._ticket, str(exc))
             return
         except Exception as exc:  # never let a worker die silently
+            log.exception("Listing the models of an endpoint failed")
             self._relay.failed.emit(self._ticket, f"{exc.__class__.__name__}: {exc}")
             return
         self._relay.listed.emit(self._ticket, tuple(models))
@@ -79,7 +86,9 @@ class EndpointsPage(QWidget):
         self.setObjectName("endpointsPage")
         self.setAccessibleName(self.tr("Endpoints"))
         self._build()
-        self._reload(select=None)
+        # The keyring is asked when the page is first shown: finding its backend takes
+        # about 0.3 s, which the window's start does not wait for.
+        self._reload(select=None, check_keyring=False)
 
     # Building
 
@@ -175,7 +184,7 @@ class EndpointsPage(QWidget):
 
     # State
 
-    def _reload(self, select: str | None) -> None:
+    def _reload(self, select: str | None, *, check_keyring: bool = True) -> None:
         self._list.blockSignals(True)
         self._list.clear()
         for endpoint in self._store.endpoints():
@@ -187,7 +196,7 @@ class EndpointsPage(QWidget):
         notes = []
         if self._store.warning:
             notes.append(self._store.warning)
-        if not self._store.keys_persistent:
+        if check_keyring and not self._store.keys_persistent:
             notes.append(
                 self.tr(
                     "No system keyring is available: API keys are kept for this session "
@@ -237,7 +246,7 @@ class EndpointsPage(QWidget):
 
     @Slot()
     def _new_endpoint(self) -> None:
-        self._list.setCurrentItem(None)  # type: ignore[arg-type]
+        self._list.setCurrentRow(-1)
         self._show(None)
         self._name.setFocus()
 

@@ -19,6 +19,7 @@ set the felt time to first token) and its end are signalled at once.
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -42,14 +43,10 @@ from desktop_app.core.engine.base import (
     TextDelta,
 )
 from desktop_app.core.engine.kv_state import ConversationStates, KVStateCache, Resumable
-from desktop_app.core.engine.llama_engine import (
-    LlamaEngine,
-    LoadCancelled,
-    LoadParams,
-    LoadProgress,
-    check_model_file,
-)
-from desktop_app.core.engine.remote import is_remote_spec
+from desktop_app.core.engine.load_params import LoadParams, LoadProgress
+from desktop_app.core.engine.remote_spec import is_remote_spec
+
+log = logging.getLogger(__name__)
 
 FRAME_INTERVAL_S = 0.016
 """Streamed text reaches the GUI at most about once per frame (60 Hz)."""
@@ -97,6 +94,16 @@ class EngineFactory(Protocol):
     ) -> Engine: ...
 
 
+def local_engine(
+    model: Path | str, params: LoadParams, progress: LoadProgress | None = None
+) -> Engine:
+    """The default factory: llama.cpp, imported here on the engine thread when the first
+    model loads, so that numpy and llama.cpp stay out of the window's start."""
+    from desktop_app.core.engine.llama_engine import LlamaEngine
+
+    return LlamaEngine(Path(model), params, progress)
+
+
 AnswerJob = Callable[[Engine, Store, int, GenerationParams, CancelToken], Iterator[EngineEvent]]
 """Streams one answer into a conversation (see ``desktop_app.core.chats.jobs``)."""
 EngineTask = Callable[[Engine, Store], object]
@@ -132,7 +139,7 @@ class EngineWorker(QObject):
         store: Store,
         closing: threading.Event,
         outbox: StreamOutbox,
-        engine_factory: EngineFactory = LlamaEngine,
+        engine_factory: EngineFactory = local_engine,
     ) -> None:
         super().__init__()
         self._store = store
@@ -172,6 +179,7 @@ class EngineWorker(QObject):
                 conversation_turns(self._store, conversation_id), params
             )
         except Exception:  # a usage figure is a nicety: never fail the thread for it
+            log.warning("Could not measure conversation %d", conversation_id, exc_info=True)
             return
         self.context_measured.emit(conversation_id, tokens)
 
@@ -179,6 +187,8 @@ class EngineWorker(QObject):
     def load_model(self, path: str, params: LoadParams, cancel: CancelToken) -> None:
         if self._closing.is_set():
             return
+        from desktop_app.core.engine.llama_engine import LoadCancelled, check_model_file
+
         # A remote spec (remote:ENDPOINT/MODEL) goes to the factory as text, a file as a Path.
         model_path: str | Path = path if is_remote_spec(path) else Path(path)
         try:
@@ -198,6 +208,7 @@ class EngineWorker(QObject):
             self.model_failed.emit(str(exc))
             return
         except Exception as exc:  # an engine bug must not kill the thread silently
+            log.exception("Loading %s failed", model_path)
             shown = model_path.name if isinstance(model_path, Path) else model_path
             message = QCoreApplication.translate("EngineWorker", "Could not load %1: %2").replace(
                 "%1", shown
@@ -245,6 +256,7 @@ class EngineWorker(QObject):
                 if self._states.switch_to(conversation_id):
                     self.state_restored.emit(conversation_id)
             except Exception:  # a cache failure only costs speed
+                log.warning("The resume cache failed; it is off now", exc_info=True)
                 self._states = None
         outbox = self._outbox
         started, first = False, True
@@ -265,6 +277,7 @@ class EngineWorker(QObject):
                     finished = event
                     self.text_ready.emit()  # show the end before the final disk sync
         except Exception as exc:  # the store or the engine failed: report, keep the thread
+            log.exception("The answer in conversation %d failed", conversation_id)
             finished = Finished(
                 FinishReason.ERROR,
                 finished.stats if finished else GenerationStats(),
@@ -287,6 +300,8 @@ class EngineWorker(QObject):
         try:
             result: object = task(self._engine, self._store)
         except Exception as exc:  # report, keep the thread
+            if not isinstance(exc, EngineError):
+                log.exception("An engine task failed")
             result = exc
         self.task_finished.emit(task, result)
 
@@ -296,7 +311,7 @@ class EngineWorker(QObject):
         from desktop_app.server.engine_thread import Job, run_job
 
         assert isinstance(job, Job)
-        run_job(self._engine, job, self._closing)  # type: ignore[arg-type]
+        run_job(self._engine, job, self._closing)
 
     @Slot()
     def close(self) -> None:
@@ -360,7 +375,7 @@ class EngineBridge(QObject):
     def __init__(
         self,
         store: Store,
-        engine_factory: EngineFactory = LlamaEngine,
+        engine_factory: EngineFactory = local_engine,
         parent: QObject | None = None,
         *,
         frame_interval_s: float = FRAME_INTERVAL_S,
