@@ -22,12 +22,13 @@ import ipaddress
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from starlette.middleware.cors import CORSMiddleware
-from starlette.types import ASGIApp, Receive, Scope, Send
-
 from desktop_app.server.protocol import error_body
+
+if TYPE_CHECKING:  # the window imports this module for its settings; Starlette waits
+    from starlette.types import ASGIApp, Receive, Scope, Send
 
 LOOPBACK_NAMES = frozenset({"localhost", "localhost.localdomain", "ip6-localhost"})
 WILDCARDS = frozenset({"", "0.0.0.0", "::"})
@@ -130,6 +131,8 @@ class AccessGuard:
         self.policy = policy
         self.app: ASGIApp = app
         if policy.cors_origins:
+            from starlette.middleware.cors import CORSMiddleware
+
             self.app = CORSMiddleware(
                 app,
                 allow_origins=list(policy.cors_origins),
