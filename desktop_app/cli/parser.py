@@ -46,6 +46,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="check this installation offscreen (with --model: load it and generate) and exit",
     )
     parser.add_argument(
+        "--check-window",
+        action="store_true",
+        help="check that the system libraries the window needs are installed, say what "
+        "to install if not, and exit",
+    )
+    parser.add_argument(
         "--model",
         dest="top_model",
         type=cli_models.resolve_model,
@@ -84,6 +90,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from desktop_app.self_test import run_self_test
 
             return run_self_test(args.top_model)
+        if args.check_window:  # run by install.sh: writes nothing
+            from desktop_app.window_check import check_window
+
+            return check_window()
         _configure_logging(args.log_level)
         if args.command == "chat":
             return cli_chat.run(args)

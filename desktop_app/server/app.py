@@ -12,12 +12,13 @@ import hmac
 import json
 import logging
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
@@ -30,6 +31,7 @@ from desktop_app.server.embeddings import Embedder, embeddings_route
 from desktop_app.server.engine_thread import JOB_STARTED, Job, JobEvent, QueueFull
 from desktop_app.server.models import matches
 from desktop_app.server.protocol import ApiError, GenerationRequest
+from desktop_app.server.security import AccessGuard, AccessPolicy
 
 _log = logging.getLogger(__name__)
 
@@ -54,6 +56,8 @@ class ServerConfig:
     api_key: str | None = None
     """When set, every request must send ``Authorization: Bearer <key>``."""
     max_body_bytes: int = MAX_BODY_BYTES
+    access: AccessPolicy = field(default_factory=AccessPolicy)
+    """Which Host and Origin headers are answered (``security``)."""
 
 
 def _error_response(error: ApiError) -> JSONResponse:
@@ -108,6 +112,8 @@ class _Api:
             return json.loads(b"".join(chunks))
         except (ValueError, UnicodeDecodeError) as exc:
             raise ApiError(400, f"The request body is not valid JSON ({exc}).") from exc
+        except RecursionError as exc:
+            raise ApiError(400, "The request body nests JSON too deeply.") from exc
 
     def current_model(self) -> tuple[str, Path, int]:
         """The served model's id, file (or remote spec) and context length."""
@@ -358,6 +364,7 @@ def create_app(
     ]
     return Starlette(
         routes=routes,
+        middleware=[Middleware(AccessGuard, policy=config.access)],
         exception_handlers={
             ApiError: _api_error,
             HTTPException: _http_error,
