@@ -47,6 +47,8 @@ class HardwareInfo:
     gpu_offload: bool
     """Whether this llama.cpp build can offload layers to a GPU at all."""
     devices: tuple[Device, ...]
+    backends: tuple[str, ...] = ()
+    """The backends compiled into llama.cpp ("CPU", "Vulkan"…), with or without devices."""
 
     @property
     def gpus(self) -> tuple[Device, ...]:
@@ -59,8 +61,10 @@ class HardwareInfo:
 
     @property
     def recommended_gpu_layers(self) -> int:
-        """All layers (-1) when a GPU can take them, otherwise none."""
-        return -1 if self.gpu_offload and self.gpus else 0
+        """Automatic (as many layers as fit, -2) when a GPU can take them, otherwise none."""
+        from desktop_app.core.gpu.plan import AUTO
+
+        return AUTO if self.gpu_offload and self.gpus else 0
 
 
 def cpu_name() -> str:
@@ -153,6 +157,8 @@ def gpu_offload_supported() -> bool:
 
 
 def detect() -> HardwareInfo:
+    from desktop_app.core.gpu.backends import registered_backends
+
     memory = psutil.virtual_memory()
     return HardwareInfo(
         cpu_name=cpu_name(),
@@ -162,6 +168,7 @@ def detect() -> HardwareInfo:
         ram_available=int(memory.available),
         gpu_offload=gpu_offload_supported(),
         devices=devices(),
+        backends=registered_backends(),
     )
 
 

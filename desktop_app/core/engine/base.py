@@ -76,6 +76,11 @@ class ModelInfo:
     """Where it came from: "model" (the file's own template), "builtin" (a fallback by
     architecture), "plain", or "rejected" (the file's template failed; a fallback is used).
     The window words this in the user's language."""
+    offload: str = ""
+    """Where the layers run ("26/26 layers on Vulkan0 (…), KV cache on GPU"), with any
+    GPU fallback notice; empty for engines that do not run locally."""
+    offload_notice: str = ""
+    """One line when a GPU load failed and a fallback (fewer layers, the CPU) took over."""
 
 
 class CancelToken:
