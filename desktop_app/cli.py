@@ -19,6 +19,7 @@ from desktop_app import (
     __version__,
     cli_chats,
     cli_endpoints,
+    cli_hardware,
     cli_models,
     cli_serve,
     cli_settings,
@@ -111,7 +112,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     chat.add_argument("--ctx-size", type=_positive_int, metavar="N", help="context window")
     chat.add_argument("--threads", type=_positive_int, metavar="N", help="CPU threads")
-    chat.add_argument("--gpu-layers", type=int, metavar="N", help="layers to offload (-1: all)")
+    chat.add_argument(
+        "--gpu-layers",
+        type=cli_hardware.gpu_layers,
+        metavar="auto|all|N",
+        help="layers to offload (auto: as many as fit; 0: CPU only)",
+    )
     chat.add_argument(
         "--ignore-eos", action="store_true", help="keep generating past end-of-turn tokens"
     )
@@ -125,6 +131,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_serve.add_commands(commands)
     cli_endpoints.add_commands(commands)
     cli_models.add_commands(commands)
+    cli_hardware.add_commands(commands)
     return parser
 
 
@@ -151,6 +158,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cli_serve.run(args)
         if args.command == "endpoints":
             return cli_endpoints.run(args)
+        if args.command == "hardware":
+            return cli_hardware.run(args)
         return _gui(getattr(args, "model", None) or args.top_model)
     except UsageError as exc:
         parser.error(str(exc))
@@ -229,13 +238,18 @@ def _chat(args: argparse.Namespace) -> int:
         except EngineError as exc:
             raise CliError(str(exc)) from exc
         try:
+            info = engine.info
             if args.verbose:
-                info = engine.info
                 print(
                     f"hearth: {info.name} ({info.architecture}), context {info.context_length} "
                     f"tokens, prompt format: {info.chat_format}; conversation {conversation_id}",
                     file=sys.stderr,
                 )
+                if info.offload:
+                    print(f"hearth: {info.offload}", file=sys.stderr)
+            notice = getattr(getattr(engine, "offload", None), "notice", "")
+            if notice and not args.verbose:
+                print(f"hearth: notice: {notice}", file=sys.stderr)
             params = _generation_params(settings.generation, args)
             if args.prompt is None:
                 return _interactive(engine, store, conversation_id, params, args.verbose)

@@ -13,6 +13,8 @@ import sys
 from dataclasses import replace
 from typing import Any
 
+from desktop_app.cli_hardware import gpu_layers
+
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8321
 DEFAULT_QUEUE = 8
@@ -69,7 +71,12 @@ def add_commands(commands: Any) -> None:
     )
     serve.add_argument("--ctx-size", type=_count, metavar="N", help="context window in tokens")
     serve.add_argument("--threads", type=_count, metavar="N", help="CPU threads")
-    serve.add_argument("--gpu-layers", type=int, metavar="N", help="layers on the GPU (-1: all)")
+    serve.add_argument(
+        "--gpu-layers",
+        type=gpu_layers,
+        metavar="auto|all|N",
+        help="layers on the GPU (auto: as many as fit; 0: CPU only)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
