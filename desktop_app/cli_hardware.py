@@ -46,11 +46,9 @@ def add_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[
 
 
 def run(args: argparse.Namespace) -> int:
-    from desktop_app.core.gpu.backends import registered_backends
     from desktop_app.core.hardware import detect, format_bytes
 
     info = detect()
-    backends = registered_backends()
     try:
         import llama_cpp
 
@@ -58,9 +56,11 @@ def run(args: argparse.Namespace) -> int:
     except ImportError:
         version = "llama-cpp-python is not installed"
     offload = "GPU offload: yes" if info.gpu_offload else "GPU offload: no (CPU-only build)"
-    print(f"{version}; backends: {', '.join(backends) or 'none'}; {offload}")
-    print(f"CPU: {info.cpu_name}, {info.physical_cores} cores, RAM {format_bytes(info.ram_available)} "
-          f"free of {format_bytes(info.ram_total)}")
+    print(f"{version}; backends: {', '.join(info.backends) or 'none'}; {offload}")
+    print(
+        f"CPU: {info.cpu_name}, {info.physical_cores} cores, "
+        f"RAM {format_bytes(info.ram_available)} free of {format_bytes(info.ram_total)}"
+    )
     for device in info.devices:
         print(
             f"  {device.name}: {device.description} ({device.kind}), "

@@ -178,8 +178,7 @@ class Settings:
         QT_TRANSLATE_NOOP("Settings", "GPU layers"),
         QT_TRANSLATE_NOOP(
             "Settings",
-            "Layers to run on the GPU. Automatic: as many as fit in its free memory; "
-            "0: CPU only.",
+            "Layers to run on the GPU. Automatic: as many as fit in its free memory; 0: CPU only.",
         ),
         HARDWARE,
     )

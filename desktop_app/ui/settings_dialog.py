@@ -388,9 +388,7 @@ class SettingsDialog(QDialog):
         recommend.setToolTip(
             self.tr("%1 threads, GPU layers: %2")
             .replace("%1", str(info.recommended_threads))
-            .replace(
-                "%2", self.tr("automatic") if info.recommended_gpu_layers != 0 else "0"
-            )
+            .replace("%2", self.tr("automatic") if info.recommended_gpu_layers != 0 else "0")
         )
         recommend.clicked.connect(self._use_recommended)
         rows.addRow("", recommend)

@@ -141,9 +141,7 @@ def test_the_hardware_page_shows_this_computer_and_recommends(qtbot: QtBot, tmp_
     assert (threads.value(), layers.value(), layers.text()) == (8, AUTO, "Automatic")
 
 
-def test_the_hardware_page_says_where_the_loaded_model_runs(
-    qtbot: QtBot, tmp_path: Path
-) -> None:
+def test_the_hardware_page_says_where_the_loaded_model_runs(qtbot: QtBot, tmp_path: Path) -> None:
     placement = "26/26 layers on CUDA0 (Test GPU, 8.0 GB), KV cache on GPU"
     model = ModelInfo("Tiny", "/models/tiny.gguf", "llama", 4096, "ChatML", offload=placement)
     dialog = SettingsDialog(Settings(), tmp_path, lambda: HARDWARE, None, model)

@@ -283,8 +283,7 @@ class LlamaEngine:
                 " ".join([*reasons, str(exc)])
             ):
                 raise EngineError(
-                    f"Not enough memory to load {path.name} ({reason}). "
-                    + memory_advice(0, n_ctx)
+                    f"Not enough memory to load {path.name} ({reason}). " + memory_advice(0, n_ctx)
                 ) from exc
             raise EngineError(
                 f"llama.cpp could not load {path.name} ({reason}). The file may be damaged, "

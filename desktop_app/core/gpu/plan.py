@@ -153,7 +153,9 @@ def plan_offload(
     reason = f"all would need {format_bytes(need_all)}, {format_bytes(free)} free"
     if blocks == 0:
         return OffloadPlan(0, n, 0, False, (), 0, free, reason)
-    return OffloadPlan(blocks, n, blocks, False, gpus, _need(sizes, blocks, False, total), free, reason)
+    return OffloadPlan(
+        blocks, n, blocks, False, gpus, _need(sizes, blocks, False, total), free, reason
+    )
 
 
 def _need(sizes: ModelSizes, blocks: int, output: bool, device_total: int) -> int:
@@ -162,4 +164,3 @@ def _need(sizes: ModelSizes, blocks: int, output: bool, device_total: int) -> in
     weights = sum(chosen) + (sizes.output_bytes if output else 0)
     margin = max(MIN_MARGIN, int(device_total * MARGIN_FRACTION))
     return weights + blocks * sizes.kv_bytes_per_block + sizes.compute_bytes + margin
-
