@@ -112,6 +112,13 @@ hearth_install_llama() {
   CMAKE_ARGS="$cmake_args ${CMAKE_ARGS:-}" "$python" -m pip wheel --quiet --no-cache-dir \
     --no-deps --no-binary llama-cpp-python --wheel-dir "$cache" "$HEARTH_LLAMA_SPEC"
   echo "setup: built llama-cpp-python for $backend in $((SECONDS - started)) s"
+  if [ "$backend" = vulkan ] && [ "$(uname -s)" = Linux ]; then
+    # So that Hearth starts where no Vulkan loader is installed (CPU then).
+    local wheel
+    for wheel in "$cache"/llama_cpp_python-*.whl; do
+      "$python" packaging/vendor_vulkan_loader.py "$wheel"
+    done
+  fi
   "$python" -m pip install --quiet --no-index --find-links "$cache" --no-deps \
     --force-reinstall "$HEARTH_LLAMA_SPEC"
   # Its own dependencies (numpy, jinja2...) come with Hearth's editable install.
