@@ -9,12 +9,17 @@ HEARTH_WHEEL_CACHE=${HEARTH_WHEEL_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/hearth/
 HEARTH_VULKAN_MIN_HEADER=275
 
 hearth_has_vulkan_gpu_driver() {
-  # A Vulkan loader, and an installed driver (ICD) that is not Mesa's CPU one (lavapipe).
-  ldconfig -p 2>/dev/null | grep -q 'libvulkan\.so\.1' || return 1
+  # A Vulkan loader, and a driver for a real GPU: vulkaninfo's word where it is installed,
+  # else an installed driver (ICD) other than Mesa's CPU one (lavapipe) and a GPU device
+  # node (Mesa installs its GPU drivers' ICDs on machines without those GPUs too).
+  ldconfig -p 2>/dev/null | grep -q 'libvulkan\.so\.1 ' || return 1
   if command -v vulkaninfo >/dev/null 2>&1; then
-    vulkaninfo --summary 2>/dev/null | grep -q 'deviceType *= *PHYSICAL_DEVICE_TYPE_\(DISCRETE\|INTEGRATED\|VIRTUAL\)_GPU'
+    vulkaninfo --summary 2>/dev/null \
+      | grep -q 'deviceType *= *PHYSICAL_DEVICE_TYPE_\(DISCRETE\|INTEGRATED\|VIRTUAL\)_GPU'
     return
   fi
+  compgen -G "/dev/dri/renderD*" >/dev/null || compgen -G "/dev/nvidia[0-9]*" >/dev/null \
+    || return 1
   local dir icd
   for dir in /usr/share/vulkan/icd.d /etc/vulkan/icd.d /usr/local/share/vulkan/icd.d; do
     for icd in "$dir"/*.json; do

@@ -50,13 +50,11 @@ def test_the_greedy_answer_matches_the_cpu(
     assert lavapipe_run["text"] == cpu_run["text"]
 
 
-@pytest.mark.skipif(
-    not os.environ.get("HEARTH_CPU_PYTHON"),
-    reason="HEARTH_CPU_PYTHON (the python of a CPU-only Hearth venv) is not set",
-)
 def test_the_greedy_answer_matches_a_cpu_only_build(
     tiny_model: Path, lavapipe_run: dict[str, Any]
 ) -> None:
+    if not os.environ.get("HEARTH_CPU_PYTHON"):
+        pytest.skip("HEARTH_CPU_PYTHON (the python of a CPU-only Hearth venv) is not set")
     cpu = run_probe(tiny_model, cpu_env(), "--logits", python=os.environ["HEARTH_CPU_PYTHON"])
     assert cpu["backends"] == ["CPU"]
     assert np.abs(np.array(lavapipe_run["logits"]) - np.array(cpu["logits"])).max() < (
