@@ -40,9 +40,10 @@ def vulkaninfo(device_type: str) -> str:
     return f"echo 'GPU0:'; echo '        deviceType = PHYSICAL_DEVICE_TYPE_{device_type}'"
 
 
-HAS_LOADER = "libvulkan.so.1 " in subprocess.run(
-    ["/sbin/ldconfig", "-p"], capture_output=True, text=True
-).stdout
+HAS_LOADER = (
+    "libvulkan.so.1 "
+    in subprocess.run(["/sbin/ldconfig", "-p"], capture_output=True, text=True).stdout
+)
 
 
 @pytest.mark.parametrize("value", ["cpu", "vulkan", "cuda", "metal"])
