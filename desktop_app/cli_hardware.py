@@ -55,7 +55,12 @@ def run(args: argparse.Namespace) -> int:
         version = f"llama-cpp-python {llama_cpp.__version__}"
     except ImportError:
         version = "llama-cpp-python is not installed"
-    offload = "GPU offload: yes" if info.gpu_offload else "GPU offload: no (CPU-only build)"
+    if info.gpu_offload:
+        offload = "GPU offload: yes"
+    elif set(info.backends) - {"CPU", "BLAS", "RPC"}:
+        offload = "GPU offload: no GPU device found"
+    else:
+        offload = "GPU offload: no (CPU-only build)"
     print(f"{version}; backends: {', '.join(info.backends) or 'none'}; {offload}")
     print(
         f"CPU: {info.cpu_name}, {info.physical_cores} cores, "
@@ -66,8 +71,8 @@ def run(args: argparse.Namespace) -> int:
             f"  {device.name}: {device.description} ({device.kind}), "
             f"{format_bytes(device.memory_free)} free of {format_bytes(device.memory_total)}"
         )
-    if not info.gpus and info.gpu_offload:
-        print("  no GPU device found: models run on the CPU (is a driver installed?)")
+    if not info.gpus and set(info.backends) - {"CPU", "BLAS", "RPC"}:
+        print("  no GPU device found: models run on the CPU (is a GPU driver installed?)")
     if args.model is None:
         return EXIT_OK
     return _plan(args.model, args)

@@ -12,7 +12,7 @@ import sys
 from functools import cache
 from pathlib import Path
 
-from desktop_app.core.hardware import Device, devices, gpu_offload_supported
+from desktop_app.core.hardware import Device, devices
 
 
 @cache
@@ -53,9 +53,9 @@ def registered_backends() -> tuple[str, ...]:
 
 
 def gpu_backends() -> tuple[str, ...]:
-    """The registered backends that can take layers (all but the CPU and its helpers)."""
-    if not gpu_offload_supported():
-        return ()
+    """The registered backends that can take layers (all but the CPU and its helpers),
+    whether or not they found a device (``llama_supports_gpu_offload()`` says False for
+    a Vulkan build on a machine without a GPU)."""
     return tuple(name for name in registered_backends() if name not in ("CPU", "BLAS", "RPC"))
 
 
