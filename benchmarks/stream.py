@@ -44,9 +44,9 @@ from PySide6.QtWidgets import QApplication
 from benchmarks._models import resolve_model
 from desktop_app.core.chats.store import Store
 from desktop_app.core.engine.base import ChatTurn, Finished, GenerationParams
-from desktop_app.core.engine.llama_engine import LlamaEngine, LoadParams
-from desktop_app.ui.chat_model import ChatListModel
-from desktop_app.ui.engine_worker import EngineBridge
+from desktop_app.core.engine.llama_engine import LlamaEngine, LoadParams, LoadProgress
+from desktop_app.ui.chat.model import ChatListModel
+from desktop_app.ui.engine.worker import EngineBridge
 
 PROMPT = "Write a long, detailed story about a lighthouse keeper and a storm."
 LIBRARY_FORMATS = {"gemma": "gemma", "chatml": "chatml", "llama3": "llama-3",
@@ -107,8 +107,10 @@ class Runner:
             lambda: self.engine.prompt_tokens([ChatTurn("user", PROMPT)])
         )
 
-    def _make_engine(self, path: Path, load: LoadParams) -> LlamaEngine:
-        engine = LlamaEngine(path, load)
+    def _make_engine(
+        self, path: Path, load: LoadParams, progress: LoadProgress | None = None
+    ) -> LlamaEngine:
+        engine = LlamaEngine(path, load, progress)
         self.engines.append((engine, QThread.currentThread()))
         return engine
 

@@ -22,14 +22,16 @@ from desktop_app.core.paths import AppPaths, app_paths
 from desktop_app.core.secrets import SecretStore
 from desktop_app.core.settings import Settings, load_settings, resume_cache_config
 from desktop_app.resources import resource_path
-from desktop_app.ui.conversations import show_store_warning
-from desktop_app.ui.engine_worker import EngineBridge, EngineFactory
-from desktop_app.ui.gui_gc import GuiThreadCollector
-from desktop_app.ui.i18n import install_translations
+from desktop_app.ui.conversations.controller import ConversationsFeature, show_store_warning
+from desktop_app.ui.endpoints.feature import EndpointsFeature
+from desktop_app.ui.engine.worker import EngineBridge, EngineFactory
+from desktop_app.ui.help.feature import HelpFeature
 from desktop_app.ui.main_window import MainWindow
-from desktop_app.ui.models_service import ModelsService
-from desktop_app.ui.remote_menu import install_remote_menu
-from desktop_app.ui.theme import apply_cjk_fallback, apply_theme
+from desktop_app.ui.models.service import ModelsService
+from desktop_app.ui.server.feature import ServerFeature
+from desktop_app.ui.shared.gui_gc import GuiThreadCollector
+from desktop_app.ui.shared.i18n import install_translations
+from desktop_app.ui.shared.theme import apply_cjk_fallback, apply_theme
 
 log = logging.getLogger(__name__)
 
@@ -106,7 +108,9 @@ def build(
     bridge.configure_resume(*resume_cache_config(settings, paths.data_dir))
     models = ModelsService(models_dir_for(paths.models_dir, settings.models_dir))
     window = MainWindow(store, settings, paths.config_dir, bridge, generation_params, models=models)
-    install_remote_menu(window, endpoints)
+    window.install_features(
+        [ConversationsFeature(), EndpointsFeature(endpoints), ServerFeature(), HelpFeature()]
+    )
     return Hearth(store, bridge, window, warning, store_warning, endpoints)
 
 

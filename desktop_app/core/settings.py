@@ -19,9 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from desktop_app.core.engine.base import GenerationParams
-from desktop_app.core.engine.llama_engine import DEFAULT_CONTEXT, LoadParams
+from desktop_app.core.engine.load_params import DEFAULT_CONTEXT, GPU_LAYERS_AUTO, LoadParams
 from desktop_app.core.files import keep_aside, write_json_atomically
-from desktop_app.core.gpu.plan import AUTO as GPU_LAYERS_AUTO
 from desktop_app.core.setting_types import (
     QT_TRANSLATE_NOOP,
     Bool,

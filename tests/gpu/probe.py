@@ -21,7 +21,7 @@ QUESTION = "Tell me about the sea."
 
 
 def main(argv: list[str] | None = None) -> int:
-    from desktop_app.cli_hardware import gpu_layers
+    from desktop_app.cli.common import gpu_layers
 
     parser = argparse.ArgumentParser()
     parser.add_argument("model", type=Path)

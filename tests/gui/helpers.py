@@ -14,8 +14,8 @@ from desktop_app.app import Hearth
 from desktop_app.core.engine.base import GenerationParams
 from desktop_app.core.engine.llama_engine import LlamaEngine
 from desktop_app.core.settings import Settings
-from desktop_app.ui.chat_model import ChatRow
-from desktop_app.ui.engine_worker import EngineFactory
+from desktop_app.ui.chat.model import ChatRow
+from desktop_app.ui.engine.worker import EngineFactory
 
 # Hang guards, not speed checks: a busy shared machine can slow llama.cpp a hundredfold.
 LOAD_TIMEOUT_MS = 30_000

@@ -20,9 +20,9 @@ from desktop_app.core.engine.base import (
     TextDelta,
 )
 from desktop_app.core.engine.llama_engine import LlamaEngine
-from desktop_app.ui.chat_model import ChatRoles
-from desktop_app.ui.chat_view import ChatView
-from desktop_app.ui.composer import Composer
+from desktop_app.ui.chat.composer import Composer
+from desktop_app.ui.chat.model import ChatRoles
+from desktop_app.ui.chat.view import ChatView
 from tests.gui.helpers import (
     ANSWER_TIMEOUT_MS,
     SHORT_ANSWER,

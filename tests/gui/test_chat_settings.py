@@ -12,8 +12,8 @@ from pytestqt.qtbot import QtBot
 from desktop_app.core.chats.overrides import ChatOverrides
 from desktop_app.core.engine.base import GenerationParams
 from desktop_app.core.settings import Settings
-from desktop_app.ui.chat_settings_dialog import ChatSettingsDialog
-from desktop_app.ui.composer import Composer
+from desktop_app.ui.chat.composer import Composer
+from desktop_app.ui.chat.settings_dialog import ChatSettingsDialog
 from tests.gui.helpers import (
     ANSWER_TIMEOUT_MS,
     SHORT_ANSWER,

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QLabel, QProgressBar, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
 from desktop_app.core.engine.base import Engine
-from desktop_app.core.engine.llama_engine import LlamaEngine, LoadParams
+from desktop_app.core.engine.llama_engine import LlamaEngine, LoadParams, LoadProgress
 from desktop_app.core.paths import app_paths
 from desktop_app.core.settings import Settings, load_settings
 from tests.gui.helpers import LOAD_TIMEOUT_MS, Launcher, child, click, label_text, pick_file
@@ -20,10 +20,10 @@ from tests.tiny_model import MODEL_NAME
 SLOW_LOAD_S = 0.6
 
 
-def slow_engine(path: Path, params: LoadParams) -> Engine:
+def slow_engine(path: Path, params: LoadParams, progress: LoadProgress | None = None) -> Engine:
     """The real engine, after a pause like a large file on a slow disk (on the engine thread)."""
     time.sleep(SLOW_LOAD_S)
-    return LlamaEngine(path, params)
+    return LlamaEngine(path, params, progress)
 
 
 def test_fresh_start_shows_the_empty_state_and_loads_a_model_in_the_background(

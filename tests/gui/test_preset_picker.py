@@ -12,8 +12,8 @@ from pytestqt.qtbot import QtBot
 
 from desktop_app.core.chats.overrides import ChatOverrides
 from desktop_app.core.presets import PresetLibrary
-from desktop_app.ui.composer import Composer
-from desktop_app.ui.preset_picker import PresetEditor, PresetPicker
+from desktop_app.ui.chat.composer import Composer
+from desktop_app.ui.chat.preset_picker import PresetEditor, PresetPicker
 from tests.gui.helpers import (
     ANSWER_TIMEOUT_MS,
     SHORT_ANSWER,

@@ -9,6 +9,10 @@ the previous answer stays, and the longest prefix it shares with the next prompt
 reused, so a follow-up turn only evaluates the new tokens.
 
 Not thread-safe: every call must come from the thread that owns the engine.
+
+Size: the token loop, prompt caching and sliding-window checks share the model's
+state and must run on its thread; helpers already live in context_window, prompt_format,
+prompt_tokens, streaming and kv_state.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ import os
 import random
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -32,6 +36,7 @@ from desktop_app.core.engine.base import (
     DELTA_INTERVAL_S,
     CancelToken,
     ChatTurn,
+    EngineCapabilities,
     EngineError,
     EngineEvent,
     Finished,
@@ -45,6 +50,7 @@ from desktop_app.core.engine.context_window import (
     fit_turns,
 )
 from desktop_app.core.engine.kv_state import KVSnapshot
+from desktop_app.core.engine.load_params import DEFAULT_CONTEXT, KV_AUTO, LoadParams
 from desktop_app.core.engine.prompt_format import (
     PromptFormat,
     TemplateError,
@@ -54,13 +60,11 @@ from desktop_app.core.engine.prompt_format import (
 from desktop_app.core.engine.prompt_tokens import SegmentTokenizer, safe_boundary
 from desktop_app.core.engine.streaming import PieceTable, StopScanner, TextTable, Utf8Stream
 from desktop_app.core.gpu.fallback import LoadCancelledError, hidden_gpus, load_with_fallback
-from desktop_app.core.gpu.plan import AUTO
 from desktop_app.core.gpu.report import OffloadReport
 from desktop_app.core.gpu.runtime import plan_for
 from desktop_app.core.hardware import looks_like_memory_failure, memory_advice
 from desktop_app.core.models.gguf_info import GGUFError, GGUFInfo, read_gguf_info
 
-DEFAULT_CONTEXT = 4096
 LLAMA_DEFAULT_UBATCH = 512
 CPU_UBATCH = 256
 """Compute pass size on CPU. A sliding-window cache (Gemma 2 and 3…) holds the window
@@ -68,28 +72,8 @@ plus one pass, so with 256 instead of 512 every windowed layer attends to 768 ce
 instead of 1,024 once a chat outgrows the window: 135 new tokens after 3,000 took
 160 ms against 166 ms on Gemma 3 270M, while long prompts ran as fast. GPUs want
 bigger passes, so they keep llama.cpp's default."""
-KV_AUTO = "auto"
 KV_CACHE_TYPES = {"f16": 1, "bf16": 30}
 """ggml's type ids for the KV cache formats Hearth offers (``GGML_TYPE_F16``, ``_BF16``)."""
-
-
-@dataclass(frozen=True)
-class LoadParams:
-    n_ctx: int = DEFAULT_CONTEXT
-    """Context window in tokens; 0 uses the model's trained length."""
-    n_threads: int | None = None
-    """CPU threads for generation; None lets Hearth pick (logical CPUs, at most 8)."""
-    n_gpu_layers: int = AUTO
-    """Layers to offload to the GPU: ``AUTO`` (-2) as many as fit, -1 all, 0 none."""
-    n_batch: int = 512
-    """Prompt tokens evaluated per step."""
-    flash_attn: bool = False
-    swa_full: bool = False
-    """Keep a full-size KV cache for sliding-window layers (Gemma 3…). Not needed to reuse
-    a shared prefix that ends within the window (the next turn of a chat); it costs
-    memory and attention time on every token."""
-    kv_cache_type: str = KV_AUTO
-    """Number format of the KV cache: "f16", "bf16", or "auto" (see ``kv_cache_type``)."""
 
 
 LoadProgress = Callable[[float], bool]
@@ -209,6 +193,8 @@ def check_model_file(path: Path) -> GGUFInfo:
 
 class LlamaEngine:
     """One loaded GGUF model."""
+
+    capabilities = EngineCapabilities(saves_state=True, counts_tokens=True, raw_completion=True)
 
     def __init__(
         self,

@@ -14,12 +14,13 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+from desktop_app.core.engine.load_params import GPU_LAYERS_ALL, GPU_LAYERS_AUTO
 from desktop_app.core.hardware import Device, format_bytes
 from desktop_app.core.models.gguf_info import ArrayValue, GGUFInfo
 
-AUTO = -2
-"""``n_gpu_layers`` meaning "as many as fit" (the default); -1 means all, 0 none."""
-ALL = -1
+AUTO = GPU_LAYERS_AUTO
+"""``n_gpu_layers`` meaning "as many as fit" (the default); ``ALL`` (-1) all, 0 none."""
+ALL = GPU_LAYERS_ALL
 MARGIN_FRACTION = 0.05
 MIN_MARGIN = 256 * 1024**2
 """Kept free on the device: other programs' use changes while a model is loaded, and

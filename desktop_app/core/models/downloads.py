@@ -10,6 +10,9 @@ file is never listed as a model.
 A job's state is saved in ``job.json`` next to its partial files, so a new manager (the
 app restarted) lists it as paused and resumes it where it stopped. Nothing is requested
 until the user adds or resumes a job. Events reach ``on_event`` on the worker thread.
+
+Size: one queue with its worker thread, resume and retry logic; the states and events
+are small and only mean something together.
 """
 
 from __future__ import annotations

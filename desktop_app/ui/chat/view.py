@@ -9,7 +9,11 @@ streaming update costs about the same at token 10 and token 5000.
 
 The view follows the end of the conversation while text streams in, unless the user
 scrolled up to read; a "Jump to latest" button then brings them back, as does
-scrolling to the bottom."""
+scrolling to the bottom.
+
+Size: the delegate's layout and painting, hit-testing of the action bar and the
+scrolling policy share one layout cache and change together.
+"""
 
 from __future__ import annotations
 
@@ -64,10 +68,10 @@ from desktop_app.core.markdown import (
     to_plain_text,
 )
 from desktop_app.core.markdown.render import SAFE_LINK_SCHEMES
-from desktop_app.ui.chat_model import ChatRoles, ChatRow
-from desktop_app.ui.icons import themed_icon
-from desktop_app.ui.message_actions import ActionBar, MessageAction
-from desktop_app.ui.message_document import MessageDocument, ThoughtClock, is_dark
+from desktop_app.ui.chat.message_actions import ActionBar, MessageAction
+from desktop_app.ui.chat.message_document import MessageDocument, ThoughtClock, is_dark
+from desktop_app.ui.chat.model import ChatRoles, ChatRow
+from desktop_app.ui.shared.icons import themed_icon
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 

@@ -30,15 +30,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.cli_serve import ServeError, bind_socket
 from desktop_app.core.secrets import SecretStore
 from desktop_app.server.app import ServerConfig, create_app
 from desktop_app.server.keys import is_loopback, server_key
+from desktop_app.server.listen import DEFAULT_PORT, ServeError, bind_socket
 from desktop_app.server.run import ServerThread
-from desktop_app.ui.engine_worker import EngineBridge
-from desktop_app.ui.shared_engine import BridgeJobRunner
+from desktop_app.ui.engine.shared import BridgeJobRunner
+from desktop_app.ui.engine.worker import EngineBridge
 
-DEFAULT_PORT = 8321
 STOP_TIMEOUT_MS = 5000
 _SERVING = re.compile(r"serving (\S+) .* at (http://\S+)")
 _NEW_KEY = re.compile(r"new API key \(shown once, kept in (.+)\): (\S+)")

@@ -11,9 +11,9 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QLabel, QPushButton, QWidget
 
 from desktop_app.core.models.fit import format_size
-from desktop_app.ui.model_picker import LOCAL_SOURCE, ModelPicker
-from desktop_app.ui.models_service import ModelsService
-from desktop_app.ui.models_window import ModelsWindow
+from desktop_app.ui.models.picker import LOCAL_SOURCE, ModelPicker
+from desktop_app.ui.models.service import ModelsService
+from desktop_app.ui.models.window import ModelsWindow
 
 
 class ModelsHookup(QObject):

@@ -1,51 +1,33 @@
-"""The ``hearth`` command: the window by default, and headless subcommands.
+"""``hearth chat``: stream an answer from a local or remote model in the terminal.
 
-The chat and chats paths import no Qt, so they start fast and run on machines
-without a display. Exit status: 0 success, 1 a one-line error on stderr, 2 bad usage,
-130 interrupted by Ctrl+C.
+Imports no Qt and loads llama.cpp only when a chat runs.
 """
 
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
-from desktop_app import (
-    __version__,
-    cli_chats,
-    cli_endpoints,
-    cli_hardware,
-    cli_models,
-    cli_serve,
-    cli_settings,
+from desktop_app.cli import endpoints as cli_endpoints
+from desktop_app.cli import models as cli_models
+from desktop_app.cli import settings as cli_settings
+from desktop_app.cli.common import (
+    EXIT_ERROR,
+    EXIT_OK,
+    CliError,
+    UsageError,
+    gpu_layers,
+    open_store,
+    positive_int,
 )
 
 if TYPE_CHECKING:  # imported lazily at run time: the chats commands never load llama.cpp
     from desktop_app.core.chats.store import Store
-    from desktop_app.core.engine.base import GenerationParams
-    from desktop_app.core.engine.llama_engine import LlamaEngine
-
-EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
-
-
-class CliError(Exception):
-    """A failure to report as one line on stderr with exit status 1."""
-
-
-class UsageError(Exception):
-    """Bad usage discovered after parsing; reported like argparse's own errors."""
-
-
-def _positive_int(text: str) -> int:
-    value = int(text)
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"must be a positive integer, not {text}")
-    return value
+    from desktop_app.core.engine.base import Engine, GenerationParams
 
 
 def _conversation_ref(text: str) -> int | None:
@@ -56,35 +38,7 @@ def _conversation_ref(text: str) -> int | None:
     return int(text)
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="hearth",
-        description="Hearth: a private AI assistant that runs on your own computer.",
-        epilog="With no command, the Hearth window opens.",
-    )
-    parser.add_argument("--version", action="version", version=f"hearth {__version__}")
-    parser.add_argument(
-        "--self-test",
-        action="store_true",
-        help="check this installation offscreen (with --model: load it and generate) and exit",
-    )
-    parser.add_argument(
-        "--model",
-        dest="top_model",
-        type=cli_models.resolve_model,
-        metavar="ID|PATH",
-        help="an installed model ID or a GGUF file to load",
-    )
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-
-    gui = commands.add_parser("gui", help="open the Hearth window (the default)")
-    gui.add_argument(
-        "--model",
-        type=cli_models.resolve_model,
-        metavar="ID|PATH",
-        help="an installed model ID or a GGUF file to load at start",
-    )
-
+def add_commands(commands: Any) -> None:
     chat = commands.add_parser(
         "chat",
         help="chat with a local model in the terminal",
@@ -100,7 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
         "(default: the last model the window used)",
     )
     chat.add_argument("--system", metavar="TEXT", help="system prompt for a new conversation")
-    chat.add_argument("--max-tokens", type=_positive_int, metavar="N")
+    chat.add_argument("--max-tokens", type=positive_int, metavar="N")
     chat.add_argument("--temperature", type=float, metavar="T")
     chat.add_argument("--seed", type=int, metavar="S")
     chat.add_argument(
@@ -110,11 +64,11 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="ID|new",
         help="continue conversation ID, or start a new one (default)",
     )
-    chat.add_argument("--ctx-size", type=_positive_int, metavar="N", help="context window")
-    chat.add_argument("--threads", type=_positive_int, metavar="N", help="CPU threads")
+    chat.add_argument("--ctx-size", type=positive_int, metavar="N", help="context window")
+    chat.add_argument("--threads", type=positive_int, metavar="N", help="CPU threads")
     chat.add_argument(
         "--gpu-layers",
-        type=cli_hardware.gpu_layers,
+        type=gpu_layers,
         metavar="auto|all|N",
         help="layers to offload (auto: as many as fit; 0: CPU only)",
     )
@@ -125,81 +79,10 @@ def build_parser() -> argparse.ArgumentParser:
         "-v", "--verbose", action="store_true", help="report the prompt format and statistics"
     )
     cli_settings.add_chat_options(chat)
-    cli_settings.add_commands(commands)
-
-    cli_chats.add_commands(commands)
-    cli_serve.add_commands(commands)
-    cli_endpoints.add_commands(commands)
-    cli_models.add_commands(commands)
-    cli_hardware.add_commands(commands)
-    return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    for stream in (sys.stdout, sys.stderr):
-        if hasattr(stream, "reconfigure"):
-            stream.reconfigure(errors="replace")
-    try:
-        if args.self_test:
-            from desktop_app.self_test import run_self_test
-
-            return run_self_test(args.top_model)
-        if args.command == "chat":
-            return _chat(args)
-        if args.command == "chats":
-            return cli_chats.run(args)
-        if args.command == "settings":
-            return cli_settings.run(args)
-        if args.command == "models":
-            return cli_models.run(args)
-        if args.command == "serve":
-            return cli_serve.run(args)
-        if args.command == "endpoints":
-            return cli_endpoints.run(args)
-        if args.command == "hardware":
-            return cli_hardware.run(args)
-        return _gui(getattr(args, "model", None) or args.top_model)
-    except UsageError as exc:
-        parser.error(str(exc))
-    except CliError as exc:
-        print(f"hearth: error: {exc}", file=sys.stderr)
-        return EXIT_ERROR
-    except KeyboardInterrupt:
-        print(file=sys.stderr)
-        return EXIT_INTERRUPTED
-    return EXIT_OK
-
-
-def _gui(model: Path | None) -> int:
-    if _no_display():
-        raise CliError(
-            "no display to open the window on (DISPLAY and WAYLAND_DISPLAY are unset); "
-            "use 'hearth chat' in a terminal, or set QT_QPA_PLATFORM=offscreen"
-        )
-    from desktop_app.app import run_gui
-
-    return run_gui(sys.argv[:1], model_path=str(model) if model else None)
-
-
-def _no_display() -> bool:
-    """On Linux and the BSDs, Qt aborts the process when it finds no display."""
-    if not sys.platform.startswith(("linux", "freebsd", "openbsd")):
-        return False
-    if os.environ.get("QT_QPA_PLATFORM"):
-        return False
-    return not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
-
-
-def _open_store() -> Store:
-    from desktop_app.core.chats.store import Store, StoreError
-    from desktop_app.core.paths import app_paths
-
-    try:
-        return Store.open(app_paths().ensure().database)
-    except (StoreError, OSError) as exc:
-        raise CliError(str(exc)) from exc
+def run(args: argparse.Namespace) -> int:
+    return _chat(args)
 
 
 def _chat(args: argparse.Namespace) -> int:
@@ -223,7 +106,7 @@ def _chat(args: argparse.Namespace) -> int:
     except EngineError as exc:
         raise CliError(str(exc)) from exc
 
-    store = _open_store()
+    store = open_store()
     try:
         conversation_id = _conversation_for(store, args)
         defaults = settings.load_params()
@@ -247,9 +130,8 @@ def _chat(args: argparse.Namespace) -> int:
                 )
                 if info.offload:
                     print(f"hearth: {info.offload}", file=sys.stderr)
-            notice = getattr(getattr(engine, "offload", None), "notice", "")
-            if notice and not args.verbose:
-                print(f"hearth: notice: {notice}", file=sys.stderr)
+            elif info.offload_notice:
+                print(f"hearth: notice: {info.offload_notice}", file=sys.stderr)
             params = _generation_params(settings.generation, args)
             if args.prompt is None:
                 return _interactive(engine, store, conversation_id, params, args.verbose)
@@ -286,7 +168,7 @@ def _generation_params(defaults: GenerationParams, args: argparse.Namespace) -> 
 
 
 def _answer(
-    engine: LlamaEngine,
+    engine: Engine,
     store: Store,
     conversation_id: int,
     prompt: str,
@@ -338,7 +220,7 @@ def _answer(
 
 
 def _interactive(
-    engine: LlamaEngine,
+    engine: Engine,
     store: Store,
     conversation_id: int,
     params: GenerationParams,

@@ -14,7 +14,7 @@ import threading
 from desktop_app.core.chats.model import FinishReason
 from desktop_app.core.engine.base import Finished, ModelInfo
 from desktop_app.server.engine_thread import JOB_STARTED, Job, JobEvent, QueueFull
-from desktop_app.ui.engine_worker import EngineBridge
+from desktop_app.ui.engine.worker import EngineBridge
 
 
 class BridgeJobRunner:

@@ -7,27 +7,11 @@ import argparse
 import sys
 from pathlib import Path
 
-EXIT_OK, EXIT_ERROR = 0, 1
-
-
-def gpu_layers(text: str) -> int:
-    """``--gpu-layers``: "auto" (as many as fit), "all" or -1, or a count (0: CPU only)."""
-    from desktop_app.core.gpu.plan import ALL, AUTO
-
-    words = {"auto": AUTO, "all": ALL}
-    if text.lower() in words:
-        return words[text.lower()]
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be auto, all or a number, not {text!r}") from None
-    if value < ALL:
-        raise argparse.ArgumentTypeError(f"must be auto, all, -1 or a number >= 0, not {text}")
-    return value
+from desktop_app.cli.common import EXIT_ERROR, EXIT_OK, gpu_layers
 
 
 def add_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    from desktop_app import cli_models
+    from desktop_app.cli import models as cli_models
 
     hardware = commands.add_parser(
         "hardware",

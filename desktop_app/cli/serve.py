@@ -8,20 +8,14 @@ Loads one model on a dedicated engine thread and serves it with uvicorn. Binds
 from __future__ import annotations
 
 import argparse
-import socket
 import sys
 from dataclasses import replace
 from typing import Any
 
-from desktop_app.cli_hardware import gpu_layers
+from desktop_app.cli.common import gpu_layers
+from desktop_app.server.listen import DEFAULT_HOST, DEFAULT_PORT, ServeError, bind_socket
 
-DEFAULT_HOST = "127.0.0.1"
-DEFAULT_PORT = 8321
 DEFAULT_QUEUE = 8
-
-
-class ServeError(Exception):
-    """A one-line reason to print before exiting with status 1."""
 
 
 def _port(text: str) -> int:
@@ -85,24 +79,6 @@ def run(args: argparse.Namespace) -> int:
     except ServeError as exc:
         print(f"hearth: error: {exc}", file=sys.stderr)
         return 1
-
-
-def bind_socket(host: str, port: int) -> socket.socket:
-    try:
-        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
-    except socket.gaierror as exc:
-        raise ServeError(f"cannot use the address {host!r}: {exc.strerror}") from exc
-    family, kind, proto, _, address = infos[0]
-    sock = socket.socket(family, kind, proto)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    try:
-        sock.bind(address)
-    except OSError as exc:
-        sock.close()
-        raise ServeError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from exc
-    sock.listen(128)
-    sock.set_inheritable(True)
-    return sock
 
 
 def _serve(args: argparse.Namespace) -> int:

@@ -2,6 +2,9 @@
 
 Everything slow goes through :class:`ModelsService` (worker threads); this window only
 turns clicks into service calls and the service's queued signals into widget updates.
+
+Size: four tabs of one window, each a small widget class sharing the service; they
+could become a folder of tabs if a fifth arrives.
 """
 
 from __future__ import annotations
@@ -35,7 +38,7 @@ from desktop_app.core.models.downloads import DownloadEvent, JobState
 from desktop_app.core.models.fit import Fit, estimate, format_size
 from desktop_app.core.models.hub import HubRepo, ModelVariant
 from desktop_app.core.models.library import InstalledModel
-from desktop_app.ui.models_service import LibraryRow, ModelsService
+from desktop_app.ui.models.service import LibraryRow, ModelsService
 
 DATA = Qt.ItemDataRole.UserRole
 DEFAULT_FIT_CONTEXT = 4096

@@ -11,10 +11,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from desktop_app.cli.common import EXIT_OK, CliError, open_store
+
 if TYPE_CHECKING:
     from desktop_app.core.chats.store import Store
-
-EXIT_OK = 0
 
 
 def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -51,9 +51,7 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
 
 
 def run(args: argparse.Namespace) -> int:
-    from desktop_app.cli import _open_store
-
-    store = _open_store()
+    store = open_store()
     try:
         command = args.chats_command
         if command == "list":
@@ -70,8 +68,6 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _error(message: str) -> Exception:
-    from desktop_app.cli import CliError
-
     return CliError(message)
 
 

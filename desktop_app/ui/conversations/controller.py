@@ -1,9 +1,9 @@
 """Conversations in the window: the sidebar, Ctrl+K search, message actions, versions,
 Continue, titles from the model, and File > Export / Import.
 
-``ConversationsController`` wires these into a ``MainWindow`` with few hooks: it wraps
-the window's central widget in a splitter beside the sidebar, adds its actions to the
-window's menus, and listens to the window, its chat view and its engine bridge.
+``ConversationsFeature`` plugs them into the window through the extension API: the
+sidebar as a side panel, its actions in the File and Chat menus; the controller then
+listens to the window (typed as ``ChatWindow``), its chat view and its engine bridge.
 """
 
 from __future__ import annotations
@@ -16,9 +16,7 @@ from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
     QInputDialog,
-    QMenu,
     QMessageBox,
-    QSplitter,
     QWidget,
 )
 
@@ -28,25 +26,40 @@ from desktop_app.core.chats.jobs import ContinueJob, RegenerateJob, TitleTask, T
 from desktop_app.core.chats.model import Role
 from desktop_app.core.chats.store import StoreError
 from desktop_app.core.engine.base import Finished
-from desktop_app.ui.message_actions import MessageAction
-from desktop_app.ui.search_popup import SearchPopup
-from desktop_app.ui.sidebar import ConversationSidebar
+from desktop_app.ui.chat.message_actions import MessageAction
+from desktop_app.ui.conversations.search_popup import SearchPopup
+from desktop_app.ui.conversations.sidebar import ConversationSidebar
+from desktop_app.ui.extensions.api import Menu
 
 if TYPE_CHECKING:
-    from desktop_app.ui.main_window import MainWindow
+    from desktop_app.ui.extensions.api import WindowApi
 
 STATUS_TIMEOUT_MS = 6000
 
 
+class ConversationsFeature:
+    """The conversation list, search, export/import and message actions."""
+
+    name = "conversations"
+
+    def __init__(self) -> None:
+        self.controller: ConversationsController | None = None
+
+    def install(self, api: WindowApi) -> None:
+        self.controller = ConversationsController(api)
+
+
 class ConversationsController(QObject):
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
+    def __init__(self, api: WindowApi) -> None:
+        window = api.host
+        super().__init__(api.window)
         self._window = window
+        self._main = api.window
         self._store = window.store
         self._bridge = window.bridge
         self._search: SearchPopup | None = None
 
-        self.sidebar = ConversationSidebar(self._store, window)
+        self.sidebar = ConversationSidebar(self._store, api.window)
         self.sidebar.conversation_chosen.connect(self._open)
         self.sidebar.new_chat_requested.connect(self._new_chat)
         self.sidebar.search_requested.connect(self.open_search)
@@ -55,20 +68,12 @@ class ConversationsController(QObject):
         self.sidebar.export_requested.connect(self.export_conversation)
         self.sidebar.error.connect(window.show_error)
         self.sidebar.conversation_renamed.connect(self._on_renamed)
+        api.add_side_panel(self.sidebar)
 
-        central = window.takeCentralWidget()
-        self.splitter = QSplitter(Qt.Orientation.Horizontal, window)
-        self.splitter.setObjectName("mainSplitter")
-        self.splitter.addWidget(self.sidebar)
-        self.splitter.addWidget(central)
-        self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([240, 740])
-        self.splitter.setCollapsible(1, False)
-        window.setCentralWidget(self.splitter)
-
-        self._build_actions()
-        window.conversation_shown.connect(self.sidebar.set_current)
-        window.new_chat_started.connect(lambda: self.sidebar.set_current(None))
+        self._build_actions(api)
+        api.on_conversation_shown(self.sidebar.set_current)
+        api.on_new_chat(lambda: self.sidebar.set_current(None))
+        api.on_close(self.shutdown)
         window.chat_view.message_action.connect(self._on_message_action)
         self._answering: int | None = None
         """The conversation whose answer is streaming (Finished does not name it)."""
@@ -79,14 +84,14 @@ class ConversationsController(QObject):
     # Actions and menus
 
     def _action(self, text: str, name: str, shortcut: str | None = None) -> QAction:
-        action = QAction(text, self._window)
+        action = QAction(text, self._main)
         action.setObjectName(name)
         if shortcut:
             action.setShortcut(QKeySequence(shortcut))
-        self._window.addAction(action)
+        self._main.addAction(action)
         return action
 
-    def _build_actions(self) -> None:
+    def _build_actions(self, api: WindowApi) -> None:
         self.search_action = self._action(
             self.tr("&Search conversations…"), "searchAction", "Ctrl+K"
         )
@@ -117,23 +122,16 @@ class ConversationsController(QObject):
         self.import_action = self._action(self.tr("&Import Conversations…"), "importAction")
         self.import_action.triggered.connect(self.import_file)
 
-        file_menu = self._window.findChild(QMenu, "fileMenu")
-        if file_menu is not None:
-            first = next((a for a in file_menu.actions() if a.isSeparator()), None)
-            for action in (self.export_action, self.export_all_action, self.import_action):
-                file_menu.insertAction(first, action)
-            file_menu.insertSeparator(first)
-        chat_menu = self._window.findChild(QMenu, "chatMenu")
-        if chat_menu is not None:
-            chat_menu.addSeparator()
-            for action in (
-                self.search_action,
-                self.rename_action,
-                self.title_action,
-                self.delete_action,
-                self.sidebar_action,
-            ):
-                chat_menu.addAction(action)
+        for action in (self.export_action, self.export_all_action, self.import_action):
+            api.add_menu_action(Menu.FILE, action)
+        for action in (
+            self.search_action,
+            self.rename_action,
+            self.title_action,
+            self.delete_action,
+            self.sidebar_action,
+        ):
+            api.add_menu_action(Menu.CHAT, action)
 
     def shutdown(self) -> None:
         self.sidebar.flush_deletes()
@@ -148,9 +146,7 @@ class ConversationsController(QObject):
 
     @Slot()
     def _new_chat(self) -> None:
-        action = self._window.findChild(QAction, "newChatAction")
-        if action is not None:
-            action.trigger()
+        self._window.new_chat()
 
     @Slot(int)
     def _on_deleted(self, conversation_id: int) -> None:
@@ -160,7 +156,7 @@ class ConversationsController(QObject):
     @Slot()
     def open_search(self) -> None:
         if self._search is None:
-            self._search = SearchPopup(self._store.path, self._window)
+            self._search = SearchPopup(self._store.path, self._main)
             self._search.chosen.connect(self._open_hit)
         self._search.open_search()
 
@@ -182,7 +178,7 @@ class ConversationsController(QObject):
     @Slot(int, str)
     def _on_renamed(self, conversation_id: int, title: str) -> None:
         if self._window.conversation_id == conversation_id:
-            self._window.setWindowTitle(self.tr("%1 — Hearth").replace("%1", title))
+            self._main.setWindowTitle(self.tr("%1 — Hearth").replace("%1", title))
 
     def _rename_current(self) -> None:
         if self._window.conversation_id is not None:
@@ -261,7 +257,7 @@ class ConversationsController(QObject):
             self._window.start_answer_job(ContinueJob(message_id), model.rowCount())
         elif action is MessageAction.EDIT and message.role is Role.USER:
             text, accepted = QInputDialog.getMultiLineText(
-                self._window, self.tr("Edit message"), self.tr("Edit and resend:"), message.content
+                self._main, self.tr("Edit message"), self.tr("Edit and resend:"), message.content
             )
             if accepted and text.strip():
                 self._window.start_answer_job(
@@ -294,7 +290,7 @@ class ConversationsController(QObject):
             return
         self.sidebar.update_conversation(task.conversation_id)
         if self._window.conversation_id == task.conversation_id:
-            self._window.setWindowTitle(self.tr("%1 — Hearth").replace("%1", str(result)))
+            self._main.setWindowTitle(self.tr("%1 — Hearth").replace("%1", str(result)))
         self._status(self.tr("Named \u201c%1\u201d.").replace("%1", str(result)))
 
     # Export and import
@@ -306,7 +302,7 @@ class ConversationsController(QObject):
             self._status(self.tr("There is no conversation to export."))
             return
         path, chosen = QFileDialog.getSaveFileName(
-            self._window,
+            self._main,
             self.tr("Export conversation"),
             _safe_name(conversation.title),
             self.tr("Markdown (*.md);;JSON (*.json)"),
@@ -318,7 +314,7 @@ class ConversationsController(QObject):
 
     def export_all(self) -> None:
         path, chosen = QFileDialog.getSaveFileName(
-            self._window,
+            self._main,
             self.tr("Export all conversations"),
             "hearth-conversations.json",
             self.tr("JSON (*.json);;Markdown (*.md)"),
@@ -343,7 +339,7 @@ class ConversationsController(QObject):
     def import_file(self, path: str | None = None) -> list[int]:
         if path is None:
             path, _ = QFileDialog.getOpenFileName(
-                self._window, self.tr("Import conversations"), "", self.tr("JSON (*.json)")
+                self._main, self.tr("Import conversations"), "", self.tr("JSON (*.json)")
             )
             if not path:
                 return []
@@ -369,7 +365,7 @@ class ConversationsController(QObject):
         return ids
 
     def _status(self, message: str) -> None:
-        self._window.statusBar().showMessage(message, STATUS_TIMEOUT_MS)
+        self._main.statusBar().showMessage(message, STATUS_TIMEOUT_MS)
 
 
 def show_store_warning(window: QWidget, text: str) -> None:

@@ -19,10 +19,10 @@ set the felt time to first token) and its end are signalled at once.
 
 from __future__ import annotations
 
-import inspect
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Protocol, cast
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, QTimer, Signal, Slot
 
@@ -37,14 +37,16 @@ from desktop_app.core.engine.base import (
     EngineEvent,
     Finished,
     GenerationParams,
+    MeasuresContext,
     ModelInfo,
     TextDelta,
 )
-from desktop_app.core.engine.kv_state import ConversationStates, KVStateCache
+from desktop_app.core.engine.kv_state import ConversationStates, KVStateCache, Resumable
 from desktop_app.core.engine.llama_engine import (
     LlamaEngine,
     LoadCancelled,
     LoadParams,
+    LoadProgress,
     check_model_file,
 )
 from desktop_app.core.engine.remote import is_remote_spec
@@ -86,9 +88,15 @@ class StreamOutbox:
             return text, self._tokens
 
 
-EngineFactory = Callable[..., Engine]
-"""Makes an engine from a model file (a ``Path``) or a remote spec (a ``str``) and the
-``LoadParams``; one that also takes ``progress=`` gets load progress and cancel."""
+class EngineFactory(Protocol):
+    """Makes an engine from a model file (a ``Path``) or a remote spec (a ``str``) and the
+    ``LoadParams``, reporting load progress to ``progress`` (which may cancel the load)."""
+
+    def __call__(
+        self, model: Path | str, params: LoadParams, progress: LoadProgress | None = None
+    ) -> Engine: ...
+
+
 AnswerJob = Callable[[Engine, Store, int, GenerationParams, CancelToken], Iterator[EngineEvent]]
 """Streams one answer into a conversation (see ``desktop_app.core.chats.jobs``)."""
 EngineTask = Callable[[Engine, Store], object]
@@ -96,13 +104,6 @@ EngineTask = Callable[[Engine, Store], object]
 
 PROGRESS_STEP = 0.01
 """Load progress reaches the GUI in steps of at least one percent."""
-
-
-def _takes_progress(factory: EngineFactory) -> bool:
-    try:
-        return "progress" in inspect.signature(factory).parameters
-    except (TypeError, ValueError):
-        return False
 
 
 class EngineWorker(QObject):
@@ -155,20 +156,21 @@ class EngineWorker(QObject):
 
     def _start_resume(self) -> None:
         engine = self._engine
-        if self._resume_bytes <= 0 or engine is None or not hasattr(engine, "save_state"):
+        if self._resume_bytes <= 0 or engine is None or not engine.capabilities.saves_state:
             return
         cache = KVStateCache(self._resume_bytes, self._resume_folder)
-        self._states = ConversationStates(engine, cache)  # type: ignore[arg-type]
+        self._states = ConversationStates(cast(Resumable, engine), cache)
 
     @Slot(int, object)
     def measure_context(self, conversation_id: int, params: GenerationParams) -> None:
         """Count the tokens the next prompt of a conversation takes (for the usage label)."""
         engine = self._engine
-        usage = getattr(engine, "context_usage", None)
-        if usage is None or self._closing.is_set():
+        if engine is None or not engine.capabilities.counts_tokens or self._closing.is_set():
             return
         try:
-            tokens = usage(conversation_turns(self._store, conversation_id), params)
+            tokens = cast(MeasuresContext, engine).context_usage(
+                conversation_turns(self._store, conversation_id), params
+            )
         except Exception:  # a usage figure is a nicety: never fail the thread for it
             return
         self.context_measured.emit(conversation_id, tokens)
@@ -188,12 +190,7 @@ class EngineWorker(QObject):
             return
         self._close_engine()
         try:
-            if _takes_progress(self._factory):
-                engine = self._factory(  # type: ignore[call-arg]
-                    model_path, params, progress=self._progress_reporter(cancel)
-                )
-            else:
-                engine = self._factory(model_path, params)
+            engine = self._factory(model_path, params, self._progress_reporter(cancel))
         except LoadCancelled as exc:
             self.load_cancelled.emit(str(exc))
             return

@@ -28,7 +28,7 @@ from desktop_app.core.chats.overrides import ChatOverrides
 from desktop_app.core.engine.base import GenerationParams
 from desktop_app.core.presets import SAMPLING_KEYS
 from desktop_app.core.settings import DECLARATIONS
-from desktop_app.ui.settings_dialog import SettingEditor, tr_setting
+from desktop_app.ui.settings.dialog import SettingEditor, tr_setting
 
 
 class ChatSettingsDialog(QDialog):

@@ -91,3 +91,11 @@ def install_translations(app: QCoreApplication, setting: str = "system") -> list
             log.warning("Could not load the translation %s", path)
             translator.deleteLater()
     return loaded
+
+
+def ui_language(setting: str) -> str:
+    """The preset language for a language setting ("system" follows the system locale)."""
+    try:
+        return resolve_language(setting)
+    except ValueError:
+        return "en"

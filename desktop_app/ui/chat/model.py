@@ -6,6 +6,7 @@ Streaming touches only the last row: ``append_text`` changes its text and emits
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from enum import IntEnum
 from typing import Any
@@ -151,6 +152,12 @@ class ChatListModel(QAbstractListModel):
         self._rows: list[ChatRow] = []
         self._earlier: list[ChatRow] = []
         """Older rows not shown yet (see ``set_messages``)."""
+        self._decorate: Callable[[ChatRow], list[str]] | None = None
+
+    def set_decorator(self, decorate: Callable[[ChatRow], list[str]] | None) -> None:
+        """Extra lines for a finished message's footer (sources, a tool step...), joined
+        after the model and stats; features supply them through the extension API."""
+        self._decorate = decorate
 
     # Qt model interface
 
@@ -178,7 +185,9 @@ class ChatListModel(QAbstractListModel):
         if role == ChatRoles.IS_STREAMING:
             return row.is_streaming
         if role == ChatRoles.FOOTER:
-            return footer_text(row)
+            if self._decorate is None or row.is_streaming:
+                return footer_text(row)
+            return " · ".join(part for part in (footer_text(row), *self._decorate(row)) if part)
         if role == Qt.ItemDataRole.AccessibleTextRole:
             speaker = (
                 QCoreApplication.translate("ChatListModel", "You")

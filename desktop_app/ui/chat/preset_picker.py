@@ -32,16 +32,7 @@ from PySide6.QtWidgets import (
 from desktop_app.core.presets import SAMPLING_KEYS, Preset, PresetError, PresetLibrary
 from desktop_app.core.setting_types import SettingError
 from desktop_app.core.settings import DECLARATIONS
-from desktop_app.ui.i18n import resolve_language
-from desktop_app.ui.settings_dialog import SettingEditor, tr_setting
-
-
-def ui_language(setting: str) -> str:
-    """The preset language for a language setting ("system" follows the system locale)."""
-    try:
-        return resolve_language(setting)
-    except ValueError:
-        return "en"
+from desktop_app.ui.settings.dialog import SettingEditor, tr_setting
 
 
 class PresetEditor(QDialog):

@@ -14,7 +14,7 @@ from PySide6.QtCore import QCoreApplication, QPoint, QRect, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette
 
 from desktop_app.core.chats.model import FinishReason, Role
-from desktop_app.ui.chat_model import ChatRow
+from desktop_app.ui.chat.model import ChatRow
 
 GAP = 14
 """Space between two actions."""

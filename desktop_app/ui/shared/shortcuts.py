@@ -28,9 +28,9 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.core.chats.model import Role
-from desktop_app.ui.chat_model import ChatListModel
-from desktop_app.ui.composer import Composer
-from desktop_app.ui.icons import themed_icon
+from desktop_app.ui.chat.composer import Composer
+from desktop_app.ui.chat.model import ChatListModel
+from desktop_app.ui.shared.icons import themed_icon
 
 SEARCH_SHORTCUT = "Ctrl+K"
 SETTINGS_SHORTCUT = "Ctrl+,"
