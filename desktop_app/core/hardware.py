@@ -19,6 +19,8 @@ from pathlib import Path
 
 import psutil
 
+from desktop_app.core.engine.load_params import GPU_LAYERS_AUTO
+
 _DEVICE_KINDS = {0: "CPU", 1: "GPU", 2: "integrated GPU", 3: "accelerator"}
 MAX_DEFAULT_THREADS = 8
 
@@ -62,9 +64,7 @@ class HardwareInfo:
     @property
     def recommended_gpu_layers(self) -> int:
         """Automatic (as many layers as fit, -2) when a GPU can take them, otherwise none."""
-        from desktop_app.core.gpu.plan import AUTO
-
-        return AUTO if self.gpu_offload and self.gpus else 0
+        return GPU_LAYERS_AUTO if self.gpu_offload and self.gpus else 0
 
 
 def cpu_name() -> str:
@@ -147,6 +147,33 @@ def devices() -> tuple[Device, ...]:
     return tuple(found)
 
 
+def registered_backends() -> tuple[str, ...]:
+    """Names of the backends this llama.cpp build has ("CPU", "Vulkan", "CUDA", "Metal"…),
+    each listed even when it found no device (a Vulkan build on a machine without a
+    driver). From ggml's backend registry (``ggml_backend_reg_*``), bound like the
+    device functions."""
+    lib = _ggml()
+    if lib is None:
+        return ()
+    try:
+        lib.ggml_backend_reg_count.restype = ctypes.c_size_t
+        lib.ggml_backend_reg_get.argtypes = [ctypes.c_size_t]
+        lib.ggml_backend_reg_get.restype = ctypes.c_void_p
+        lib.ggml_backend_reg_name.argtypes = [ctypes.c_void_p]
+        lib.ggml_backend_reg_name.restype = ctypes.c_char_p
+    except AttributeError:
+        return ()
+    import llama_cpp
+
+    llama_cpp.llama_backend_init()  # registers the backends; cheap and idempotent
+    names = []
+    for index in range(lib.ggml_backend_reg_count()):
+        reg = lib.ggml_backend_reg_get(index)
+        if reg:
+            names.append((lib.ggml_backend_reg_name(reg) or b"?").decode("utf-8", "replace"))
+    return tuple(names)
+
+
 def gpu_offload_supported() -> bool:
     try:
         import llama_cpp
@@ -157,8 +184,6 @@ def gpu_offload_supported() -> bool:
 
 
 def detect() -> HardwareInfo:
-    from desktop_app.core.gpu.backends import registered_backends
-
     memory = psutil.virtual_memory()
     return HardwareInfo(
         cpu_name=cpu_name(),
