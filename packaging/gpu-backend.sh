@@ -139,12 +139,12 @@ import sys
 backend, quiet = sys.argv[1], sys.argv[2] == "--quiet"
 try:
     import llama_cpp
-    from desktop_app.core.gpu.backends import registered_backends
+    from desktop_app.core.hardware import built_backends
 except ImportError as error:
     if not quiet:
         print(f"setup: cannot check llama.cpp's backend: {error}", file=sys.stderr)
     sys.exit(1)
-names = registered_backends()
+names = built_backends()
 # The registry, not llama_supports_gpu_offload(): that one is also False for a GPU build
 # on a machine without a GPU device (CI on lavapipe, which llama.cpp skips by default).
 gpu_names = {"Vulkan", "CUDA", "Metal"} & set(names)
@@ -161,9 +161,9 @@ PY
 # Prints the backend of the llama.cpp installed for python $1 (cpu when none is known).
 hearth_installed_backend() {
   "$1" - <<'PY' 2>/dev/null || echo cpu
-from desktop_app.core.gpu.backends import registered_backends
+from desktop_app.core.hardware import built_backends
 
-names = registered_backends()
+names = built_backends()
 print(next((b.lower() for b in ("CUDA", "Vulkan", "Metal") if b in names), "cpu"))
 PY
 }

@@ -50,7 +50,8 @@ class HardwareInfo:
     """Whether this llama.cpp build can offload layers to a GPU at all."""
     devices: tuple[Device, ...]
     backends: tuple[str, ...] = ()
-    """The backends compiled into llama.cpp ("CPU", "Vulkan"…), with or without devices."""
+    """The backends compiled into llama.cpp ("CPU", "Vulkan"…), with or without devices
+    (``built_backends()``)."""
 
     @property
     def gpus(self) -> tuple[Device, ...]:
@@ -174,6 +175,27 @@ def registered_backends() -> tuple[str, ...]:
     return tuple(names)
 
 
+_BACKEND_LIBRARIES = {"vulkan": "Vulkan", "cuda": "CUDA", "metal": "Metal"}
+
+
+def built_backends() -> tuple[str, ...]:
+    """The backends compiled into this build: the registered ones, then any GPU backend
+    whose library llama-cpp-python ships but that did not register (a Vulkan backend
+    cannot create its instance where there is no Vulkan driver at all)."""
+    names = list(registered_backends())
+    try:
+        import llama_cpp
+    except ImportError:
+        return tuple(names)
+    folder = Path(llama_cpp.__file__).parent / "lib"
+    prefix = "ggml-" if sys.platform == "win32" else "libggml-"
+    for path in sorted(folder.glob(f"{prefix}*")):
+        name = _BACKEND_LIBRARIES.get(path.name.removeprefix(prefix).split(".")[0])
+        if name is not None and name not in names:
+            names.append(name)
+    return tuple(names)
+
+
 def gpu_offload_supported() -> bool:
     try:
         import llama_cpp
@@ -193,7 +215,7 @@ def detect() -> HardwareInfo:
         ram_available=int(memory.available),
         gpu_offload=gpu_offload_supported(),
         devices=devices(),
-        backends=registered_backends(),
+        backends=built_backends(),
     )
 
 

@@ -23,9 +23,9 @@ LAVAPIPE_ICDS = sorted(glob.glob("/usr/share/vulkan/icd.d/lvp_icd*.json"))
 
 def vulkan_build_reason() -> str | None:
     """Why the GPU tests cannot run here, or None when they can."""
-    from desktop_app.core.gpu.backends import registered_backends
+    from desktop_app.core.hardware import built_backends
 
-    backends = registered_backends()
+    backends = built_backends()
     if "Vulkan" not in backends:
         return (
             f"this llama-cpp-python build has no Vulkan backend (backends: "

@@ -40,11 +40,12 @@ def main(argv: list[str] | None = None) -> int:
         TextDelta,
     )
     from desktop_app.core.engine.llama_engine import LlamaEngine, LoadParams
-    from desktop_app.core.gpu.backends import gpu_devices, registered_backends
+    from desktop_app.core.gpu.backends import gpu_backends, gpu_devices, registered_backends
 
     engine = LlamaEngine(args.model, LoadParams(n_ctx=2048, n_gpu_layers=args.gpu_layers))
     report: dict[str, object] = {
         "backends": list(registered_backends()),
+        "gpu_backends": list(gpu_backends()),
         "devices": [
             {"name": d.name, "description": d.description, "kind": d.kind} for d in gpu_devices()
         ],

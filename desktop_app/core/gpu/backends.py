@@ -6,18 +6,21 @@ Both come from ggml's registry through ``core.hardware``'s ctypes bindings
 
 from __future__ import annotations
 
-from desktop_app.core.hardware import Device, devices, registered_backends
+from desktop_app.core.hardware import Device, built_backends, devices, registered_backends
 
-__all__ = ["gpu_backends", "gpu_devices", "registered_backends"]
+__all__ = ["built_backends", "gpu_backends", "gpu_devices", "registered_backends"]
 
 NOT_GPU = ("CPU", "BLAS", "RPC")
 
 
 def gpu_backends() -> tuple[str, ...]:
-    """The registered backends that can take layers (all but the CPU and its helpers),
-    whether or not they found a device (``llama_supports_gpu_offload()`` says False for
-    a Vulkan build on a machine without a GPU)."""
-    return tuple(name for name in registered_backends() if name not in NOT_GPU)
+    """The GPU backends compiled into this build, whether or not they found a device.
+
+    From the registry, and from the backend libraries shipped with llama-cpp-python:
+    a Vulkan backend whose instance cannot be created (no driver at all) does not
+    register, and ``llama_supports_gpu_offload()`` says False without a device.
+    """
+    return tuple(name for name in built_backends() if name not in NOT_GPU)
 
 
 def gpu_devices() -> tuple[Device, ...]:
