@@ -29,7 +29,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--tokens", type=int, default=64)
     parser.add_argument("--cancel-after", type=int, default=0)
     parser.add_argument("--logits", action="store_true", help="the logits after the prompt")
+    parser.add_argument(
+        "--fail-gpu-loads",
+        action="store_true",
+        help="make every load with GPU layers fail as an out-of-device-memory one does",
+    )
     args = parser.parse_args(argv)
+    if args.fail_gpu_loads:
+        _fail_gpu_loads()
 
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
     from desktop_app.core.engine.base import (
@@ -79,6 +86,22 @@ def main(argv: list[str] | None = None) -> int:
     engine.close()
     json.dump(report, sys.stdout)
     return 0
+
+
+def _fail_gpu_loads() -> None:
+    """llama.cpp's own failure when a device buffer cannot be allocated, for every load
+    that asks for GPU layers (lavapipe takes whatever it is asked for, so a real
+    out-of-memory cannot be provoked on it)."""
+    import llama_cpp
+
+    real = llama_cpp.Llama
+
+    def llama(*args: object, **kwargs: object) -> object:
+        if kwargs.get("n_gpu_layers", 0) != 0:
+            raise ValueError("Failed to load model from file: unable to allocate Vulkan0 buffer")
+        return real(*args, **kwargs)
+
+    llama_cpp.Llama = llama  # type: ignore[misc]
 
 
 if __name__ == "__main__":
