@@ -60,6 +60,9 @@ AREAS: dict[str, list[str]] = {
         "desktop_app/ui/server/page.py",
         "desktop_app/ui/server/feature.py",
     ],
+    "diagnostics": [
+        "desktop_app/ui/shared/error_reports.py",
+    ],
 }
 """Area name → the files whose strings its catalogue holds (relative to the root)."""
 

@@ -20,9 +20,7 @@ from desktop_app.cli.common import (
     EXIT_OK,
     CliError,
     UsageError,
-    gpu_layers,
     open_store,
-    positive_int,
 )
 
 if TYPE_CHECKING:  # imported lazily at run time: the chats commands never load llama.cpp
@@ -54,23 +52,12 @@ def add_commands(commands: Any) -> None:
         "(default: the last model the window used)",
     )
     chat.add_argument("--system", metavar="TEXT", help="system prompt for a new conversation")
-    chat.add_argument("--max-tokens", type=positive_int, metavar="N")
-    chat.add_argument("--temperature", type=float, metavar="T")
-    chat.add_argument("--seed", type=int, metavar="S")
     chat.add_argument(
         "--conversation",
         type=_conversation_ref,
         default=None,
         metavar="ID|new",
         help="continue conversation ID, or start a new one (default)",
-    )
-    chat.add_argument("--ctx-size", type=positive_int, metavar="N", help="context window")
-    chat.add_argument("--threads", type=positive_int, metavar="N", help="CPU threads")
-    chat.add_argument(
-        "--gpu-layers",
-        type=gpu_layers,
-        metavar="auto|all|N",
-        help="layers to offload (auto: as many as fit; 0: CPU only)",
     )
     chat.add_argument(
         "--ignore-eos", action="store_true", help="keep generating past end-of-turn tokens"
@@ -91,12 +78,15 @@ def _chat(args: argparse.Namespace) -> int:
     from desktop_app.core.engine.remote import is_remote_spec
     from desktop_app.core.paths import app_paths
     from desktop_app.core.settings import load_settings
+    from desktop_app.core.window_state import StateFile
 
-    settings, warning = load_settings(app_paths().config_dir)
+    paths = app_paths()
+    last_model = StateFile(paths.data_dir, paths.config_dir).state.last_model
+    settings, warning = load_settings(paths.config_dir)
     if warning:
         print(f"hearth: warning: {warning}", file=sys.stderr)
-    settings = cli_settings.apply_chat_options(settings, args)
-    model = args.model or (Path(settings.last_model_path) if settings.last_model_path else None)
+    settings = cli_settings.apply_options(settings, args)
+    model = args.model or (Path(last_model) if last_model else None)
     if model is None:
         raise UsageError("chat needs --model PATH (no model has been used yet)")
     remote = is_remote_spec(str(model))
@@ -109,13 +99,7 @@ def _chat(args: argparse.Namespace) -> int:
     store = open_store()
     try:
         conversation_id = _conversation_for(store, args)
-        defaults = settings.load_params()
-        load = replace(
-            defaults,
-            n_ctx=args.ctx_size or defaults.n_ctx,
-            n_threads=args.threads or defaults.n_threads,
-            n_gpu_layers=defaults.n_gpu_layers if args.gpu_layers is None else args.gpu_layers,
-        )
+        load = settings.load_params()
         try:
             engine = cli_endpoints.open_remote(str(model)) if remote else LlamaEngine(model, load)
         except EngineError as exc:
@@ -157,14 +141,8 @@ def _conversation_for(store: Store, args: argparse.Namespace) -> int:
 
 
 def _generation_params(defaults: GenerationParams, args: argparse.Namespace) -> GenerationParams:
-    changes: dict[str, object] = {"ignore_eos": args.ignore_eos or defaults.ignore_eos}
-    if args.max_tokens is not None:
-        changes["max_tokens"] = args.max_tokens
-    if args.temperature is not None:
-        changes["temperature"] = args.temperature
-    if args.seed is not None:
-        changes["seed"] = args.seed
-    return replace(defaults, **changes)
+    """The settings' generation parameters (with the command line's values already in)."""
+    return replace(defaults, ignore_eos=args.ignore_eos or defaults.ignore_eos)
 
 
 def _answer(

@@ -22,13 +22,6 @@ class UsageError(Exception):
     """Bad usage discovered after parsing; reported like argparse's own errors."""
 
 
-def positive_int(text: str) -> int:
-    value = int(text)
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"must be a positive integer, not {text}")
-    return value
-
-
 def open_store() -> Store:
     """Open the conversation store in the data folder, or raise CliError."""
     from desktop_app.core.chats.store import Store, StoreError

@@ -21,6 +21,8 @@ from desktop_app.cli import serve as cli_serve
 from desktop_app.cli import settings as cli_settings
 from desktop_app.cli.common import EXIT_ERROR, EXIT_INTERRUPTED, EXIT_OK, CliError, UsageError
 
+LOG_LEVELS = ("debug", "info", "warning", "error", "critical")
+
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
@@ -29,6 +31,15 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="With no command, the Hearth window opens.",
     )
     parser.add_argument("--version", action="version", version=f"hearth {__version__}")
+    parser.add_argument(
+        "--log-level",
+        type=str.lower,
+        choices=LOG_LEVELS,
+        default=None,
+        metavar="LEVEL",
+        help=f"what to log ({', '.join(LOG_LEVELS)}); the log file is logs/hearth.log in the "
+        "data folder (default: info in the file, warnings on the terminal)",
+    )
     parser.add_argument(
         "--self-test",
         action="store_true",
@@ -69,10 +80,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="replace")
     try:
-        if args.self_test:
+        if args.self_test:  # leaves the user's folders alone, its log files included
             from desktop_app.self_test import run_self_test
 
             return run_self_test(args.top_model)
+        _configure_logging(args.log_level)
         if args.command == "chat":
             return cli_chat.run(args)
         if args.command == "chats":
@@ -99,3 +111,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(file=sys.stderr)
         return EXIT_INTERRUPTED
     return EXIT_OK
+
+
+def _configure_logging(level: str | None) -> None:
+    """Logging, crash log and exception hooks for this run; points to a crash of the last."""
+    from desktop_app.core.logs import configure_logging
+    from desktop_app.core.paths import app_paths
+
+    setup = configure_logging(app_paths().data_dir, level)
+    if setup.previous_crash is not None:
+        print(
+            f"hearth: the previous run crashed; its report is in {setup.previous_crash}",
+            file=sys.stderr,
+        )

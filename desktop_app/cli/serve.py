@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import argparse
 import sys
-from dataclasses import replace
 from typing import Any
 
-from desktop_app.cli.common import gpu_layers
+from desktop_app.cli import settings as cli_settings
 from desktop_app.server.listen import DEFAULT_HOST, DEFAULT_PORT, ServeError, bind_socket
 
 DEFAULT_QUEUE = 8
@@ -63,14 +62,7 @@ def add_commands(commands: Any) -> None:
         help=f"requests that may wait for the model before the server answers 503 "
         f"(default {DEFAULT_QUEUE})",
     )
-    serve.add_argument("--ctx-size", type=_count, metavar="N", help="context window in tokens")
-    serve.add_argument("--threads", type=_count, metavar="N", help="CPU threads")
-    serve.add_argument(
-        "--gpu-layers",
-        type=gpu_layers,
-        metavar="auto|all|N",
-        help="layers on the GPU (auto: as many as fit; 0: CPU only)",
-    )
+    cli_settings.add_load_options(serve)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -89,16 +81,19 @@ def _serve(args: argparse.Namespace) -> int:
     from desktop_app.core.paths import app_paths
     from desktop_app.core.secrets import NO_KEYRING_MESSAGE, SecretStore
     from desktop_app.core.settings import load_settings
+    from desktop_app.core.window_state import StateFile
     from desktop_app.server.app import ServerConfig, create_app
     from desktop_app.server.engine_thread import EngineThread
     from desktop_app.server.keys import is_loopback, server_key
     from desktop_app.server.models import resolve_model
 
-    settings, warning = load_settings(app_paths().config_dir)
+    paths = app_paths()
+    last_model = StateFile(paths.data_dir, paths.config_dir).state.last_model
+    settings, warning = load_settings(paths.config_dir)
     if warning:
         print(f"hearth: warning: {warning}", file=sys.stderr)
     try:
-        model_id, path = resolve_model(args.model, settings.last_model_path or None)
+        model_id, path = resolve_model(args.model, last_model or None)
     except EngineError as exc:
         raise ServeError(str(exc)) from exc
 
@@ -118,13 +113,7 @@ def _serve(args: argparse.Namespace) -> int:
         else:
             print(f"hearth: requests must carry the API key from {key.source}", file=sys.stderr)
 
-    defaults = settings.load_params()
-    load = replace(
-        defaults,
-        n_ctx=args.ctx_size or defaults.n_ctx,
-        n_threads=args.threads or defaults.n_threads,
-        n_gpu_layers=defaults.n_gpu_layers if args.gpu_layers is None else args.gpu_layers,
-    )
+    load = cli_settings.apply_options(settings, args).load_params()
     engine = EngineThread(lambda: LlamaEngine(path, load), max_waiting=args.queue_size)
     try:
         info = engine.start()

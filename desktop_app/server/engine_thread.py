@@ -144,6 +144,8 @@ class EngineThread:
             engine = self._open_engine()
             self._info = engine.info
         except Exception as exc:
+            if not isinstance(exc, EngineError):
+                _log.exception("Loading the model for the server failed")
             self._error = str(exc) if isinstance(exc, EngineError) else f"{exc!r}"
             self._ready.set()
             return

@@ -53,6 +53,7 @@ from desktop_app.core.engine.remote import is_remote_spec
 from desktop_app.core.hardware import HardwareInfo
 from desktop_app.core.presets import PresetLibrary
 from desktop_app.core.settings import Settings, resume_cache_config, save_settings
+from desktop_app.core.window_state import StateFile
 from desktop_app.ui.chat.composer import Composer
 from desktop_app.ui.chat.model import PAGE_ROWS, ChatListModel, format_stats, format_tokens
 from desktop_app.ui.chat.preset_picker import PresetBar
@@ -111,10 +112,16 @@ class MainWindow(QMainWindow):
         generation_params: GenerationParams | None = None,
         parent: QWidget | None = None,
         models: ModelsService | None = None,
+        state: StateFile | None = None,
+        data_dir: Path | None = None,
     ) -> None:
         super().__init__(parent)
         self._store = store
         self._settings = settings
+        self._state = state or StateFile(None)
+        self._data_dir = data_dir
+        """Where the resume cache may go on disk (None: memory only); never the store's folder,
+        which is no folder at all when the store is in memory."""
         self._config_dir = config_dir
         self._bridge = bridge
         self._params_fixed = generation_params is not None
@@ -209,7 +216,7 @@ class MainWindow(QMainWindow):
         if path:
             self.open_model(path)
             return
-        last = self._settings.last_model_path
+        last = self._state.state.last_model
         if not last:
             return
         if is_remote_spec(last) or Path(last).is_file():
@@ -576,9 +583,7 @@ class MainWindow(QMainWindow):
         path, _ = QFileDialog.getOpenFileName(
             self,
             self.tr("Open a GGUF model"),
-            str(Path(self._settings.last_model_path).parent)
-            if self._settings.last_model_path
-            else "",
+            str(Path(self._state.state.last_model).parent) if self._state.state.last_model else "",
             self.tr("GGUF models (*.gguf)"),
         )
         if path:
@@ -866,15 +871,7 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(message, STATUS_TIMEOUT_MS)
 
     def _remember_model(self, path: str) -> None:
-        if self._settings.last_model_path == path:
-            return
-        self._settings = replace(self._settings, last_model_path=path)
-        try:
-            save_settings(self._config_dir, self._settings)
-        except OSError as exc:
-            self.show_error(
-                self.tr("Could not save the settings: %1").replace("%1", exc.strerror or str(exc))
-            )
+        self._state.update(last_model=path)
 
     @Slot(str)
     def _set_models_dir(self, folder: str) -> None:
@@ -946,7 +943,7 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(
                 self.tr("The new language is used after Hearth restarts."), STATUS_TIMEOUT_MS
             )
-        self._bridge.configure_resume(*resume_cache_config(settings, Path(self._store.path).parent))
+        self._bridge.configure_resume(*resume_cache_config(settings, self._data_dir))
         if reload_needed and self._bridge.model is not None:
             self.statusBar().showMessage(
                 self.tr("Open the model again to use the new hardware settings."),

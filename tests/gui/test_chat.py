@@ -175,6 +175,7 @@ class FailingEngine(LlamaEngine):
         raise RuntimeError("the GPU went away")
 
 
+@pytest.mark.allow_log("desktop_app.ui.engine.worker")  # the bug is logged with its traceback
 def test_a_failing_answer_shows_the_error_and_keeps_its_text(
     launch: Launcher, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, tiny_model: Path
 ) -> None:

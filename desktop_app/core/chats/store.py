@@ -186,6 +186,11 @@ class Store:
         self._durable: bool | None = None
         self.path = path
 
+    @property
+    def in_memory(self) -> bool:
+        """Whether the conversations live in memory only (no file another connection can open)."""
+        return str(self.path) in ("", ":memory:")
+
     @classmethod
     def open(cls, path: Path) -> Store:
         db: sqlite3.Connection | None = None

@@ -20,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import hashlib
+import logging
 import os
 import random
 import time
@@ -65,6 +66,8 @@ from desktop_app.core.gpu.runtime import plan_for
 from desktop_app.core.hardware import looks_like_memory_failure, memory_advice
 from desktop_app.core.models.gguf_info import GGUFError, GGUFInfo, read_gguf_info
 
+log = logging.getLogger(__name__)
+
 LLAMA_DEFAULT_UBATCH = 512
 CPU_UBATCH = 256
 """Compute pass size on CPU. A sliding-window cache (Gemma 2 and 3…) holds the window
@@ -102,6 +105,7 @@ def _load_progress(llama_cpp: Any, report: LoadProgress) -> Iterator[None]:
         try:
             return bool(report(float(_fraction)))
         except Exception:  # an exception cannot cross into C; keep loading
+            log.exception("The load progress report failed")
             return True
 
     callback = module.llama_progress_callback(reporting)
@@ -633,6 +637,7 @@ class LlamaEngine:
             if tail:
                 yield TextDelta(tail, generated)
         except Exception as exc:  # llama.cpp failed mid-answer: report, keep the text
+            log.exception("Generation failed after %d tokens", generated)
             stats = self._stats(prompt, cached, generated, started, first, last, dropped)
             yield Finished(FinishReason.ERROR, stats, error=f"Generation failed: {exc}")
             return

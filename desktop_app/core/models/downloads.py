@@ -20,6 +20,7 @@ from __future__ import annotations
 import enum
 import errno
 import json
+import logging
 import os
 import shutil
 import threading
@@ -48,6 +49,8 @@ from desktop_app.core.models.hub import (
     translate_error,
 )
 from desktop_app.core.models.library import Library, ModelFile, model_stem, sha256_file
+
+log = logging.getLogger(__name__)
 
 JOB_FILE = "job.json"
 PARTIAL_SUFFIX = ".incomplete"
@@ -325,6 +328,7 @@ class DownloadManager:
                 with self._lock:
                     self._set_state(job, JobState.FAILED, str(exc))
             except Exception as exc:  # a bug must not kill the queue silently
+                log.exception("Downloading %s failed", job.repo)
                 with self._lock:
                     self._set_state(job, JobState.FAILED, f"the download failed: {exc}")
             finally:

@@ -156,7 +156,7 @@ class ConversationsController(QObject):
     @Slot()
     def open_search(self) -> None:
         if self._search is None:
-            self._search = SearchPopup(self._store.path, self._main)
+            self._search = SearchPopup(self._store, self._main)
             self._search.chosen.connect(self._open_hit)
         self._search.open_search()
 

@@ -1,15 +1,16 @@
 """Ctrl+K: search every conversation as you type, with highlighted snippets.
 
 Queries run on a small worker thread with its own read connection to the database,
-so typing never waits for SQLite; each query carries a number and only the answer to
-the latest one is shown. Results are painted by a delegate from a small HTML string
-(no widget per result).
+so typing never waits for SQLite (a store kept in memory has no file to open again:
+then the worker searches the live store itself, which is thread-safe); each query
+carries a number and only the answer to the latest one is shown. Results are painted
+by a delegate from a small HTML string (no widget per result).
 """
 
 from __future__ import annotations
 
 import html
-from pathlib import Path
+import logging
 
 from PySide6.QtCore import (
     QModelIndex,
@@ -47,6 +48,8 @@ from PySide6.QtWidgets import (
 from desktop_app.core.chats.search import SearchHit
 from desktop_app.core.chats.store import Store, StoreError
 
+log = logging.getLogger(__name__)
+
 HIT = Qt.ItemDataRole.UserRole + 1
 HTML = Qt.ItemDataRole.UserRole + 2
 DEBOUNCE_MS = 60
@@ -54,26 +57,31 @@ RESULT_LIMIT = 30
 
 
 class SearchWorker(QObject):
-    """Runs searches on its own thread with its own connection."""
+    """Runs searches on its own thread with its own connection (or the live in-memory store)."""
 
     results = Signal(int, tuple)
     failed = Signal(int, str)
 
-    def __init__(self, database: Path) -> None:
+    def __init__(self, store: Store) -> None:
         super().__init__()
-        self._database = database
+        self._database = store.path
+        self._shared = store if store.in_memory else None
         self._store: Store | None = None
 
     @Slot(int, str)
     def search(self, number: int, query: str) -> None:
         try:
-            if self._store is None:
-                self._store = Store.open(self._database)
-            hits = tuple(self._store.search(query, RESULT_LIMIT))
+            if self._shared is not None:
+                hits = tuple(self._shared.search(query, RESULT_LIMIT))
+            else:
+                if self._store is None:
+                    self._store = Store.open(self._database)
+                hits = tuple(self._store.search(query, RESULT_LIMIT))
         except StoreError as exc:
             self.failed.emit(number, str(exc))
             return
         except Exception as exc:  # a bad query must not kill the thread
+            log.exception("Searching for %r failed", query)
             self.failed.emit(number, str(exc))
             return
         self.results.emit(number, hits)
@@ -142,7 +150,7 @@ class SearchPopup(QDialog):
     _search_requested = Signal(int, str)
     _close_requested = Signal()
 
-    def __init__(self, database: Path, parent: QWidget | None = None) -> None:
+    def __init__(self, store: Store, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("searchPopup")
         self.setWindowTitle(self.tr("Search conversations"))
@@ -180,7 +188,7 @@ class SearchPopup(QDialog):
 
         self._thread = QThread(self)
         self._thread.setObjectName("HearthSearchThread")
-        self._worker = SearchWorker(database)
+        self._worker = SearchWorker(store)
         self._worker.moveToThread(self._thread)
         queued = Qt.ConnectionType.QueuedConnection
         self._search_requested.connect(self._worker.search, queued)

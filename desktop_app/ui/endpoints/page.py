@@ -8,6 +8,8 @@ worker thread and lists them; "Use this model" asks the window to load the chose
 
 from __future__ import annotations
 
+import logging
+
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, Slot
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
@@ -26,6 +28,8 @@ from PySide6.QtWidgets import (
 from desktop_app.core.endpoints import EndpointError, EndpointStore
 from desktop_app.core.engine.base import EngineError
 from desktop_app.core.engine.remote import RemoteModelSpec, list_models
+
+log = logging.getLogger(__name__)
 
 
 class _Relay(QObject):
@@ -53,6 +57,7 @@ class _ListModels(QRunnable):
             self._relay.failed.emit(self._ticket, str(exc))
             return
         except Exception as exc:  # never let a worker die silently
+            log.exception("Listing the models of an endpoint failed")
             self._relay.failed.emit(self._ticket, f"{exc.__class__.__name__}: {exc}")
             return
         self._relay.listed.emit(self._ticket, tuple(models))

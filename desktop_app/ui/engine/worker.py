@@ -19,6 +19,7 @@ set the felt time to first token) and its end are signalled at once.
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -50,6 +51,8 @@ from desktop_app.core.engine.llama_engine import (
     check_model_file,
 )
 from desktop_app.core.engine.remote import is_remote_spec
+
+log = logging.getLogger(__name__)
 
 FRAME_INTERVAL_S = 0.016
 """Streamed text reaches the GUI at most about once per frame (60 Hz)."""
@@ -172,6 +175,7 @@ class EngineWorker(QObject):
                 conversation_turns(self._store, conversation_id), params
             )
         except Exception:  # a usage figure is a nicety: never fail the thread for it
+            log.warning("Could not measure conversation %d", conversation_id, exc_info=True)
             return
         self.context_measured.emit(conversation_id, tokens)
 
@@ -198,6 +202,7 @@ class EngineWorker(QObject):
             self.model_failed.emit(str(exc))
             return
         except Exception as exc:  # an engine bug must not kill the thread silently
+            log.exception("Loading %s failed", model_path)
             shown = model_path.name if isinstance(model_path, Path) else model_path
             message = QCoreApplication.translate("EngineWorker", "Could not load %1: %2").replace(
                 "%1", shown
@@ -245,6 +250,7 @@ class EngineWorker(QObject):
                 if self._states.switch_to(conversation_id):
                     self.state_restored.emit(conversation_id)
             except Exception:  # a cache failure only costs speed
+                log.warning("The resume cache failed; it is off now", exc_info=True)
                 self._states = None
         outbox = self._outbox
         started, first = False, True
@@ -265,6 +271,7 @@ class EngineWorker(QObject):
                     finished = event
                     self.text_ready.emit()  # show the end before the final disk sync
         except Exception as exc:  # the store or the engine failed: report, keep the thread
+            log.exception("The answer in conversation %d failed", conversation_id)
             finished = Finished(
                 FinishReason.ERROR,
                 finished.stats if finished else GenerationStats(),
@@ -287,6 +294,8 @@ class EngineWorker(QObject):
         try:
             result: object = task(self._engine, self._store)
         except Exception as exc:  # report, keep the thread
+            if not isinstance(exc, EngineError):
+                log.exception("An engine task failed")
             result = exc
         self.task_finished.emit(task, result)
 

@@ -8,6 +8,7 @@ not to lambdas, so that the receiver runs there).
 
 from __future__ import annotations
 
+import logging
 import threading
 import weakref
 from collections.abc import Callable
@@ -23,6 +24,8 @@ from desktop_app.core.models.gguf_info import GGUFInfo
 from desktop_app.core.models.hub import HubClient, HubError, ModelVariant, offline_mode
 from desktop_app.core.models.library import InstalledModel, Library, LibraryError
 from desktop_app.core.secrets import SecretStore
+
+log = logging.getLogger(__name__)
 
 TOKEN_SECRET = "hf_token"
 
@@ -206,6 +209,7 @@ class ModelsService(QObject):
             except (HubError, LibraryError, CatalogError, OSError) as exc:
                 failure = str(exc)
             except Exception as exc:  # shown to the user rather than lost on a thread
+                log.exception("The models task %r failed", name)
                 failure = f"{type(exc).__name__}: {exc}"
             else:
                 if not self._closed:

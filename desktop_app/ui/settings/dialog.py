@@ -116,8 +116,15 @@ class SettingEditor:
             return _FolderEdit(parent)
         return QLineEdit(parent)
 
+    @property
+    def typed_as_text(self) -> bool:
+        """Whether the user types this value as text, read with the type's ``from_str``."""
+        return isinstance(self.widget, (QPlainTextEdit, _FolderEdit, QLineEdit))
+
     def set_value(self, value: Any) -> None:
         widget = self.widget
+        if self.typed_as_text:
+            value = self.declaration.type.to_str(value)
         if isinstance(widget, QCheckBox):
             widget.setChecked(bool(value))
         elif isinstance(widget, QComboBox):
@@ -477,7 +484,10 @@ class SettingsDialog(QDialog):
         """The settings shown in the forms; raises ``SettingError`` for a bad value."""
         settings = self._settings
         for key, editor in self._editors.items():
-            settings = settings.with_value(key, editor.value())
+            if editor.typed_as_text:
+                settings = settings.with_text(key, editor.value())
+            else:
+                settings = settings.with_value(key, editor.value())
         return settings
 
     def save(self) -> bool:
