@@ -109,7 +109,9 @@ def main() -> None:
     if args.child:
         report = child(args.model_path, args.child, args.tokens, args.runs)
         print("REPORT " + json.dumps(report), flush=True)
-        return
+        # Skip interpreter teardown: Qt may abort while destroying the engine thread,
+        # which would turn a finished measurement into a failed process.
+        os._exit(0)
 
     sys.path.insert(0, str(ROOT))
     from benchmarks._models import resolve_model
