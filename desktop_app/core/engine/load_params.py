@@ -5,6 +5,7 @@ Settings and the CLI build these without importing llama.cpp or numpy.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 DEFAULT_CONTEXT = 4096
@@ -12,6 +13,9 @@ KV_AUTO = "auto"
 GPU_LAYERS_AUTO = -2
 """``n_gpu_layers``: as many layers as fit in the GPU's free memory (see ``core.gpu.plan``)."""
 GPU_LAYERS_ALL = -1
+
+LoadProgress = Callable[[float], bool]
+"""Called with the fraction loaded (0 to 1); returning False cancels the load."""
 
 
 @dataclass(frozen=True)
