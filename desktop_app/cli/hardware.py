@@ -10,7 +10,7 @@ from pathlib import Path
 from desktop_app.cli.common import EXIT_ERROR, EXIT_OK, gpu_layers
 
 
-def add_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     from desktop_app.cli import models as cli_models
 
     hardware = commands.add_parser(

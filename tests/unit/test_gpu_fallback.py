@@ -6,6 +6,9 @@ import pytest
 
 from desktop_app.core.gpu.fallback import LoadCancelledError, attempts, load_with_fallback
 
+# Each failed GPU attempt and each fallback is logged as a warning, as it should be.
+pytestmark = pytest.mark.allow_log("hearth.gpu")
+
 
 def test_attempts_go_from_the_plan_to_half_to_the_cpu() -> None:
     assert attempts(27, 26) == [27, 13, 0]
@@ -35,9 +38,13 @@ def test_a_load_that_fits_needs_no_fallback() -> None:
     assert load.calls == [(27, False)]
 
 
-def test_too_many_layers_fall_back_to_half() -> None:
+def test_too_many_layers_fall_back_to_half(caplog: pytest.LogCaptureFixture) -> None:
     load = FailingGpu(fits=13)
     loaded = load_with_fallback(load, 27, 26)
+    assert [r.getMessage() for r in caplog.records] == [
+        "GPU load with 27 layers failed: unable to allocate Vulkan0 buffer",
+        loaded.notice,
+    ]
     assert loaded.value == "model with 13 layers"
     assert loaded.notice == (
         "GPU load failed (unable to allocate Vulkan0 buffer); running with 13 GPU layers instead."
