@@ -107,13 +107,17 @@ def _chat(args: argparse.Namespace) -> int:
         except EngineError as exc:
             raise CliError(str(exc)) from exc
         try:
+            info = engine.info
             if args.verbose:
-                info = engine.info
                 print(
                     f"hearth: {info.name} ({info.architecture}), context {info.context_length} "
                     f"tokens, prompt format: {info.chat_format}; conversation {conversation_id}",
                     file=sys.stderr,
                 )
+                if info.offload:
+                    print(f"hearth: {info.offload}", file=sys.stderr)
+            elif info.offload_notice:
+                print(f"hearth: notice: {info.offload_notice}", file=sys.stderr)
             params = _generation_params(settings.generation, args)
             if cli_docs.wants_documents(args):
                 prompt = sys.stdin.read() if args.prompt == "-" else args.prompt

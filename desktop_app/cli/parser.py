@@ -16,6 +16,7 @@ from desktop_app.cli import chat as cli_chat
 from desktop_app.cli import chats as cli_chats
 from desktop_app.cli import docs as cli_docs
 from desktop_app.cli import endpoints as cli_endpoints
+from desktop_app.cli import hardware as cli_hardware
 from desktop_app.cli import models as cli_models
 from desktop_app.cli import serve as cli_serve
 from desktop_app.cli import settings as cli_settings
@@ -76,6 +77,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_endpoints.add_commands(commands)
     cli_models.add_commands(commands)
     cli_docs.add_commands(commands)
+    cli_hardware.add_commands(commands)
     return parser
 
 
@@ -109,6 +111,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cli_endpoints.run(args)
         if args.command == "docs":
             return cli_docs.run(args)
+        if args.command == "hardware":
+            return cli_hardware.run(args)
         from desktop_app.cli.window import open_window
 
         return open_window(getattr(args, "model", None) or args.top_model)

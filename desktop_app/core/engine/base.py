@@ -78,6 +78,11 @@ class ModelInfo:
     The window words this in the user's language."""
     format_problem: str = ""
     """Why the file's template was rejected (``format_source == "rejected"``)."""
+    offload: str = ""
+    """Where the layers run ("26/26 layers on Vulkan0 (…), KV cache on GPU"), with any
+    GPU fallback notice; empty for engines that do not run locally."""
+    offload_notice: str = ""
+    """One line when a GPU load failed and a fallback (fewer layers, the CPU) took over."""
 
 
 class CancelToken:

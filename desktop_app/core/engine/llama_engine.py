@@ -25,6 +25,7 @@ import os
 import random
 import time
 from collections.abc import Callable, Generator, Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -66,6 +67,9 @@ from desktop_app.core.engine.prompt_format import (
 from desktop_app.core.engine.prompt_tokens import SegmentTokenizer, safe_boundary
 from desktop_app.core.engine.streaming import PieceTable, StopScanner, TextTable, Utf8Stream
 from desktop_app.core.engine.template_sandbox import TemplateCancelled, TemplateSandbox
+from desktop_app.core.gpu.fallback import LoadCancelledError, hidden_gpus, load_with_fallback
+from desktop_app.core.gpu.report import OffloadReport
+from desktop_app.core.gpu.runtime import plan_for
 from desktop_app.core.hardware import looks_like_memory_failure, memory_advice
 from desktop_app.core.models.gguf_info import GGUFError, GGUFInfo, read_gguf_info
 
@@ -222,12 +226,7 @@ class LlamaEngine:
         cancelled = False
         system_info = llama_cpp.llama_print_system_info().decode("utf-8", "replace")
         gpu_offload = bool(llama_cpp.llama_supports_gpu_offload())
-        kv_type = KV_CACHE_TYPES[kv_cache_type(params, system_info, gpu_offload)]
         n_batch = min(params.n_batch, n_ctx)
-        n_ubatch = min(n_batch, ubatch_size(params, gpu_offload))
-        self._load_key = (
-            f"{params.flash_attn}|{params.swa_full}|{params.n_gpu_layers}|{kv_type}|{n_ubatch}"
-        )
 
         def report(fraction: float) -> bool:
             nonlocal cancelled
@@ -235,38 +234,60 @@ class LlamaEngine:
                 cancelled = True
             return not cancelled
 
+        plan = plan_for(info, n_ctx, params.n_gpu_layers)
+
+        def load(n_gpu_layers: int, cpu_only: bool) -> tuple[Any, str]:
+            attempt = replace(params, n_gpu_layers=n_gpu_layers)
+            kv_type = KV_CACHE_TYPES[kv_cache_type(attempt, system_info, gpu_offload)]
+            n_ubatch = min(n_batch, ubatch_size(attempt, gpu_offload))
+            devices = hidden_gpus(llama_cpp) if cpu_only else contextlib.nullcontext()
+            try:
+                with _load_progress(llama_cpp, report), devices:
+                    llm = llama_cpp.Llama(
+                        model_path=str(path),
+                        n_ctx=n_ctx,
+                        n_threads=params.n_threads or default_threads(),
+                        n_gpu_layers=n_gpu_layers,
+                        n_batch=n_batch,
+                        n_ubatch=n_ubatch,
+                        flash_attn=params.flash_attn,
+                        swa_full=params.swa_full,
+                        type_k=kv_type,
+                        type_v=kv_type,
+                        verbose=False,
+                    )
+            except (ValueError, RuntimeError, OSError, MemoryError) as exc:
+                if cancelled:
+                    raise LoadCancelledError from exc
+                raise
+            key = f"{params.flash_attn}|{params.swa_full}|{n_gpu_layers}|{kv_type}|{n_ubatch}"
+            return llm, key
+
+        def failure(exc: BaseException) -> str:
+            return next(iter(llama_logs.take_recent_errors()), str(exc) or type(exc).__name__)
+
         try:
-            with _load_progress(llama_cpp, report):
-                self._llm = llama_cpp.Llama(
-                    model_path=str(path),
-                    n_ctx=n_ctx,
-                    n_threads=params.n_threads or default_threads(),
-                    n_gpu_layers=params.n_gpu_layers,
-                    n_batch=n_batch,
-                    n_ubatch=n_ubatch,
-                    flash_attn=params.flash_attn,
-                    swa_full=params.swa_full,
-                    type_k=kv_type,
-                    type_v=kv_type,
-                    verbose=False,
-                )
+            loaded = load_with_fallback(load, plan.n_gpu_layers, plan.n_blocks, failure)
+        except LoadCancelledError as exc:
+            raise LoadCancelled(f"Loading {path.name} was cancelled.") from exc
         except (ValueError, RuntimeError, OSError, MemoryError) as exc:
-            if cancelled:
-                raise LoadCancelled(f"Loading {path.name} was cancelled.") from exc
             reasons = llama_logs.take_recent_errors()
             reason = next(iter(reasons), str(exc))
             if isinstance(exc, MemoryError) or looks_like_memory_failure(
                 " ".join([*reasons, str(exc)])
             ):
                 raise EngineError(
-                    f"Not enough memory to load {path.name} ({reason}). "
-                    + memory_advice(params.n_gpu_layers, n_ctx)
+                    f"Not enough memory to load {path.name} ({reason}). " + memory_advice(0, n_ctx)
                 ) from exc
             raise EngineError(
                 f"llama.cpp could not load {path.name} ({reason}). The file may be damaged, "
                 "use an architecture this version does not support, or need more memory "
                 "(try a smaller context or fewer GPU layers)."
             ) from exc
+        self._llm, self._load_key = loaded.value
+        if loaded.n_gpu_layers != plan.n_gpu_layers:
+            plan = plan_for(info, n_ctx, loaded.n_gpu_layers)
+        self._offload = OffloadReport(plan, loaded.notice, llama_logs.take_offloaded())
         model = self._llm._model
         self._vocab = llama_cpp.llama_model_get_vocab(model.model)
         self._n_swa = 0 if params.swa_full else int(llama_cpp.llama_model_n_swa(model.model))
@@ -304,6 +325,8 @@ class LlamaEngine:
             format_name=self._format.name,
             format_source=self._format_source(bool(self._format_problem)),
             format_problem=self._format_problem,
+            offload=self._offload.describe(),
+            offload_notice=self._offload.notice,
         )
 
     def _format_words(self) -> str:
@@ -324,6 +347,11 @@ class LlamaEngine:
     @property
     def info(self) -> ModelInfo:
         return self._info
+
+    @property
+    def offload(self) -> OffloadReport:
+        """Where the layers run, and any GPU fallback that happened while loading."""
+        return self._offload
 
     @property
     def llama(self) -> Any:
