@@ -22,6 +22,7 @@ from desktop_app import (
     cli_models,
     cli_serve,
     cli_settings,
+    cli_tools,
 )
 
 if TYPE_CHECKING:  # imported lazily at run time: the chats commands never load llama.cpp
@@ -119,7 +120,9 @@ def build_parser() -> argparse.ArgumentParser:
         "-v", "--verbose", action="store_true", help="report the prompt format and statistics"
     )
     cli_settings.add_chat_options(chat)
+    cli_tools.add_chat_options(chat)
     cli_settings.add_commands(commands)
+    cli_tools.add_commands(commands)
 
     cli_chats.add_commands(commands)
     cli_serve.add_commands(commands)
@@ -151,10 +154,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cli_serve.run(args)
         if args.command == "endpoints":
             return cli_endpoints.run(args)
+        if args.command == "tools":
+            return cli_tools.run(args)
         return _gui(getattr(args, "model", None) or args.top_model)
     except UsageError as exc:
         parser.error(str(exc))
-    except CliError as exc:
+    except (CliError, cli_tools.ToolsCliError) as exc:
         print(f"hearth: error: {exc}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
@@ -236,13 +241,20 @@ def _chat(args: argparse.Namespace) -> int:
                     f"tokens, prompt format: {info.chat_format}; conversation {conversation_id}",
                     file=sys.stderr,
                 )
-            params = _generation_params(settings.generation, args)
-            if args.prompt is None:
-                return _interactive(engine, store, conversation_id, params, args.verbose)
-            prompt = sys.stdin.read() if args.prompt == "-" else args.prompt
-            if not prompt.strip():
-                raise UsageError("the prompt is empty")
-            return _answer(engine, store, conversation_id, prompt, params, args.verbose)
+            params = cli_tools.schema_params(
+                _generation_params(settings.generation, args), args.json_schema
+            )
+            chat_engine = cli_tools.tool_engine(engine, args, lambda: store)
+            try:
+                if args.prompt is None:
+                    return _interactive(chat_engine, store, conversation_id, params, args.verbose)
+                prompt = sys.stdin.read() if args.prompt == "-" else args.prompt
+                if not prompt.strip():
+                    raise UsageError("the prompt is empty")
+                return _answer(chat_engine, store, conversation_id, prompt, params, args.verbose)
+            finally:
+                if chat_engine is not engine:
+                    chat_engine.close()
         finally:
             engine.close()
     finally:
@@ -320,6 +332,11 @@ def _answer(
         )
     if finished.reason is FinishReason.ERROR:
         raise CliError(finished.error or "generation failed")
+    if finished.reason is FinishReason.LENGTH and params.grammar:
+        raise CliError(
+            f"the answer reached the token limit ({params.max_tokens}) before its JSON was "
+            "complete; raise --max-tokens or bound the schema's strings and arrays"
+        )
     return EXIT_OK
 
 

@@ -16,7 +16,13 @@ from desktop_app.core.chats.model import FinishReason, GenerationStats
 from desktop_app.core.engine.base import ChatTurn, GenerationParams
 
 MAX_STOP_STRINGS = 4
-ROLES = {"system": "system", "developer": "system", "user": "user", "assistant": "assistant"}
+ROLES = {
+    "system": "system",
+    "developer": "system",
+    "user": "user",
+    "assistant": "assistant",
+    "tool": "tool",
+}
 FINISH_REASONS = {FinishReason.STOP: "stop", FinishReason.LENGTH: "length"}
 
 
@@ -61,6 +67,8 @@ class GenerationRequest:
     include_usage: bool
     turns: list[ChatTurn] | None = None
     prompt: str | None = None
+    tool_names: tuple[str, ...] = ()
+    """Tools the answer may call: their calls are parsed out of its text."""
 
 
 def _number(body: dict[str, Any], key: str, low: float, high: float) -> float | None:
@@ -155,6 +163,8 @@ def _content(message: dict[str, Any], index: int) -> str:
 
 
 def parse_chat(body: Any, context_length: int) -> GenerationRequest:
+    from desktop_app.server.tools_api import turn_from_message, with_extensions
+
     model, params, stream, usage = _common(body, context_length)
     messages = body.get("messages")
     if not isinstance(messages, list) or not messages:
@@ -167,13 +177,15 @@ def parse_chat(body: Any, context_length: int) -> GenerationRequest:
         if role is None:
             raise invalid(
                 f"messages[{index}].role",
-                f"Unsupported role {message.get('role')!r}; use system, user or assistant.",
+                f"Unsupported role {message.get('role')!r}; use system, user, assistant or tool.",
             )
-        turns.append(ChatTurn(role, _content(message, index)))
-    return GenerationRequest(model, params, stream, usage, turns=turns)
+        turns.append(turn_from_message(role, _content(message, index), message, index, turns))
+    return with_extensions(body, GenerationRequest(model, params, stream, usage, turns=turns))
 
 
 def parse_completion(body: Any, context_length: int) -> GenerationRequest:
+    from desktop_app.server.tools_api import with_extensions
+
     model, params, stream, usage = _common(body, context_length)
     prompt = body.get("prompt")
     if isinstance(prompt, list) and len(prompt) == 1 and isinstance(prompt[0], str):
@@ -182,7 +194,7 @@ def parse_completion(body: Any, context_length: int) -> GenerationRequest:
         raise invalid("prompt", "'prompt' must be a non-empty string.")
     if body.get("max_tokens") is None and body.get("max_completion_tokens") is None:
         params = GenerationParams(**{**params.__dict__, "max_tokens": 16})
-    return GenerationRequest(model, params, stream, usage, prompt=prompt)
+    return with_extensions(body, GenerationRequest(model, params, stream, usage, prompt=prompt))
 
 
 def new_id(prefix: str) -> str:

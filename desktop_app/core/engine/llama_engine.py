@@ -55,6 +55,9 @@ from desktop_app.core.engine.prompt_tokens import SegmentTokenizer, safe_boundar
 from desktop_app.core.engine.streaming import PieceTable, StopScanner, TextTable, Utf8Stream
 from desktop_app.core.hardware import looks_like_memory_failure, memory_advice
 from desktop_app.core.models.gguf_info import GGUFError, GGUFInfo, read_gguf_info
+from desktop_app.core.structured.sampling import grammar_sampler
+from desktop_app.core.tools.calls import ToolSpec
+from desktop_app.core.tools.prompting import template_supports_tools
 
 DEFAULT_CONTEXT = 4096
 LLAMA_DEFAULT_UBATCH = 512
@@ -465,19 +468,30 @@ class LlamaEngine:
             return fallback, f"; the model's own template was rejected ({exc})"
         return chosen, ""
 
-    def _render(self, fmt: PromptFormat, turns: list[ChatTurn]) -> str:
-        if turns and turns[-1].role == "assistant":  # continue this answer (see Engine)
-            return self._render(fmt, turns[:-1]) + turns[-1].content
+    def _render(
+        self, fmt: PromptFormat, turns: list[ChatTurn], tools: tuple[ToolSpec, ...] = ()
+    ) -> str:
+        last = turns[-1] if turns else None
+        if last is not None and last.role == "assistant" and not last.tool_calls:
+            return self._render(fmt, turns[:-1], tools) + last.content  # continue it
         return render_prompt(
             fmt,
             turns,
             bos_token=self._special_text(self._bos),
             eos_token=self._special_text(self._eos),
+            tools=tools,
         )
 
-    def prompt_tokens(self, turns: list[ChatTurn]) -> list[int]:
+    @property
+    def supports_tools(self) -> bool:
+        """Whether the model's own chat template knows tools (else they go in the text)."""
+        return self._format.from_model and template_supports_tools(self._format.template)
+
+    def prompt_tokens(
+        self, turns: list[ChatTurn], tools: tuple[ToolSpec, ...] = ()
+    ) -> list[int]:
         """The token ids the model sees for ``turns`` (raises ``TemplateError``)."""
-        tokens = self._prompt_tokenizer(self._render(self._format, turns))
+        tokens = self._prompt_tokenizer(self._render(self._format, turns, tools))
         if self._add_bos and self._bos >= 0 and (not tokens or tokens[0] != self._bos):
             tokens.insert(0, self._bos)
         return tokens
@@ -509,7 +523,7 @@ class LlamaEngine:
         prompts: dict[int, list[int]] = {}
 
         def count_prompt(candidate: list[ChatTurn]) -> int:
-            tokens = self.prompt_tokens(candidate)
+            tokens = self.prompt_tokens(candidate, params.tools)
             prompts[len(candidate)] = tokens
             return len(tokens)
 
@@ -648,10 +662,12 @@ class LlamaEngine:
             temp=params.temperature,
             repeat_penalty=params.repeat_penalty,
         )
+        constrained = grammar_sampler(llama_cpp, llm, params.grammar)
         try:
             llm.eval(new_tokens)
             ctx, chain = llm._ctx.ctx, sampler.sampler
-            sample, decode = llama_cpp.llama_sampler_sample, llama_cpp.llama_decode
+            sample = constrained.sample if constrained else llama_cpp.llama_sampler_sample
+            decode = llama_cpp.llama_decode
             token_slot = (llama_cpp.llama_token * 1)()
             one_token = llama_cpp.llama_batch_get_one(token_slot, 1)
             input_ids = llm.input_ids
@@ -668,6 +684,8 @@ class LlamaEngine:
                 llm.n_tokens = n
         finally:
             sampler.close()
+            if constrained is not None:
+                constrained.close()
 
     def _keep_cached_prefix(self, prompt: list[int]) -> int:
         """Keep the part of the KV cache that ``prompt`` starts with, drop the rest, and

@@ -18,6 +18,8 @@ import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from desktop_app.core.engine.base import ChatTurn
+from desktop_app.core.tools.calls import ToolSpec
+from desktop_app.core.tools.prompting import template_messages, template_supports_tools
 
 
 class TemplateError(Exception):
@@ -140,15 +142,23 @@ def render_prompt(
     bos_token: str = "",
     eos_token: str = "",
     add_generation_prompt: bool = True,
+    tools: Sequence[ToolSpec] = (),
 ) -> str:
-    """Render ``turns`` with ``fmt``; raises ``TemplateError`` on any template failure."""
+    """Render ``turns`` with ``fmt``; raises ``TemplateError`` on any template failure.
+
+    ``tools`` go to a template that reads them, else into the conversation's text
+    (``core.tools.prompting``).
+    """
+    native = fmt.from_model and template_supports_tools(fmt.template)
+    extra = {"tools": [tool.to_openai() for tool in tools]} if tools and native else {}
     try:
         template = _compile(fmt.template)
         return template.render(
-            messages=[{"role": t.role, "content": t.content} for t in turns],
+            messages=template_messages(turns, tools, native),
             bos_token=bos_token,
             eos_token=eos_token,
             add_generation_prompt=add_generation_prompt,
+            **extra,
         )
     except TemplateError:
         raise

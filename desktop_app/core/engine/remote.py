@@ -29,6 +29,7 @@ from typing import Any
 import httpx
 
 from desktop_app.core.chats.model import FinishReason, GenerationStats
+from desktop_app.core.tools.remote_calls import StreamedCalls, request_message, request_options
 from desktop_app.core.engine.base import (
     CancelToken,
     ChatTurn,
@@ -345,7 +346,7 @@ class RemoteEngine:
     def _body(self, turns: list[ChatTurn], params: GenerationParams) -> dict[str, Any]:
         body: dict[str, Any] = {
             "model": self._model,
-            "messages": [{"role": t.role, "content": t.content} for t in turns],
+            "messages": [request_message(t) for t in turns],
             "stream": True,
             "stream_options": {"include_usage": True},
             "max_tokens": params.max_tokens,
@@ -356,6 +357,7 @@ class RemoteEngine:
             body["seed"] = params.seed
         if params.stop:
             body["stop"] = list(params.stop)[:4]
+        body.update(request_options(params))
         body.update(self._extra)
         return body
 
@@ -398,6 +400,7 @@ class RemoteEngine:
     ) -> Iterator[EngineEvent]:
         reason: FinishReason | None = None
         done = False
+        calls = StreamedCalls()
         for payload in _sse_data(response.iter_lines()):
             if cancel.cancelled:
                 break
@@ -430,12 +433,16 @@ class RemoteEngine:
                 if text:
                     progress.token()
                     yield TextDelta(text, progress.generated)
+                if isinstance(delta, dict) and delta.get("tool_calls"):
+                    calls.feed(delta["tool_calls"])
                 finished = choice.get("finish_reason")
                 if finished:
                     reason = _FINISH_REASONS.get(str(finished), FinishReason.STOP)
         if cancel.cancelled:
             yield Finished(FinishReason.CANCELLED, progress.stats())
             return
+        if called := calls.text():
+            yield TextDelta(called, progress.generated)
         if reason is None:
             ending = "" if done else " (the connection closed early)"
             yield Finished(
