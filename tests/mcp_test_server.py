@@ -1,7 +1,7 @@
 """A small MCP server for the tests, written with the official SDK (FastMCP), over stdio.
 
 Run as ``python -m tests.mcp_test_server``. Its tools: ``add`` (the sum of two
-integers), ``lookup_city`` (a fixed answer), ``slow`` (sleeps, for timeouts) and
+integers), ``lookup_city`` (a fixed answer), ``slow`` (sleeps a minute, for timeouts), ``pid`` and
 ``crash`` (the process exits mid-call).
 """
 
@@ -28,10 +28,16 @@ def lookup_city(code: str) -> str:
 
 
 @server.tool()
-def slow(seconds: float) -> str:
-    """Wait, then answer."""
-    time.sleep(seconds)
+def slow() -> str:
+    """Wait a minute, then answer."""
+    time.sleep(60)
     return "finally"
+
+
+@server.tool()
+def pid() -> str:
+    """The server's process id."""
+    return str(os.getpid())
 
 
 @server.tool()

@@ -20,7 +20,7 @@ from desktop_app.core.tools.calls import (
     call_from_openai,
     tool_from_openai,
 )
-from desktop_app.core.tools.choice import call_grammar
+from desktop_app.core.tools.choice import call_grammar, forced_tools
 from desktop_app.core.tools.parsing import ToolCallStream, parse_tool_calls
 from desktop_app.server.protocol import ApiError, GenerationRequest, invalid
 
@@ -75,24 +75,10 @@ def _tools(value: Any) -> tuple[ToolSpec, ...]:
 
 
 def _chosen(choice: Any, tools: tuple[ToolSpec, ...]) -> tuple[ToolSpec, ...] | None:
-    """The tools a call is forced to (None: the model decides or may not call)."""
-    if choice is None or choice in ("auto", "none"):
-        return None
-    if choice == "required":
-        if not tools:
-            raise invalid("tool_choice", "tool_choice 'required' needs 'tools'.")
-        return tools
-    if isinstance(choice, dict) and isinstance(choice.get("function"), dict):
-        name = choice["function"].get("name")
-        match = [tool for tool in tools if tool.name == name]
-        if not match:
-            raise invalid("tool_choice", f"tool_choice names {name!r}, which is not in 'tools'.")
-        return tuple(match)
-    raise invalid(
-        "tool_choice",
-        "'tool_choice' must be 'auto', 'none', 'required' or "
-        '{"type": "function", "function": {"name": ...}}.',
-    )
+    try:
+        return forced_tools(choice, tools)
+    except ValueError as exc:
+        raise invalid("tool_choice", str(exc)) from exc
 
 
 def with_extensions(body: dict[str, Any], request: GenerationRequest) -> GenerationRequest:

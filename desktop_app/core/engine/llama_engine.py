@@ -662,7 +662,7 @@ class LlamaEngine:
             temp=params.temperature,
             repeat_penalty=params.repeat_penalty,
         )
-        constrained = grammar_sampler(llama_cpp, llm, params.grammar)
+        constrained = grammar_sampler(llama_cpp, llm, params.grammar, self._token_bytes)
         try:
             llm.eval(new_tokens)
             ctx, chain = llm._ctx.ctx, sampler.sampler

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -234,11 +235,21 @@ _JSON_CHAR = 'char ::= [^"\\\\\\x7F\\x00-\\x1F] |'
 forbids; llama.cpp's current converter excludes them, and so does Hearth's grammar."""
 
 
+_SURROGATE_PAIR = re.compile(r"\\u(d[89ab][0-9a-f]{2})\\u(d[c-f][0-9a-f]{2})", re.IGNORECASE)
+"""The converter writes characters beyond U+FFFF in literals as JSON surrogate pairs,
+which GBNF reads as two surrogate code points that no UTF-8 text can match."""
+
+
+def _astral(match: re.Match[str]) -> str:
+    high, low = int(match.group(1), 16), int(match.group(2), 16)
+    return f"\\U{0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00):08X}"
+
+
 @functools.lru_cache(maxsize=64)
 def _grammar_for(canonical: str) -> str:
     from llama_cpp.llama_grammar import json_schema_to_gbnf
 
-    grammar = json_schema_to_gbnf(canonical)
+    grammar = _SURROGATE_PAIR.sub(_astral, json_schema_to_gbnf(canonical))
     if "char ::=" in grammar:
         if _LOOSE_CHAR not in grammar:
             raise SchemaError("llama-cpp-python's string rule has changed; update Hearth")

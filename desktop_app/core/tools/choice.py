@@ -42,3 +42,24 @@ def call_grammar(tools: Sequence[ToolSpec]) -> str:
                 f"The parameters of tool '{tool.name}': {exc}", exc.keyword, exc.path
             ) from exc
     return compile_schema(call_schema(tools)).grammar
+
+
+def forced_tools(choice: Any, tools: Sequence[ToolSpec]) -> tuple[ToolSpec, ...] | None:
+    """The tools a ``tool_choice`` forces a call to (None: the model decides or must not
+    call); ``ValueError`` for a choice that names nothing offered."""
+    if choice is None or choice in ("auto", "none"):
+        return None
+    if choice == "required":
+        if not tools:
+            raise ValueError("tool_choice 'required' needs tools.")
+        return tuple(tools)
+    if isinstance(choice, dict) and isinstance(choice.get("function"), dict):
+        name = choice["function"].get("name")
+        match = tuple(tool for tool in tools if tool.name == name)
+        if not match:
+            raise ValueError(f"tool_choice names {name!r}, which is not among the tools.")
+        return match
+    raise ValueError(
+        "'tool_choice' must be 'auto', 'none', 'required' or "
+        '{"type": "function", "function": {"name": ...}}.'
+    )

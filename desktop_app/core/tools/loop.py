@@ -5,7 +5,8 @@ deltas and one ``Finished``), so the chat session code, the CLI and the window's
 use it like a model. Between answers it runs the calls the model made, each after the
 policy's consent, and reports every step through ``on_step``. The loop stops after
 ``max_steps`` rounds of calls (the model then answers without tools), and a cancel
-token stops it between tokens or between calls.
+token stops it between tokens or between calls. ``params.tool_choice`` "required" or
+a named function forces the first answer to be a call (grammar-constrained).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from desktop_app.core.engine.base import (
 from desktop_app.core.tools.approval import ApprovalPolicy, Decision
 from desktop_app.core.tools.base import ToolError
 from desktop_app.core.tools.calls import ToolCall
+from desktop_app.core.tools.choice import call_grammar, forced_tools
 from desktop_app.core.tools.parsing import ToolCallStream
 from desktop_app.core.tools.toolbox import Toolbox
 
@@ -90,7 +92,10 @@ class ToolLoopEngine:
             specs = self._toolbox.specs() if with_tools else ()
             names = tuple(spec.name for spec in specs)
             stream = ToolCallStream(names)
-            step_params = replace(params, tools=tuple(specs))
+            step_params = replace(params, tools=tuple(specs), tool_choice=None)
+            forced = forced_tools(params.tool_choice, specs) if round_ == 0 and specs else None
+            if forced:  # the first answer must call (tool_choice "required" or a name)
+                step_params = replace(step_params, grammar=call_grammar(forced))
             finished: Finished | None = None
             for event in self._engine.stream_chat(self.turns, step_params, cancel):
                 if isinstance(event, TextDelta):
@@ -129,6 +134,10 @@ class ToolLoopEngine:
         decision = self._policy.approve(call)
         if decision is Decision.DENY:
             step = ToolStep(call, "denied", "The user did not allow this call.")
+            self._report(step)
+            return step
+        if cancel.cancelled:
+            step = ToolStep(call, "cancelled", "The user stopped the chat before this call ran.")
             self._report(step)
             return step
         self._report(ToolStep(call, "running"))

@@ -16,9 +16,10 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import contextlib
 import os
 import threading
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Mapping
 from datetime import timedelta
 from typing import Any
 
@@ -98,11 +99,7 @@ class McpConnection:
 
     def _transport(self) -> Any:
         if self.config.url:
-            from mcp.client.streamable_http import streamablehttp_client
-
-            return streamablehttp_client(
-                self.config.url, timeout=self.config.timeout_s, headers=dict(self.config.env)
-            )
+            return _http_transport(self.config.url, self.config.timeout_s)
         from mcp import StdioServerParameters
         from mcp.client.stdio import stdio_client
 
@@ -170,6 +167,19 @@ class McpConnection:
                 pass
         if self._thread is not None and self._thread is not threading.current_thread():
             self._thread.join(timeout=10)
+
+
+@contextlib.asynccontextmanager
+async def _http_transport(url: str, timeout_s: float) -> AsyncIterator[Any]:
+    import httpx
+    from mcp.client.streamable_http import create_mcp_http_client, streamable_http_client
+
+    timeout = httpx.Timeout(timeout_s, read=max(timeout_s, 300.0))
+    async with (
+        create_mcp_http_client(timeout=timeout) as client,
+        streamable_http_client(url, http_client=client) as streams,
+    ):
+        yield streams
 
 
 def _result_text(result: Any) -> str:
