@@ -19,7 +19,7 @@ SCHEMA = {
     "type": "object",
     "properties": {
         "sentiment": {"enum": ["positive", "negative", "neutral", "mixed"]},
-        "score": {"type": "integer", "minimum": 0, "maximum": 10},
+        "score": {"enum": [0, 1, 2, 3, 4, 5]},
         "words": {"type": "array", "items": {"type": "string", "maxLength": 10}, "maxItems": 2},
     },
     "required": ["sentiment", "score", "words"],

@@ -67,7 +67,7 @@ def run_loop(
         return decide
 
     loop = ToolLoopEngine(engine, box, ApprovalPolicy(ask), timeout_s=timeout_s)
-    params = GenerationParams(max_tokens=40, seed=3, tool_choice=named(tool))
+    params = GenerationParams(max_tokens=200, seed=3, tool_choice=named(tool))
     text, finished = "", None
     for event in loop.stream_chat(list(ASK), params):
         if isinstance(event, TextDelta):
@@ -154,7 +154,7 @@ def test_loop_is_bounded_and_cancellable(engine: LlamaEngine, toolbox: Toolbox) 
         return Decision.ALLOW_ONCE
 
     loop = ToolLoopEngine(engine, toolbox, ApprovalPolicy(ask), steps.append, max_steps=1)
-    params = GenerationParams(max_tokens=40, seed=1, tool_choice=named("add"))
+    params = GenerationParams(max_tokens=200, seed=1, tool_choice=named("add"))
     events = list(loop.stream_chat(list(ASK), params, cancel))
     assert isinstance(events[-1], Finished)
     assert events[-1].reason is FinishReason.CANCELLED

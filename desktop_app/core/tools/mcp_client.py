@@ -23,11 +23,17 @@ from collections.abc import AsyncIterator, Mapping
 from datetime import timedelta
 from typing import Any
 
+import anyio
+
 from desktop_app.core.tools.base import ToolError
 from desktop_app.core.tools.calls import ToolSpec
 from desktop_app.core.tools.config import McpServerConfig
 
 POLL_S = 0.1
+REQUEST_TIMEOUT = 408
+"""The error code the SDK gives a request that ran past its read timeout (HTTP's)."""
+CONNECTION_CLOSED = -32000
+"""The SDK's code for requests still waiting when the connection closed."""
 MAX_RESULT_CHARS = 50_000
 
 
@@ -147,9 +153,15 @@ class McpConnection:
         except ToolError:
             raise
         except Exception as exc:
-            if self._ended is not None:
+            code = getattr(getattr(exc, "error", None), "code", None)
+            if code == REQUEST_TIMEOUT:
+                raise ToolError(f"{self.name}.{name} gave no result within {timeout:g} s") from exc
+            if isinstance(exc, (anyio.ClosedResourceError, anyio.BrokenResourceError)):
+                self._ended = self._ended or "the server process is gone"
+            if self._ended is not None or code == CONNECTION_CLOSED:
+                reason = self._ended or "the connection closed"
                 raise ToolError(
-                    f"The MCP server {self.name} stopped during the call ({self._ended})"
+                    f"The MCP server {self.name} stopped during the call ({reason})"
                 ) from exc
             raise ToolError(f"{self.name}.{name} failed: {_reason(exc)}") from exc
         text = _result_text(result)
