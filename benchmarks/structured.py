@@ -148,9 +148,7 @@ def main() -> None:
         _, masked = run(engine, params)
         rates["masked"].append(masked.stats.tokens_per_s or 0.0)
         llama_engine.grammar_sampler = original
-        free_params = GenerationParams(
-            max_tokens=tokens, temperature=0.0, seed=1, ignore_eos=True
-        )
+        free_params = GenerationParams(max_tokens=tokens, temperature=0.0, seed=1, ignore_eos=True)
         _, free = run(engine, free_params)
         rates["free"].append(free.stats.tokens_per_s or 0.0)
         print(
@@ -160,7 +158,9 @@ def main() -> None:
         )
     sentiment = next(p for p in builtin_presets() if p.id == "sentiment").response_schema
     compile_costs(engine, {"long": LONG_SCHEMA, "sentiment": dict(sentiment or {})})
-    free, constrained, masked = (statistics.median(rates[k]) for k in ("free", "constrained", "masked"))
+    free, constrained, masked = (
+        statistics.median(rates[k]) for k in ("free", "constrained", "masked")
+    )
     print(
         f"free_tok_s={free:.1f} constrained_tok_s={constrained:.1f} masked_tok_s={masked:.1f} "
         f"ratio={constrained / free:.2f} masked_ratio={masked / free:.2f} "

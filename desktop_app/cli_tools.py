@@ -31,8 +31,7 @@ def add_chat_options(chat: argparse.ArgumentParser) -> None:
     chat.add_argument(
         "--tools",
         metavar="LIST",
-        help="built-in tools the model may call, comma-separated: calculator, time, "
-        "search, file",
+        help="built-in tools the model may call, comma-separated: calculator, time, search, file",
     )
     chat.add_argument(
         "--mcp",
@@ -43,7 +42,11 @@ def add_chat_options(chat: argparse.ArgumentParser) -> None:
         "(repeatable; started for this chat only)",
     )
     chat.add_argument(
-        "--attach", action="append", default=[], type=Path, metavar="FILE",
+        "--attach",
+        action="append",
+        default=[],
+        type=Path,
+        metavar="FILE",
         help="a file the read_file tool may read (repeatable)",
     )
     chat.add_argument(
@@ -80,7 +83,9 @@ def schema_params(params: GenerationParams, schema_file: Path | None) -> Generat
     return replace(params, grammar=compiled.grammar, response_format=response_format)
 
 
-def terminal_asker(tty: TextIO | None = None, out: TextIO | None = None) -> Callable[[ToolCall], Decision]:
+def terminal_asker(
+    tty: TextIO | None = None, out: TextIO | None = None
+) -> Callable[[ToolCall], Decision]:
     """Ask on the terminal: y (once), a (always this tool), n (deny)."""
     from desktop_app.core.tools.approval import Decision
 
@@ -119,7 +124,7 @@ def _open_tty() -> TextIO | None:
     if sys.stdin.isatty():
         return sys.stdin
     try:
-        return open("/dev/tty", encoding="utf-8")  # noqa: SIM115 - kept for the session
+        return open("/dev/tty", encoding="utf-8")
     except OSError:
         return None
 

@@ -25,7 +25,10 @@ SCHEMA = {
     "required": ["sentiment", "score", "words"],
     "additionalProperties": False,
 }
-FORMAT = {"type": "json_schema", "json_schema": {"name": "review", "schema": SCHEMA, "strict": True}}
+FORMAT = {
+    "type": "json_schema",
+    "json_schema": {"name": "review", "schema": SCHEMA, "strict": True},
+}
 WEATHER = {
     "type": "function",
     "function": {

@@ -88,13 +88,28 @@ CORPUS: dict[str, dict] = {
         "required": ["greeting", "text"],
     },
     "any_of_and_refs": {
-        "$defs": {"point": {"type": "object", "properties": {"x": {"type": "integer"}, "y": {"type": "integer"}}, "required": ["x", "y"]}},
+        "$defs": {
+            "point": {
+                "type": "object",
+                "properties": {"x": {"type": "integer"}, "y": {"type": "integer"}},
+                "required": ["x", "y"],
+            }
+        },
         "type": "object",
         "properties": {
             "shape": {
                 "anyOf": [
-                    {"type": "object", "properties": {"circle": {"$ref": "#/$defs/point"}}, "required": ["circle"]},
-                    {"type": "array", "items": {"$ref": "#/$defs/point"}, "minItems": 1, "maxItems": 3},
+                    {
+                        "type": "object",
+                        "properties": {"circle": {"$ref": "#/$defs/point"}},
+                        "required": ["circle"],
+                    },
+                    {
+                        "type": "array",
+                        "items": {"$ref": "#/$defs/point"},
+                        "minItems": 1,
+                        "maxItems": 3,
+                    },
                 ]
             },
             "label": {"const": "fixed"},
@@ -151,7 +166,9 @@ def test_unconstrained_tiny_model_writes_no_json(engine: LlamaEngine) -> None:
     """The control: the same prompts without a grammar do not give valid JSON."""
     valid = 0
     for _, temperature, seed in RUNS:
-        text, _ = _answer(engine, GenerationParams(max_tokens=60, temperature=temperature, seed=seed))
+        text, _ = _answer(
+            engine, GenerationParams(max_tokens=60, temperature=temperature, seed=seed)
+        )
         try:
             jsonschema.validate(json.loads(text), CORPUS["enum"])
             valid += 1

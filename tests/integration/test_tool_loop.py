@@ -80,7 +80,7 @@ def run_loop(
 
 def test_full_loop_against_an_mcp_server(engine: LlamaEngine, toolbox: Toolbox) -> None:
     assert {spec.name for spec in toolbox.specs()} >= {"add", "lookup_city", "slow", "crash"}
-    loop, asked, text, finished = run_loop(engine, toolbox, Decision.ALLOW_ONCE, "add")
+    loop, asked, _, finished = run_loop(engine, toolbox, Decision.ALLOW_ONCE, "add")
     assert [call.name for call in asked] == ["add"]
     [step] = loop.steps
     assert step.status == "done"
@@ -125,7 +125,7 @@ def test_crash_mid_call_is_reported(engine: LlamaEngine, toolbox: Toolbox) -> No
     assert step.status == "failed"
     assert "test" in step.result and ("stopped" in step.result or "closed" in step.result.lower())
     assert finished.reason in (FinishReason.STOP, FinishReason.LENGTH)
-    with pytest.raises(ToolError, match="not running|stopped"):
+    with pytest.raises(ToolError, match=r"not running|stopped"):
         toolbox.run(ToolCall("add", {"a": 1, "b": 2}), 5)
 
 

@@ -28,7 +28,13 @@ from desktop_app.core.structured.schema import SchemaError, check_schema, compil
         ({"type": "array", "maxItems": 2}, "maxItems"),
         ({"maxLength": 3}, "maxLength"),
         ({"enum": ["a", "b"], "maxLength": 1, "type": "string"}, "maxLength"),
-        ({"type": "object", "properties": {"deep": {"type": "array", "items": {"contains": {}}}}}, "contains"),
+        (
+            {
+                "type": "object",
+                "properties": {"deep": {"type": "array", "items": {"contains": {}}}},
+            },
+            "contains",
+        ),
     ],
 )
 def test_unsupported_keyword_is_named(schema: dict[str, Any], keyword: str) -> None:

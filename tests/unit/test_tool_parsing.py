@@ -41,7 +41,9 @@ def test_mistral_tool_calls_array() -> None:
     text = '[TOOL_CALLS][{"name": "calculator", "arguments": {"expression": "6*7"}}]'
     parsed = parse_tool_calls(text, NAMES)
     assert [c.name for c in parsed.calls] == ["calculator"]
-    bare = parse_tool_calls('[{"name": "calculator", "arguments": "{\\"expression\\": \\"1\\"}"}]', NAMES)
+    bare = parse_tool_calls(
+        '[{"name": "calculator", "arguments": "{\\"expression\\": \\"1\\"}"}]', NAMES
+    )
     assert dict(bare.calls[0].arguments) == {"expression": "1"}
 
 

@@ -487,9 +487,7 @@ class LlamaEngine:
         """Whether the model's own chat template knows tools (else they go in the text)."""
         return self._format.from_model and template_supports_tools(self._format.template)
 
-    def prompt_tokens(
-        self, turns: list[ChatTurn], tools: tuple[ToolSpec, ...] = ()
-    ) -> list[int]:
+    def prompt_tokens(self, turns: list[ChatTurn], tools: tuple[ToolSpec, ...] = ()) -> list[int]:
         """The token ids the model sees for ``turns`` (raises ``TemplateError``)."""
         tokens = self._prompt_tokenizer(self._render(self._format, turns, tools))
         if self._add_bos and self._bos >= 0 and (not tokens or tokens[0] != self._bos):

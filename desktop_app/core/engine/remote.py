@@ -29,7 +29,6 @@ from typing import Any
 import httpx
 
 from desktop_app.core.chats.model import FinishReason, GenerationStats
-from desktop_app.core.tools.remote_calls import StreamedCalls, request_message, request_options
 from desktop_app.core.engine.base import (
     CancelToken,
     ChatTurn,
@@ -40,6 +39,7 @@ from desktop_app.core.engine.base import (
     ModelInfo,
     TextDelta,
 )
+from desktop_app.core.tools.remote_calls import StreamedCalls, request_message, request_options
 
 REMOTE_PREFIX = "remote:"
 CONNECT_TIMEOUT_S = 10.0

@@ -127,11 +127,15 @@ def check_supported(schema: Any, path: tuple[str, ...] = ()) -> None:
     if isinstance(schema, bool):
         if schema is False:
             raise SchemaError(
-                f"The schema at {_pointer(path)} is false (it allows nothing).", "false", _pointer(path)
+                f"The schema at {_pointer(path)} is false (it allows nothing).",
+                "false",
+                _pointer(path),
             )
         return
     if not isinstance(schema, dict):
-        raise SchemaError(f"The schema at {_pointer(path)} must be an object.", None, _pointer(path))
+        raise SchemaError(
+            f"The schema at {_pointer(path)} must be an object.", None, _pointer(path)
+        )
     for keyword in schema:
         if keyword not in SUPPORTED and keyword not in ANNOTATIONS:
             where = _pointer(path)
@@ -206,7 +210,7 @@ def _check_combinations(schema: dict[str, Any], path: tuple[str, ...]) -> None:
     if "minLength" in schema or "maxLength" in schema:
         keyword = "minLength" if "minLength" in schema else "maxLength"
         if schema.get("type") != "string":
-            raise _unsupported(keyword, path, "string lengths need \"type\": \"string\".")
+            raise _unsupported(keyword, path, 'string lengths need "type": "string".')
         if "pattern" in schema or "format" in schema:
             raise _unsupported(keyword, path, "it cannot be combined with 'pattern' or 'format'.")
 

@@ -32,17 +32,51 @@ def _text_argument(arguments: Mapping[str, Any], key: str, required: bool = True
     return value
 
 
+CALCULATOR_SPEC = ToolSpec(
+    "calculator",
+    "Evaluate an arithmetic expression exactly, e.g. '(3 + 4) * 2 / 7' or 'sqrt(2)'.",
+    {
+        "type": "object",
+        "properties": {"expression": {"type": "string", "maxLength": 200}},
+        "required": ["expression"],
+    },
+)
+
+TIME_SPEC = ToolSpec(
+    "current_time",
+    "The current date, time and weekday, in the user's time zone or a named one "
+    "(IANA name such as 'Europe/Paris').",
+    {
+        "type": "object",
+        "properties": {"timezone": {"type": "string", "maxLength": 64}},
+    },
+)
+
+SEARCH_SPEC = ToolSpec(
+    "search_conversations",
+    "Search the user's saved Hearth conversations for words; returns matching "
+    "excerpts with their conversation titles.",
+    {
+        "type": "object",
+        "properties": {"query": {"type": "string", "maxLength": 200}},
+        "required": ["query"],
+    },
+)
+
+READ_FILE_SPEC = ToolSpec(
+    "read_file",
+    "Read a text file the user attached to this chat, by its file name.",
+    {
+        "type": "object",
+        "properties": {"name": {"type": "string", "maxLength": 255}},
+        "required": ["name"],
+    },
+)
+
+
 @dataclass(frozen=True)
 class Calculator:
-    spec: ToolSpec = ToolSpec(
-        "calculator",
-        "Evaluate an arithmetic expression exactly, e.g. '(3 + 4) * 2 / 7' or 'sqrt(2)'.",
-        {
-            "type": "object",
-            "properties": {"expression": {"type": "string", "maxLength": 200}},
-            "required": ["expression"],
-        },
-    )
+    spec: ToolSpec = CALCULATOR_SPEC
 
     def run(self, arguments: Mapping[str, Any], timeout_s: float) -> str:
         try:
@@ -53,15 +87,7 @@ class Calculator:
 
 @dataclass(frozen=True)
 class DateTime:
-    spec: ToolSpec = ToolSpec(
-        "current_time",
-        "The current date, time and weekday, in the user's time zone or a named one "
-        "(IANA name such as 'Europe/Paris').",
-        {
-            "type": "object",
-            "properties": {"timezone": {"type": "string", "maxLength": 64}},
-        },
-    )
+    spec: ToolSpec = TIME_SPEC
     now: Callable[[ZoneInfo | None], datetime] = field(
         default=lambda zone: datetime.now(zone).astimezone(zone)
     )
@@ -79,16 +105,7 @@ class DateTime:
 @dataclass(frozen=True)
 class SearchConversations:
     open_store: Callable[[], Store]
-    spec: ToolSpec = ToolSpec(
-        "search_conversations",
-        "Search the user's saved Hearth conversations for words; returns matching "
-        "excerpts with their conversation titles.",
-        {
-            "type": "object",
-            "properties": {"query": {"type": "string", "maxLength": 200}},
-            "required": ["query"],
-        },
-    )
+    spec: ToolSpec = SEARCH_SPEC
 
     def run(self, arguments: Mapping[str, Any], timeout_s: float) -> str:
         query = _text_argument(arguments, "query")
@@ -110,15 +127,7 @@ def _hit_line(hit: SearchHit) -> str:
 @dataclass(frozen=True)
 class ReadAttachedFile:
     attachments: Sequence[Path]
-    spec: ToolSpec = ToolSpec(
-        "read_file",
-        "Read a text file the user attached to this chat, by its file name.",
-        {
-            "type": "object",
-            "properties": {"name": {"type": "string", "maxLength": 255}},
-            "required": ["name"],
-        },
-    )
+    spec: ToolSpec = READ_FILE_SPEC
 
     def run(self, arguments: Mapping[str, Any], timeout_s: float) -> str:
         name = _text_argument(arguments, "name").strip()

@@ -103,4 +103,6 @@ def call_from_openai(data: Any) -> ToolCall:
     if not isinstance(arguments, dict):
         raise ToolSpecError(f"the arguments of {name} must be a JSON object")
     call_id = data.get("id")
-    return ToolCall(name, arguments, call_id if isinstance(call_id, str) and call_id else new_call_id())
+    return ToolCall(
+        name, arguments, call_id if isinstance(call_id, str) and call_id else new_call_id()
+    )

@@ -59,9 +59,7 @@ def server_from_dict(data: Any) -> McpServerConfig:
         raise ToolsConfigError("an MCP server entry must be an object")
     name = data.get("name")
     if not isinstance(name, str) or not _NAME.match(name):
-        raise ToolsConfigError(
-            f"MCP server name {name!r} must be 1-40 letters, digits, '-' or '_'"
-        )
+        raise ToolsConfigError(f"MCP server name {name!r} must be 1-40 letters, digits, '-' or '_'")
     command = data.get("command", [])
     if isinstance(command, str):
         command = [command]

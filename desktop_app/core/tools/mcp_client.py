@@ -122,7 +122,9 @@ class McpConnection:
     ) -> str:
         """Call tool ``name``; its text result, or ``ToolError``."""
         if not self.running or self._loop is None or self._session is None:
-            raise ToolError(f"The MCP server {self.name} is not running ({self._ended or 'not started'})")
+            raise ToolError(
+                f"The MCP server {self.name} is not running ({self._ended or 'not started'})"
+            )
         timeout = timeout_s or self.config.timeout_s
         future = asyncio.run_coroutine_threadsafe(
             self._session.call_tool(
@@ -173,10 +175,8 @@ class McpConnection:
         """Stop the server (the stdio child process ends with the session)."""
         loop, stop = self._loop, self._stop
         if loop is not None and stop is not None and not loop.is_closed():
-            try:
+            with contextlib.suppress(RuntimeError):  # the loop has just closed
                 loop.call_soon_threadsafe(stop.set)
-            except RuntimeError:  # the loop has just closed
-                pass
         if self._thread is not None and self._thread is not threading.current_thread():
             self._thread.join(timeout=10)
 
@@ -212,8 +212,8 @@ def _result_text(result: Any) -> str:
 
 def _reason(exc: BaseException) -> str:
     """One line for an exception, unwrapping anyio's exception groups."""
-    while isinstance(exc, BaseExceptionGroup) and exc.exceptions:
-        exc = exc.exceptions[0]
+    while getattr(exc, "exceptions", None):  # an exception group
+        exc = exc.exceptions[0]  # type: ignore[attr-defined]
     if isinstance(exc, FileNotFoundError):
         return f"program not found ({exc.filename or exc})"
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""

@@ -30,9 +30,7 @@ class Toolbox:
         self.problems: list[str] = []
 
     @classmethod
-    def open(
-        cls, builtins: Sequence[Tool], servers: Sequence[McpServerConfig]
-    ) -> Toolbox:
+    def open(cls, builtins: Sequence[Tool], servers: Sequence[McpServerConfig]) -> Toolbox:
         """A toolbox with ``builtins`` and the tools of ``servers`` (started now)."""
         box = cls(builtins)
         for server in servers:
