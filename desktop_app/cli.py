@@ -241,9 +241,7 @@ def _chat(args: argparse.Namespace) -> int:
                     f"tokens, prompt format: {info.chat_format}; conversation {conversation_id}",
                     file=sys.stderr,
                 )
-            params = cli_tools.schema_params(
-                _generation_params(settings.generation, args), args.json_schema
-            )
+            params = cli_tools.chat_params(_generation_params(settings.generation, args), args)
             chat_engine = cli_tools.tool_engine(engine, args, lambda: store)
             try:
                 if args.prompt is None:

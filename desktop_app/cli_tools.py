@@ -50,6 +50,13 @@ def add_chat_options(chat: argparse.ArgumentParser) -> None:
         help="a file the read_file tool may read (repeatable)",
     )
     chat.add_argument(
+        "--tool-choice",
+        default="auto",
+        metavar="auto|required|NAME",
+        help="auto (default): the model decides; required: its first answer must call a "
+        "tool; NAME: it must call that tool",
+    )
+    chat.add_argument(
         "--yes", action="store_true", help="allow every tool call without asking (scripts)"
     )
     chat.add_argument(
@@ -58,6 +65,14 @@ def add_chat_options(chat: argparse.ArgumentParser) -> None:
         metavar="FILE",
         help="answer with JSON that follows this JSON schema (constrained decoding)",
     )
+
+
+def chat_params(params: GenerationParams, args: argparse.Namespace) -> GenerationParams:
+    """``params`` with the chat's answer schema and tool choice."""
+    choice: Any = args.tool_choice
+    if choice not in ("auto", "required"):
+        choice = {"type": "function", "function": {"name": choice}}
+    return replace(schema_params(params, args.json_schema), tool_choice=choice)
 
 
 def schema_params(params: GenerationParams, schema_file: Path | None) -> GenerationParams:
@@ -84,14 +99,16 @@ def schema_params(params: GenerationParams, schema_file: Path | None) -> Generat
 
 
 def terminal_asker(
-    tty: TextIO | None = None, out: TextIO | None = None
+    answers: TextIO | None = None, out: TextIO | None = None
 ) -> Callable[[ToolCall], Decision]:
-    """Ask on the terminal: y (once), a (always this tool), n (deny)."""
+    """Ask on the terminal: y (once), a (always this tool), n (deny). Answers are read
+    from ``answers`` (standard input, when the prompt did not come from it), else from
+    the terminal; with neither, every call is denied."""
     from desktop_app.core.tools.approval import Decision
 
     def ask(call: ToolCall) -> Decision:
         stream = out or sys.stderr
-        source = tty or _open_tty()
+        source = answers or _open_tty()
         if source is None:
             print(
                 f"hearth: tool call {call.name} denied: no terminal to ask on (use --yes)",
@@ -121,8 +138,6 @@ def terminal_asker(
 
 
 def _open_tty() -> TextIO | None:
-    if sys.stdin.isatty():
-        return sys.stdin
     try:
         return open("/dev/tty", encoding="utf-8")
     except OSError:
@@ -146,6 +161,8 @@ def tool_engine(
     """``engine`` wrapped in the tool loop when the chat asked for tools."""
     wanted = [name.strip() for name in (args.tools or "").split(",") if name.strip()]
     if not wanted and not args.mcp:
+        if args.tool_choice != "auto":
+            raise ToolsCliError("--tool-choice needs --tools or --mcp")
         return engine
     from desktop_app.core.paths import app_paths
     from desktop_app.core.tools.approval import ApprovalPolicy, allow_all
@@ -170,7 +187,8 @@ def tool_engine(
     toolbox = Toolbox.open(builtins, servers)
     for problem in toolbox.problems:
         print(f"hearth: warning: {problem}", file=sys.stderr)
-    policy = ApprovalPolicy(allow_all if args.yes else terminal_asker())
+    answers = None if args.prompt == "-" else sys.stdin
+    policy = ApprovalPolicy(allow_all if args.yes else terminal_asker(answers))
     return ToolLoopEngine(engine, toolbox, policy, print_step)
 
 
@@ -189,7 +207,12 @@ def add_commands(commands: Any) -> None:
     add = actions.add_parser("add", help="add or replace an MCP server")
     add.add_argument("name")
     where = add.add_mutually_exclusive_group(required=True)
-    where.add_argument("--command", nargs=argparse.REMAINDER, help="program and arguments (stdio)")
+    where.add_argument(
+        "--command",
+        dest="server_command",
+        nargs=argparse.REMAINDER,
+        help="program and arguments (stdio); put it last",
+    )
     where.add_argument("--url", help="streamable HTTP endpoint")
     add.add_argument("--env", action="append", default=[], metavar="NAME=VALUE")
     add.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS")
@@ -221,7 +244,7 @@ def run(args: argparse.Namespace) -> int:
             if args.url:
                 data["url"] = args.url
             else:
-                data["command"] = args.command or []
+                data["command"] = args.server_command or []
             config = config.with_server(server_from_dict(data))
         elif args.tools_command == "remove":
             config = config.without_server(args.name)
