@@ -254,11 +254,7 @@ def _grammar_for(canonical: str) -> str:
     from llama_cpp.llama_grammar import json_schema_to_gbnf
 
     grammar = _SURROGATE_PAIR.sub(_astral, json_schema_to_gbnf(canonical))
-    if "char ::=" in grammar:
-        if _LOOSE_CHAR not in grammar:
-            raise SchemaError("llama-cpp-python's string rule has changed; update Hearth")
-        grammar = grammar.replace(_LOOSE_CHAR, _JSON_CHAR)
-    return grammar
+    return grammar.replace(_LOOSE_CHAR, _JSON_CHAR)
 
 
 def compile_schema(schema: Any) -> CompiledSchema:
