@@ -277,6 +277,7 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self._new_chat_action)
         file_menu.addSeparator()
         file_menu.addAction(self._settings_action)
+        file_menu.addAction(self.tr("&Tools…"), self._open_tools).setObjectName("toolsAction")
         file_menu.addSeparator()
         file_menu.addAction(self._quit_action)
 
@@ -289,6 +290,11 @@ class MainWindow(QMainWindow):
         help_menu.setObjectName("helpMenu")
         help_menu.setAccessibleName(self.tr("Help"))
         help_menu.addAction(self._about_action)
+
+    def _open_tools(self) -> None:
+        from desktop_app.ui.tools.settings_page import ToolsDialog
+
+        ToolsDialog(self._config_dir, self).exec()
 
     def _build_central(self) -> None:
         central = QWidget(self)
