@@ -7,7 +7,7 @@ Each run generates greedily from the same prompt, in turn:
 
 - free: no grammar, ``ignore_eos``, as many tokens as the constrained answer had;
 - constrained: the answer under the grammar of a schema that yields a long answer
-  (a list of 12 records with bounded strings), sampled as Hearth does it (the chain
+  (a list of 6 records with bounded strings), sampled as Hearth does it (the chain
   first, the grammar asked about the chosen token, a full mask only when it refuses);
 - masked: the same, with the grammar applied to the whole vocabulary on every token
   (what putting the grammar in llama-cpp-python's sampler chain costs).
@@ -39,7 +39,7 @@ from desktop_app.core.structured import sampling
 from desktop_app.core.structured.schema import _grammar_for, compile_schema
 
 PROMPT = (
-    "List twelve famous books as JSON records with a title, an author, the year and a "
+    "List six famous books as JSON records with a title, an author, the year and a "
     "one-sentence summary."
 )
 LONG_SCHEMA: dict[str, Any] = {
@@ -54,8 +54,8 @@ LONG_SCHEMA: dict[str, Any] = {
         },
         "required": ["title", "author", "year", "summary"],
     },
-    "minItems": 12,
-    "maxItems": 12,
+    "minItems": 6,
+    "maxItems": 6,
 }
 
 
