@@ -21,8 +21,8 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 
 from desktop_app.core.chats.model import FinishReason
-from desktop_app.ui.composer import Composer
-from desktop_app.ui.server_page import ServerPage
+from desktop_app.ui.chat.composer import Composer
+from desktop_app.ui.server.page import ServerPage
 from tests.gui.helpers import (
     ANSWER_TIMEOUT_MS,
     SHORT_ANSWER,

@@ -1,0 +1,145 @@
+"""``hearth serve``: Hearth's local OpenAI-compatible API server.
+
+Loads one model on a dedicated engine thread and serves it with uvicorn. Binds
+127.0.0.1 by default; any other address needs an API key (``--api-key``,
+``HEARTH_API_KEY``, or one generated, saved in the keyring and printed once).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from desktop_app.cli import settings as cli_settings
+from desktop_app.server.listen import DEFAULT_HOST, DEFAULT_PORT, ServeError, bind_socket
+
+DEFAULT_QUEUE = 8
+
+
+def _port(text: str) -> int:
+    if not text.isdigit() or not 0 <= int(text) <= 65535:
+        raise argparse.ArgumentTypeError(f"must be a port number 0-65535, not {text!r}")
+    return int(text)
+
+
+def _count(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"must be a positive integer, not {text!r}")
+    return int(text)
+
+
+def add_commands(commands: Any) -> None:
+    serve = commands.add_parser(
+        "serve",
+        help="serve a local model over an OpenAI-compatible API",
+        description=(
+            "Serve a model over an OpenAI-compatible HTTP API (/v1/models, "
+            "/v1/chat/completions, /v1/completions). Binds 127.0.0.1 unless told otherwise; "
+            "any other address requires an API key."
+        ),
+    )
+    serve.add_argument("--host", default=DEFAULT_HOST, help=f"default: {DEFAULT_HOST}")
+    serve.add_argument(
+        "--port", type=_port, default=DEFAULT_PORT, help=f"default: {DEFAULT_PORT}; 0 picks one"
+    )
+    serve.add_argument(
+        "--model", default="", metavar="ID|PATH", help="default: the last model used"
+    )
+    serve.add_argument(
+        "--api-key",
+        metavar="KEY",
+        help="require this key (default when not on 127.0.0.1: HEARTH_API_KEY, the saved "
+        "key, or a new one that is printed once)",
+    )
+    serve.add_argument(
+        "--new-api-key", action="store_true", help="replace the saved key with a new one"
+    )
+    serve.add_argument(
+        "--queue-size",
+        type=_count,
+        default=DEFAULT_QUEUE,
+        help=f"requests that may wait for the model before the server answers 503 "
+        f"(default {DEFAULT_QUEUE})",
+    )
+    cli_settings.add_load_options(serve)
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        return _serve(args)
+    except ServeError as exc:
+        print(f"hearth: error: {exc}", file=sys.stderr)
+        return 1
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from desktop_app.core.engine.base import EngineError
+    from desktop_app.core.engine.llama_engine import LlamaEngine
+    from desktop_app.core.paths import app_paths
+    from desktop_app.core.secrets import NO_KEYRING_MESSAGE, SecretStore
+    from desktop_app.core.settings import load_settings
+    from desktop_app.core.window_state import StateFile
+    from desktop_app.server.app import ServerConfig, create_app
+    from desktop_app.server.engine_thread import EngineThread
+    from desktop_app.server.keys import is_loopback, server_key
+    from desktop_app.server.models import resolve_model
+
+    paths = app_paths()
+    last_model = StateFile(paths.data_dir, paths.config_dir).state.last_model
+    settings, warning = load_settings(paths.config_dir)
+    if warning:
+        print(f"hearth: warning: {warning}", file=sys.stderr)
+    try:
+        model_id, path = resolve_model(args.model, last_model or None)
+    except EngineError as exc:
+        raise ServeError(str(exc)) from exc
+
+    sock = bind_socket(args.host, args.port)
+    api_key: str | None = args.api_key
+    if not is_loopback(args.host) or args.new_api_key:
+        secrets = SecretStore()
+        key = server_key(secrets, args.api_key, regenerate=args.new_api_key)
+        api_key = key.key
+        if key.generated:
+            print(
+                f"hearth: new API key (shown once, kept in {key.source}): {key.key}",
+                file=sys.stderr,
+            )
+            if not secrets.persistent:
+                print(f"hearth: warning: {NO_KEYRING_MESSAGE}", file=sys.stderr)
+        else:
+            print(f"hearth: requests must carry the API key from {key.source}", file=sys.stderr)
+
+    load = cli_settings.apply_options(settings, args).load_params()
+    engine = EngineThread(lambda: LlamaEngine(path, load), max_waiting=args.queue_size)
+    try:
+        info = engine.start()
+    except EngineError as exc:
+        sock.close()
+        raise ServeError(str(exc)) from exc
+    host, port = sock.getsockname()[:2]
+    shown_host = f"[{host}]" if ":" in host else host
+    print(
+        f"hearth: serving {model_id} ({info.architecture}, context {info.context_length} "
+        f"tokens) at http://{shown_host}:{port}/v1",
+        file=sys.stderr,
+        flush=True,
+    )
+    app = create_app(engine, ServerConfig(model_id, path, api_key))
+    config = uvicorn.Config(app, log_level="warning", timeout_graceful_shutdown=5)
+    server = uvicorn.Server(config)
+    try:
+        server.run(sockets=[sock])
+    except KeyboardInterrupt:
+        print("hearth: stopped", file=sys.stderr)
+        return 130
+    finally:
+        engine.stop()
+        sock.close()
+    return 0
+
+
+__all__ = ["add_commands", "run"]
