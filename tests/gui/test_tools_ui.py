@@ -73,3 +73,52 @@ def test_sentiment_answer_shows_as_a_card_with_json_a_click_away(qtbot: QtBot) -
     assert json.loads(card.raw.toPlainText()) == answer
     assert answer_card("plain words") is None
     assert answer_card('{"cut": "off') is None
+
+
+def test_structured_answers_get_a_summary_line() -> None:
+    from desktop_app.ui.extensions.api import MessageView
+    from desktop_app.ui.tools.feature import summary_line
+
+    sentiment = json.dumps({"sentiment": "positive", "confidence": 0.9, "reasons": ["ok"]})
+    assert summary_line(MessageView(1, "assistant", sentiment)) == (
+        "Sentiment: Positive · 90 % confident"
+    )
+    assert summary_line(MessageView(2, "assistant", '{"a": 1, "b": 2}')) == (
+        "Structured answer (2 fields)"
+    )
+    assert summary_line(MessageView(3, "assistant", "plain")) is None
+    assert summary_line(MessageView(4, "user", sentiment)) is None
+
+
+def test_window_answers_a_schema_and_shows_it_as_a_card(
+    launch, qtbot: QtBot, monkeypatch, tiny_model: Path
+) -> None:
+    """A chat constrained by the Sentiment analyst's schema, end to end in the window."""
+    import jsonschema
+    from PySide6.QtGui import QAction
+
+    from desktop_app.core.engine.base import GenerationParams
+    from desktop_app.core.presets import builtin_presets
+    from desktop_app.ui.chat.composer import Composer
+    from desktop_app.ui.chat.model import ChatRoles
+    from desktop_app.ui.tools.feature import AnswerCardDialog
+    from tests.gui.helpers import ANSWER_TIMEOUT_MS, answer_finished, child, open_model, rows
+
+    preset = next(p for p in builtin_presets() if p.id == "sentiment")
+    params = preset.generation_params(GenerationParams(max_tokens=700, seed=2))
+    hearth = launch(generation_params=params)
+    open_model(qtbot, hearth.window, monkeypatch, tiny_model)
+    composer = child(hearth.window, Composer, "composer")
+    qtbot.keyClicks(composer, "The food was great but the service slow.")
+    qtbot.keyClick(composer, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: answer_finished(hearth), timeout=ANSWER_TIMEOUT_MS)
+    answer = json.loads(rows(hearth)[-1].text)
+    jsonschema.validate(answer, dict(preset.response_schema or {}))
+    model = hearth.window.chat_model
+    footer = model.data(model.index(model.rowCount() - 1), ChatRoles.FOOTER)
+    assert f"Sentiment: {answer['sentiment'].capitalize()}" in footer
+    child(hearth.window, QAction, "structuredAnswerAction").trigger()
+    dialog = hearth.window.findChild(AnswerCardDialog)
+    assert dialog is not None and dialog.isVisible()
+    assert json.loads(dialog.card.raw.toPlainText()) == answer
+    dialog.close()
