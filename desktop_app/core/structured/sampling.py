@@ -5,7 +5,10 @@ checking all of the vocabulary against the grammar (262,144 tokens on Gemma 3). 
 llama.cpp's own ``common_sampler`` does, this samples with the ordinary chain first
 and asks the grammar about the one token chosen; only when the grammar rejects it is
 the grammar applied to every candidate and the token sampled again from what is left.
-A model that follows the format pays for one check per token.
+A model that follows the format pays for one check per token. When the grammar does
+refuse, it is first applied to the model's ``SHORTLIST`` most likely tokens only, and to
+the whole vocabulary only if none of them fits; for greedy decoding this picks exactly
+the token a full mask would (the most likely token the grammar allows).
 
 llama.cpp's grammar reads token bytes as UTF-8 leniently: bytes that are not UTF-8 at
 all (0xF8, overlong forms, surrogates) decode to some code point and can pass a string
@@ -27,6 +30,7 @@ from typing import Any
 import numpy as np
 
 _TOKEN_DATA = np.dtype([("id", "<i4"), ("logit", "<f4"), ("p", "<f4")])
+SHORTLIST = 64
 
 
 class GrammarError(ValueError):
@@ -126,10 +130,14 @@ class GrammarSampling:
         self._data = np.zeros(n_vocab, dtype=_TOKEN_DATA)
         pointer = self._data.ctypes.data_as(ctypes.POINTER(llama_cpp.llama_token_data))
         self._all = llama_cpp.llama_token_data_array(pointer, n_vocab, -1, False)
+        self._short = np.zeros(min(SHORTLIST, n_vocab), dtype=_TOKEN_DATA)
+        short_pointer = self._short.ctypes.data_as(ctypes.POINTER(llama_cpp.llama_token_data))
+        self._few = llama_cpp.llama_token_data_array(short_pointer, len(self._short), -1, False)
         self._one = (llama_cpp.llama_token_data * 1)()
         self._single = llama_cpp.llama_token_data_array(self._one, 1, -1, False)
         self.sampled = 0
         self.resampled = 0
+        self.full_masks = 0
         """Tokens sampled, and how many of them the grammar sent back (diagnostics)."""
 
     def _candidates(self, ctx: Any, index: int) -> Any:
@@ -151,15 +159,27 @@ class GrammarSampling:
             return not self._pending
         return _fits(self._pending, self._classes.pieces[token])
 
-    def _mask_broken_utf8(self) -> None:
+    def _mask_broken_utf8(self, data: np.ndarray) -> None:
         """After the grammar: drop partial-character tokens that cannot follow."""
-        logits = self._data["logit"]
-        open_ids = np.flatnonzero(self._classes.partial & np.isfinite(logits))
-        for token in open_ids.tolist():
-            if not _fits(self._pending, self._classes.pieces[token]):
-                logits[token] = -np.inf
+        ids, logits = data["id"], data["logit"]
+        partial = self._classes.partial[ids]
         if self._pending:  # a character is unfinished: only its continuation may follow
-            logits[~self._classes.partial] = -np.inf
+            logits[~partial] = -np.inf
+        for index in np.flatnonzero(partial & np.isfinite(logits)).tolist():
+            if not _fits(self._pending, self._classes.pieces[int(ids[index])]):
+                logits[index] = -np.inf
+
+    def _shortlist(self) -> Any:
+        """The most likely tokens of the filled candidates, as their own array."""
+        logits = self._data["logit"]
+        size = len(self._short)
+        top = np.argpartition(logits, -size)[-size:]
+        self._short["id"] = top
+        self._short["logit"] = logits[top]
+        self._short["p"] = 0.0
+        few = self._few
+        few.size, few.selected, few.sorted = size, -1, False
+        return few
 
     def _allowed(self, token: int) -> bool:
         if not self._utf8_ok(token):
@@ -178,11 +198,20 @@ class GrammarSampling:
         self.sampled += 1
         if not self._allowed(token):
             self.resampled += 1
-            candidates = self._candidates(ctx, index)
-            lib.llama_sampler_apply(self._grammar, ctypes.byref(candidates))
-            self._mask_broken_utf8()
-            lib.llama_sampler_apply(chain, ctypes.byref(candidates))
-            token = int(self._data["id"][candidates.selected])
+            self._candidates(ctx, index)
+            few = self._shortlist()
+            lib.llama_sampler_apply(self._grammar, ctypes.byref(few))
+            self._mask_broken_utf8(self._short[: few.size])
+            if np.isfinite(self._short["logit"][: few.size]).any():
+                lib.llama_sampler_apply(chain, ctypes.byref(few))
+                token = int(self._short["id"][few.selected])
+            else:
+                self.full_masks += 1
+                candidates = self._candidates(ctx, index)
+                lib.llama_sampler_apply(self._grammar, ctypes.byref(candidates))
+                self._mask_broken_utf8(self._data)
+                lib.llama_sampler_apply(chain, ctypes.byref(candidates))
+                token = int(self._data["id"][candidates.selected])
             if not self._allowed(token):  # accepting it would abort inside llama.cpp
                 raise GrammarError("no token can continue the answer under its grammar")
         if self._classes.partial[token]:
