@@ -167,13 +167,11 @@ def main() -> None:
         )
     sentiment = next(p for p in builtin_presets() if p.id == "sentiment").response_schema
     compile_costs(engine, {"long": LONG_SCHEMA, "sentiment": dict(sentiment or {})})
-    free, constrained, masked = (
-        statistics.median(rates[k]) for k in ("free", "constrained", "masked")
-    )
+    free, constrained = (statistics.median(rates[k]) for k in ("free", "constrained"))
+    masked = f" masked_ratio={statistics.median(rates['masked']) / free:.2f}" if args.masked else ""
     print(
-        f"free_tok_s={free:.1f} constrained_tok_s={constrained:.1f} masked_tok_s={masked:.1f} "
-        f"ratio={constrained / free:.2f} masked_ratio={masked / free:.2f} "
-        f"resampled={statistics.median(resampled):.1%}"
+        f"free_tok_s={free:.1f} constrained_tok_s={constrained:.1f} "
+        f"ratio={constrained / free:.2f}{masked} resampled={statistics.median(resampled):.1%}"
     )
     engine.close()
 
