@@ -6,14 +6,17 @@ the offending ``param`` and a sentence saying what to send instead.
 
 from __future__ import annotations
 
+import contextlib
 import math
 import time
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from desktop_app.core.chats.model import FinishReason, GenerationStats
 from desktop_app.core.engine.base import ChatTurn, GenerationParams
+from desktop_app.server.tools_api import RequestProblem, turn_from_message, with_extensions
 
 MAX_STOP_STRINGS = 4
 ROLES = {
@@ -163,8 +166,6 @@ def _content(message: dict[str, Any], index: int) -> str:
 
 
 def parse_chat(body: Any, context_length: int) -> GenerationRequest:
-    from desktop_app.server.tools_api import turn_from_message, with_extensions
-
     model, params, stream, usage = _common(body, context_length)
     messages = body.get("messages")
     if not isinstance(messages, list) or not messages:
@@ -179,13 +180,14 @@ def parse_chat(body: Any, context_length: int) -> GenerationRequest:
                 f"messages[{index}].role",
                 f"Unsupported role {message.get('role')!r}; use system, user, assistant or tool.",
             )
-        turns.append(turn_from_message(role, _content(message, index), message, index, turns))
-    return with_extensions(body, GenerationRequest(model, params, stream, usage, turns=turns))
+        with _problems():
+            turns.append(turn_from_message(role, _content(message, index), message, index, turns))
+    with _problems():
+        params, names = with_extensions(body, params, chat=True)
+    return GenerationRequest(model, params, stream, usage, turns=turns, tool_names=names)
 
 
 def parse_completion(body: Any, context_length: int) -> GenerationRequest:
-    from desktop_app.server.tools_api import with_extensions
-
     model, params, stream, usage = _common(body, context_length)
     prompt = body.get("prompt")
     if isinstance(prompt, list) and len(prompt) == 1 and isinstance(prompt[0], str):
@@ -194,7 +196,18 @@ def parse_completion(body: Any, context_length: int) -> GenerationRequest:
         raise invalid("prompt", "'prompt' must be a non-empty string.")
     if body.get("max_tokens") is None and body.get("max_completion_tokens") is None:
         params = GenerationParams(**{**params.__dict__, "max_tokens": 16})
-    return with_extensions(body, GenerationRequest(model, params, stream, usage, prompt=prompt))
+    with _problems():
+        params, _ = with_extensions(body, params, chat=False)
+    return GenerationRequest(model, params, stream, usage, prompt=prompt)
+
+
+@contextlib.contextmanager
+def _problems() -> Iterator[None]:
+    """A bad structured-output or tools field, as a 400 naming it."""
+    try:
+        yield
+    except RequestProblem as exc:
+        raise ApiError(400, exc.message, param=exc.param, code=exc.code) from exc
 
 
 def new_id(prefix: str) -> str:

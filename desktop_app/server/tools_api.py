@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from desktop_app.core.engine.base import ChatTurn
+from desktop_app.core.engine.base import ChatTurn, GenerationParams
 from desktop_app.core.structured.schema import JSON_OBJECT_SCHEMA, SchemaError, compile_schema
 from desktop_app.core.tools.calls import (
     ToolCall,
@@ -22,11 +22,25 @@ from desktop_app.core.tools.calls import (
 )
 from desktop_app.core.tools.choice import call_grammar, forced_tools
 from desktop_app.core.tools.parsing import ToolCallStream, parse_tool_calls
-from desktop_app.server.protocol import ApiError, GenerationRequest, invalid
 
 
-def _schema_error(param: str, exc: SchemaError) -> ApiError:
-    return ApiError(400, str(exc), param=param, code="unsupported_schema")
+class RequestProblem(ValueError):
+    """A bad ``response_format``/``tools``/``tool_choice``/tool message; ``protocol``
+    answers it as a 400 naming ``param``."""
+
+    def __init__(self, param: str, message: str, code: str = "invalid_value") -> None:
+        super().__init__(message)
+        self.param = param
+        self.message = message
+        self.code = code
+
+
+def invalid(param: str, message: str) -> RequestProblem:
+    return RequestProblem(param, message)
+
+
+def _schema_error(param: str, exc: SchemaError) -> RequestProblem:
+    return RequestProblem(param, str(exc), "unsupported_schema")
 
 
 def _response_format(value: Any) -> tuple[str | None, Any]:
@@ -81,15 +95,17 @@ def _chosen(choice: Any, tools: tuple[ToolSpec, ...]) -> tuple[ToolSpec, ...] | 
         raise invalid("tool_choice", str(exc)) from exc
 
 
-def with_extensions(body: dict[str, Any], request: GenerationRequest) -> GenerationRequest:
-    """``request`` with its response format, tools and tool choice applied."""
-    params = request.params
+def with_extensions(
+    body: dict[str, Any], params: GenerationParams, chat: bool
+) -> tuple[GenerationParams, tuple[str, ...]]:
+    """``params`` with the request's response format, tools and tool choice, and the
+    names of the tools whose calls are to be read from the answer."""
     grammar, response_format = None, None
     if body.get("response_format") is not None:
         grammar, response_format = _response_format(body["response_format"])
     tools: tuple[ToolSpec, ...] = ()
     choice = body.get("tool_choice")
-    if request.turns is not None and body.get("tools") is not None:
+    if chat and body.get("tools") is not None:
         tools = _tools(body["tools"])
     elif choice is not None and choice != "none":
         raise invalid("tool_choice", "'tool_choice' needs 'tools'.")
@@ -112,7 +128,7 @@ def with_extensions(body: dict[str, Any], request: GenerationRequest) -> Generat
         tools=shown,
         tool_choice=choice,
     )
-    return replace(request, params=params, tool_names=tuple(tool.name for tool in shown))
+    return params, tuple(tool.name for tool in shown)
 
 
 def turn_from_message(
