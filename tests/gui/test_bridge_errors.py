@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,7 +12,7 @@ from pytestqt.qtbot import QtBot
 from desktop_app.core.chats.model import FinishReason
 from desktop_app.core.chats.store import Store
 from desktop_app.core.engine.base import Finished, GenerationParams
-from desktop_app.core.engine.llama_engine import LlamaEngine, LoadParams
+from desktop_app.core.engine.llama_engine import LlamaEngine, LoadParams, LoadProgress
 from desktop_app.ui.engine.worker import EngineBridge
 from tests.gui.helpers import ANSWER_TIMEOUT_MS, LOAD_TIMEOUT_MS
 
@@ -25,14 +26,22 @@ def store(tmp_path: Path) -> Iterator[Store]:
 
 @pytest.fixture
 def bridges() -> Iterator[list[EngineBridge]]:
-    """Bridges made by a test; each is shut down afterwards, whatever the test did."""
+    """Bridges made by a test; each is shut down afterwards, whatever the test did.
+
+    They are freed here, on the GUI thread: the engine bug's traceback left them in
+    reference cycles, and a later collection could run on another test's engine thread.
+    """
     made: list[EngineBridge] = []
     yield made
     for bridge in made:
         assert bridge.shutdown(5000)
+    made.clear()
+    gc.collect()
 
 
-def broken_loader(path: Path, params: LoadParams | None = None) -> LlamaEngine:
+def broken_loader(
+    path: Path | str, params: LoadParams, progress: LoadProgress | None = None
+) -> LlamaEngine:
     raise KeyError("n_embd")  # a bug in the engine, not an EngineError
 
 
