@@ -170,7 +170,7 @@ def parse_chat(body: Any, context_length: int) -> GenerationRequest:
     messages = body.get("messages")
     if not isinstance(messages, list) or not messages:
         raise invalid("messages", "'messages' must be a non-empty list of messages.")
-    turns = []
+    turns: list[ChatTurn] = []
     for index, message in enumerate(messages):
         if not isinstance(message, dict):
             raise invalid(f"messages[{index}]", "Each message must be an object.")

@@ -150,7 +150,8 @@ def turn_from_message(
             raise invalid(
                 f"messages[{index}].tool_call_id", "A tool message needs its 'tool_call_id'."
             )
-        name = message.get("name") if isinstance(message.get("name"), str) else ""
+        given = message.get("name")
+        name = given if isinstance(given, str) else ""
         for turn in reversed(turns):
             for call in turn.tool_calls:
                 if call.id == call_id:

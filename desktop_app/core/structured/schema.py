@@ -217,7 +217,7 @@ def _check_combinations(schema: dict[str, Any], path: tuple[str, ...]) -> None:
 
 def check_schema(schema: Any) -> None:
     """Validate ``schema`` against the metaschema, then check every keyword is supported."""
-    import jsonschema
+    import jsonschema  # type: ignore[import-untyped]
 
     if not isinstance(schema, (dict, bool)):
         raise SchemaError("The schema must be a JSON object.")

@@ -20,6 +20,7 @@ from desktop_app.core.engine.base import (
     CancelToken,
     ChatTurn,
     Engine,
+    EngineCapabilities,
     EngineEvent,
     Finished,
     GenerationParams,
@@ -76,6 +77,10 @@ class ToolLoopEngine:
     @property
     def info(self) -> ModelInfo:
         return self._engine.info
+
+    @property
+    def capabilities(self) -> EngineCapabilities:
+        return self._engine.capabilities
 
     def close(self) -> None:
         self._toolbox.close()
