@@ -20,6 +20,7 @@ from desktop_app.cli import hardware as cli_hardware
 from desktop_app.cli import models as cli_models
 from desktop_app.cli import serve as cli_serve
 from desktop_app.cli import settings as cli_settings
+from desktop_app.cli import tools as cli_tools
 from desktop_app.cli.common import EXIT_ERROR, EXIT_INTERRUPTED, EXIT_OK, CliError, UsageError
 
 LOG_LEVELS = ("debug", "info", "warning", "error", "critical")
@@ -71,6 +72,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     cli_chat.add_commands(commands)
     cli_settings.add_commands(commands)
+    cli_tools.add_commands(commands)
 
     cli_chats.add_commands(commands)
     cli_serve.add_commands(commands)
@@ -113,6 +115,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cli_docs.run(args)
         if args.command == "hardware":
             return cli_hardware.run(args)
+        if args.command == "tools":
+            return cli_tools.run(args)
         from desktop_app.cli.window import open_window
 
         return open_window(getattr(args, "model", None) or args.top_model)

@@ -72,6 +72,9 @@ from desktop_app.core.gpu.report import OffloadReport
 from desktop_app.core.gpu.runtime import plan_for
 from desktop_app.core.hardware import looks_like_memory_failure, memory_advice
 from desktop_app.core.models.gguf_info import GGUFError, GGUFInfo, read_gguf_info
+from desktop_app.core.structured.sampling import grammar_sampler
+from desktop_app.core.tools.calls import ToolSpec
+from desktop_app.core.tools.prompting import template_supports_tools
 
 log = logging.getLogger(__name__)
 
@@ -525,9 +528,12 @@ class LlamaEngine:
         fmt: PromptFormat,
         turns: list[ChatTurn],
         should_stop: Callable[[], bool] | None = None,
+        tools: tuple[ToolSpec, ...] = (),
     ) -> str:
-        if turns and turns[-1].role == "assistant":  # continue this answer (see Engine)
-            return self._render(fmt, turns[:-1], should_stop) + turns[-1].content
+        last = turns[-1] if turns else None
+        if last is not None and last.role == "assistant" and not last.tool_calls:
+            # continue this answer (see Engine)
+            return self._render(fmt, turns[:-1], should_stop, tools) + last.content
         return render_prompt(
             fmt,
             turns,
@@ -535,11 +541,17 @@ class LlamaEngine:
             eos_token=self._special_text(self._eos),
             sandbox=self._sandbox,
             should_stop=should_stop,
+            tools=tools,
         )
 
-    def prompt_tokens(self, turns: list[ChatTurn]) -> list[int]:
+    @property
+    def supports_tools(self) -> bool:
+        """Whether the model's own chat template knows tools (else they go in the text)."""
+        return self._format.from_model and template_supports_tools(self._format.template)
+
+    def prompt_tokens(self, turns: list[ChatTurn], tools: tuple[ToolSpec, ...] = ()) -> list[int]:
         """The token ids the model sees for ``turns`` (raises ``TemplateError``)."""
-        tokens = self._prompt_tokenizer(self._render(self._format, turns))
+        tokens = self._prompt_tokenizer(self._render(self._format, turns, tools=tools))
         if self._add_bos and self._bos >= 0 and (not tokens or tokens[0] != self._bos):
             tokens.insert(0, self._bos)
         return tokens
@@ -571,7 +583,7 @@ class LlamaEngine:
         prompts: dict[int, list[int]] = {}
 
         def count_prompt(candidate: list[ChatTurn]) -> int:
-            tokens = self.prompt_tokens(candidate)
+            tokens = self.prompt_tokens(candidate, params.tools)
             prompts[len(candidate)] = tokens
             return len(tokens)
 
@@ -713,10 +725,12 @@ class LlamaEngine:
             temp=params.temperature,
             repeat_penalty=params.repeat_penalty,
         )
+        constrained = grammar_sampler(llama_cpp, llm, params.grammar, self._token_bytes)
         try:
             llm.eval(new_tokens)
             ctx, chain = llm._ctx.ctx, sampler.sampler
-            sample, decode = llama_cpp.llama_sampler_sample, llama_cpp.llama_decode
+            sample = constrained.sample if constrained else llama_cpp.llama_sampler_sample
+            decode = llama_cpp.llama_decode
             token_slot = (llama_cpp.llama_token * 1)()
             one_token = llama_cpp.llama_batch_get_one(token_slot, 1)
             input_ids = llm.input_ids
@@ -733,6 +747,8 @@ class LlamaEngine:
                 llm.n_tokens = n
         finally:
             sampler.close()
+            if constrained is not None:
+                constrained.close()
 
     def _keep_cached_prefix(self, prompt: list[int]) -> int:
         """Keep the part of the KV cache that ``prompt`` starts with, drop the rest, and
