@@ -86,6 +86,9 @@ class LoadParams:
     memory and attention time on every token."""
     kv_cache_type: str = KV_AUTO
     """Number format of the KV cache: "f16", "bf16", or "auto" (see ``kv_cache_type``)."""
+    n_seq_max: int = 1
+    """Sequences decoded together (``core.engine.batched``); each gets ``n_ctx`` tokens of
+    its own KV cache."""
 
 
 LoadProgress = Callable[[float], bool]
@@ -128,6 +131,32 @@ def _load_progress(llama_cpp: Any, report: LoadProgress) -> Iterator[None]:
         yield
     finally:
         module.llama_model_default_params = original
+
+
+@contextlib.contextmanager
+def _sequences(llama_cpp: Any, n_seq_max: int) -> Iterator[None]:
+    """Give the next context ``n_seq_max`` sequences, each with its own part of the cache.
+
+    ``Llama.__init__`` (0.3) takes no ``n_seq_max``; it starts from
+    ``llama_context_default_params()``, which returns these for the load's duration.
+    """
+    if n_seq_max <= 1:
+        yield
+        return
+    module = llama_cpp.llama_cpp
+    original = module.llama_context_default_params
+
+    def default_params_with_sequences() -> Any:
+        params = original()
+        params.n_seq_max = n_seq_max
+        params.kv_unified = False
+        return params
+
+    module.llama_context_default_params = default_params_with_sequences
+    try:
+        yield
+    finally:
+        module.llama_context_default_params = original
 
 
 class TokenizedFit(NamedTuple):
@@ -224,7 +253,8 @@ class LlamaEngine:
         llama_logs.install(llama_cpp)
         llama_logs.take_recent_errors()
         trained = info.context_length or DEFAULT_CONTEXT
-        n_ctx = params.n_ctx if params.n_ctx > 0 else trained
+        self.sequences = max(1, params.n_seq_max)
+        n_ctx = (params.n_ctx if params.n_ctx > 0 else trained) * self.sequences
         cancelled = False
         system_info = llama_cpp.llama_print_system_info().decode("utf-8", "replace")
         gpu_offload = bool(llama_cpp.llama_supports_gpu_offload())
@@ -242,7 +272,7 @@ class LlamaEngine:
             return not cancelled
 
         try:
-            with _load_progress(llama_cpp, report):
+            with _load_progress(llama_cpp, report), _sequences(llama_cpp, self.sequences):
                 self._llm = llama_cpp.Llama(
                     model_path=str(path),
                     n_ctx=n_ctx,
@@ -274,6 +304,8 @@ class LlamaEngine:
                 "(try a smaller context or fewer GPU layers)."
             ) from exc
         model = self._llm._model
+        self.sequence_context = int(llama_cpp.llama_n_ctx_seq(self._llm._ctx.ctx))
+        """Tokens of context each sequence has (all of it with one sequence)."""
         self._vocab = llama_cpp.llama_model_get_vocab(model.model)
         self._n_swa = 0 if params.swa_full else int(llama_cpp.llama_model_n_swa(model.model))
         n_vocab = self._llm.n_vocab()
@@ -297,7 +329,7 @@ class LlamaEngine:
             name=info.name,
             path=str(path),
             architecture=info.architecture,
-            context_length=self._llm.n_ctx(),
+            context_length=self.sequence_context,
             chat_format=self._format.description + format_note,
             format_name=self._format.name,
             format_source=self._format_source(bool(format_note)),
@@ -505,7 +537,7 @@ class LlamaEngine:
         Raises ``ContextOverflowError`` (strategy "stop", or a message too long even
         alone) and ``TemplateError``.
         """
-        n_ctx = self._llm.n_ctx()
+        n_ctx = self.sequence_context
         prompts: dict[int, list[int]] = {}
 
         def count_prompt(candidate: list[ChatTurn]) -> int:
@@ -536,7 +568,7 @@ class LlamaEngine:
         """Continue raw ``prompt`` text, with no chat template (an OpenAI-style completion)."""
         started = time.perf_counter()
         tokens = self._llm.tokenize(prompt.encode("utf-8"), add_bos=self._add_bos, special=False)
-        n_ctx = self._llm.n_ctx()
+        n_ctx = self.sequence_context
         if not tokens or len(tokens) >= n_ctx:
             yield Finished(
                 FinishReason.ERROR,
@@ -559,7 +591,7 @@ class LlamaEngine:
         *,
         format_stops: bool = True,
     ) -> Iterator[EngineEvent]:
-        budget = min(params.max_tokens, self._llm.n_ctx() - len(prompt))
+        budget = min(params.max_tokens, self.sequence_context - len(prompt))
         if budget <= 0:
             stats = self._stats(prompt, 0, 0, started, 0.0, 0.0, dropped)
             yield Finished(FinishReason.LENGTH, stats)
