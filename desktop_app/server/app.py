@@ -25,9 +25,11 @@ from starlette.routing import Route
 from desktop_app.core.chats.model import FinishReason
 from desktop_app.core.engine.base import Finished, ModelInfo, TextDelta
 from desktop_app.core.engine.remote import is_remote_spec
-from desktop_app.server import protocol
+from desktop_app.server import protocol, timings
 from desktop_app.server.engine_thread import JOB_STARTED, Job, JobEvent, QueueFull
+from desktop_app.server.metrics import ServerMetrics
 from desktop_app.server.models import matches
+from desktop_app.server.operations import model_entries, operation_routes, runner_status
 from desktop_app.server.protocol import ApiError, GenerationRequest
 
 _log = logging.getLogger(__name__)
@@ -69,6 +71,10 @@ class _Api:
         self.engine = engine
         self.config = config
         self.created = protocol.now()
+        self.metrics = ServerMetrics(lambda: runner_status(engine, self.served_id))
+
+    def served_id(self) -> str:
+        return self.current_model()[0]
 
     # Checks
 
@@ -140,43 +146,75 @@ class _Api:
 
     async def models(self, request: Request) -> Response:
         self.check_auth(request)
-        return JSONResponse(
-            {
-                "object": "list",
-                "data": [protocol.model_entry(self.current_model()[0], self.created)],
-            }
-        )
+        if hasattr(self.engine, "listing"):
+            data = await asyncio.to_thread(model_entries, self.engine, self.created)
+        else:
+            data = [protocol.model_entry(self.current_model()[0], self.created)]
+        return JSONResponse({"object": "list", "data": data})
 
     async def model(self, request: Request) -> Response:
         self.check_auth(request)
-        model_id = self.check_model(request.path_params["model"])
+        requested = request.path_params["model"]
+        if hasattr(self.engine, "listing"):
+            entries = await asyncio.to_thread(model_entries, self.engine, self.created)
+            for entry in entries:
+                if entry["id"] == requested:
+                    return JSONResponse(entry)
+            source = await asyncio.to_thread(self.engine.find, requested)  # or the 404
+            return JSONResponse(protocol.model_entry(source.id, self.created))
+        model_id = self.check_model(requested)
         return JSONResponse(protocol.model_entry(model_id, self.created))
+
+    async def target(self, body: Any) -> tuple[str, int, JobRunner]:
+        """The model a request names, its context length and the runner to submit to."""
+        if not isinstance(body, dict):
+            raise ApiError(400, "The request body must be a JSON object.")
+        requested = body.get("model")
+        if not isinstance(requested, str):
+            requested = None
+        route = getattr(self.engine, "route", None)
+        if route is not None:  # models on demand (ModelPool)
+            return await asyncio.to_thread(route, requested)
+        return self.check_model(requested), self.current_model()[2], self.engine
 
     async def chat(self, request: Request) -> Response:
         self.check_auth(request)
         body = await self.read_json(request)
-        parsed = protocol.parse_chat(body, self.current_model()[2] or 4096)
-        return await self.generate(request, parsed, chat=True)
+        model_id, context, runner = await self.target(body)
+        parsed = protocol.parse_chat(body, context or 4096)
+        return await self.generate(request, parsed, True, model_id, runner)
 
     async def completions(self, request: Request) -> Response:
         self.check_auth(request)
         body = await self.read_json(request)
-        parsed = protocol.parse_completion(body, self.current_model()[2] or 4096)
-        return await self.generate(request, parsed, chat=False)
+        model_id, context, runner = await self.target(body)
+        parsed = protocol.parse_completion(body, context or 4096)
+        return await self.generate(request, parsed, False, model_id, runner)
 
     # Generation
 
-    async def generate(self, request: Request, parsed: GenerationRequest, chat: bool) -> Response:
-        model_id = self.check_model(parsed.model)
+    async def generate(
+        self,
+        request: Request,
+        parsed: GenerationRequest,
+        chat: bool,
+        model_id: str,
+        runner: JobRunner,
+    ) -> Response:
         loop = asyncio.get_running_loop()
         events: asyncio.Queue[JobEvent] = asyncio.Queue()
 
         def sink(event: JobEvent) -> None:
             loop.call_soon_threadsafe(events.put_nowait, event)
 
-        job = Job(parsed.params, sink, turns=parsed.turns, prompt=parsed.prompt)
+        job = Job(
+            parsed.params,
+            self.metrics.track(model_id, sink),
+            turns=parsed.turns,
+            prompt=parsed.prompt,
+        )
         try:
-            self.engine.submit(job)
+            runner.submit(job)
         except QueueFull:
             raise ApiError(
                 503,
@@ -186,7 +224,7 @@ class _Api:
                 code="queue_full",
                 headers={"Retry-After": "1"},
             ) from None
-        shape = _Shape(chat, model_id, protocol.new_id("chatcmpl" if chat else "cmpl"))
+        shape = _Shape(chat, model_id, protocol.new_id("chatcmpl" if chat else "cmpl"), job)
         if parsed.stream:
             return StreamingResponse(
                 self.stream(events, job, shape, parsed.include_usage),
@@ -253,6 +291,7 @@ class _Shape:
     chat: bool
     model: str
     id: str
+    job: Job
 
     @property
     def created(self) -> int:
@@ -281,9 +320,9 @@ class _Shape:
             error = protocol.error_body(finished.error or "Generation failed.", "server_error")
             return [error, "[DONE]"]
         empty: dict[str, Any] | str = {} if self.chat else ""
-        lines: list[dict[str, Any] | str] = [
-            self.chunk(empty, protocol.finish_reason(finished.reason))
-        ]
+        last = self.chunk(empty, protocol.finish_reason(finished.reason))
+        last["timings"] = timings.timings(finished.stats, self.job)
+        lines: list[dict[str, Any] | str] = [last]
         if include_usage:
             lines.append(
                 {
@@ -292,7 +331,7 @@ class _Shape:
                     "created": self.created,
                     "model": self.model,
                     "choices": [],
-                    "usage": protocol.usage(finished.stats),
+                    "usage": timings.usage(finished.stats),
                 }
             )
         lines.append("[DONE]")
@@ -314,7 +353,8 @@ class _Shape:
             "created": self.created,
             "model": self.model,
             "choices": [choice],
-            "usage": protocol.usage(finished.stats),
+            "usage": timings.usage(finished.stats),
+            "timings": timings.timings(finished.stats, self.job),
         }
 
 
@@ -347,6 +387,7 @@ def create_app(engine: JobRunner, config: ServerConfig) -> Starlette:
     """The ASGI app; ``engine`` must already be started."""
     api = _Api(engine, config)
     routes = [
+        *operation_routes(engine, api.metrics, api.check_auth, api.served_id),
         Route("/v1/models", api.models, methods=["GET"]),
         Route("/v1/models/{model:path}", api.model, methods=["GET"]),
         Route("/v1/chat/completions", api.chat, methods=["POST"]),
