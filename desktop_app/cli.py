@@ -20,6 +20,7 @@ from desktop_app import (
     cli_chats,
     cli_endpoints,
     cli_models,
+    cli_ps,
     cli_serve,
     cli_settings,
 )
@@ -123,6 +124,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     cli_chats.add_commands(commands)
     cli_serve.add_commands(commands)
+    cli_ps.add_commands(commands)
     cli_endpoints.add_commands(commands)
     cli_models.add_commands(commands)
     return parser
@@ -149,6 +151,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cli_models.run(args)
         if args.command == "serve":
             return cli_serve.run(args)
+        if args.command == "ps":
+            return cli_ps.run(args)
         if args.command == "endpoints":
             return cli_endpoints.run(args)
         return _gui(getattr(args, "model", None) or args.top_model)

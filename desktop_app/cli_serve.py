@@ -1,6 +1,8 @@
 """``hearth serve``: Hearth's local OpenAI-compatible API server.
 
-Loads one model on a dedicated engine thread and serves it with uvicorn. Binds
+Serves the model a request names, loading it on demand (``--model`` loads one at
+start), several requests of a model decoded together (``--parallel``), with uvicorn.
+Binds
 127.0.0.1 by default; any other address needs an API key (``--api-key``,
 ``HEARTH_API_KEY``, or one generated, saved in the keyring and printed once).
 """
@@ -11,6 +13,7 @@ import argparse
 import socket
 import sys
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 DEFAULT_HOST = "127.0.0.1"
@@ -34,6 +37,16 @@ def _count(text: str) -> int:
     return int(text)
 
 
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"must be a number of seconds above 0, not {text!r}")
+    return value
+
+
 def add_commands(commands: Any) -> None:
     serve = commands.add_parser(
         "serve",
@@ -49,7 +62,31 @@ def add_commands(commands: Any) -> None:
         "--port", type=_port, default=DEFAULT_PORT, help=f"default: {DEFAULT_PORT}; 0 picks one"
     )
     serve.add_argument(
-        "--model", default="", metavar="ID|PATH", help="default: the last model used"
+        "--model",
+        default="",
+        metavar="ID|PATH",
+        help="load this model at start (default: none; requests load the model they name)",
+    )
+    serve.add_argument(
+        "--parallel",
+        type=_count,
+        metavar="N",
+        help="requests of one model decoded together (default: chosen from the model and "
+        "the free memory, shown at start)",
+    )
+    serve.add_argument(
+        "--max-models",
+        type=_count,
+        default=1,
+        metavar="N",
+        help="local models kept loaded at once; the least recently used is unloaded to make "
+        "room (default 1)",
+    )
+    serve.add_argument(
+        "--ttl",
+        type=_seconds,
+        metavar="SECONDS",
+        help="unload a model that has been idle this long (default: keep it)",
     )
     serve.add_argument(
         "--api-key",
@@ -102,22 +139,25 @@ def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from desktop_app.core.engine.base import EngineError
-    from desktop_app.core.engine.llama_engine import LlamaEngine
     from desktop_app.core.paths import app_paths
     from desktop_app.core.secrets import NO_KEYRING_MESSAGE, SecretStore
     from desktop_app.core.settings import load_settings
     from desktop_app.server.app import ServerConfig, create_app
-    from desktop_app.server.engine_thread import EngineThread
     from desktop_app.server.keys import is_loopback, server_key
     from desktop_app.server.models import resolve_model
+    from desktop_app.server.runtime_file import RuntimeFile
+    from desktop_app.server.serve_pool import build_pool
 
-    settings, warning = load_settings(app_paths().config_dir)
+    paths = app_paths()
+    settings, warning = load_settings(paths.config_dir)
     if warning:
         print(f"hearth: warning: {warning}", file=sys.stderr)
-    try:
-        model_id, path = resolve_model(args.model, settings.last_model_path or None)
-    except EngineError as exc:
-        raise ServeError(str(exc)) from exc
+    model_id, path = "", None
+    if args.model:
+        try:
+            model_id, path = resolve_model(args.model)
+        except EngineError as exc:
+            raise ServeError(str(exc)) from exc
 
     sock = bind_socket(args.host, args.port)
     api_key: str | None = args.api_key
@@ -142,32 +182,58 @@ def _serve(args: argparse.Namespace) -> int:
         n_threads=args.threads or defaults.n_threads,
         n_gpu_layers=defaults.n_gpu_layers if args.gpu_layers is None else args.gpu_layers,
     )
-    engine = EngineThread(lambda: LlamaEngine(path, load), max_waiting=args.queue_size)
-    try:
-        info = engine.start()
-    except EngineError as exc:
-        sock.close()
-        raise ServeError(str(exc)) from exc
+    pool = build_pool(settings, paths, load, args, model_id, path)
     host, port = sock.getsockname()[:2]
     shown_host = f"[{host}]" if ":" in host else host
-    print(
-        f"hearth: serving {model_id} ({info.architecture}, context {info.context_length} "
-        f"tokens) at http://{shown_host}:{port}/v1",
-        file=sys.stderr,
-        flush=True,
-    )
-    app = create_app(engine, ServerConfig(model_id, path, api_key))
+    url = f"http://{shown_host}:{port}/v1"
+    if model_id:
+        try:
+            info = pool.load(model_id)
+        except EngineError as exc:
+            pool.close()
+            sock.close()
+            raise ServeError(str(exc)) from exc
+        parallel = pool.loaded()[0]["parallel"]
+        print(
+            f"hearth: serving {model_id} ({info.architecture}, context {info.context_length} "
+            f"tokens, {parallel} in parallel) at {url}",
+            file=sys.stderr,
+            flush=True,
+        )
+    else:
+        print(
+            f"hearth: serving models on demand (none loaded yet; see {url}/models) at {url}",
+            file=sys.stderr,
+            flush=True,
+        )
+    limits = f"up to {pool.max_models} model(s) loaded"
+    if pool.ttl_s is not None:
+        limits += f", unloaded after {pool.ttl_s:g} s idle"
+    print(f"hearth: {limits}", file=sys.stderr, flush=True)
+    app = create_app(pool, ServerConfig(model_id, path or Path(), api_key))
     config = uvicorn.Config(app, log_level="warning", timeout_graceful_shutdown=5)
     server = uvicorn.Server(config)
+    runtime = RuntimeFile(paths.data_dir)
+    runtime.publish(f"http://{_client_host(host)}:{port}", api_key is not None)
     try:
         server.run(sockets=[sock])
     except KeyboardInterrupt:
         print("hearth: stopped", file=sys.stderr)
         return 130
     finally:
-        engine.stop()
+        runtime.withdraw()
+        pool.close()
         sock.close()
     return 0
+
+
+def _client_host(host: str) -> str:
+    """Where a client on this machine reaches a server bound to ``host``."""
+    if host in ("0.0.0.0", ""):
+        return "127.0.0.1"
+    if host == "::":
+        return "[::1]"
+    return f"[{host}]" if ":" in host else host
 
 
 __all__ = ["add_commands", "run"]
