@@ -214,7 +214,7 @@ def _serve(args: argparse.Namespace) -> int:
     config = uvicorn.Config(app, log_level="warning", timeout_graceful_shutdown=5)
     server = uvicorn.Server(config)
     runtime = RuntimeFile(paths.data_dir)
-    runtime.publish(f"http://{_client_host(host)}:{port}", api_key is not None)
+    runtime.publish(client_root(host, port), api_key is not None)
     try:
         server.run(sockets=[sock])
     except KeyboardInterrupt:
@@ -227,13 +227,14 @@ def _serve(args: argparse.Namespace) -> int:
     return 0
 
 
-def _client_host(host: str) -> str:
-    """Where a client on this machine reaches a server bound to ``host``."""
+def client_root(host: str, port: int) -> str:
+    """Where a client on this machine reaches a server bound to ``host``:``port``."""
     if host in ("0.0.0.0", ""):
-        return "127.0.0.1"
-    if host == "::":
-        return "[::1]"
-    return f"[{host}]" if ":" in host else host
+        host = "127.0.0.1"
+    elif host == "::":
+        host = "::1"
+    shown = f"[{host}]" if ":" in host else host
+    return f"http://{shown}:{port}"
 
 
 __all__ = ["add_commands", "run"]

@@ -30,11 +30,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.cli_serve import ServeError, bind_socket
+from desktop_app.cli_serve import ServeError, bind_socket, client_root
+from desktop_app.core.paths import app_paths
 from desktop_app.core.secrets import SecretStore
 from desktop_app.server.app import ServerConfig, create_app
 from desktop_app.server.keys import is_loopback, server_key
 from desktop_app.server.run import ServerThread
+from desktop_app.server.runtime_file import RuntimeFile
 from desktop_app.ui.engine_worker import EngineBridge
 from desktop_app.ui.shared_engine import BridgeJobRunner
 
@@ -200,6 +202,7 @@ class ServerPage(QWidget):
             self._state.setText(self.tr("The server could not be started."))
             return
         self._server, self._runner = server, runner
+        RuntimeFile(app_paths().data_dir).publish(client_root(*server.address), bool(api_key))
         shown_host, port = server.address
         url = f"http://{shown_host}:{port}/v1"
         self._state.setText(self.tr("Serving the window's model at %1").replace("%1", url))
@@ -235,6 +238,7 @@ class ServerPage(QWidget):
             if runner is not None:
                 runner.cancel_all()
             server.stop()
+            RuntimeFile(app_paths().data_dir).withdraw()
             self._update_controls()
             self.running_changed.emit(False)
             return

@@ -6,6 +6,9 @@ copies of the tiny model in a temporary library.
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -17,6 +20,7 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from tests.pool_helpers import PoolServer, library_of_copies, pool_server
+from tests.serve_helpers import hearth_serve
 
 pytestmark = pytest.mark.integration
 
@@ -260,3 +264,61 @@ def test_metrics_parse_and_count(server: PoolServer) -> None:
     assert families["hearth_time_to_first_token_seconds"].type == "histogram"
     assert samples[("hearth_time_to_first_token_seconds_count", (("model", "alpha"),))] >= 1
     assert families["hearth_tokens_per_second"].type == "histogram"
+
+
+def _env(tmp_path: Path) -> dict[str, str]:
+    import os
+
+    env = dict(os.environ)
+    env["HEARTH_HOME"] = str(tmp_path / "home")
+    env["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
+    return env
+
+
+def _hearth(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "desktop_app", *args],
+        capture_output=True, text=True, env=env, timeout=WAIT_S,
+    )  # fmt: skip
+
+
+def test_hearth_serve_and_hearth_ps(tiny_model: Path, tmp_path: Path) -> None:
+    env = _env(tmp_path)
+    assert "no Hearth server is running" in _hearth("ps", env=env).stderr
+    assert _hearth("serve", "--ttl", "0", env=env).returncode == 2
+    with hearth_serve(
+        "--port", "0", "--model", str(tiny_model), "--parallel", "3", "--max-models", "2",
+        env=env,
+    ) as serve:  # fmt: skip
+        port = serve.wait_for(r"serving tiny .*3 in parallel\) at http://127\.0\.0\.1:(\d+)/v1")
+        serve.wait_for(r"up to 2 model\(s\) loaded")
+        base = f"http://127.0.0.1:{port.group(1)}"
+        assert httpx.get(base + "/health", timeout=WAIT_S).status_code == 200
+        listed = _hearth("ps", env=env)
+        assert listed.returncode == 0, listed.stderr
+        header, row = listed.stdout.splitlines()
+        assert header.split() == ["MODEL", "STATE", "MEMORY", "PARALLEL", "ACTIVE", "WAITING",
+                                  "IDLE"]  # fmt: skip
+        assert row.split()[:2] == ["tiny", "ready"] and row.split()[4] == "3"
+        as_json = json.loads(_hearth("ps", "--json", "--url", base, env=env).stdout)
+        assert as_json[0]["id"] == "tiny" and as_json[0]["memory_bytes"] > 0
+    assert "no Hearth server is running" in _hearth("ps", env=env).stderr
+
+
+def test_hearth_serve_without_a_model_loads_none(tiny_model: Path, tmp_path: Path) -> None:
+    env = _env(tmp_path)
+    imported = _hearth("models", "import", str(tiny_model), env=env)
+    assert imported.returncode == 0, imported.stderr
+    with hearth_serve("--port", "0", env=env) as serve:
+        port = serve.wait_for(r"serving models on demand .* at http://127\.0\.0\.1:(\d+)/v1")
+        base = f"http://127.0.0.1:{port.group(1)}/v1"
+        assert httpx.get(base + "/ps", timeout=WAIT_S).json()["data"] == []
+        with openai.OpenAI(base_url=base, api_key="unused", max_retries=0) as client:
+            (model,) = client.models.list()
+            with pytest.raises(openai.BadRequestError):  # none loaded, none named
+                client.chat.completions.create(messages=[{"role": "user", "content": "Hi"}],
+                                               model="")  # fmt: skip
+            answer = client.chat.completions.create(
+                model=model.id, messages=[{"role": "user", "content": "Hi"}], max_tokens=2
+            )
+            assert answer.model == model.id
