@@ -137,15 +137,23 @@ def percentile(values: list[float], q: float) -> float:
 
 
 def batched_bench(
-    binary: Path, model: Path, threads: int, tokens: int, prompt_tokens: int, load: LoadParams
+    binary: Path,
+    model: Path,
+    threads: int,
+    tokens: int,
+    prompt_tokens: int,
+    load: LoadParams,
+    sequences: tuple[int, ...] = CLIENTS,
 ) -> dict[int, tuple[float, float]]:
-    """``{sequences: (S_TG tok/s, S tok/s)}`` from llama.cpp's ``llama-batched-bench``."""
+    """``{sequences: (S_TG tok/s, S tok/s)}`` from llama.cpp's ``llama-batched-bench``,
+    with Hearth's compute pass, KV format and attention (no flash attention)."""
     kv = kv_cache_type(load, _system_info())
     ubatch = ubatch_size(load)
     command = [
         str(binary), "-m", str(model), "-c", str(max(CLIENTS) * (prompt_tokens + tokens + 16)),
         "-b", "512", "-ub", str(ubatch), "-npp", str(prompt_tokens), "-ntg", str(tokens),
-        "-npl", ",".join(map(str, CLIENTS)), "-t", str(threads), "-ctk", kv, "-ctv", kv,
+        "-npl", ",".join(map(str, sequences)), "-t", str(threads), "-ctk", kv, "-ctv", kv,
+        "-fa", "on" if load.flash_attn else "off",
     ]  # fmt: skip
     out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
     rows: dict[int, tuple[float, float]] = {}
@@ -196,15 +204,31 @@ def run_suite(
 
     pool = make_pool(path, load, max(CLIENTS))
     pool.load("bench")
-    hearth: dict[int, float] = {}
+    rates: dict[int, list[float]] = {c: [] for c in CLIENTS}
+    llama_rates: dict[int, list[tuple[float, float]]] = {c: [] for c in CLIENTS}
     with serving(pool, "", path) as base:
-        for clients in CLIENTS:
-            hearth[clients] = median_of(runs, lambda c=clients: aggregate(base, c, tokens))
-            print(f"parallel server, {clients} clients: {hearth[clients]:.1f} tok/s aggregate",
-                  flush=True)  # fmt: skip
+        for _ in range(runs):
+            for clients in CLIENTS:  # each count beside llama.cpp's, so noise hits both
+                rates[clients].append(aggregate(base, clients, tokens))
+                print(f"parallel server, {clients} clients: {rates[clients][-1]:.1f} tok/s "
+                      "aggregate", flush=True)  # fmt: skip
+                if batched_bench_path is None:
+                    continue
+                row = batched_bench(
+                    batched_bench_path, path, threads, tokens, prompt, load, (clients,)
+                )[clients]
+                llama_rates[clients].append(row)
+                print(f"llama-batched-bench, {clients} sequences: S_TG {row[0]:.1f} tok/s, "
+                      f"S {row[1]:.1f} tok/s", flush=True)  # fmt: skip
         idle = ttft_samples(base, 10, 0, tokens)
         busy = ttft_samples(base, 10, 3, tokens)
     pool.close()
+    hearth = {c: statistics.median(v) for c, v in rates.items()}
+    llama = {
+        c: (statistics.median(r[0] for r in v), statistics.median(r[1] for r in v))
+        for c, v in llama_rates.items()
+        if v
+    }
 
     colds = []
     for _ in range(runs):
@@ -212,13 +236,6 @@ def run_suite(
         with serving(cold_pool, "", path) as base:
             colds.append(stream_once(base, 8)[1])
         cold_pool.close()
-
-    llama: dict[int, tuple[float, float]] = {}
-    if batched_bench_path is not None:
-        llama = batched_bench(batched_bench_path, path, threads, tokens, prompt, load)
-        for clients, (s_tg, s_all) in sorted(llama.items()):
-            print(f"llama-batched-bench, {clients} sequences: S_TG {s_tg:.1f} tok/s, "
-                  f"S {s_all:.1f} tok/s", flush=True)  # fmt: skip
 
     print()
     print("clients  hearth tok/s  x single  llama.cpp S_TG  x single  hearth/llama.cpp")
