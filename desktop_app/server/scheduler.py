@@ -7,8 +7,8 @@ waiting. A job joins between two steps as soon as a slot frees, so a short reque
 never waits for a long one to finish. Jobs submitted while the model is loading wait
 for it; if the load fails they all end with the reason, and so does every later job.
 
-Priority jobs (the window's own chats, when it shares a scheduler) go ahead of every
-waiting API job. ``QueueFull`` is raised when ``max_waiting`` jobs already wait.
+Jobs start in arrival order; ``QueueFull`` is raised when ``max_waiting`` jobs already
+wait for a slot.
 """
 
 from __future__ import annotations
@@ -96,20 +96,17 @@ class BatchScheduler:
             raise EngineError(self.error or "the model could not be loaded")
         return self._info
 
-    def submit(self, job: Job, priority: bool = False) -> None:
+    def submit(self, job: Job) -> None:
         with self._cond:
             if self.state in (FAILED, STOPPED):
                 failed = self.error or "The model was unloaded."
             else:
                 failed = ""
                 self._purge_cancelled()
-                if not priority and len(self._queue) >= self._max_waiting:
+                if len(self._queue) >= self._max_waiting:
                     raise QueueFull
                 job.submitted_at = time.perf_counter()
-                if priority:
-                    self._queue.appendleft(job)
-                else:
-                    self._queue.append(job)
+                self._queue.append(job)
                 self._cond.notify()
         if failed:
             deliver(job, Finished(FinishReason.ERROR, error=failed))
