@@ -113,6 +113,9 @@ class BatchedDecoder:
         self._slots = [_Slot(i) for i in range(self.parallel)]
         for seq in range(self.parallel):
             llama_cpp.llama_memory_seq_rm(self._memory, seq, -1, -1)
+        self._threads = int(llama_cpp.llama_n_threads(self._ctx))
+        self._threads_batch = int(llama_cpp.llama_n_threads_batch(self._ctx))
+        self._batch_threads_set = self._threads_batch
         self._clock = time.perf_counter
         self.decode_steps = 0
         """``llama_decode`` calls made so far (diagnostics and tests)."""
@@ -286,6 +289,7 @@ class BatchedDecoder:
         if n == 0:
             return
         self._batch.n_tokens = n
+        self._use_threads(self._threads_batch if reading else self._threads)
         status = self._llama_cpp.llama_decode(self._ctx, self._batch)
         self.decode_steps += 1
         if status != 0:
@@ -296,6 +300,15 @@ class BatchedDecoder:
         for slot, index in answering:
             token = sample(slot.sampler.sampler, self._ctx, index)
             self._take(slot, token, now)
+
+    def _use_threads(self, batch_threads: int) -> None:
+        """Threads for the next decode. llama.cpp uses its batch thread count for any
+        batch of more than one token; a step of several answers' next tokens is
+        generation, so it gets the generation count, as one answer alone would (and
+        prompts keep the batch count, as with one sequence)."""
+        if batch_threads != self._batch_threads_set:
+            self._llama_cpp.llama_set_n_threads(self._ctx, self._threads, batch_threads)
+            self._batch_threads_set = batch_threads
 
     def _take(self, slot: _Slot, token: int, now: float) -> None:
         """Handle one sampled token: end, stop string, budget, or text to stream."""
