@@ -34,8 +34,8 @@ from PySide6.QtCore import QElapsedTimer, QEventLoop, Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
 from desktop_app.core.chats.model import FinishReason, GenerationStats, Message, Role
-from desktop_app.ui.chat_model import ChatListModel
-from desktop_app.ui.chat_view import ChatView
+from desktop_app.ui.chat.model import ChatListModel
+from desktop_app.ui.chat.view import ChatView
 
 FRAME_MS = 16
 CHARS_PER_TOKEN = 4

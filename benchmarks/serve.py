@@ -39,12 +39,12 @@ import openai
 import uvicorn
 
 from benchmarks._models import resolve_model
-from desktop_app.cli_serve import bind_socket
 from desktop_app.core.engine.base import ChatTurn, Finished, GenerationParams, TextDelta
 from desktop_app.core.engine.llama_engine import LlamaEngine, LoadParams
 from desktop_app.core.engine.remote import RemoteEngine
 from desktop_app.server.app import ServerConfig, create_app
 from desktop_app.server.engine_thread import EngineThread, Job, JobEvent
+from desktop_app.server.listen import bind_socket
 from desktop_app.server.models import resolve_model as model_for_server
 
 PROMPT = "Write a long story about a lighthouse keeper."

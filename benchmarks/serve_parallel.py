@@ -30,7 +30,6 @@ from pathlib import Path
 import openai
 import uvicorn
 
-from desktop_app.cli_serve import bind_socket
 from desktop_app.core.engine.llama_engine import (
     LlamaEngine,
     LoadParams,
@@ -40,6 +39,7 @@ from desktop_app.core.engine.llama_engine import (
 from desktop_app.server.app import ServerConfig, create_app
 from desktop_app.server.catalog import LibraryCatalog, file_source
 from desktop_app.server.engine_thread import EngineThread
+from desktop_app.server.listen import bind_socket
 from desktop_app.server.model_pool import ModelPool
 
 PROMPT = "Write a long story about a lighthouse keeper."

@@ -34,7 +34,7 @@ from PySide6.QtWidgets import QApplication
 from desktop_app.core.chats.model import FinishReason, GenerationStats
 from desktop_app.core.chats.search import index_text
 from desktop_app.core.chats.store import Store
-from desktop_app.ui.conversations import ConversationsController
+from desktop_app.ui.conversations.controller import ConversationsController
 
 BIG_CONVERSATION = 5000
 ENGLISH = (

@@ -6,8 +6,13 @@ Three ways to produce the same number of greedy tokens from the same prompt, run
 turn (raw, chat completion, Hearth; then again) so that machine noise hits them alike:
 
 - raw: ``Llama.generate`` in a bare loop, the ceiling;
-- ccc: ``create_chat_completion(stream=True)``, the library's own streaming path
-  (it may stop at an end-of-turn token, so its own token count is used);
+- ccc: ``create_chat_completion(stream=True)``, the library's own streaming path. Its
+  rate counts tokens, not chunks (a chunk may carry several tokens, or none while a
+  multi-byte character or a possible stop string is held back): streaming chunks carry
+  no usage, so the count is the context's token count after the answer less the
+  prompt's (measured once, without streaming), plus the last token, which
+  ``Llama.generate`` yields without evaluating, when it stops at ``max_tokens``; it
+  may stop earlier at an end-of-turn token;
 - app: Hearth's whole pipeline: ``EngineBridge.send`` → the engine on its worker
   thread (saving the answer to SQLite as it grows) → its stream outbox, collected by
   the GUI thread once per frame → the chat view's ``ChatListModel``, offscreen, timed
@@ -44,9 +49,9 @@ from PySide6.QtWidgets import QApplication
 from benchmarks._models import resolve_model
 from desktop_app.core.chats.store import Store
 from desktop_app.core.engine.base import ChatTurn, Finished, GenerationParams
-from desktop_app.core.engine.llama_engine import LlamaEngine, LoadParams
-from desktop_app.ui.chat_model import ChatListModel
-from desktop_app.ui.engine_worker import EngineBridge
+from desktop_app.core.engine.llama_engine import LlamaEngine, LoadParams, LoadProgress
+from desktop_app.ui.chat.model import ChatListModel
+from desktop_app.ui.engine.worker import EngineBridge
 
 PROMPT = "Write a long, detailed story about a lighthouse keeper and a storm."
 LIBRARY_FORMATS = {"gemma": "gemma", "chatml": "chatml", "llama3": "llama-3",
@@ -91,6 +96,7 @@ class Runner:
         self.store = Store.open(home / "hearth.sqlite3")
         self.chat_model = ChatListModel()
         self.engines: list[tuple[LlamaEngine, QThread]] = []
+        self.ccc_prompt_tokens: int | None = None
         self.bridge = EngineBridge(self.store, engine_factory=self._make_engine)
         self.bridge.text_received.connect(self.chat_model.append_text)
         self.signals = 0
@@ -107,8 +113,10 @@ class Runner:
             lambda: self.engine.prompt_tokens([ChatTurn("user", PROMPT)])
         )
 
-    def _make_engine(self, path: Path, load: LoadParams) -> LlamaEngine:
-        engine = LlamaEngine(path, load)
+    def _make_engine(
+        self, path: Path, load: LoadParams, progress: LoadProgress | None = None
+    ) -> LlamaEngine:
+        engine = LlamaEngine(path, load, progress)
         self.engines.append((engine, QThread.currentThread()))
         return engine
 
@@ -154,27 +162,47 @@ class Runner:
                 break
         return count / (time.perf_counter() - started)
 
-    def chat_completion(self) -> tuple[float, int]:
+    def chat_completion(self) -> tuple[float, int, int]:
         return self._on_engine_thread(self._chat_completion)
 
-    def _chat_completion(self) -> tuple[float, int]:
+    def _chat_completion(self) -> tuple[float, int, int]:
+        """Tokens/s, tokens and non-empty chunks of one streamed chat completion."""
+        llm = self._library_chat_format()
+        if self.ccc_prompt_tokens is None:
+            self.ccc_prompt_tokens = self._ccc_prompt_tokens()
         self._forget_cache()
-        llm = self.engine.llama
-        fmt = self.engine.prompt_format
-        if not fmt.from_model and fmt.name in LIBRARY_FORMATS:
-            llm.chat_format = LIBRARY_FORMATS[fmt.name]  # its default would be llama-2
         p = self.params
         started = time.perf_counter()
         chunks = 0
+        finish = None
         stream = llm.create_chat_completion(
             messages=[{"role": "user", "content": PROMPT}], max_tokens=self.tokens,
             temperature=p.temperature, top_k=p.top_k, top_p=p.top_p, min_p=p.min_p,
             repeat_penalty=p.repeat_penalty, stream=True,
         )  # fmt: skip
         for chunk in stream:
-            if chunk["choices"][0]["delta"].get("content"):
+            choice = chunk["choices"][0]
+            if choice["delta"].get("content"):
                 chunks += 1
-        return chunks / (time.perf_counter() - started), chunks
+            finish = choice.get("finish_reason") or finish
+        elapsed = time.perf_counter() - started
+        tokens = llm.n_tokens - self.ccc_prompt_tokens + (1 if finish == "length" else 0)
+        return tokens / elapsed, tokens, chunks
+
+    def _library_chat_format(self) -> Any:
+        llm = self.engine.llama
+        fmt = self.engine.prompt_format
+        if not fmt.from_model and fmt.name in LIBRARY_FORMATS:
+            llm.chat_format = LIBRARY_FORMATS[fmt.name]  # its default would be llama-2
+        return llm
+
+    def _ccc_prompt_tokens(self) -> int:
+        """The prompt's length as the library formats it (its usage, without streaming)."""
+        self._forget_cache()
+        answer = self.engine.llama.create_chat_completion(
+            messages=[{"role": "user", "content": PROMPT}], max_tokens=1, temperature=0.0
+        )
+        return int(answer["usage"]["prompt_tokens"])
 
     def app(self) -> tuple[float, float | None, int]:
         conversation = self.store.create_conversation()
@@ -227,9 +255,9 @@ def main() -> None:
         raw.append(runner.raw())
         line = f"run {run}: raw {raw[-1]:9.1f} tok/s"
         if not args.skip_ccc:
-            rate, chunks = runner.chat_completion()
+            rate, tokens, chunks = runner.chat_completion()
             ccc.append(rate)
-            line += f"  ccc {rate:9.1f} tok/s ({chunks} chunks)"
+            line += f"  ccc {rate:9.1f} tok/s ({tokens} tokens in {chunks} chunks)"
         rate, ttft, signals = runner.app()
         app.append(rate)
         ttft_ms = f"{ttft * 1000:.1f} ms" if ttft is not None else "n/a"

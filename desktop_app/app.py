@@ -13,6 +13,7 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from desktop_app import APP_ID, APP_NAME, __version__
+from desktop_app.core import logs
 from desktop_app.core.chats.store import Store, StoreError, open_or_recover
 from desktop_app.core.endpoints import EndpointStore
 from desktop_app.core.engine.base import GenerationParams
@@ -21,15 +22,20 @@ from desktop_app.core.models.library import models_dir_for
 from desktop_app.core.paths import AppPaths, app_paths
 from desktop_app.core.secrets import SecretStore
 from desktop_app.core.settings import Settings, load_settings, resume_cache_config
+from desktop_app.core.window_state import StateFile
 from desktop_app.resources import resource_path
-from desktop_app.ui.conversations import show_store_warning
-from desktop_app.ui.engine_worker import EngineBridge, EngineFactory
-from desktop_app.ui.gui_gc import GuiThreadCollector
-from desktop_app.ui.i18n import install_translations
+from desktop_app.ui.conversations.controller import ConversationsFeature, show_store_warning
+from desktop_app.ui.endpoints.feature import EndpointsFeature
+from desktop_app.ui.engine.worker import EngineBridge, EngineFactory
+from desktop_app.ui.help.feature import HelpFeature
 from desktop_app.ui.main_window import MainWindow
-from desktop_app.ui.models_service import ModelsService
-from desktop_app.ui.remote_menu import install_remote_menu
-from desktop_app.ui.theme import apply_cjk_fallback, apply_theme
+from desktop_app.ui.models.service import ModelsService
+from desktop_app.ui.server.feature import ServerFeature
+from desktop_app.ui.shared.error_reports import UncaughtErrors, offer_crash_report
+from desktop_app.ui.shared.gui_gc import GuiThreadCollector
+from desktop_app.ui.shared.i18n import install_translations
+from desktop_app.ui.shared.theme import apply_cjk_fallback, apply_theme
+from desktop_app.ui.shared.window_state import WindowStateKeeper, last_conversation
 
 log = logging.getLogger(__name__)
 
@@ -97,6 +103,7 @@ def build(
     """
     paths.ensure()
     store, store_warning = open_or_recover(paths.database)
+    state = StateFile(paths.data_dir, paths.config_dir)  # before the settings: it migrates
     settings, warning = load_settings(paths.config_dir)
     app = QApplication.instance()
     if preferences and isinstance(app, QApplication):
@@ -105,8 +112,24 @@ def build(
     bridge = EngineBridge(store, engine_factory or local_or_remote(endpoints))
     bridge.configure_resume(*resume_cache_config(settings, paths.data_dir))
     models = ModelsService(models_dir_for(paths.models_dir, settings.models_dir))
-    window = MainWindow(store, settings, paths.config_dir, bridge, generation_params, models=models)
-    install_remote_menu(window, endpoints)
+    window = MainWindow(
+        store,
+        settings,
+        paths.config_dir,
+        bridge,
+        generation_params,
+        models=models,
+        state=state,
+        data_dir=paths.data_dir,
+    )
+    window.install_features(
+        [ConversationsFeature(), EndpointsFeature(endpoints), ServerFeature(), HelpFeature()]
+    )
+    WindowStateKeeper(window, state)  # after the features: the sidebar's splitter is theirs
+    UncaughtErrors(window)
+    resumed = last_conversation(store, state)
+    if resumed is not None and resumed != window.conversation_id:
+        window.show_conversation(resumed)
     return Hearth(store, bridge, window, warning, store_warning, endpoints)
 
 
@@ -166,6 +189,9 @@ def run_gui(argv: list[str], model_path: str | None = None) -> int:
         box.open()
     if hearth.store_warning:
         show_store_warning(window, hearth.store_warning)
+    setup = logs.current()
+    if setup is not None and setup.previous_crash is not None:
+        offer_crash_report(window, setup.previous_crash)
     window.restore_model(model_path)
     code = app.exec()
     collector.stop()

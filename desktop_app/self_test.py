@@ -134,7 +134,7 @@ def _load_and_answer(app: QApplication, hearth: Hearth, model: Path) -> list[str
     """Open the model through the window, then send a message through its composer."""
     from desktop_app.core.chats.model import FinishReason
     from desktop_app.core.engine.base import Finished
-    from desktop_app.ui.composer import Composer
+    from desktop_app.ui.chat.composer import Composer
 
     window, bridge = hearth.window, hearth.bridge
     failures: list[str] = []

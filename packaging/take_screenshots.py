@@ -131,9 +131,9 @@ def main() -> None:
     from desktop_app.core.engine.base import GenerationParams
     from desktop_app.core.models.gguf_info import read_gguf_info
     from desktop_app.core.paths import app_paths
-    from desktop_app.ui.composer import Composer
-    from desktop_app.ui.i18n import install_translations
-    from desktop_app.ui.theme import apply_cjk_fallback, apply_theme
+    from desktop_app.ui.chat.composer import Composer
+    from desktop_app.ui.shared.i18n import install_translations
+    from desktop_app.ui.shared.theme import apply_cjk_fallback, apply_theme
 
     app = _configure_application(sys.argv[:1])
     apply_cjk_fallback(app)

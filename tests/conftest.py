@@ -9,7 +9,7 @@ import pytest
 
 from tests.tiny_model import write_tiny_model
 
-pytest_plugins = ["tests.fake_hub"]
+pytest_plugins = ["tests.fake_hub", "tests.logfail", "pytester"]
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")

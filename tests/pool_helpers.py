@@ -9,11 +9,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from desktop_app.cli_serve import bind_socket
 from desktop_app.core.engine.llama_engine import LlamaEngine, LoadParams
 from desktop_app.core.models.library import Library
 from desktop_app.server.app import ServerConfig, create_app
 from desktop_app.server.catalog import LibraryCatalog
+from desktop_app.server.listen import bind_socket
 from desktop_app.server.model_pool import ModelPool
 from desktop_app.server.run import ServerThread
 

@@ -13,10 +13,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from desktop_app.cli_serve import bind_socket
 from desktop_app.core.engine.llama_engine import LlamaEngine, LoadParams
 from desktop_app.server.app import ServerConfig, create_app
 from desktop_app.server.engine_thread import EngineThread
+from desktop_app.server.listen import bind_socket
 from desktop_app.server.models import resolve_model
 from desktop_app.server.run import ServerThread
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import tempfile
 import time
 from pathlib import Path
@@ -26,18 +27,33 @@ def write_json_atomically(path: Path, data: Any) -> None:
         raise
 
 
-def keep_aside(path: Path) -> Path:
-    """Rename a bad file to a name that does not exist yet, so nothing is overwritten.
-
-    Where the folder cannot be written (read-only disk), the file stays where it is and
-    its own path is returned: it is kept either way, and the app still starts.
-    """
+def _aside_name(path: Path) -> Path:
     stamp = time.strftime("%Y%m%d-%H%M%S")
     aside = path.with_name(f"{path.stem}.bad-{stamp}{path.suffix}")
     counter = 1
     while aside.exists():
         counter += 1
         aside = path.with_name(f"{path.stem}.bad-{stamp}-{counter}{path.suffix}")
+    return aside
+
+
+def copy_aside(path: Path) -> Path | None:
+    """Copy a file that is about to be repaired to a ``.bad-`` name; None if that failed."""
+    aside = _aside_name(path)
+    try:
+        shutil.copy2(path, aside)
+    except OSError:
+        return None
+    return aside
+
+
+def keep_aside(path: Path) -> Path:
+    """Rename a bad file to a name that does not exist yet, so nothing is overwritten.
+
+    Where the folder cannot be written (read-only disk), the file stays where it is and
+    its own path is returned: it is kept either way, and the app still starts.
+    """
+    aside = _aside_name(path)
     try:
         os.replace(path, aside)
     except OSError:

@@ -1,14 +1,19 @@
-"""Typed values for declared settings and presets: each type validates and explains itself.
+"""Typed values for declared settings and presets: each type validates, parses and prints.
 
 Like qutebrowser's ``configtypes``: a declaration names its type once, and the same
-type checks a value read from a file, a value typed in the settings dialog and a
-value given on the command line. A bad value raises ``SettingError`` with a one-line
-message that names the setting and what it accepts.
+type checks a value read from the settings file (``check``, a JSON value), parses
+the text typed in the settings dialog or given on the command line (``from_str``)
+and prints a value as that text again (``to_str``), so that
+``from_str(key, to_str(value)) == value`` for every valid value. A bad value raises
+``SettingError`` with a one-line message that names the setting and what it
+accepts; no other exception ever comes out of ``check`` or ``from_str``.
 """
 
 from __future__ import annotations
 
+import json
 import math
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,6 +24,22 @@ class SettingError(ValueError):
     def __init__(self, key: str, message: str) -> None:
         super().__init__(f"'{key}' {message}")
         self.key = key
+
+
+_WHOLE = re.compile(r"[+-]?[0-9]{1,30}")
+_TRUE = ("true", "yes", "on", "1")
+_FALSE = ("false", "no", "off", "0")
+
+
+def _shown(text: str, limit: int = 40) -> str:
+    """A bad text as the message quotes it: repr, cut short."""
+    return repr(text if len(text) <= limit else text[:limit] + "…")
+
+
+def _whole_number(key: str, text: str, accepts: str) -> int:
+    if not _WHOLE.fullmatch(text.strip()):
+        raise SettingError(key, f"must be {accepts}, not {_shown(text)}")
+    return int(text.strip())
 
 
 def QT_TRANSLATE_NOOP(context: str, text: str) -> str:
@@ -36,9 +57,19 @@ class SettingType:
     """Base of every setting type; ``check`` returns the value in its canonical form."""
 
     def check(self, key: str, value: Any) -> Any:
+        """The value as stored (a JSON value) in canonical form, or ``SettingError``."""
         raise NotImplementedError
 
+    def from_str(self, key: str, text: str) -> Any:
+        """The value that ``text`` (typed by a person) stands for, or ``SettingError``."""
+        raise NotImplementedError
+
+    def to_str(self, value: Any) -> str:
+        """``value`` as the text that ``from_str`` reads back to the same value."""
+        return str(value)
+
     def describe(self) -> str:
+        """What the type accepts, for messages and ``hearth settings list``."""
         raise NotImplementedError
 
 
@@ -48,6 +79,17 @@ class Bool(SettingType):
         if not isinstance(value, bool):
             raise SettingError(key, f"must be true or false, not {value!r}")
         return value
+
+    def from_str(self, key: str, text: str) -> bool:
+        word = text.strip().lower()
+        if word in _TRUE:
+            return True
+        if word in _FALSE:
+            return False
+        raise SettingError(key, f"must be true or false, not {_shown(text)}")
+
+    def to_str(self, value: Any) -> str:
+        return "true" if value else "false"
 
     def describe(self) -> str:
         return "true or false"
@@ -70,6 +112,9 @@ class Int(SettingType):
             raise SettingError(key, f"must be {self.describe()}, not {value}")
         return value
 
+    def from_str(self, key: str, text: str) -> int:
+        return self.check(key, _whole_number(key, text, self.describe()))
+
     def describe(self) -> str:
         return f"a whole number from {self.minimum} to {self.maximum}"
 
@@ -88,6 +133,16 @@ class Float(SettingType):
             raise SettingError(key, f"must be {self.describe()}, not {value:g}")
         return value
 
+    def from_str(self, key: str, text: str) -> float:
+        try:
+            value = float(text.strip())
+        except ValueError:
+            raise SettingError(key, f"must be {self.describe()}, not {_shown(text)}") from None
+        return self.check(key, value)
+
+    def to_str(self, value: Any) -> str:
+        return repr(float(value))
+
     def describe(self) -> str:
         return f"a number from {self.minimum:g} to {self.maximum:g}"
 
@@ -103,10 +158,22 @@ class OptionalInt(SettingType):
     def check(self, key: str, value: Any) -> int | None:
         if value is None:
             return None
-        return Int(self.minimum, self.maximum).check(key, value)
+        try:
+            return Int(self.minimum, self.maximum).check(key, value)
+        except SettingError:
+            shown = value if isinstance(value, int) else repr(value)
+            raise SettingError(key, f"must be {self.describe()}, not {shown}") from None
+
+    def from_str(self, key: str, text: str) -> int | None:
+        if text.strip().lower() in ("", self.none_label, "null", "none"):
+            return None
+        return self.check(key, _whole_number(key, text, self.describe()))
+
+    def to_str(self, value: Any) -> str:
+        return self.none_label if value is None else str(value)
 
     def describe(self) -> str:
-        return f"{self.none_label} (null) or a whole number from {self.minimum} to {self.maximum}"
+        return f"{self.none_label} or a whole number from {self.minimum} to {self.maximum}"
 
 
 @dataclass(frozen=True)
@@ -122,6 +189,11 @@ class Choice(SettingType):
         if value not in self.values:
             raise SettingError(key, f"must be {self.describe()}, not {value!r}")
         return value
+
+    def from_str(self, key: str, text: str) -> str:
+        if text.strip() not in self.values:
+            raise SettingError(key, f"must be {self.describe()}, not {_shown(text)}")
+        return text.strip()
 
     def describe(self) -> str:
         return "one of " + ", ".join(repr(v) for v in self.values)
@@ -143,8 +215,13 @@ class Text(SettingType):
             raise SettingError(key, "must be a single line")
         return value
 
+    def from_str(self, key: str, text: str) -> str:
+        """Any text is taken as it is (``42`` is the text "42", not a number)."""
+        return self.check(key, text)
+
     def describe(self) -> str:
-        return "a folder path" if self.folder else "text"
+        kind = "a folder path" if self.folder else "text"
+        return kind if self.multiline else f"{kind} on one line"
 
 
 @dataclass(frozen=True)
@@ -158,5 +235,18 @@ class TextList(SettingType):
             raise SettingError(key, f"must hold at most {self.max_items} items")
         return tuple(value)
 
+    def from_str(self, key: str, text: str) -> tuple[str, ...]:
+        """A JSON list of texts, like ``["END", "###"]``; an empty text is the empty list."""
+        if not text.strip():
+            return ()
+        try:
+            value = json.loads(text)
+        except (ValueError, RecursionError):
+            raise SettingError(key, f"must be {self.describe()}, not {_shown(text)}") from None
+        return self.check(key, value)
+
+    def to_str(self, value: Any) -> str:
+        return json.dumps(list(value), ensure_ascii=False)
+
     def describe(self) -> str:
-        return "a list of texts"
+        return 'a list of texts in JSON, like ["END"]'

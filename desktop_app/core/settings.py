@@ -6,9 +6,16 @@ qutebrowser's ``configdata``). The settings dialog builds its forms from
 ``declarations()``, the loader validates with the same types, and the CLI checks its
 options with them too.
 
-A missing file means defaults. A file that cannot be read or parsed, holds a value of
-the wrong type, or carries an unknown version is moved aside (never deleted) and the
-defaults are used; ``load_settings`` returns a warning that the UI and CLI show once.
+Keys that were renamed or removed migrate by declaration (``RENAMED``, ``DELETED``,
+like qutebrowser's ``renamed:``/``deleted:``); what the window remembers rather than
+what the user chose (the last model) lives in the window state file instead
+(``desktop_app.core.window_state``).
+
+A missing file means defaults. A file that cannot be read or parsed, or carries an
+unknown version, is moved aside (never deleted) and the defaults are used. A file
+with some bad values keeps its other settings: each bad one goes back to its default
+with a message naming it, a copy of the file as it was is kept aside, and the
+repaired file is written. ``load_settings`` returns the message to show once.
 """
 
 from __future__ import annotations
@@ -19,8 +26,8 @@ from pathlib import Path
 from typing import Any
 
 from desktop_app.core.engine.base import GenerationParams
-from desktop_app.core.engine.llama_engine import DEFAULT_CONTEXT, LoadParams
-from desktop_app.core.files import keep_aside, write_json_atomically
+from desktop_app.core.engine.load_params import DEFAULT_CONTEXT, LoadParams
+from desktop_app.core.files import copy_aside, keep_aside, write_json_atomically
 from desktop_app.core.setting_types import (
     QT_TRANSLATE_NOOP,
     Bool,
@@ -97,9 +104,6 @@ OVERFLOW_STRATEGIES = Choice(
 
 @dataclass(frozen=True)
 class Settings:
-    last_model_path: str = _setting(
-        "", Text(max_length=4096), "Last model", "The model loaded at start."
-    )
     language: str = _setting(
         "system",
         LANGUAGES,
@@ -234,16 +238,35 @@ class Settings:
         declaration = DECLARATIONS.get(key)
         if declaration is None:
             raise SettingError(key, "is not a setting")
-        checked = declaration.type.check(key, value)
+        return self._with_checked(key, declaration.type.check(key, value))
+
+    def with_text(self, key: str, text: str) -> Settings:
+        """A copy with ``key`` set to the value ``text`` stands for (the type's ``from_str``)."""
+        declaration = DECLARATIONS.get(key)
+        if declaration is None:
+            raise SettingError(key, "is not a setting")
+        return self._with_checked(key, declaration.type.from_str(key, text))
+
+    def text(self, key: str) -> str:
+        """The value of ``key`` as text that ``with_text`` reads back (the type's ``to_str``)."""
+        return DECLARATIONS[key].type.to_str(self.value(key))
+
+    def _with_checked(self, key: str, checked: Any) -> Settings:
         if key.startswith("generation."):
             name = key.removeprefix("generation.")
             return replace(self, generation=replace(self.generation, **{name: checked}))
         return replace(self, **{key: checked})
 
 
-def resume_cache_config(settings: Settings, data_dir: Path) -> tuple[int, Path | None]:
-    """Bytes of KV state to keep for instant resume, and the folder for it (or None)."""
-    folder = data_dir / "kv-cache" if settings.resume_cache_on_disk else None
+def resume_cache_config(settings: Settings, data_dir: Path | None) -> tuple[int, Path | None]:
+    """Bytes of KV state to keep for instant resume, and the folder for it (or None).
+
+    The folder is ``kv-cache`` in the data folder; without a data folder (``None``)
+    the cache stays in memory, whatever the setting says.
+    """
+    folder = None
+    if settings.resume_cache_on_disk and data_dir is not None:
+        folder = data_dir / "kv-cache"
     return settings.resume_cache_mb << 20, folder
 
 
@@ -349,25 +372,80 @@ def declarations(page: str | None = None) -> list[Declaration]:
     return [d for d in DECLARATIONS.values() if page is None or d.page == page]
 
 
-def settings_from_dict(data: dict[str, Any]) -> Settings:
-    """Validate a saved mapping; unknown keys are ignored, bad values raise ``SettingError``."""
-    generation_data = data.get("generation", {})
-    if not isinstance(generation_data, dict):
-        raise SettingError("generation", "must be an object")
-    settings = Settings()
+RENAMED: dict[str, str] = {
+    "context_overflow": "generation.context_overflow",
+}
+"""Old key → new key: a value saved under the old key is read as the new one."""
+
+DELETED: frozenset[str] = frozenset(
+    {
+        "last_model_path",  # moved to the window state file: core/window_state.py
+    }
+)
+"""Keys that are no longer settings; dropped without a warning when the file is read."""
+
+
+def _flatten(data: dict[str, Any]) -> dict[str, Any]:
+    """The file's mapping with dotted keys (``generation: {seed: 1}`` → ``generation.seed``)."""
+    flat: dict[str, Any] = {}
     for key, value in data.items():
-        if key in DECLARATIONS:
+        if key == "generation" and isinstance(value, dict):
+            flat.update((f"generation.{name}", item) for name, item in value.items())
+        else:
+            flat[key] = value
+    return flat
+
+
+def migrate(data: dict[str, Any]) -> dict[str, Any]:
+    """Apply ``RENAMED`` and ``DELETED`` to a flat mapping; a new key wins over its old name."""
+    migrated: dict[str, Any] = {}
+    for key, value in data.items():
+        if key in DELETED:
+            continue
+        new = RENAMED.get(key)
+        if new is None:
+            migrated[key] = value
+        elif new not in data:
+            migrated[new] = value
+    return migrated
+
+
+def settings_from_dict(data: dict[str, Any]) -> tuple[Settings, list[SettingError]]:
+    """Validate a saved mapping, one setting at a time.
+
+    Unknown keys are ignored; each bad value leaves its setting at the default and
+    is reported in the list of errors, while the good values are kept.
+    """
+    errors: list[SettingError] = []
+    if "generation" in data and not isinstance(data["generation"], dict):
+        errors.append(SettingError("generation", "must be an object"))
+    settings = Settings()
+    for key, value in migrate(_flatten(data)).items():
+        if key not in DECLARATIONS:
+            continue
+        try:
             settings = settings.with_value(key, value)
-    for key, value in generation_data.items():
-        if f"generation.{key}" in DECLARATIONS:
-            settings = settings.with_value(f"generation.{key}", value)
-    return settings
+        except SettingError as exc:
+            errors.append(exc)
+    return settings, errors
 
 
 def settings_to_dict(settings: Settings) -> dict[str, Any]:
     data = asdict(settings)
     data["generation"]["stop"] = list(settings.generation.stop)
     return {"version": SETTINGS_VERSION, **data}
+
+
+def read_settings_file(config_dir: Path) -> dict[str, Any] | None:
+    """The settings file's raw JSON object, or None when it is missing or not an object.
+
+    For migrations of values that moved elsewhere (the window state); never raises.
+    """
+    try:
+        data = json.loads((config_dir / SETTINGS_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
 
 
 def load_settings(config_dir: Path) -> tuple[Settings, str | None]:
@@ -377,8 +455,9 @@ def load_settings(config_dir: Path) -> tuple[Settings, str | None]:
         raw = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         return Settings(), None
-    except OSError as exc:
-        return Settings(), f"Could not read {path} ({exc.strerror}); using default settings."
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) else "it is not UTF-8 text"
+        return Settings(), f"Could not read {path} ({reason}); using default settings."
     try:
         data = json.loads(raw)
         if not isinstance(data, dict):
@@ -386,13 +465,32 @@ def load_settings(config_dir: Path) -> tuple[Settings, str | None]:
         version = data.get("version", SETTINGS_VERSION)
         if version != SETTINGS_VERSION:
             raise ValueError(f"unknown settings version {version!r}")
-        return settings_from_dict(data), None
     except ValueError as exc:
         aside = keep_aside(path)
         return Settings(), (
             f"The settings file was unreadable ({exc}); it was kept as {aside.name} "
             "and default settings are in use."
         )
+    settings, errors = settings_from_dict(data)
+    if not errors:
+        return settings, None
+    return settings, _repair(config_dir, settings, errors)
+
+
+def _repair(config_dir: Path, settings: Settings, errors: list[SettingError]) -> str:
+    """Keep a copy of the file as it was, write the repaired one; the message says what."""
+    path = config_dir / SETTINGS_FILE
+    aside = copy_aside(path)
+    reset = "; ".join(str(error) for error in errors)
+    names = ", ".join(error.key for error in errors)
+    message = f"Some settings were not valid ({reset}). {names} went back to the default"
+    if aside is None:
+        return message + "; the settings file could not be copied, so it was left as it was."
+    try:
+        save_settings(config_dir, settings)
+    except OSError:
+        return message + f" for this session; the file was kept as {aside.name}."
+    return message + f"; the file as it was is kept as {aside.name}."
 
 
 def save_settings(config_dir: Path, settings: Settings) -> None:

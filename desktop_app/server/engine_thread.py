@@ -15,12 +15,14 @@ import queue
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Protocol, cast
 
 from desktop_app.core.chats.model import FinishReason
 from desktop_app.core.engine.base import (
     CancelToken,
     ChatTurn,
+    CompletesText,
+    EngineCapabilities,
     EngineError,
     EngineEvent,
     Finished,
@@ -32,17 +34,17 @@ _log = logging.getLogger(__name__)
 
 
 class ServerEngine(Protocol):
-    """What the server needs from an engine: chat and raw completion streams."""
+    """What the server needs from an engine: chat streams, and raw completion when
+    ``capabilities.raw_completion`` says so."""
 
     @property
     def info(self) -> ModelInfo: ...
 
+    @property
+    def capabilities(self) -> EngineCapabilities: ...
+
     def stream_chat(
         self, turns: list[ChatTurn], params: GenerationParams, cancel: CancelToken | None = None
-    ) -> Iterator[EngineEvent]: ...
-
-    def stream_completion(
-        self, prompt: str, params: GenerationParams, cancel: CancelToken | None = None
     ) -> Iterator[EngineEvent]: ...
 
     def close(self) -> None: ...
@@ -146,6 +148,8 @@ class EngineThread:
             engine = self._open_engine()
             self._info = engine.info
         except Exception as exc:
+            if not isinstance(exc, EngineError):
+                _log.exception("Loading the model for the server failed")
             self._error = str(exc) if isinstance(exc, EngineError) else f"{exc!r}"
             self._ready.set()
             return
@@ -212,8 +216,7 @@ def run_job(
     if not deliver(job, JOB_STARTED):
         return FinishReason.CANCELLED
     if job.prompt is not None:
-        complete = getattr(engine, "stream_completion", None)
-        if complete is None:
+        if not engine.capabilities.raw_completion:
             deliver(
                 job,
                 Finished(
@@ -223,7 +226,7 @@ def run_job(
                 ),
             )
             return FinishReason.ERROR
-        events = complete(job.prompt, job.params, cancel)
+        events = cast(CompletesText, engine).stream_completion(job.prompt, job.params, cancel)
     else:
         events = engine.stream_chat(job.turns or [], job.params, cancel)
     reason = FinishReason.CANCELLED

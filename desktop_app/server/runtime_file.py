@@ -56,3 +56,13 @@ class RuntimeFile:
         if check_alive and not psutil.pid_exists(found.pid):
             return None
         return found
+
+
+def client_root(host: str, port: int) -> str:
+    """Where a client on this machine reaches a server bound to ``host``:``port``."""
+    if host in ("0.0.0.0", ""):
+        host = "127.0.0.1"
+    elif host == "::":
+        host = "::1"
+    shown = f"[{host}]" if ":" in host else host
+    return f"http://{shown}:{port}"

@@ -4,13 +4,15 @@ The window turns gestures into ``EngineBridge`` requests and the bridge's signal
 into widget updates. It never touches the engine; the only store calls it makes on
 the GUI thread are small ones (read the conversation on start, create a conversation
 on its first message). The answer itself is written by the engine thread.
+
+Size: the chat page itself (header, composer, status bar) and the bridge's signals to
+widgets; other features plug in through ``ui/extensions`` and live in their folders.
 """
 
 from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -21,7 +23,6 @@ from PySide6.QtGui import (
     QDragEnterEvent,
     QDragMoveEvent,
     QDropEvent,
-    QFont,
     QKeySequence,
     QPalette,
 )
@@ -36,13 +37,13 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QSizePolicy,
+    QSplitter,
     QStackedWidget,
     QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
-from desktop_app import __version__
 from desktop_app.core.chats.model import Role, title_from_text
 from desktop_app.core.chats.overrides import ChatOverrides
 from desktop_app.core.chats.store import Store, StoreError
@@ -52,23 +53,25 @@ from desktop_app.core.engine.remote import is_remote_spec
 from desktop_app.core.hardware import HardwareInfo
 from desktop_app.core.presets import PresetLibrary
 from desktop_app.core.settings import Settings, resume_cache_config, save_settings
-from desktop_app.ui.chat_model import PAGE_ROWS, ChatListModel, format_stats, format_tokens
-from desktop_app.ui.chat_settings_dialog import ChatSettingsDialog
-from desktop_app.ui.chat_view import ChatView
-from desktop_app.ui.composer import Composer
-from desktop_app.ui.conversations import ConversationsController
-from desktop_app.ui.engine_worker import AnswerJob, EngineBridge
-from desktop_app.ui.icons import themed_icon
-from desktop_app.ui.model_picker import ModelPicker
-from desktop_app.ui.models_hookup import ModelsHookup
-from desktop_app.ui.models_service import ModelsService
-from desktop_app.ui.preset_picker import PresetBar, ui_language
-from desktop_app.ui.settings_dialog import SettingsDialog
-from desktop_app.ui.shortcuts import install_chat_shortcuts
-from desktop_app.ui.theme import apply_theme
-
-SettingsPageFactory = Callable[[], tuple[str, QWidget]]
-"""Makes one extra Settings page: its title and its widget (built each time it opens)."""
+from desktop_app.core.window_state import StateFile
+from desktop_app.ui.chat.composer import Composer
+from desktop_app.ui.chat.model import PAGE_ROWS, ChatListModel, format_stats, format_tokens
+from desktop_app.ui.chat.preset_picker import PresetBar
+from desktop_app.ui.chat.settings_dialog import ChatSettingsDialog
+from desktop_app.ui.chat.view import ChatView
+from desktop_app.ui.chat.welcome import WelcomePage, muted, scaled_font
+from desktop_app.ui.engine.worker import AnswerJob, EngineBridge
+from desktop_app.ui.extensions.api import Feature, Menu, MessageView, OutgoingMessage, Section
+from desktop_app.ui.extensions.points import ExtensionPoints, SectionedMenu
+from desktop_app.ui.models.hookup import ModelsHookup
+from desktop_app.ui.models.picker import ModelPicker
+from desktop_app.ui.models.service import ModelsService
+from desktop_app.ui.settings.dialog import SettingsDialog
+from desktop_app.ui.shared.banner import ErrorBanner
+from desktop_app.ui.shared.i18n import ui_language
+from desktop_app.ui.shared.icons import themed_icon
+from desktop_app.ui.shared.shortcuts import install_chat_shortcuts
+from desktop_app.ui.shared.theme import apply_theme
 
 log = logging.getLogger(__name__)
 
@@ -86,19 +89,6 @@ def _local_files(mime: QMimeData) -> list[str]:
 def _model_key(spec: str) -> str:
     """How a loaded model names itself: a remote spec as given, a file by absolute path."""
     return spec if is_remote_spec(spec) else os.path.abspath(spec)
-
-
-def _muted(label: QLabel) -> QLabel:
-    label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
-    return label
-
-
-def _scaled_font(font: QFont, factor: float, bold: bool = False) -> QFont:
-    scaled = QFont(font)
-    if scaled.pointSizeF() > 0:
-        scaled.setPointSizeF(scaled.pointSizeF() * factor)
-    scaled.setBold(bold)
-    return scaled
 
 
 class MainWindow(QMainWindow):
@@ -122,16 +112,21 @@ class MainWindow(QMainWindow):
         generation_params: GenerationParams | None = None,
         parent: QWidget | None = None,
         models: ModelsService | None = None,
+        state: StateFile | None = None,
+        data_dir: Path | None = None,
     ) -> None:
         super().__init__(parent)
         self._store = store
         self._settings = settings
+        self._state = state or StateFile(None)
+        self._data_dir = data_dir
+        """Where the resume cache may go on disk (None: memory only); never the store's folder,
+        which is no folder at all when the store is in memory."""
         self._config_dir = config_dir
         self._bridge = bridge
         self._params_fixed = generation_params is not None
         self._params = generation_params or settings.generation
         self._presets = PresetLibrary(config_dir)
-        self._settings_pages: list[SettingsPageFactory] = []
         self._hardware: HardwareInfo | None = None
         self._pending_send: str | None = None
         self._conversation_id: int | None = None
@@ -157,9 +152,32 @@ class MainWindow(QMainWindow):
         self._shortcuts = install_chat_shortcuts(self, self._composer, self._chat_model)
         self._shortcuts.notice.connect(self._show_notice)
         self._chat_view.notice.connect(self._show_notice)
-        self._conversations = ConversationsController(self)
-        self._show_latest_conversation()
+        self._extensions = ExtensionPoints(
+            self,
+            self,
+            self._menus,
+            self._header_row,
+            lambda: self._header_row.indexOf(self._chat_settings_button),
+            self._splitter,
+        )
+        self._chat_model.set_decorator(
+            lambda row: self._extensions.decorations(
+                MessageView(row.message_id, row.role.value, row.text)
+            )
+        )
+        self.conversation_shown.connect(self._extensions.conversation_shown)
+        self.new_chat_started.connect(self._extensions.new_chat)
+        self._bridge.model_loaded.connect(self._extensions.model_loaded)
         self._update_controls()
+
+    def install_features(self, features: list[Feature]) -> None:
+        """Let each feature add itself through the extension API, then show the latest chat.
+
+        Called once by the composition root (``desktop_app.app.build``).
+        """
+        for feature in features:
+            feature.install(self._extensions)
+        self._show_latest_conversation()
 
     # Public API
 
@@ -198,7 +216,7 @@ class MainWindow(QMainWindow):
         if path:
             self.open_model(path)
             return
-        last = self._settings.last_model_path
+        last = self._state.state.last_model
         if not last:
             return
         if is_remote_spec(last) or Path(last).is_file():
@@ -216,6 +234,9 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(
                 self.tr("Please wait: a model is already loading."), STATUS_TIMEOUT_MS
             )
+
+    def set_format_note(self, text: str) -> None:
+        self._format_label.setText(text)
 
     def show_error(self, message: str) -> None:
         """Show a message in the banner at the top of the window (non-blocking)."""
@@ -259,36 +280,32 @@ class MainWindow(QMainWindow):
         self._settings_action.setMenuRole(QAction.MenuRole.PreferencesRole)
         self._settings_action.triggered.connect(self.open_settings)
 
-        self._about_action = QAction(self.tr("&About Hearth"), self)
-        self._about_action.setObjectName("aboutAction")
-        self._about_action.setMenuRole(QAction.MenuRole.AboutRole)
-        self._about_action.triggered.connect(self._show_about)
-
     def _build_menus(self) -> None:
+        """The named menus features add to (``Menu``), each kept in ``Section`` order."""
         menu_bar = self.menuBar()
         menu_bar.setObjectName("menuBar")
         menu_bar.setAccessibleName(self.tr("Menu bar"))
-        file_menu = menu_bar.addMenu(self.tr("&File"))
-        file_menu.setObjectName("fileMenu")
-        file_menu.setAccessibleName(self.tr("File"))
-        file_menu.addAction(self._open_action)
+        titles = {
+            Menu.FILE: (self.tr("&File"), self.tr("File")),
+            Menu.CHAT: (self.tr("&Chat"), self.tr("Chat")),
+            Menu.SETTINGS: (self.tr("&Settings"), self.tr("Settings")),
+            Menu.HELP: (self.tr("&Help"), self.tr("Help")),
+        }
+        self._menus: dict[Menu, SectionedMenu] = {}
+        for menu, (title, accessible) in titles.items():
+            qmenu = menu_bar.addMenu(title)
+            qmenu.setObjectName(menu.value)
+            qmenu.setAccessibleName(accessible)
+            self._menus[menu] = SectionedMenu(qmenu)
+        file_menu = self._menus[Menu.FILE]
+        file_menu.add(self._open_action, Section.MAIN)
         if self._models is not None:
-            file_menu.addAction(self._models_action)
-        file_menu.addAction(self._new_chat_action)
-        file_menu.addSeparator()
-        file_menu.addAction(self._settings_action)
-        file_menu.addSeparator()
-        file_menu.addAction(self._quit_action)
-
-        chat_menu = menu_bar.addMenu(self.tr("&Chat"))
-        chat_menu.setObjectName("chatMenu")
-        chat_menu.setAccessibleName(self.tr("Chat"))
-        chat_menu.addAction(self._stop_action)
-
-        help_menu = menu_bar.addMenu(self.tr("&Help"))
-        help_menu.setObjectName("helpMenu")
-        help_menu.setAccessibleName(self.tr("Help"))
-        help_menu.addAction(self._about_action)
+            file_menu.add(self._models_action, Section.MAIN)
+        file_menu.add(self._new_chat_action, Section.MAIN)
+        file_menu.add(self._settings_action, Section.SETTINGS)
+        file_menu.add(self._quit_action, Section.END)
+        self._menus[Menu.CHAT].add(self._stop_action, Section.MAIN)
+        self._menus[Menu.SETTINGS].add(self._settings_action, Section.MAIN)
 
     def _build_central(self) -> None:
         central = QWidget(self)
@@ -296,112 +313,26 @@ class MainWindow(QMainWindow):
         layout = QVBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
-        layout.addWidget(self._build_banner())
+        self._banner = ErrorBanner(self)
+        self._banner_text = self._banner.text
+        layout.addWidget(self._banner)
         self._pages = QStackedWidget(central)
         self._pages.setObjectName("pages")
         self._pages.setAccessibleName(self.tr("Pages"))
-        self._empty_page = self._build_empty_page()
+        self._empty_page = WelcomePage(
+            self, self._models.build_welcome_widgets if self._models is not None else None
+        )
+        self._empty_page.open_requested.connect(self._choose_model)
+        self._open_button = self._empty_page.open_button
+        self._empty_loading = self._empty_page.loading
         self._chat_page = self._build_chat_page()
         self._pages.addWidget(self._empty_page)
         self._pages.addWidget(self._chat_page)
         layout.addWidget(self._pages, 1)
-        self.setCentralWidget(central)
-
-    def _build_banner(self) -> QFrame:
-        self._banner = QFrame(self)
-        self._banner.setObjectName("errorBanner")
-        self._banner.setAccessibleName(self.tr("Error"))
-        self._banner.setStyleSheet(
-            "#errorBanner { background: rgba(214, 69, 65, 0.14);"
-            " border-bottom: 1px solid rgba(214, 69, 65, 0.55); }"
-        )
-        row = QHBoxLayout(self._banner)
-        row.setContentsMargins(16, 8, 8, 8)
-        self._banner_text = QLabel(self._banner)
-        self._banner_text.setObjectName("errorBannerText")
-        self._banner_text.setAccessibleName(self.tr("Error message"))
-        self._banner_text.setWordWrap(True)
-        self._banner_text.setTextFormat(Qt.TextFormat.PlainText)
-        self._banner_text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        row.addWidget(self._banner_text, 1)
-        dismiss = QToolButton(self._banner)
-        dismiss.setObjectName("dismissErrorButton")
-        dismiss.setAccessibleName(self.tr("Dismiss error"))
-        dismiss.setText(self.tr("Dismiss"))
-        dismiss.setAutoRaise(True)
-        dismiss.clicked.connect(self._banner.hide)
-        row.addWidget(dismiss, 0, Qt.AlignmentFlag.AlignTop)
-        self._banner.hide()
-        return self._banner
-
-    def _build_empty_page(self) -> QWidget:
-        page = QWidget(self)
-        page.setObjectName("emptyState")
-        page.setAccessibleName(self.tr("No model loaded"))
-        outer = QVBoxLayout(page)
-        outer.addStretch(2)
-        content = QWidget(page)
-        content.setObjectName("emptyStateContent")
-        content.setFixedWidth(480)
-        column = QVBoxLayout(content)
-        column.setSpacing(14)
-
-        title = QLabel(self.tr("Welcome to Hearth"), content)
-        title.setObjectName("emptyStateTitle")
-        title.setAccessibleName(self.tr("Welcome to Hearth"))
-        title.setFont(_scaled_font(self.font(), 2.0, bold=True))
-        title.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        column.addWidget(title)
-
-        line = QLabel(
-            self.tr(
-                "Open a GGUF model to start chatting. "
-                "Hearth runs entirely on this computer: nothing you type leaves it."
-            ),
-            content,
-        )
-        line.setObjectName("emptyStateText")
-        line.setAccessibleName(self.tr("What to do"))
-        line.setWordWrap(True)
-        line.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        column.addWidget(line)
-        column.addSpacing(8)
-
-        self._open_button = QPushButton(self.tr("Open a GGUF model…"), content)
-        self._open_button.setObjectName("openModelButton")
-        self._open_button.setAccessibleName(self.tr("Open a GGUF model"))
-        self._open_button.setDefault(True)
-        self._open_button.setFont(_scaled_font(self.font(), 1.15, bold=True))
-        self._open_button.setMinimumHeight(44)
-        self._open_button.setMinimumWidth(240)
-        self._open_button.setCursor(Qt.CursorShape.PointingHandCursor)
-        self._open_button.clicked.connect(self._choose_model)
-        column.addWidget(self._open_button, 0, Qt.AlignmentFlag.AlignHCenter)
-
-        hint = _muted(QLabel(self.tr("You can also drop a .gguf file on this window."), content))
-        hint.setObjectName("emptyStateHint")
-        hint.setAccessibleName(self.tr("Hint"))
-        hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        column.addWidget(hint)
-        if self._models is not None:
-            column.addSpacing(8)
-            for widget in self._models.build_welcome_widgets(content):
-                column.addWidget(widget, 0, Qt.AlignmentFlag.AlignHCenter)
-
-        self._empty_loading = QLabel(content)
-        self._empty_loading.setObjectName("emptyStateLoading")
-        self._empty_loading.setAccessibleName(self.tr("Loading"))
-        self._empty_loading.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self._empty_loading.hide()
-        column.addWidget(self._empty_loading)
-
-        centered = QHBoxLayout()
-        centered.addStretch(1)
-        centered.addWidget(content)
-        centered.addStretch(1)
-        outer.addLayout(centered)
-        outer.addStretch(3)
-        return page
+        self._splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self._splitter.setObjectName("mainSplitter")
+        self._splitter.addWidget(central)
+        self.setCentralWidget(self._splitter)
 
     def _build_chat_page(self) -> QWidget:
         page = QWidget(self)
@@ -416,23 +347,24 @@ class MainWindow(QMainWindow):
         header.setAccessibleName(self.tr("Model"))
         header.setStyleSheet("#chatHeader { border-bottom: 1px solid palette(mid); }")
         header_row = QHBoxLayout(header)
+        self._header_row = header_row
         header_row.setContentsMargins(20, 10, 12, 10)
         titles = QVBoxLayout()
         titles.setSpacing(2)
         self._model_title = QLabel(header)
         self._model_title.setObjectName("modelTitle")
         self._model_title.setAccessibleName(self.tr("Model name"))
-        self._model_title.setFont(_scaled_font(self.font(), 1.2, bold=True))
+        self._model_title.setFont(scaled_font(self.font(), 1.2, bold=True))
         self._model_title.setTextFormat(Qt.TextFormat.PlainText)
         titles.addWidget(self._model_title)
-        self._format_label = _muted(QLabel(header))
+        self._format_label = muted(QLabel(header))
         self._format_label.setObjectName("chatFormatLabel")
         self._format_label.setAccessibleName(self.tr("Chat format"))
         self._format_label.setTextFormat(Qt.TextFormat.PlainText)
         self._format_label.setWordWrap(True)
         titles.addWidget(self._format_label)
         header_row.addLayout(titles, 1)
-        self._usage_label = _muted(QLabel(header))
+        self._usage_label = muted(QLabel(header))
         self._usage_label.setObjectName("contextUsageLabel")
         self._usage_label.setAccessibleName(self.tr("Context used"))
         self._usage_label.setToolTip(
@@ -469,7 +401,7 @@ class MainWindow(QMainWindow):
         self._chat_view.setModel(self._chat_model)
         layout.addWidget(self._chat_view, 1)
 
-        self._context_notice = _muted(QLabel(page))
+        self._context_notice = muted(QLabel(page))
         self._context_notice.setObjectName("contextNotice")
         self._context_notice.setAccessibleName(self.tr("Context notice"))
         self._context_notice.setWordWrap(True)
@@ -651,9 +583,7 @@ class MainWindow(QMainWindow):
         path, _ = QFileDialog.getOpenFileName(
             self,
             self.tr("Open a GGUF model"),
-            str(Path(self._settings.last_model_path).parent)
-            if self._settings.last_model_path
-            else "",
+            str(Path(self._state.state.last_model).parent) if self._state.state.last_model else "",
             self.tr("GGUF models (*.gguf)"),
         )
         if path:
@@ -681,7 +611,10 @@ class MainWindow(QMainWindow):
             self.open_model(overrides.model)
             return
         first_message = self._chat_model.rowCount() == 0
-        if not self._bridge.send(self._conversation_id, text, overrides.params(self._params)):
+        outgoing = self._extensions.prepare(
+            OutgoingMessage(self._conversation_id, text, overrides.params(self._params))
+        )
+        if not self._bridge.send(self._conversation_id, outgoing.full_text(), outgoing.params):
             return
         self._preset_bar.hide()
         if first_message:
@@ -707,6 +640,10 @@ class MainWindow(QMainWindow):
         if self._bridge.is_generating:
             self._bridge.stop()
 
+    def new_chat(self) -> None:
+        """Start a new chat (what File > New Chat does)."""
+        self._new_chat_action.trigger()
+
     @Slot()
     def _new_chat(self) -> None:
         if self._bridge.is_generating:
@@ -723,24 +660,6 @@ class MainWindow(QMainWindow):
         self._show_page()
         self._composer.setFocus()
         self.new_chat_started.emit()
-
-    @Slot()
-    def _show_about(self) -> None:
-        box = QMessageBox(self)
-        box.setObjectName("aboutBox")
-        box.setAccessibleName(self.tr("About Hearth"))
-        box.setWindowTitle(self.tr("About Hearth"))
-        box.setIcon(QMessageBox.Icon.Information)
-        box.setTextFormat(Qt.TextFormat.RichText)
-        box.setText(self.tr("<h3>Hearth %1</h3>").replace("%1", __version__))
-        box.setInformativeText(
-            self.tr(
-                "A private AI assistant. Hearth runs entirely on this computer: "
-                "your conversations and models stay here."
-            )
-        )
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.open()
 
     # Drag and drop
 
@@ -951,15 +870,7 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(message, STATUS_TIMEOUT_MS)
 
     def _remember_model(self, path: str) -> None:
-        if self._settings.last_model_path == path:
-            return
-        self._settings = replace(self._settings, last_model_path=path)
-        try:
-            save_settings(self._config_dir, self._settings)
-        except OSError as exc:
-            self.show_error(
-                self.tr("Could not save the settings: %1").replace("%1", exc.strerror or str(exc))
-            )
+        self._state.update(last_model=path)
 
     @Slot(str)
     def _set_models_dir(self, folder: str) -> None:
@@ -982,10 +893,6 @@ class MainWindow(QMainWindow):
 
     # Settings, presets, per-chat overrides and context usage
 
-    def add_settings_page(self, factory: SettingsPageFactory) -> None:
-        """Mount another area's page in the Settings dialog each time it opens."""
-        self._settings_pages.append(factory)
-
     @property
     def settings(self) -> Settings:
         return self._settings
@@ -1003,7 +910,7 @@ class MainWindow(QMainWindow):
             self._hardware = detect()
         hardware = self._hardware
         dialog = SettingsDialog(self._settings, self._config_dir, lambda: hardware, self)
-        for factory in self._settings_pages:
+        for factory in self._extensions.settings_pages:
             title, page = factory()
             dialog.add_page(title, page)
         dialog.settings_saved.connect(self._apply_settings)
@@ -1033,7 +940,7 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(
                 self.tr("The new language is used after Hearth restarts."), STATUS_TIMEOUT_MS
             )
-        self._bridge.configure_resume(*resume_cache_config(settings, Path(self._store.path).parent))
+        self._bridge.configure_resume(*resume_cache_config(settings, self._data_dir))
         if reload_needed and self._bridge.model is not None:
             self.statusBar().showMessage(
                 self.tr("Open the model again to use the new hardware settings."),
@@ -1147,7 +1054,7 @@ class MainWindow(QMainWindow):
         )
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        self._conversations.shutdown()
+        self._extensions.closing()
         if self._models is not None:
             self._models.close()
         if not self._bridge.shutdown(SHUTDOWN_TIMEOUT_MS):

@@ -127,10 +127,6 @@
         <translation>本地服务器</translation>
     </message>
     <message>
-        <source>&amp;Settings</source>
-        <translation>设置(&amp;S)</translation>
-    </message>
-    <message>
         <source>&amp;Endpoints…</source>
         <translation>端点(&amp;E)…</translation>
     </message>

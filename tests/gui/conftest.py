@@ -23,7 +23,7 @@ from desktop_app.core.engine.base import GenerationParams
 from desktop_app.core.engine.llama_engine import LlamaEngine
 from desktop_app.core.paths import app_paths
 from desktop_app.core.settings import Settings, save_settings
-from desktop_app.ui.engine_worker import EngineFactory
+from desktop_app.ui.engine.worker import EngineFactory
 from tests.gui.helpers import Launcher
 from tests.tiny_model import write_tiny_model
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Protocol, TypeVar
 
@@ -11,11 +12,11 @@ from PySide6.QtWidgets import QFileDialog, QLabel, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
 from desktop_app.app import Hearth
-from desktop_app.core.engine.base import GenerationParams
+from desktop_app.core.engine.base import CancelToken, ChatTurn, EngineEvent, GenerationParams
 from desktop_app.core.engine.llama_engine import LlamaEngine
 from desktop_app.core.settings import Settings
-from desktop_app.ui.chat_model import ChatRow
-from desktop_app.ui.engine_worker import EngineFactory
+from desktop_app.ui.chat.model import ChatRow
+from desktop_app.ui.engine.worker import EngineFactory
 
 # Hang guards, not speed checks: a busy shared machine can slow llama.cpp a hundredfold.
 LOAD_TIMEOUT_MS = 30_000
@@ -82,3 +83,24 @@ def rows(hearth: Hearth) -> list[ChatRow]:
 def answer_finished(hearth: Hearth) -> bool:
     shown = rows(hearth)
     return bool(shown) and shown[-1].finish_reason is not None and not hearth.bridge.is_busy
+
+
+class RecordingEngine(LlamaEngine):
+    """The real engine, noting what each answer was asked with: the turns (system
+    prompt first) and the ``GenerationParams`` that reach ``stream_chat``.
+
+    Use ``RecordingEngine.recorder()`` as the launcher's ``engine_factory``.
+    """
+
+    received: list[tuple[list[ChatTurn], GenerationParams]]
+
+    @classmethod
+    def recorder(cls) -> type[RecordingEngine]:
+        """A subclass with a list of its own, so tests never share what was received."""
+        return type("Recording", (cls,), {"received": []})
+
+    def stream_chat(
+        self, turns: list[ChatTurn], params: GenerationParams, cancel: CancelToken | None = None
+    ) -> Iterator[EngineEvent]:
+        self.received.append((list(turns), params))
+        return super().stream_chat(turns, params, cancel)

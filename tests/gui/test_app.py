@@ -11,7 +11,7 @@ from pytestqt.qtbot import QtBot
 
 from desktop_app.app import run_gui
 from desktop_app.core.paths import app_paths
-from desktop_app.core.settings import load_settings
+from desktop_app.core.window_state import StateFile
 from desktop_app.ui.main_window import MainWindow
 
 
@@ -54,8 +54,7 @@ def test_run_gui_loads_the_model_given_on_the_command_line_and_exits_cleanly(
     _timer = when(loaded, close)
     assert run_gui(["hearth", "--model", str(tiny_model)]) == 0
     assert seen == [True], "the chat page was showing"
-    settings, _ = load_settings(app_paths().config_dir)
-    assert settings.last_model_path == str(tiny_model)
+    assert StateFile(app_paths().data_dir).state.last_model == str(tiny_model)
 
 
 def test_a_bad_settings_file_is_reported_once(qtbot: QtBot, hearth_home: Path) -> None:

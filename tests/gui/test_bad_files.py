@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QLabel, QToolButton, QWidget
 from pytestqt.qtbot import QtBot
 
 from desktop_app.core.chats.model import Role
-from desktop_app.ui.composer import Composer
+from desktop_app.ui.chat.composer import Composer
 from tests.gui.helpers import (
     ANSWER_TIMEOUT_MS,
     LOAD_TIMEOUT_MS,

@@ -13,9 +13,9 @@ from pytestqt.qtbot import QtBot
 from desktop_app.core.chats.model import FinishReason, Role
 from desktop_app.core.chats.store import Store
 from desktop_app.core.engine.base import Finished, GenerationParams, ModelInfo
-from desktop_app.core.engine.llama_engine import LlamaEngine, LoadParams
-from desktop_app.ui.chat_model import ChatListModel
-from desktop_app.ui.engine_worker import FRAME_INTERVAL_S, EngineBridge
+from desktop_app.core.engine.llama_engine import LlamaEngine, LoadParams, LoadProgress
+from desktop_app.ui.chat.model import ChatListModel
+from desktop_app.ui.engine.worker import FRAME_INTERVAL_S, EngineBridge
 from tests.gui.helpers import ANSWER_TIMEOUT_MS, LOAD_TIMEOUT_MS
 from tests.tiny_model import MODEL_NAME
 
@@ -126,9 +126,14 @@ def test_every_engine_call_happens_on_the_engine_thread(
     threads: set[int] = set()
 
     class RecordingEngine(LlamaEngine):
-        def __init__(self, path: Path, params: LoadParams | None = None) -> None:
+        def __init__(
+            self,
+            path: Path,
+            params: LoadParams | None = None,
+            progress: LoadProgress | None = None,
+        ) -> None:
             threads.add(id(QThread.currentThread()))
-            super().__init__(path, params)
+            super().__init__(path, params, progress)
 
         def stream_chat(self, *args, **kwargs):  # type: ignore[no-untyped-def]
             threads.add(id(QThread.currentThread()))

@@ -11,7 +11,7 @@ from pytestqt.qtbot import QtBot
 from desktop_app.core.chats.store import Store
 from desktop_app.core.engine.base import Finished, GenerationParams
 from desktop_app.core.engine.llama_engine import LoadParams
-from desktop_app.ui.engine_worker import EngineBridge
+from desktop_app.ui.engine.worker import EngineBridge
 from tests.gui.helpers import ANSWER_TIMEOUT_MS, LOAD_TIMEOUT_MS
 
 

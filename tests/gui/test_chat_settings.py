@@ -10,14 +10,15 @@ from PySide6.QtWidgets import QCheckBox, QDoubleSpinBox, QLabel, QPushButton
 from pytestqt.qtbot import QtBot
 
 from desktop_app.core.chats.overrides import ChatOverrides
-from desktop_app.core.engine.base import GenerationParams
+from desktop_app.core.engine.base import ChatTurn, GenerationParams
 from desktop_app.core.settings import Settings
-from desktop_app.ui.chat_settings_dialog import ChatSettingsDialog
-from desktop_app.ui.composer import Composer
+from desktop_app.ui.chat.composer import Composer
+from desktop_app.ui.chat.settings_dialog import ChatSettingsDialog
 from tests.gui.helpers import (
     ANSWER_TIMEOUT_MS,
     SHORT_ANSWER,
     Launcher,
+    RecordingEngine,
     answer_finished,
     child,
     click,
@@ -59,6 +60,44 @@ def test_a_chat_keeps_its_own_system_prompt_and_sampling(
     overrides = ChatOverrides.from_mapping(hearth.store.conversation_overrides(conversation_id))
     assert overrides.sampling == {"temperature": 0.1}
     assert overrides.params(SHORT_ANSWER).max_tokens == SHORT_ANSWER.max_tokens
+
+
+def test_the_engine_answers_with_the_chats_own_prompt_and_sampling(
+    launch: Launcher, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, tiny_model: Path
+) -> None:
+    """Guards: a chat's overrides reach the engine, not just the database: the next
+    answer is generated with the chat's temperature, on top of the window's other
+    parameters, and with the chat's system prompt first."""
+    engine = RecordingEngine.recorder()
+    hearth = launch(generation_params=SHORT_ANSWER, engine_factory=engine)
+    window = hearth.window
+    open_model(qtbot, window, monkeypatch, tiny_model)
+    composer = child(window, Composer, "composer")
+    say(qtbot, hearth, composer, "Hello")
+    [(turns, params)] = engine.received
+    assert params == SHORT_ANSWER
+    assert [turn.role for turn in turns] == ["user"]
+
+    click(qtbot, child(window, QPushButton, "chatSettingsButton"))
+    dialog = window.findChild(ChatSettingsDialog, "chatSettingsDialog")
+    assert dialog is not None
+    dialog.prompt.setPlainText("Answer in French.")
+    click(qtbot, child(dialog, QCheckBox, "default_temperature"))
+    temperature = dialog.editors["temperature"].widget
+    assert isinstance(temperature, QDoubleSpinBox)
+    temperature.setValue(0.1)
+    dialog.accept()
+    say(qtbot, hearth, composer, "Again")
+
+    turns, params = engine.received[-1]
+    assert params == GenerationParams(
+        max_tokens=SHORT_ANSWER.max_tokens,
+        temperature=0.1,
+        seed=SHORT_ANSWER.seed,
+        ignore_eos=True,
+    )
+    assert turns[0] == ChatTurn("system", "Answer in French.")
+    assert [turn.content for turn in turns if turn.role == "user"] == ["Hello", "Again"]
 
 
 def test_older_messages_left_out_are_announced(

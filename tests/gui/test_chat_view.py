@@ -12,9 +12,9 @@ from pytestqt.qtbot import QtBot
 
 from desktop_app.core.chats.model import FinishReason, GenerationStats, Message, Role
 from desktop_app.core.engine.base import Finished
-from desktop_app.ui.chat_model import ChatListModel, ChatRoles, ChatRow, footer_text
-from desktop_app.ui.chat_view import ChatView
-from desktop_app.ui.composer import MAX_LINES, Composer
+from desktop_app.ui.chat.composer import MAX_LINES, Composer
+from desktop_app.ui.chat.model import ChatListModel, ChatRoles, ChatRow, footer_text
+from desktop_app.ui.chat.view import ChatView
 from tests.gui.helpers import Launcher
 
 

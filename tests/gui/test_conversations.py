@@ -26,9 +26,9 @@ from desktop_app.core.engine.base import (
 from desktop_app.core.engine.llama_engine import LlamaEngine
 from desktop_app.core.paths import app_paths
 from desktop_app.resources import resource_path
-from desktop_app.ui import sidebar as sidebar_module
-from desktop_app.ui.conversations import ConversationsController
-from desktop_app.ui.message_actions import MessageAction
+from desktop_app.ui.chat.message_actions import MessageAction
+from desktop_app.ui.conversations import sidebar as sidebar_module
+from desktop_app.ui.conversations.controller import ConversationsController
 from tests.gui.helpers import (
     ANSWER_TIMEOUT_MS,
     LOAD_TIMEOUT_MS,

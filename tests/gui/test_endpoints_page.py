@@ -15,8 +15,8 @@ from desktop_app.core.chats.model import FinishReason, Role
 from desktop_app.core.endpoints import EndpointStore
 from desktop_app.core.engine.base import GenerationParams
 from desktop_app.core.secrets import SecretStore
-from desktop_app.ui.composer import Composer
-from desktop_app.ui.endpoints_page import EndpointsPage
+from desktop_app.ui.chat.composer import Composer
+from desktop_app.ui.endpoints.page import EndpointsPage
 from tests.gui.helpers import ANSWER_TIMEOUT_MS, Launcher, answer_finished, child, click, rows
 from tests.llama_server import LlamaServer, llama_server
 from tests.tiny_model import write_tiny_model
@@ -143,24 +143,29 @@ def test_the_pages_speak_simplified_chinese(qtbot: QtBot, tmp_path: Path) -> Non
 
     from desktop_app.resources import resource_path
 
-    translator = QTranslator()
+    translator, main = QTranslator(), QTranslator()
     assert translator.load(str(resource_path("translations", "remote_zh_CN.qm")))
+    # The Settings menu is the window's own now (it holds Settings… and features' items).
+    assert main.load(str(resource_path("translations", "main_zh_CN.qm")))
     QCoreApplication.installTranslator(translator)
+    QCoreApplication.installTranslator(main)
     try:
         page = EndpointsPage(EndpointStore(tmp_path, SecretStore(backend=MemoryKeyring())))
         qtbot.addWidget(page)
         assert child(page, QPushButton, "testConnectionButton").text() == "测试连接"
         assert page.tr("Connected. Models available: %1.") == "已连接。可用模型：%1 个。"
-        assert QCoreApplication.translate("RemoteMenu", "&Settings") == "设置(&S)"
+        assert QCoreApplication.translate("MainWindow", "&Settings") == "设置(&S)"
+        assert QCoreApplication.translate("RemoteMenu", "&Local Server…") == "本地服务器(&L)…"
     finally:
+        QCoreApplication.removeTranslator(main)
         QCoreApplication.removeTranslator(translator)
 
 
 def test_remote_models_join_the_model_picker_marked_as_remote(
     launch: Launcher, qtbot: QtBot, server: LlamaServer
 ) -> None:
-    from desktop_app.ui.model_picker import ModelPicker
-    from desktop_app.ui.remote_menu import REMOTE_SOURCE, RemoteModels
+    from desktop_app.ui.endpoints.feature import REMOTE_SOURCE, RemoteModels
+    from desktop_app.ui.models.picker import ModelPicker
 
     hearth = launch(engine_factory=None)  # type: ignore[arg-type]
     assert hearth.endpoints is not None

@@ -7,7 +7,7 @@ import threading
 
 from pytestqt.qtbot import QtBot
 
-from desktop_app.ui.gui_gc import GuiThreadCollector
+from desktop_app.ui.shared.gui_gc import GuiThreadCollector
 
 
 class Cycle:

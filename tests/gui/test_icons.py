@@ -6,7 +6,7 @@ from PySide6.QtCore import QSize
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QApplication
 
-from desktop_app.ui.icons import icon_names, themed_icon
+from desktop_app.ui.shared.icons import icon_names, themed_icon
 
 
 def test_every_icon_renders_in_the_theme_colour_at_any_size(qapp: QApplication) -> None:

@@ -11,19 +11,19 @@ from PySide6.QtWidgets import QLabel, QProgressBar, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
 from desktop_app.core.engine.base import Engine
-from desktop_app.core.engine.llama_engine import LlamaEngine, LoadParams
+from desktop_app.core.engine.llama_engine import LlamaEngine, LoadParams, LoadProgress
 from desktop_app.core.paths import app_paths
-from desktop_app.core.settings import Settings, load_settings
+from desktop_app.core.window_state import StateFile
 from tests.gui.helpers import LOAD_TIMEOUT_MS, Launcher, child, click, label_text, pick_file
 from tests.tiny_model import MODEL_NAME
 
 SLOW_LOAD_S = 0.6
 
 
-def slow_engine(path: Path, params: LoadParams) -> Engine:
+def slow_engine(path: Path, params: LoadParams, progress: LoadProgress | None = None) -> Engine:
     """The real engine, after a pause like a large file on a slow disk (on the engine thread)."""
     time.sleep(SLOW_LOAD_S)
-    return LlamaEngine(path, params)
+    return LlamaEngine(path, params, progress)
 
 
 def test_fresh_start_shows_the_empty_state_and_loads_a_model_in_the_background(
@@ -66,8 +66,9 @@ def test_fresh_start_shows_the_empty_state_and_loads_a_model_in_the_background(
     assert label_text(window, "statusModel") == MODEL_NAME
     assert not progress.isVisible()
     assert not child(window, QWidget, "errorBanner").isVisible()
-    settings, _ = load_settings(app_paths().config_dir)
-    assert settings.last_model_path == str(tiny_model)
+    paths = app_paths()
+    assert StateFile(paths.data_dir).state.last_model == str(tiny_model)
+    assert not (paths.config_dir / "settings.json").exists(), "window state is not a setting"
 
 
 def test_the_last_model_is_loaded_again_on_the_next_start(
@@ -89,7 +90,8 @@ def test_a_remembered_model_that_is_gone_is_skipped(
     launch: Launcher, tmp_path: Path, qtbot: QtBot
 ) -> None:
     gone = tmp_path / "deleted.gguf"
-    hearth = launch(settings=Settings(last_model_path=str(gone)))
+    StateFile(app_paths().data_dir).update(last_model=str(gone))
+    hearth = launch()
     window = hearth.window
     assert "no longer there" in window.statusBar().currentMessage()
     assert hearth.bridge.loading_path is None

@@ -12,8 +12,8 @@ from PySide6.QtWidgets import QLabel, QLineEdit, QProgressBar, QPushButton, QTre
 from pytestqt.qtbot import QtBot
 
 from desktop_app.core.models.fit import GIB, Machine, format_size
-from desktop_app.ui.model_picker import ModelPicker
-from desktop_app.ui.models_window import ModelsWindow
+from desktop_app.ui.models.picker import ModelPicker
+from desktop_app.ui.models.window import ModelsWindow
 from tests.fake_hub import GOOD_TOKEN, FakeHub, FakeRepo
 from tests.gui.helpers import LOAD_TIMEOUT_MS, Launcher, child, click
 

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
 from desktop_app.core.chats.model import FinishReason, Role
-from desktop_app.ui.composer import Composer
+from desktop_app.ui.chat.composer import Composer
 from tests.gui.helpers import (
     ANSWER_TIMEOUT_MS,
     LARGE_CONTEXT,

@@ -12,12 +12,13 @@ from pytestqt.qtbot import QtBot
 
 from desktop_app.core.chats.overrides import ChatOverrides
 from desktop_app.core.presets import PresetLibrary
-from desktop_app.ui.composer import Composer
-from desktop_app.ui.preset_picker import PresetEditor, PresetPicker
+from desktop_app.ui.chat.composer import Composer
+from desktop_app.ui.chat.preset_picker import PresetEditor, PresetPicker
 from tests.gui.helpers import (
     ANSWER_TIMEOUT_MS,
     SHORT_ANSWER,
     Launcher,
+    RecordingEngine,
     answer_finished,
     child,
     click,
@@ -114,7 +115,8 @@ def test_a_bad_import_is_explained_and_changes_nothing(
 def test_a_new_chat_with_the_translator_preset(
     launch: Launcher, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, tiny_model: Path
 ) -> None:
-    hearth = launch(generation_params=SHORT_ANSWER)
+    engine = RecordingEngine.recorder()
+    hearth = launch(generation_params=SHORT_ANSWER, engine_factory=engine)
     window = hearth.window
     open_model(qtbot, window, monkeypatch, tiny_model)
     combo = child(window, QComboBox, "presetCombo")
@@ -133,6 +135,13 @@ def test_a_new_chat_with_the_translator_preset(
     assert overrides.preset == "translator" and overrides.sampling["temperature"] == 0.2
     usage = child(window, QLabel, "contextUsageLabel").text()
     assert usage.endswith(" / 4k tokens") and usage != "0 / 4k tokens"
+    # What the engine was asked with, not only what was stored: the preset's prompt
+    # and its temperature, on top of the window's other parameters.
+    [(turns, params)] = engine.received
+    assert turns[0].role == "system" and turns[0].content == conversation.system_prompt
+    assert turns[-1].content == "你好，世界"
+    assert (params.temperature, params.top_p, params.repeat_penalty) == (0.2, 0.9, 1.05)
+    assert (params.max_tokens, params.seed) == (SHORT_ANSWER.max_tokens, SHORT_ANSWER.seed)
 
     qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
     assert combo.isVisible() and combo.currentText() == "Default settings"

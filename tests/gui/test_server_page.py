@@ -23,8 +23,8 @@ from pytestqt.qtbot import QtBot
 from desktop_app.core.chats.model import FinishReason
 from desktop_app.core.paths import app_paths
 from desktop_app.server.runtime_file import RuntimeFile
-from desktop_app.ui.composer import Composer
-from desktop_app.ui.server_page import ServerPage
+from desktop_app.ui.chat.composer import Composer
+from desktop_app.ui.server.page import ServerPage
 from tests.gui.helpers import (
     ANSWER_TIMEOUT_MS,
     SHORT_ANSWER,

@@ -22,8 +22,9 @@ from pytestqt.qtbot import QtBot
 from desktop_app.core.hardware import Device, HardwareInfo
 from desktop_app.core.paths import app_paths
 from desktop_app.core.settings import Settings, load_settings
-from desktop_app.ui.composer import Composer
-from desktop_app.ui.settings_dialog import SettingsDialog
+from desktop_app.ui.chat.composer import Composer
+from desktop_app.ui.extensions.api import WindowApi
+from desktop_app.ui.settings.dialog import SettingsDialog
 from tests.gui.helpers import Launcher, child, click
 
 HARDWARE = HardwareInfo(
@@ -50,10 +51,19 @@ def ok_button(dialog: SettingsDialog) -> QPushButton:
     return box.button(QDialogButtonBox.StandardButton.Ok)
 
 
+class ExtraPageFeature:
+    """Another area that adds a Settings page through the extension API."""
+
+    name = "extra"
+
+    def install(self, api: WindowApi) -> None:
+        api.add_settings_page(lambda: ("Extra", QLabel("Another area's page")))
+
+
 def test_ctrl_comma_opens_settings_and_ok_saves_them(launch: Launcher, qtbot: QtBot) -> None:
     hearth = launch(restore=False)
     window = hearth.window
-    window.add_settings_page(lambda: ("Extra", QLabel("Another area's page")))
+    window.install_features([ExtraPageFeature()])
     qtbot.keyClick(window, Qt.Key.Key_Comma, Qt.KeyboardModifier.ControlModifier)
     dialog = window.findChild(SettingsDialog, "settingsDialog")
     assert dialog is not None and dialog.isVisible()

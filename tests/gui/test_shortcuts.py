@@ -13,9 +13,9 @@ from desktop_app.app import Hearth
 from desktop_app.core.chats.model import FinishReason, GenerationStats
 from desktop_app.core.chats.store import Store
 from desktop_app.core.paths import app_paths
-from desktop_app.ui.chat_view import ChatView
-from desktop_app.ui.composer import Composer
-from desktop_app.ui.shortcuts import ShortcutsSheet
+from desktop_app.ui.chat.composer import Composer
+from desktop_app.ui.chat.view import ChatView
+from desktop_app.ui.shared.shortcuts import ShortcutsSheet
 from tests.gui.helpers import Launcher, child
 
 

@@ -14,7 +14,7 @@ from pytestqt.qtbot import QtBot
 from desktop_app.app import Hearth
 from desktop_app.core.chats.model import FinishReason
 from desktop_app.core.engine.base import Finished
-from desktop_app.ui.composer import Composer
+from desktop_app.ui.chat.composer import Composer
 from tests.gui.helpers import (
     ANSWER_TIMEOUT_MS,
     LARGE_CONTEXT,

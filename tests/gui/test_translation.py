@@ -24,10 +24,10 @@ from pytestqt.qtbot import QtBot
 
 from desktop_app.app import Hearth
 from desktop_app.core.models.catalog import load_catalog
-from desktop_app.ui.chat_model import ChatRoles
-from desktop_app.ui.chat_view import ChatView
-from desktop_app.ui.i18n import install_translations, resolve_language, translation_files
-from desktop_app.ui.shortcuts import ShortcutsSheet
+from desktop_app.ui.chat.model import ChatRoles
+from desktop_app.ui.chat.view import ChatView
+from desktop_app.ui.shared.i18n import install_translations, resolve_language, translation_files
+from desktop_app.ui.shared.shortcuts import ShortcutsSheet
 from tests.gui.helpers import Launcher, child
 from tests.gui.test_shortcuts import seed_conversation
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ctypes
 import json
 import os
 import random
@@ -10,6 +11,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -21,8 +23,28 @@ from desktop_app.core.chats.store import Store
 pytestmark = pytest.mark.integration
 
 
+PR_CAPBSET_DROP = 24
+FILE_OVERRIDE_CAPABILITIES = (1, 2)
+"""CAP_DAC_OVERRIDE and CAP_DAC_READ_SEARCH: what lets root read a file it has no
+permission for (linux/capability.h)."""
+
+
+def drop_file_override() -> None:
+    """Run in a child before it executes: drop the capabilities that let root ignore
+    file permissions, so the program runs as root without them. (Switching to ``nobody``
+    would not do where the interpreter lives in root's private home.)"""
+    libc = ctypes.CDLL(None, use_errno=True)
+    for capability in FILE_OVERRIDE_CAPABILITIES:
+        if libc.prctl(PR_CAPBSET_DROP, capability, 0, 0, 0) != 0:
+            raise OSError(ctypes.get_errno(), "prctl(PR_CAPBSET_DROP) failed")
+
+
 def hearth(
-    home: Path, *args: str, stdin: str | None = None, timeout: float = 120
+    home: Path,
+    *args: str,
+    stdin: str | None = None,
+    timeout: float = 120,
+    preexec_fn: Callable[[], None] | None = None,
 ) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "HEARTH_HOME": str(home)}
     env.pop("QT_QPA_PLATFORM", None)
@@ -34,6 +56,7 @@ def hearth(
         env=env,
         timeout=timeout,
         check=False,
+        preexec_fn=preexec_fn,
     )
 
 
@@ -88,6 +111,20 @@ def test_interactive_chat_reads_prompts_until_end_of_input(
     [conversation] = open_store(tmp_path).conversations()
     users = [m.content for m in open_store(tmp_path).messages(conversation.id)]
     assert users[0::2] == ["first line", "second line"]
+
+
+@pytest.mark.parametrize("stdin", ["", "first line\n"], ids=["nothing", "one line"])
+def test_interactive_chat_ends_cleanly_at_end_of_input(
+    tiny_model: Path, tmp_path: Path, stdin: str
+) -> None:
+    """Guards: Ctrl+D (end of input, with or without prompts before it) quits with 0."""
+    result = hearth(tmp_path, "chat", "--model", str(tiny_model), "--max-tokens", "5",
+                    stdin=stdin)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    [conversation] = open_store(tmp_path).conversations()
+    users = [m.content for m in open_store(tmp_path).messages(conversation.id)][0::2]
+    assert users == stdin.splitlines()
 
 
 def test_chats_list_and_export(tiny_model: Path, tmp_path: Path) -> None:
@@ -145,10 +182,19 @@ def _bad_files(tiny_model: Path, folder: Path) -> dict[str, Path]:
 def test_bad_model_files_exit_1_with_one_line(
     tiny_model: Path, tmp_path: Path, case: str, message: str
 ) -> None:
+    """Guards: each bad model file ends the command with one line saying what is wrong.
+
+    Root reads any file, so as root (how CI runs) the command runs without the
+    capabilities that override file permissions, and permission denied is still tested."""
+    as_root = case == "unreadable" and os.geteuid() == 0
     path = _bad_files(tiny_model, tmp_path)[case]
-    if case == "unreadable" and os.geteuid() == 0:
-        pytest.skip("root can read any file")
-    result = hearth(tmp_path / "home", "chat", "--model", str(path), "hi")
+    try:
+        result = hearth(
+            tmp_path / "home", "chat", "--model", str(path), "hi",
+            preexec_fn=drop_file_override if as_root else None,
+        )  # fmt: skip
+    except subprocess.SubprocessError as exc:  # a container that forbids dropping them
+        pytest.skip(f"cannot drop root's file-override capabilities here: {exc}")
     assert result.returncode == 1
     assert result.stdout == ""
     [line] = result.stderr.splitlines()
@@ -197,25 +243,39 @@ def _saved_answer_text(database: Path) -> str:
 def test_sigkill_mid_stream_keeps_the_partial_answer_and_a_sound_database(
     tiny_model: Path, tmp_path: Path, delay_s: float
 ) -> None:
+    """Guards: after kill -9 the saved answer is the text that was streamed, up to the
+    last flush: at least what the test saw saved before the kill, and a prefix of (or
+    one flush ahead of) what the terminal showed."""
     env = {**os.environ, "HEARTH_HOME": str(tmp_path)}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "desktop_app", "chat", "--model", str(tiny_model),
-         "--ctx-size", "32768", "--max-tokens", "32000", "--ignore-eos", "--seed", "1",
-         "Write forever"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        env=env,
-    )  # fmt: skip
+    shown_file = tmp_path / "stdout.txt"
+    with shown_file.open("wb") as shown_out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "desktop_app", "chat", "--model", str(tiny_model),
+             "--ctx-size", "32768", "--max-tokens", "32000", "--ignore-eos", "--seed", "1",
+             "Write forever"],
+            stdout=shown_out,
+            stderr=subprocess.DEVNULL,
+            env=env,
+        )  # fmt: skip
     database = tmp_path / "data" / "hearth.sqlite3"
     deadline = time.monotonic() + 60
     while not _saved_answer_text(database) and process.poll() is None:
         assert time.monotonic() < deadline, "no partial answer was saved within 60 s"
         time.sleep(0.02)
+    first = _saved_answer_text(database)
+    # Wait for a second flush too: the first one alone cannot tell the whole text so
+    # far from the latest piece of it.
+    while (observed := _saved_answer_text(database)) == first and process.poll() is None:
+        assert time.monotonic() < deadline, "the partial answer was saved only once in 60 s"
+        time.sleep(0.02)
+    assert observed.startswith(first), "a later flush did not extend the text saved before"
     time.sleep(delay_s)
+    observed = _saved_answer_text(database)
     still_running = process.poll() is None
     process.send_signal(signal.SIGKILL)
     process.wait(timeout=30)
     assert still_running, "the answer finished before the kill; the test proves nothing"
+    shown = shown_file.read_text(encoding="utf-8", errors="replace")
 
     raw = sqlite3.connect(database)
     assert raw.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
@@ -224,6 +284,8 @@ def test_sigkill_mid_stream_keeps_the_partial_answer_and_a_sound_database(
     question, answer = store.messages(store.conversations()[0].id)
     assert question.content == "Write forever"
     assert answer.content, "the partial answer was lost"
+    assert answer.content.startswith(observed), "text seen saved before the kill is gone"
+    _assert_same_stream(answer.content, shown)
     assert answer.is_streaming
     assert store.mark_interrupted_answers(stale_after_s=0) == 1
     assert store.message(answer.id).finish_reason is FinishReason.INTERRUPTED
@@ -240,6 +302,15 @@ def test_the_window_without_a_display_is_a_one_line_error(tmp_path: Path) -> Non
     assert result.returncode == 1
     assert result.stderr.startswith("hearth: error: no display")
     assert len(result.stderr.splitlines()) == 1
+
+
+def _assert_same_stream(saved: str, shown: str) -> None:
+    """The saved text and the text the terminal showed are two cuts of one stream: one
+    is a prefix of the other (the store may be one delta ahead of the terminal, or the
+    terminal up to one flush interval ahead of the store)."""
+    common = min(len(saved), len(shown))
+    assert saved[:common] == shown[:common], "the saved answer is not the text that was shown"
+    assert common > 0
 
 
 def _streaming_text(database: Path) -> str:
@@ -298,7 +369,9 @@ def test_twenty_kills_at_random_points_lose_no_finished_message(
                 seen.update(_finished_messages(database))
                 time.sleep(0.01)
             time.sleep(rng.uniform(0.0, 0.6))
+            observed = _streaming_text(database)
         else:
+            observed = ""
             deadline = time.monotonic() + rng.uniform(0.2, 3.0)
             while time.monotonic() < deadline and process.poll() is None:
                 seen.update(_finished_messages(database))
@@ -317,6 +390,10 @@ def test_twenty_kills_at_random_points_lose_no_finished_message(
         assert len(streaming) <= 1
         assert store.mark_interrupted_answers(stale_after_s=0) == len(streaming)
         killed_mid_answer += len(streaming)
+        if streaming_kill and observed:
+            assert [m.content[: len(observed)] for m in streaming] == [observed], (
+                f"run {run}: the text saved before the kill is not what survived"
+            )
         for message in streaming:
             marked = store.message(message.id)
             assert marked is not None

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from desktop_app.core.models.fit import format_size
 from tests.fake_hub import FakeHub, FakeRepo
 
 pytestmark = pytest.mark.integration
@@ -56,7 +57,9 @@ def hub(fake_hub: FakeHub, tiny_model: Path) -> FakeHub:
     return fake_hub
 
 
-def test_search_files_pull_list_info_chat_and_rm(hub: FakeHub, tmp_path: Path) -> None:
+def test_search_files_pull_list_info_chat_and_rm(
+    hub: FakeHub, tmp_path: Path, tiny_model: Path
+) -> None:
     found = hearth(tmp_path, "models", "search", "tiny")
     assert found.returncode == 0, found.stderr
     assert found.stdout.splitlines()[0].startswith(REPO + "\t")
@@ -74,9 +77,10 @@ def test_search_files_pull_list_info_chat_and_rm(hub: FakeHub, tmp_path: Path) -
     assert "100.0%" in pulled.stderr
 
     listed = hearth(tmp_path, "models", "list")
+    pulled_size = tiny_model.stat().st_size + 1  # the hub's Q8_0 file (see ``hub``)
     assert listed.stdout.splitlines()[0].split("\t")[:4] == [
         model_id,
-        listed.stdout.split("\t")[1],
+        format_size(pulled_size),
         "Q8_0",
         REPO,
     ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import struct
 import threading
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -327,3 +328,137 @@ def test_the_token_loop_samples_what_llama_generate_samples(
     _, finished = _collect(engine.stream_chat(QUESTION, params))
     assert finished.stats.generated_tokens == 60
     assert list(llm.input_ids[len(prompt) : llm.n_tokens]) == expected
+
+
+def _script_answer(
+    engine: LlamaEngine, monkeypatch: pytest.MonkeyPatch, pieces: list[str]
+) -> list[int]:
+    """Make the model "sample" ``pieces``, each piece tokenized on its own (so a stop
+    string is cut into tokens wherever the pieces cut it); returns the token ids."""
+    llm = engine.llama
+    tokens = [t for piece in pieces for t in llm.tokenize(piece.encode(), add_bos=False)]
+
+    def scripted_tokens(new_tokens: list[int], _: GenerationParams) -> Iterator[int]:
+        llm.eval(new_tokens)
+        yield from tokens
+
+    monkeypatch.setattr(engine, "_sampled_tokens", scripted_tokens)
+    return tokens
+
+
+@pytest.mark.parametrize(
+    ("answer", "stop", "shown"),
+    [
+        ("The result is 4.</answer> and then more", "</answer>", "The result is 4."),
+        ("Sure, done.\nUser: next question", "\nUser:", "Sure, done."),
+        ("a</answe</answer>", "</answer>", "a</answe"),
+    ],
+)
+@pytest.mark.parametrize("cut", ["characters", "pairs", "words"])
+def test_a_multi_character_stop_split_across_tokens_ends_the_answer_unseen(
+    engine: LlamaEngine,
+    monkeypatch: pytest.MonkeyPatch,
+    answer: str,
+    stop: str,
+    shown: str,
+    cut: str,
+) -> None:
+    """Guards: a stop string that arrives over several tokens is never shown, the text
+    before it is shown whole, and generation stops at the token that completes it."""
+    if cut == "characters":
+        pieces = list(answer)
+    elif cut == "pairs":
+        pieces = [answer[i : i + 2] for i in range(0, len(answer), 2)]
+    else:
+        words = answer.split(" ")
+        pieces = [word + " " for word in words[:-1]] + words[-1:]
+    tokens = _script_answer(engine, monkeypatch, pieces)
+    params = GenerationParams(max_tokens=500, stop=(stop,))
+    text, finished = _collect(engine.stream_chat(QUESTION, params))
+    assert text == shown
+    assert finished.reason is FinishReason.STOP
+    llm = engine.llama
+    needed = next(
+        n
+        for n in range(1, len(tokens) + 1)
+        if stop in llm.detokenize(tokens[:n]).decode("utf-8", "replace")
+    )
+    assert finished.stats.generated_tokens == needed
+
+
+def test_a_stop_string_taken_from_a_real_answer_cuts_it_there(engine: LlamaEngine) -> None:
+    """Guards: with real sampling, a stop string of several tokens from the middle of a
+    seeded answer ends that same answer just before it."""
+    params = GenerationParams(max_tokens=80, seed=21, ignore_eos=True)
+    full, _ = _collect(engine.stream_chat(QUESTION, params))
+    llm = engine.llama
+    start = len(full) // 2
+    stop = ""
+    for end in range(start + 2, len(full)):
+        candidate = full[start:end]
+        if len(llm.tokenize(candidate.encode(), add_bos=False)) >= 3:
+            stop = candidate
+            break
+    assert stop, f"no stop string of three tokens in {full!r}"
+    text, finished = _collect(engine.stream_chat(QUESTION, replace(params, stop=(stop,))))
+    assert text == full[: full.find(stop)]
+    assert finished.reason is FinishReason.STOP
+
+
+def _regenerate(engine: LlamaEngine, turns: list[ChatTurn]) -> tuple[str, Finished, str, Finished]:
+    params = GenerationParams(max_tokens=30, seed=9, ignore_eos=True)
+    first, first_finished = _collect(engine.stream_chat(turns, params))
+    again, again_finished = _collect(engine.stream_chat(turns, params))
+    return first, first_finished, again, again_finished
+
+
+LONG_QUESTION = [ChatTurn("user", "Tell me about lighthouses, storms and the sea " * 4)]
+
+
+def test_going_back_past_a_sliding_window_evaluates_the_prompt_afresh(
+    engine: LlamaEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Guards the sliding-window check of ``_keep_cached_prefix``: when the cache no
+    longer holds the window before the reused prefix (a regenerated answer on Gemma 3),
+    nothing is reused, so the model never attends without the cells it needs.
+
+    The tiny model has no sliding window, so the engine is given one at the seam where
+    it reads llama.cpp's state: a window of 16 tokens, and a cache whose oldest cell is
+    past the prompt (what llama.cpp reports once the answer overwrote the window)."""
+    llama_cpp = engine._llama_cpp
+    prompt = engine.prompt_tokens(LONG_QUESTION)
+    monkeypatch.setattr(engine, "_n_swa", 16)
+    monkeypatch.setattr(llama_cpp, "llama_memory_seq_pos_min", lambda _memory, _seq: len(prompt))
+    first, _, again, finished = _regenerate(engine, LONG_QUESTION)
+    assert finished.stats.cached_prompt_tokens == 0
+    assert again == first
+
+
+def test_going_back_within_a_sliding_window_keeps_the_cache(
+    engine: LlamaEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The other side of the check: when the cache still holds the window, the shared
+    prefix is reused as without a sliding window."""
+    monkeypatch.setattr(engine, "_n_swa", 16)
+    monkeypatch.setattr(engine._llama_cpp, "llama_memory_seq_pos_min", lambda _memory, _seq: 0)
+    prompt = engine.prompt_tokens(LONG_QUESTION)
+    first, _, again, finished = _regenerate(engine, LONG_QUESTION)
+    assert finished.stats.cached_prompt_tokens == len(prompt) - 1
+    assert again == first
+
+
+def test_going_forward_with_a_sliding_window_keeps_the_cache(
+    engine: LlamaEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Going forward (the next turn) the cache holds the window by construction, so the
+    prefix is reused even though the oldest cell is long gone."""
+    monkeypatch.setattr(engine, "_n_swa", 16)
+    monkeypatch.setattr(engine._llama_cpp, "llama_memory_seq_pos_min", lambda _memory, _seq: 10**6)
+    # One token: the cache then holds exactly the prompt (the sampled token is never
+    # evaluated), so the next turn goes strictly forward whatever the answer's text
+    # retokenizes to.
+    params = GenerationParams(max_tokens=1, seed=4, ignore_eos=True)
+    answer, first = _collect(engine.stream_chat(LONG_QUESTION, params))
+    turns = [*LONG_QUESTION, ChatTurn("assistant", answer), ChatTurn("user", "And then?")]
+    _, finished = _collect(engine.stream_chat(turns, params))
+    assert finished.stats.cached_prompt_tokens == first.stats.prompt_tokens

@@ -6,10 +6,13 @@ import threading
 import time
 from collections.abc import Iterator
 
+import pytest
+
 from desktop_app.core.chats.model import FinishReason
 from desktop_app.core.engine.base import (
     CancelToken,
     ChatTurn,
+    EngineError,
     EngineEvent,
     Finished,
     GenerationParams,
@@ -74,3 +77,17 @@ def test_stop_cancels_the_running_job_and_the_waiting_ones() -> None:
     assert running[-1].reason is FinishReason.CANCELLED
     assert [type(e) for e in waiting] == [Finished]
     assert thread.completed == [FinishReason.CANCELLED]
+
+
+def test_a_bug_while_opening_the_model_is_reported_and_its_traceback_logged(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    def broken() -> EndlessEngine:
+        raise IndexError("tensor 7 out of range")
+
+    thread = EngineThread(broken)
+    with pytest.raises(EngineError, match="tensor 7 out of range"):
+        thread.start()
+    [record] = [r for r in caplog.records if r.levelname == "ERROR"]
+    assert record.exc_info is not None and record.exc_info[0] is IndexError
+    assert 'raise IndexError("tensor 7 out of range")' in caplog.text

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import keyring.errors
+import pytest
 from keyring.backend import KeyringBackend
 from keyring.backends import fail
 
@@ -55,6 +56,7 @@ def test_no_keyring_keeps_the_secret_for_the_session_only(tmp_path, monkeypatch)
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.allow_log("desktop_app.core.secrets")  # the fallback is logged as a warning
 def test_a_keyring_that_fails_on_write_falls_back_to_memory() -> None:
     secrets = SecretStore(backend=LockedKeyring())
     secrets.set("hf_token", "hf_abc")

@@ -7,7 +7,7 @@ import json
 import os
 from pathlib import Path
 
-from desktop_app.cli_ps import format_rows
+from desktop_app.cli.ps import format_rows
 from desktop_app.server.runtime_file import RuntimeFile
 from desktop_app.server.serve_pool import MAX_DEFAULT_PARALLEL, default_parallel
 

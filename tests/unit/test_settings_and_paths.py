@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import sys
 from dataclasses import replace
 from pathlib import Path
+
+import pytest
 
 from desktop_app.core.engine.base import GenerationParams
 from desktop_app.core.paths import app_paths
@@ -13,7 +16,7 @@ from desktop_app.core.settings import Settings, load_settings, save_settings
 
 def test_settings_round_trip(tmp_path: Path) -> None:
     settings = Settings(
-        last_model_path="/models/a.gguf",
+        models_dir="/models",
         context_length=8192,
         generation=replace(GenerationParams(), temperature=0.2, seed=7, stop=("END",)),
     )
@@ -59,7 +62,17 @@ def test_hearth_home_puts_every_folder_under_it(tmp_path: Path) -> None:
         assert folder.is_relative_to(tmp_path)
 
 
-def test_without_hearth_home_the_platform_folders_are_used() -> None:
+def test_without_hearth_home_the_platform_folders_are_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Guards: without HEARTH_HOME, files go to the platform's folders for "Hearth"
+    (on Linux, the XDG folders the user set)."""
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
     paths = app_paths({})
-    assert "Hearth" in paths.config_dir.parts or "hearth" in str(paths.config_dir).lower()
-    assert paths.database.name == "hearth.sqlite3"
+    assert paths.config_dir.name == paths.data_dir.name == "Hearth"
+    assert paths.models_dir == paths.data_dir / "models"
+    assert paths.database == paths.data_dir / "hearth.sqlite3"
+    if sys.platform.startswith("linux"):
+        assert paths.config_dir == tmp_path / "xdg-config" / "Hearth"
+        assert paths.data_dir == tmp_path / "xdg-data" / "Hearth"

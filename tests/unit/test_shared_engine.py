@@ -8,7 +8,7 @@ import pytest
 from desktop_app.core.chats.model import FinishReason
 from desktop_app.core.engine.base import Finished, GenerationParams
 from desktop_app.server.engine_thread import JOB_STARTED, Job, JobEvent, QueueFull
-from desktop_app.ui.shared_engine import BridgeJobRunner
+from desktop_app.ui.engine.shared import BridgeJobRunner
 
 
 class FakeBridge:

@@ -18,16 +18,20 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from desktop_app.core.chats.model import Conversation, Message, Role
+from desktop_app.core.chats.transfer import EXPORT_ALL_FORMAT, EXPORT_FORMAT, EXPORT_VERSION
 
-if TYPE_CHECKING:
-    from desktop_app.core.chats.store import Store
 
-EXPORT_FORMAT = "hearth.conversation"
-EXPORT_ALL_FORMAT = "hearth.conversations"
-EXPORT_VERSION = 2
+class ConversationSource(Protocol):
+    """What export reads (``Store`` is one)."""
+
+    def conversations(self) -> list[Conversation]: ...
+    def messages(self, conversation_id: int) -> list[Message]: ...
+    def all_messages(self, conversation_id: int) -> list[Message]: ...
+    def conversation_overrides(self, conversation_id: int) -> dict[str, Any]: ...
+
 
 ExportItem = tuple[Conversation, Sequence[Message], Mapping[str, Any]]
 """A conversation, all its messages (every branch, oldest first) and its settings."""
@@ -124,7 +128,7 @@ def all_to_markdown(items: Sequence[tuple[Conversation, Sequence[Message]]]) -> 
     return "\n---\n\n".join(to_markdown(conversation, messages) for conversation, messages in items)
 
 
-def export_text(store: Store, conversation: Conversation, as_json: bool) -> str:
+def export_text(store: ConversationSource, conversation: Conversation, as_json: bool) -> str:
     """One conversation read from ``store``: JSON with every branch and its settings,
     or Markdown with the branch on screen."""
     if as_json:
@@ -136,7 +140,7 @@ def export_text(store: Store, conversation: Conversation, as_json: bool) -> str:
     return to_markdown(conversation, store.messages(conversation.id))
 
 
-def export_all_text(store: Store, as_json: bool) -> str:
+def export_all_text(store: ConversationSource, as_json: bool) -> str:
     """Every conversation in ``store``, most recently updated first (see ``export_text``)."""
     conversations = store.conversations()
     if as_json:

@@ -9,41 +9,21 @@ bad file never leaves half an import behind.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
-from desktop_app.core.chats.export import EXPORT_ALL_FORMAT, EXPORT_FORMAT, EXPORT_VERSION
 from desktop_app.core.chats.model import FinishReason, GenerationStats, Role
+from desktop_app.core.chats.transfer import (
+    EXPORT_ALL_FORMAT,
+    EXPORT_FORMAT,
+    EXPORT_VERSION,
+    ImportedConversation,
+    ImportedMessage,
+)
 
 
 class InvalidExport(ValueError):
     """The file is not a Hearth export this version can read; the message says why."""
-
-
-@dataclass(frozen=True)
-class ImportedMessage:
-    number: int
-    parent: int | None
-    role: Role
-    content: str
-    created_at: float
-    model: str | None = None
-    finish_reason: FinishReason | None = None
-    stats: GenerationStats | None = None
-
-
-@dataclass(frozen=True)
-class ImportedConversation:
-    title: str
-    system_prompt: str
-    created_at: float
-    updated_at: float
-    pinned: bool = False
-    settings: dict[str, Any] = field(default_factory=dict)
-    current: int | None = None
-    """The number of the message that ends the branch on screen."""
-    messages: tuple[ImportedMessage, ...] = ()
 
 
 def parse_export(text: str) -> list[ImportedConversation]:

@@ -7,6 +7,9 @@ way to the first token (the question, the empty answer) and the growing text of 
 streaming answer commit with ``synchronous=NORMAL``: no fsync, so the first token is
 not kept waiting for the disk, yet they survive the app being killed (they are in the
 WAL, which the OS holds), and the answer's final commit syncs them to disk too.
+
+Size: one class over one schema; every SQL statement lives here so that transactions,
+the FTS index and migrations are read in one place (splitting it would split them).
 """
 
 from __future__ import annotations
@@ -21,7 +24,6 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
-from desktop_app.core.chats.importer import ImportedConversation
 from desktop_app.core.chats.model import (
     Conversation,
     FinishReason,
@@ -31,6 +33,7 @@ from desktop_app.core.chats.model import (
     title_from_text,
 )
 from desktop_app.core.chats.search import SearchHit, index_text, make_snippet, match_expression
+from desktop_app.core.chats.transfer import ImportedConversation
 
 _SCHEMA_V1 = (
     """
@@ -182,6 +185,11 @@ class Store:
         self._lock = threading.RLock()
         self._durable: bool | None = None
         self.path = path
+
+    @property
+    def in_memory(self) -> bool:
+        """Whether the conversations live in memory only (no file another connection can open)."""
+        return str(self.path) in ("", ":memory:")
 
     @classmethod
     def open(cls, path: Path) -> Store:

@@ -95,6 +95,28 @@ class CancelToken:
         self.cancelled = True
 
 
+@dataclass(frozen=True)
+class EngineCapabilities:
+    """What an engine can do beyond ``Engine``'s contract; callers check these flags
+    instead of probing for methods, then use the matching protocol below."""
+
+    saves_state: bool = False
+    """``save_state``/``load_state`` (``kv_state.Resumable``): chats resume without re-reading."""
+    counts_tokens: bool = False
+    """``context_usage`` (``MeasuresContext``): how many tokens a chat's next prompt takes."""
+    raw_completion: bool = False
+    """``stream_completion`` (``CompletesText``): text completion without a chat template."""
+    supports_grammar: bool = False
+    """Constrained output (a GBNF grammar or a JSON schema)."""
+    supports_tools: bool = False
+    """Tool calls in the chat protocol."""
+    embeddings: bool = False
+    """Text embeddings from the loaded model."""
+
+
+NO_CAPABILITIES = EngineCapabilities()
+
+
 class EngineError(Exception):
     """A model could not be loaded or used; the message is meant for the user."""
 
@@ -103,6 +125,9 @@ class Engine(Protocol):
     @property
     def info(self) -> ModelInfo: ...
 
+    @property
+    def capabilities(self) -> EngineCapabilities: ...
+
     def stream_chat(
         self, turns: list[ChatTurn], params: GenerationParams, cancel: CancelToken | None = None
     ) -> Iterator[EngineEvent]:
@@ -110,3 +135,17 @@ class Engine(Protocol):
         ...
 
     def close(self) -> None: ...
+
+
+class MeasuresContext(Engine, Protocol):
+    """An engine with ``capabilities.counts_tokens``."""
+
+    def context_usage(self, turns: list[ChatTurn], params: GenerationParams) -> int: ...
+
+
+class CompletesText(Engine, Protocol):
+    """An engine with ``capabilities.raw_completion``."""
+
+    def stream_completion(
+        self, prompt: str, params: GenerationParams, cancel: CancelToken | None = None
+    ) -> Iterator[EngineEvent]: ...

@@ -9,6 +9,10 @@ the previous answer stays, and the longest prefix it shares with the next prompt
 reused, so a follow-up turn only evaluates the new tokens.
 
 Not thread-safe: every call must come from the thread that owns the engine.
+
+Size: the token loop, prompt caching and sliding-window checks share the model's
+state and must run on its thread; helpers already live in context_window, prompt_format,
+prompt_tokens, streaming and kv_state.
 """
 
 from __future__ import annotations
@@ -16,11 +20,11 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import hashlib
+import logging
 import os
 import random
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -32,6 +36,7 @@ from desktop_app.core.engine.base import (
     DELTA_INTERVAL_S,
     CancelToken,
     ChatTurn,
+    EngineCapabilities,
     EngineError,
     EngineEvent,
     Finished,
@@ -45,6 +50,7 @@ from desktop_app.core.engine.context_window import (
     fit_turns,
 )
 from desktop_app.core.engine.kv_state import KVSnapshot
+from desktop_app.core.engine.load_params import DEFAULT_CONTEXT, KV_AUTO, LoadParams
 from desktop_app.core.engine.prompt_format import (
     PromptFormat,
     TemplateError,
@@ -56,7 +62,8 @@ from desktop_app.core.engine.streaming import PieceTable, StopScanner, TextTable
 from desktop_app.core.hardware import looks_like_memory_failure, memory_advice
 from desktop_app.core.models.gguf_info import GGUFError, GGUFInfo, read_gguf_info
 
-DEFAULT_CONTEXT = 4096
+log = logging.getLogger(__name__)
+
 LLAMA_DEFAULT_UBATCH = 512
 CPU_UBATCH = 256
 """Compute pass size on CPU. A sliding-window cache (Gemma 2 and 3…) holds the window
@@ -64,31 +71,8 @@ plus one pass, so with 256 instead of 512 every windowed layer attends to 768 ce
 instead of 1,024 once a chat outgrows the window: 135 new tokens after 3,000 took
 160 ms against 166 ms on Gemma 3 270M, while long prompts ran as fast. GPUs want
 bigger passes, so they keep llama.cpp's default."""
-KV_AUTO = "auto"
 KV_CACHE_TYPES = {"f16": 1, "bf16": 30}
 """ggml's type ids for the KV cache formats Hearth offers (``GGML_TYPE_F16``, ``_BF16``)."""
-
-
-@dataclass(frozen=True)
-class LoadParams:
-    n_ctx: int = DEFAULT_CONTEXT
-    """Context window in tokens; 0 uses the model's trained length."""
-    n_threads: int | None = None
-    """CPU threads for generation; None lets Hearth pick (logical CPUs, at most 8)."""
-    n_gpu_layers: int = 0
-    """Layers to offload to the GPU; -1 offloads all of them."""
-    n_batch: int = 512
-    """Prompt tokens evaluated per step."""
-    flash_attn: bool = False
-    swa_full: bool = False
-    """Keep a full-size KV cache for sliding-window layers (Gemma 3…). Not needed to reuse
-    a shared prefix that ends within the window (the next turn of a chat); it costs
-    memory and attention time on every token."""
-    kv_cache_type: str = KV_AUTO
-    """Number format of the KV cache: "f16", "bf16", or "auto" (see ``kv_cache_type``)."""
-    n_seq_max: int = 1
-    """Sequences decoded together (``core.engine.batched``); each gets ``n_ctx`` tokens of
-    its own KV cache."""
 
 
 LoadProgress = Callable[[float], bool]
@@ -117,6 +101,7 @@ def _load_progress(llama_cpp: Any, report: LoadProgress) -> Iterator[None]:
         try:
             return bool(report(float(_fraction)))
         except Exception:  # an exception cannot cross into C; keep loading
+            log.exception("The load progress report failed")
             return True
 
     callback = module.llama_progress_callback(reporting)
@@ -234,6 +219,8 @@ def check_model_file(path: Path) -> GGUFInfo:
 
 class LlamaEngine:
     """One loaded GGUF model."""
+
+    capabilities = EngineCapabilities(saves_state=True, counts_tokens=True, raw_completion=True)
 
     def __init__(
         self,
@@ -651,6 +638,7 @@ class LlamaEngine:
             if tail:
                 yield TextDelta(tail, generated)
         except Exception as exc:  # llama.cpp failed mid-answer: report, keep the text
+            log.exception("Generation failed after %d tokens", generated)
             stats = self._stats(prompt, cached, generated, started, first, last, dropped)
             yield Finished(FinishReason.ERROR, stats, error=f"Generation failed: {exc}")
             return

@@ -32,6 +32,7 @@ from desktop_app.core.chats.model import FinishReason, GenerationStats
 from desktop_app.core.engine.base import (
     CancelToken,
     ChatTurn,
+    EngineCapabilities,
     EngineError,
     EngineEvent,
     Finished,
@@ -285,6 +286,9 @@ class RemoteEngine:
     ``model``, so that picking a model fails at "load" time with a clear message.
     ``extra_body`` is merged into every chat request (server-specific options).
     """
+
+    capabilities = EngineCapabilities()
+    """Chat only: the server keeps its own cache and counts its own tokens."""
 
     def __init__(
         self,

@@ -10,6 +10,9 @@ file is never listed as a model.
 A job's state is saved in ``job.json`` next to its partial files, so a new manager (the
 app restarted) lists it as paused and resumes it where it stopped. Nothing is requested
 until the user adds or resumes a job. Events reach ``on_event`` on the worker thread.
+
+Size: one queue with its worker thread, resume and retry logic; the states and events
+are small and only mean something together.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from __future__ import annotations
 import enum
 import errno
 import json
+import logging
 import os
 import shutil
 import threading
@@ -45,6 +49,8 @@ from desktop_app.core.models.hub import (
     translate_error,
 )
 from desktop_app.core.models.library import Library, ModelFile, model_stem, sha256_file
+
+log = logging.getLogger(__name__)
 
 JOB_FILE = "job.json"
 PARTIAL_SUFFIX = ".incomplete"
@@ -322,6 +328,7 @@ class DownloadManager:
                 with self._lock:
                     self._set_state(job, JobState.FAILED, str(exc))
             except Exception as exc:  # a bug must not kill the queue silently
+                log.exception("Downloading %s failed", job.repo)
                 with self._lock:
                     self._set_state(job, JobState.FAILED, f"the download failed: {exc}")
             finally:

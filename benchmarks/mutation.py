@@ -1,0 +1,230 @@
+"""Mutation testing of the modules that carry Hearth's promises, one module at a time.
+
+Usage: python benchmarks/mutation.py [GROUP ...] [--ref REF] [--max-children 1]
+                                     [--mutants GLOB ...] [--workdir DIR] [--list]
+
+mutmut (3.x) makes many small bugs ("mutants") in a module — ``<`` for ``<=``, a
+constant changed, a call's argument dropped — and runs that module's own tests against
+each one; a mutant is *killed* when some test fails. The score is killed / (killed +
+survived + timeouts); a survivor is either a missing test or a change that cannot be
+observed (see the report of issue 19 for the survivors left and why).
+
+Each GROUP is mutated in its own scratch copy of the project (``--workdir``, default
+``/tmp/hearth-mutation``), with a ``[tool.mutmut]`` section that names only that
+group's files and its tests, so a run fits the two shared cores: mutmut first runs
+those tests once to learn which test reaches which function, then runs only those
+tests for each mutant, ``--max-children`` at a time. ``--ref main`` mutates the code and
+tests of a git ref instead of the working tree (the "before" figures). ``--mutants``
+limits a run to mutants whose names match a glob (``*_keep_cached_prefix*``), for the
+engine, whose full run takes hours on two cores.
+
+mutmut's own progress goes to ``mutmut-run.log`` in the scratch copy. Not part of CI:
+it prints figures and never fails a build. The last line of each group
+is ``GROUP: killed K / N = S %  (survived X, timeout T, no tests U)``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tarfile
+import time
+from dataclasses import dataclass
+from io import BytesIO
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@dataclass(frozen=True)
+class Group:
+    files: tuple[str, ...]
+    """Modules to mutate, relative to ``desktop_app/``."""
+    tests: tuple[str, ...]
+    """The tests that guard them (only these run)."""
+
+
+GROUPS: dict[str, Group] = {
+    "streaming": Group(("core/engine/streaming.py",), ("tests/unit/test_streaming.py",)),
+    "gguf_info": Group(
+        ("core/models/gguf_info.py",),
+        (
+            "tests/unit/test_gguf_info.py",
+            "tests/unit/test_gguf_corpus.py",
+            "tests/unit/test_gguf_quantized.py",
+        ),
+    ),
+    "export": Group(
+        ("core/chats/export.py", "core/chats/importer.py"),
+        ("tests/unit/test_chat_transfer.py", "tests/unit/test_export_fidelity.py"),
+    ),
+    "session_store": Group(
+        ("core/chats/session.py", "core/chats/store.py"),
+        (
+            "tests/unit/test_session.py",
+            "tests/unit/test_session_branches.py",
+            "tests/unit/test_store.py",
+            "tests/unit/test_store_branches.py",
+            "tests/unit/test_store_migrations.py",
+            "tests/unit/test_store_recovery.py",
+            "tests/unit/test_store_search.py",
+            "tests/unit/test_store_durability.py",
+        ),
+    ),
+    "settings": Group(
+        ("core/settings.py", "core/setting_types.py"),
+        (
+            "tests/unit/test_settings_and_paths.py",
+            "tests/unit/test_settings_declared.py",
+            "tests/unit/test_cli_settings.py",
+        ),
+    ),
+    "server": Group(
+        ("server/app.py", "server/protocol.py"),
+        ("tests/unit/test_server_auth.py", "tests/integration/test_serve_api.py"),
+    ),
+    "llama_engine": Group(
+        ("core/engine/llama_engine.py",),
+        (
+            "tests/unit/test_load_tuning.py",
+            "tests/unit/test_kv_cache.py",
+            "tests/integration/test_engine.py",
+        ),
+    ),
+}
+
+
+def _project_files(ref: str | None) -> list[str]:
+    if ref is None:
+        listed = subprocess.run(
+            ["git", "ls-files", "-co", "--exclude-standard", "desktop_app", "tests", "resources"],
+            cwd=ROOT, capture_output=True, text=True, check=True,
+        )  # fmt: skip
+        return [line for line in listed.stdout.splitlines() if (ROOT / line).is_file()]
+    return []
+
+
+def make_workspace(name: str, group: Group, ref: str | None, workdir: Path, fresh: bool) -> Path:
+    """A scratch copy of the project whose pyproject tells mutmut what to mutate; an
+    earlier copy is kept (mutmut resumes where it stopped) unless ``fresh``."""
+    space = workdir / (f"{name}@{ref}" if ref else name)
+    if space.exists() and not fresh:
+        return space
+    if space.exists():
+        shutil.rmtree(space)
+    space.mkdir(parents=True)
+    if ref is None:
+        for relative in _project_files(None):
+            target = space / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(ROOT / relative, target)
+    else:
+        archive = subprocess.run(
+            ["git", "archive", "--format=tar", ref, "desktop_app", "tests", "resources"],
+            cwd=ROOT, capture_output=True, check=True,
+        ).stdout  # fmt: skip
+        with tarfile.open(fileobj=BytesIO(archive)) as tar:
+            tar.extractall(space, filter="data")
+    tests = [t for t in group.tests if (space / t).exists()]
+    missing = sorted(set(group.tests) - set(tests))
+    if missing:
+        print(f"{name}: not in this tree, left out: {', '.join(missing)}")
+    pytest_config = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    pytest_section = pytest_config[pytest_config.index("[tool.pytest.ini_options]") :]
+    pytest_section = pytest_section[: pytest_section.index("\n[", 1)]
+    (space / "pyproject.toml").write_text(
+        "[tool.mutmut]\n"
+        'source_paths = ["desktop_app"]\n'
+        f"only_mutate = {json.dumps([f'desktop_app/{f}' for f in group.files])}\n"
+        f"pytest_add_cli_args_test_selection = {json.dumps(tests)}\n"
+        'pytest_add_cli_args = ["-p", "no:cacheprovider", "-q", "-p", "no:randomly"]\n'
+        'also_copy = ["resources"]\n'
+        'process_isolation = "forkserver"\n'
+        "timeout_multiplier = 5.0\n"
+        "timeout_constant = 20.0\n"
+        "use_git_change_detection = false\n\n" + pytest_section,
+        encoding="utf-8",
+    )
+    return space
+
+
+_RESULT = re.compile(r"^\s*(\S+__mutmut_\d+):\s*(.+?)\s*$")
+
+
+def results(space: Path) -> dict[str, str]:
+    """Mutant name -> status ("killed", "survived", "timeout", "no tests"...)."""
+    listed = subprocess.run(
+        [sys.executable, "-m", "mutmut", "results", "--all", "true"],
+        cwd=space, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    found: dict[str, str] = {}
+    for line in listed.stdout.splitlines():
+        match = _RESULT.match(line)
+        if match:
+            found[match.group(1)] = match.group(2)
+    return found
+
+
+def summary(name: str, found: dict[str, str]) -> str:
+    killed = sum(1 for s in found.values() if s == "killed")
+    survived = sum(1 for s in found.values() if s == "survived")
+    timeout = sum(1 for s in found.values() if s == "timeout")
+    untested = sum(1 for s in found.values() if s == "no tests")
+    judged = killed + survived + timeout + untested
+    score = 100 * killed / judged if judged else 0.0
+    return (
+        f"{name}: killed {killed} / {judged} = {score:.1f} %  "
+        f"(survived {survived}, timeout {timeout}, no tests {untested}; "
+        f"{len(found) - judged} not run)"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("groups", nargs="*", help=f"any of: {', '.join(GROUPS)} (default: all)")
+    parser.add_argument("--ref", help="mutate this git ref's code and tests (e.g. main)")
+    parser.add_argument("--max-children", type=int, default=1)
+    parser.add_argument("--mutants", nargs="*", default=[], help="only mutants matching these")
+    parser.add_argument("--workdir", type=Path, default=Path("/tmp/hearth-mutation"))
+    parser.add_argument("--list", action="store_true", help="list survivors")
+    parser.add_argument("--fresh", action="store_true", help="start over, not resume")
+    args = parser.parse_args()
+    unknown = sorted(set(args.groups) - set(GROUPS))
+    if unknown:
+        parser.error(f"unknown group(s): {', '.join(unknown)}")
+    lines: list[str] = []
+    for name in args.groups or list(GROUPS):
+        group = GROUPS[name]
+        space = make_workspace(name, group, args.ref, args.workdir, args.fresh)
+        started = time.monotonic()
+        env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONDONTWRITEBYTECODE": "1"}
+        with (space / "mutmut-run.log").open("ab") as log:
+            subprocess.run(
+                [sys.executable, "-m", "mutmut", "run", "--max-children",
+                 str(args.max_children), *args.mutants],
+                cwd=space, env=env, stdout=log, stderr=subprocess.STDOUT, check=False,
+            )  # fmt: skip
+        found = results(space)
+        for file in group.files:
+            prefix = "desktop_app." + file.removesuffix(".py").replace("/", ".") + "."
+            mine = {k: v for k, v in found.items() if k.startswith(prefix)}
+            line = summary(f"{name}[{file}]", mine)
+            print(line, flush=True)
+            lines.append(line)
+            if args.list:
+                for mutant, status in sorted(mine.items()):
+                    if status != "killed":
+                        print(f"    {status}: {mutant}")
+        line = summary(name, found) + f" in {time.monotonic() - started:.0f} s"
+        print(line, flush=True)
+        lines.append(line)
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,32 @@
+"""What every ``hearth`` command shares: errors, exit codes, argument types, the store.
+
+Imports no command module, so each command module can import this one.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from desktop_app.core.chats.store import Store
+
+EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+
+class CliError(Exception):
+    """A failure to report as one line on stderr with exit status 1."""
+
+
+class UsageError(Exception):
+    """Bad usage discovered after parsing; reported like argparse's own errors."""
+
+
+def open_store() -> Store:
+    """Open the conversation store in the data folder, or raise CliError."""
+    from desktop_app.core.chats.store import Store, StoreError
+    from desktop_app.core.paths import app_paths
+
+    try:
+        return Store.open(app_paths().ensure().database)
+    except (StoreError, OSError) as exc:
+        raise CliError(str(exc)) from exc

@@ -1,0 +1,170 @@
+"""The window's implementation of ``WindowApi``: where what features add ends up.
+
+The main window makes one ``ExtensionPoints`` with the places it owns (its named menus,
+the chat header's row, the splitter around the chat) and reads the pages, attachment
+providers, request contributors and message decorators back when it needs them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QBoxLayout, QMainWindow, QMenu, QSplitter, QWidget
+
+from desktop_app.ui.extensions.api import (
+    AttachmentProvider,
+    ChatWindow,
+    Menu,
+    MessageDecorator,
+    MessageView,
+    OutgoingMessage,
+    RequestContributor,
+    Section,
+    SettingsPageFactory,
+)
+
+if TYPE_CHECKING:
+    from desktop_app.core.engine.base import ModelInfo
+
+
+class SectionedMenu:
+    """A menu whose actions are kept in ``Section`` order, a separator between sections."""
+
+    def __init__(self, menu: QMenu) -> None:
+        self.menu = menu
+        self._ends: dict[Section, QAction] = {}
+        for section in Section:
+            marker = menu.addSeparator()
+            marker.setObjectName(f"{menu.objectName()}_{section.value}")
+            marker.setVisible(False)
+            self._ends[section] = marker
+
+    def add(self, action: QAction, section: Section) -> None:
+        self.menu.insertAction(self._ends[section], action)
+        self._refresh_separators()
+
+    def _refresh_separators(self) -> None:
+        """Show a separator only between two sections that both hold actions."""
+        seen_before = False
+        pending: QAction | None = None
+        for action in self.menu.actions():
+            if action in self._ends.values():
+                if seen_before:
+                    pending = pending or action
+                action.setVisible(False)
+                continue
+            if pending is not None:
+                pending.setVisible(True)
+                pending = None
+            seen_before = True
+
+
+class ExtensionPoints:
+    """``WindowApi`` for one window (see ``desktop_app.ui.extensions.api``)."""
+
+    def __init__(
+        self,
+        window: QMainWindow,
+        host: ChatWindow,
+        menus: dict[Menu, SectionedMenu],
+        header: QBoxLayout,
+        header_index: Callable[[], int],
+        splitter: QSplitter,
+    ) -> None:
+        self._window = window
+        self._host = host
+        self._menus = menus
+        self._header = header
+        self._header_index = header_index
+        self._splitter = splitter
+        self.settings_pages: list[SettingsPageFactory] = []
+        self._attachments: list[AttachmentProvider] = []
+        self._contributors: list[RequestContributor] = []
+        self.decorators: list[MessageDecorator] = []
+        self._conversation_shown: list[Callable[[int], None]] = []
+        self._new_chat: list[Callable[[], None]] = []
+        self._model_loaded: list[Callable[[ModelInfo], None]] = []
+        self._close: list[Callable[[], None]] = []
+
+    # WindowApi
+
+    @property
+    def window(self) -> QMainWindow:
+        return self._window
+
+    @property
+    def host(self) -> ChatWindow:
+        return self._host
+
+    def add_menu_action(
+        self, menu: Menu, action: QAction, section: Section = Section.FEATURES
+    ) -> None:
+        self._menus[menu].add(action, section)
+
+    def add_settings_page(self, factory: SettingsPageFactory) -> None:
+        self.settings_pages.append(factory)
+
+    def add_header_control(self, widget: QWidget) -> None:
+        self._header.insertWidget(self._header_index(), widget, 0, Qt.AlignmentFlag.AlignVCenter)
+
+    def add_side_panel(self, widget: QWidget) -> None:
+        self._splitter.insertWidget(self._splitter.count() - 1, widget)
+        chat = self._splitter.count() - 1
+        self._splitter.setStretchFactor(chat, 1)
+        self._splitter.setCollapsible(chat, False)
+        self._splitter.setSizes([240] * chat + [740])
+
+    def add_attachment_provider(self, provider: AttachmentProvider) -> None:
+        self._attachments.append(provider)
+
+    def add_request_contributor(self, contributor: RequestContributor) -> None:
+        self._contributors.append(contributor)
+
+    def add_message_decorator(self, decorator: MessageDecorator) -> None:
+        self.decorators.append(decorator)
+
+    def on_conversation_shown(self, callback: Callable[[int], None]) -> None:
+        self._conversation_shown.append(callback)
+
+    def on_new_chat(self, callback: Callable[[], None]) -> None:
+        self._new_chat.append(callback)
+
+    def on_model_loaded(self, callback: Callable[[ModelInfo], None]) -> None:
+        self._model_loaded.append(callback)
+
+    def on_close(self, callback: Callable[[], None]) -> None:
+        self._close.append(callback)
+
+    # The window's side
+
+    def prepare(self, message: OutgoingMessage) -> OutgoingMessage:
+        """Add the providers' attachments, then let each contributor change the message."""
+        for provider in self._attachments:
+            for item in provider.take_attachments(message.conversation_id):
+                message.context.append(f"{item.label}:\n{item.text}")
+        for contributor in self._contributors:
+            contributor(message)
+        return message
+
+    def decorations(self, message: MessageView) -> list[str]:
+        lines = (decorator(message) for decorator in self.decorators)
+        return [line for line in lines if line]
+
+    def conversation_shown(self, conversation_id: int) -> None:
+        for callback in self._conversation_shown:
+            callback(conversation_id)
+
+    def new_chat(self) -> None:
+        for callback in self._new_chat:
+            callback()
+
+    def model_loaded(self, info: ModelInfo) -> None:
+        for callback in self._model_loaded:
+            callback(info)
+
+    def closing(self) -> None:
+        for callback in self._close:
+            callback()

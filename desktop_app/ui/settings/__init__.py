@@ -1,0 +1,1 @@
+"""The Settings dialog and its pages (setting editors shared with the chat settings)."""

@@ -1,0 +1,1 @@
+"""What every UI feature uses: theme, icons, translations, shortcuts, the GUI-thread collector."""
