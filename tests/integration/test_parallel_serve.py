@@ -223,6 +223,7 @@ def test_requests_wait_for_a_loading_model_and_health_says_so(library) -> None: 
         assert httpx.get(server.root + "/health").status_code == 200
 
 
+@pytest.mark.allow_log("desktop_app.server.scheduler")
 def test_a_model_that_cannot_load_fails_its_requests_and_the_server_goes_on(
     library, tmp_path: Path
 ) -> None:  # type: ignore[no-untyped-def]
