@@ -32,6 +32,7 @@ from desktop_app.ui.main_window import MainWindow
 from desktop_app.ui.models.service import ModelsService
 from desktop_app.ui.server.feature import ServerFeature
 from desktop_app.ui.shared.error_reports import UncaughtErrors, offer_crash_report
+from desktop_app.ui.shared.first_paint import report_first_paint
 from desktop_app.ui.shared.gui_gc import GuiThreadCollector
 from desktop_app.ui.shared.i18n import install_translations
 from desktop_app.ui.shared.theme import apply_cjk_fallback, apply_theme
@@ -164,6 +165,7 @@ def run_gui(argv: list[str], model_path: str | None = None) -> int:
     ``model_path`` (or ``--model PATH`` in ``argv``) is loaded instead of the last model.
     """
     app = _configure_application(argv)
+    report_first_paint(app)
     model_path = model_path or _parse(argv)
     try:
         hearth = build(app_paths(), preferences=True)

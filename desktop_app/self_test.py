@@ -148,6 +148,8 @@ def _load_and_answer(app: QApplication, hearth: Hearth, model: Path) -> list[str
     if failures:
         raise SelfTestFailure(f"the model did not load: {failures[0]}")
     info = bridge.model
+    if info is None:
+        raise SelfTestFailure(f"the model did not load: {failures[0] if failures else ''}")
 
     composer = window.findChild(Composer, "composer")
     if composer is None:

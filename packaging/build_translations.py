@@ -36,6 +36,7 @@ AREAS: dict[str, list[str]] = {
         "desktop_app/ui/help/feature.py",
         "desktop_app/ui/chat/welcome.py",
         "desktop_app/ui/shared/banner.py",
+        "desktop_app/ui/chat/chat_settings.py",
     ],
     "conversations": [
         "desktop_app/ui/conversations/controller.py",

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Iterator
+from collections.abc import Generator
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
@@ -155,7 +155,7 @@ def _answer(
 
     cancel = CancelToken()
     finished: Finished | None = None
-    events: Iterator[TextDelta | Finished] = run_turn(
+    events: Generator[TextDelta | Finished, None, None] = run_turn(
         engine, store, conversation_id, prompt, params, cancel
     )
     out: TextIO = sys.stdout

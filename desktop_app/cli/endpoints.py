@@ -67,8 +67,8 @@ def _run(args: argparse.Namespace) -> int:
     command = args.endpoints_command
     if command == "list":
         for endpoint in store.endpoints():
-            key = "key set" if store.api_key(endpoint.name) else "no key"
-            print(f"{endpoint.name}\t{endpoint.base_url}\t{key}")
+            key_state = "key set" if store.api_key(endpoint.name) else "no key"
+            print(f"{endpoint.name}\t{endpoint.base_url}\t{key_state}")
         return 0
     if command == "add":
         key = sys.stdin.readline().strip() if args.api_key_stdin else None

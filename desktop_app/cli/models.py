@@ -27,7 +27,7 @@ class ModelsCliError(Exception):
     """Reported as one line on stderr, exit status 1."""
 
 
-def add_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     models = commands.add_parser(
         "models",
         help="list, search, download and manage models",

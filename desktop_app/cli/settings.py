@@ -137,8 +137,8 @@ def run(args: argparse.Namespace) -> int:
         return 1
     if command == "list":
         for name, declaration in DECLARATIONS.items():
-            value = json.dumps(_jsonable(settings.value(name)), ensure_ascii=False)
-            print(f"{name} = {value}\t# {declaration.type.describe()}")
+            shown = json.dumps(_jsonable(settings.value(name)), ensure_ascii=False)
+            print(f"{name} = {shown}\t# {declaration.type.describe()}")
         return 0
     if command == "get" and key is not None:
         if args.json:

@@ -11,12 +11,16 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from desktop_app.core.engine.base import EngineError
-from desktop_app.core.engine.remote import RemoteEngine, RemoteModelSpec, list_models
+from desktop_app.core.engine.remote_spec import RemoteModelSpec
 from desktop_app.core.files import keep_aside, write_json_atomically
 from desktop_app.core.secrets import SecretStore
+
+if TYPE_CHECKING:
+    from desktop_app.core.engine.remote import RemoteEngine
 
 ENDPOINTS_FILE = "endpoints.json"
 FILE_VERSION = 1
@@ -119,6 +123,8 @@ class EndpointStore:
 
     def list_models(self, name: str) -> list[str]:
         """Ask the endpoint for its models (network; call off the GUI thread)."""
+        from desktop_app.core.engine.remote import list_models  # httpx, when first used
+
         endpoint = self.get(name)
         return list_models(endpoint.base_url, self.api_key(name), endpoint_name=name)
 
@@ -128,6 +134,8 @@ class EndpointStore:
             endpoint = self.get(spec.endpoint)
         except EndpointError as exc:
             raise EngineError(str(exc)) from exc
+        from desktop_app.core.engine.remote import RemoteEngine
+
         return RemoteEngine(
             endpoint.base_url,
             spec.model,

@@ -3,16 +3,19 @@
 With no usable keyring backend, a secret is kept in this process's memory for the session
 and :attr:`SecretStore.persistent` is False so that the UI and CLI can say so. A secret is
 never written to a plain file.
+
+keyring is imported when a secret is first asked for, not when Hearth starts (it
+discovers its backends on import, about 0.1 s).
 """
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-import keyring
-import keyring.errors
-from keyring.backend import KeyringBackend
+if TYPE_CHECKING:
+    from keyring.backend import KeyringBackend
 
 SERVICE = "Hearth"
 _log = logging.getLogger(__name__)
@@ -59,6 +62,8 @@ class SecretStore:
             return self._memory[name]
         if not self.persistent:
             return None
+        import keyring.errors
+
         try:
             return self._backend().get_password(self.service, name)
         except keyring.errors.KeyringError as exc:
@@ -66,6 +71,8 @@ class SecretStore:
             return None
 
     def set(self, name: str, secret: str) -> None:
+        import keyring.errors
+
         if self.persistent:
             try:
                 self._backend().set_password(self.service, name, secret)
@@ -79,6 +86,8 @@ class SecretStore:
         self._memory.pop(name, None)
         if not self.persistent:
             return
+        import keyring.errors
+
         try:
             self._backend().delete_password(self.service, name)
         except keyring.errors.PasswordDeleteError:
@@ -87,6 +96,8 @@ class SecretStore:
             self._fall_back(exc)
 
     def _backend(self) -> KeyringBackend:
+        import keyring
+
         return self.backend if self.backend is not None else keyring.get_keyring()
 
     def _fall_back(self, exc: Exception) -> None:

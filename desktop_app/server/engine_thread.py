@@ -181,8 +181,8 @@ class _JobCancel(CancelToken):
         self._job = job
         self._closing = closing
 
-    @property  # type: ignore[override]
-    def cancelled(self) -> bool:
+    @property
+    def cancelled(self) -> bool:  # type: ignore[override]  # read-only here, by design
         return self._job.cancelled or self._closing.is_set()
 
     def cancel(self) -> None:

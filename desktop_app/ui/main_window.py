@@ -5,8 +5,13 @@ into widget updates. It never touches the engine; the only store calls it makes 
 the GUI thread are small ones (read the conversation on start, create a conversation
 on its first message). The answer itself is written by the engine thread.
 
-Size: the chat page itself (header, composer, status bar) and the bridge's signals to
-widgets; other features plug in through ``ui/extensions`` and live in their folders.
+Size (about 1,000 lines, over the ~600 aimed at): the chat page itself (header,
+composer, status bar), the send/answer flow, model loading and drag and drop, and the
+bridge's signals to widgets. Per-chat settings, presets and context usage live in
+``ui/chat/chat_settings.py``; other features plug in through ``ui/extensions``. Still
+here and next to move: the models hookup (menu action, header picker, welcome-page
+buttons, models folder), into a ``ModelsFeature`` under ``ui/models/``, which needs a
+welcome-page slot in ``WindowApi`` and the header control placed where the picker is.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ import logging
 import os
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QMimeData, QObject, Qt, QUrl, Signal, Slot
 from PySide6.QtGui import (
@@ -45,19 +51,16 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.core.chats.model import Role, title_from_text
-from desktop_app.core.chats.overrides import ChatOverrides
 from desktop_app.core.chats.store import Store, StoreError
 from desktop_app.core.engine.base import Finished, GenerationParams, ModelInfo
-from desktop_app.core.engine.context_window import compact_count
-from desktop_app.core.engine.remote import is_remote_spec
+from desktop_app.core.engine.remote_spec import is_remote_spec
 from desktop_app.core.hardware import HardwareInfo
 from desktop_app.core.presets import PresetLibrary
 from desktop_app.core.settings import Settings, resume_cache_config, save_settings
 from desktop_app.core.window_state import StateFile
+from desktop_app.ui.chat.chat_settings import ChatSettings, model_key
 from desktop_app.ui.chat.composer import Composer
 from desktop_app.ui.chat.model import PAGE_ROWS, ChatListModel, format_stats, format_tokens
-from desktop_app.ui.chat.preset_picker import PresetBar
-from desktop_app.ui.chat.settings_dialog import ChatSettingsDialog
 from desktop_app.ui.chat.view import ChatView
 from desktop_app.ui.chat.welcome import WelcomePage, muted, scaled_font
 from desktop_app.ui.engine.worker import AnswerJob, EngineBridge
@@ -66,12 +69,15 @@ from desktop_app.ui.extensions.points import ExtensionPoints, SectionedMenu
 from desktop_app.ui.models.hookup import ModelsHookup
 from desktop_app.ui.models.picker import ModelPicker
 from desktop_app.ui.models.service import ModelsService
-from desktop_app.ui.settings.dialog import SettingsDialog
 from desktop_app.ui.shared.banner import ErrorBanner
 from desktop_app.ui.shared.i18n import ui_language
 from desktop_app.ui.shared.icons import themed_icon
 from desktop_app.ui.shared.shortcuts import install_chat_shortcuts
 from desktop_app.ui.shared.theme import apply_theme
+
+if TYPE_CHECKING:
+    from desktop_app.ui.chat.settings_dialog import ChatSettingsDialog
+    from desktop_app.ui.settings.dialog import SettingsDialog
 
 log = logging.getLogger(__name__)
 
@@ -84,11 +90,6 @@ def _local_files(mime: QMimeData) -> list[str]:
     if not mime.hasUrls():
         return []
     return [url.toLocalFile() for url in mime.urls() if isinstance(url, QUrl) and url.isLocalFile()]
-
-
-def _model_key(spec: str) -> str:
-    """How a loaded model names itself: a remote spec as given, a file by absolute path."""
-    return spec if is_remote_spec(spec) else os.path.abspath(spec)
 
 
 class MainWindow(QMainWindow):
@@ -364,20 +365,20 @@ class MainWindow(QMainWindow):
         self._format_label.setWordWrap(True)
         titles.addWidget(self._format_label)
         header_row.addLayout(titles, 1)
-        self._usage_label = muted(QLabel(header))
-        self._usage_label.setObjectName("contextUsageLabel")
-        self._usage_label.setAccessibleName(self.tr("Context used"))
-        self._usage_label.setToolTip(
-            self.tr("How much of the model's context window this chat's next prompt takes")
+        self._chat_settings = ChatSettings(
+            self._store,
+            self._bridge,
+            self._presets,
+            ui_language(self._settings.language),
+            lambda: self._conversation_id,
+            lambda: self._params,
+            header,
+            page,
         )
-        header_row.addWidget(self._usage_label, 0, Qt.AlignmentFlag.AlignVCenter)
-        self._chat_settings_button = QPushButton(self.tr("Chat settings…"), header)
-        self._chat_settings_button.setObjectName("chatSettingsButton")
-        self._chat_settings_button.setAccessibleName(self.tr("Chat settings"))
-        self._chat_settings_button.setToolTip(
-            self.tr("Model, system prompt and sampling for this chat only")
-        )
-        self._chat_settings_button.clicked.connect(self.open_chat_settings)
+        self._chat_settings.error.connect(self.show_error)
+        self._chat_settings.open_model_requested.connect(self.open_model)
+        self._chat_settings_button = self._chat_settings.button
+        header_row.addWidget(self._chat_settings.usage_label, 0, Qt.AlignmentFlag.AlignVCenter)
         header_row.addWidget(self._chat_settings_button, 0, Qt.AlignmentFlag.AlignVCenter)
         new_chat = QPushButton(self.tr("New chat"), header)
         new_chat.setObjectName("newChatButton")
@@ -408,7 +409,7 @@ class MainWindow(QMainWindow):
         self._context_notice.setContentsMargins(20, 4, 20, 0)
         self._context_notice.hide()
         layout.addWidget(self._context_notice)
-        self._preset_bar = PresetBar(self._presets, ui_language(self._settings.language), page)
+        self._preset_bar = self._chat_settings.preset_bar
         layout.addWidget(self._preset_bar)
 
         composer_area = QWidget(page)
@@ -485,7 +486,6 @@ class MainWindow(QMainWindow):
         bridge.tokens_streamed.connect(self._on_tokens_streamed)
         bridge.turn_finished.connect(self._on_turn_finished)
         bridge.busy_changed.connect(self._update_controls)
-        bridge.context_measured.connect(self._on_context_measured)
 
     def _show_latest_conversation(self) -> None:
         try:
@@ -527,7 +527,7 @@ class MainWindow(QMainWindow):
         else:
             self._chat_view.scroll_to_message_row(row)
         self._show_page()
-        self._measure_usage()
+        self._chat_settings.measure_usage()
         self.conversation_shown.emit(conversation.id)
 
     def start_answer_job(self, job: AnswerJob, keep_rows: int, question: str | None = None) -> bool:
@@ -542,7 +542,7 @@ class MainWindow(QMainWindow):
         if self._bridge.model is None:
             self.statusBar().showMessage(self.tr("Open a model first."), STATUS_TIMEOUT_MS)
             return False
-        params = self._overrides().params(self._params)
+        params = self._chat_settings.generation_params()
         if not self._bridge.start_job(self._conversation_id, job, params):
             return False
         self._stream_visible = True
@@ -605,8 +605,8 @@ class MainWindow(QMainWindow):
         if self._conversation_id is None and not self._start_conversation():
             return
         assert self._conversation_id is not None
-        overrides = self._overrides()
-        if overrides.model and _model_key(overrides.model) != model.path:
+        overrides = self._chat_settings.overrides()
+        if overrides.model and model_key(overrides.model) != model.path:
             self._pending_send = text  # this chat uses another model: load it, then send
             self.open_model(overrides.model)
             return
@@ -652,7 +652,7 @@ class MainWindow(QMainWindow):
         self._conversation_id = None
         self._chat_model.clear()
         self._stats_label.clear()
-        self._usage_label.clear()
+        self._chat_settings.usage_label.clear()
         self._context_notice.hide()
         self._preset_bar.reset()
         self._preset_bar.show()
@@ -759,7 +759,7 @@ class MainWindow(QMainWindow):
         if self._models is not None:
             self._models.set_current_path(info.path, info.name)
         self._update_controls()
-        self._measure_usage()
+        self._chat_settings.measure_usage()
         pending, self._pending_send = self._pending_send, None
         if pending:
             self._send(pending)
@@ -809,7 +809,9 @@ class MainWindow(QMainWindow):
     def _on_turn_finished(self, finished: Finished) -> None:
         self._stats_label.setText(" · ".join(format_stats(finished.stats)))
         if self._stream_visible:
-            self._show_usage(finished.stats.prompt_tokens + finished.stats.generated_tokens)
+            self._chat_settings.show_usage(
+                finished.stats.prompt_tokens + finished.stats.generated_tokens
+            )
             self._context_notice.setVisible(finished.stats.dropped_turns > 0)
             self._context_notice.setText(
                 self.tr(
@@ -909,6 +911,8 @@ class MainWindow(QMainWindow):
 
             self._hardware = detect()
         hardware = self._hardware
+        from desktop_app.ui.settings.dialog import SettingsDialog  # when first opened
+
         dialog = SettingsDialog(self._settings, self._config_dir, lambda: hardware, self)
         for factory in self._extensions.settings_pages:
             title, page = factory()
@@ -946,7 +950,7 @@ class MainWindow(QMainWindow):
                 self.tr("Open the model again to use the new hardware settings."),
                 STATUS_TIMEOUT_MS,
             )
-        self._measure_usage()
+        self._chat_settings.measure_usage()
 
     @Slot()
     def _delete_all_data(self) -> None:
@@ -975,83 +979,18 @@ class MainWindow(QMainWindow):
 
     def _start_conversation(self) -> bool:
         """Create the conversation of a new chat, with the preset chosen for it."""
-        preset = self._preset_bar.preset()
-        language = ui_language(self._settings.language)
-        prompt = preset.system_prompt_for(language) if preset else self._settings.system_prompt
-        try:
-            conversation = self._store.create_conversation(system_prompt=prompt)
-            if preset is not None:
-                overrides = ChatOverrides(preset=preset.id, sampling=dict(preset.sampling))
-                self._store.set_conversation_overrides(conversation.id, overrides.to_mapping())
-        except StoreError as exc:
-            self.show_error(str(exc))
+        conversation_id = self._chat_settings.create_conversation(
+            ui_language(self._settings.language), self._settings.system_prompt
+        )
+        if conversation_id is None:
             return False
-        self._conversation_id = conversation.id
-        self._chat_settings_button.setEnabled(True)
+        self._conversation_id = conversation_id
         return True
-
-    def _overrides(self) -> ChatOverrides:
-        if self._conversation_id is None:
-            return ChatOverrides()
-        try:
-            return ChatOverrides.from_mapping(
-                self._store.conversation_overrides(self._conversation_id)
-            )
-        except (StoreError, KeyError):
-            return ChatOverrides()
 
     @Slot()
     def open_chat_settings(self) -> ChatSettingsDialog | None:
         """Edit this chat's model, system prompt and sampling (returns the dialog for tests)."""
-        if self._conversation_id is None:
-            return None
-        conversation = self._store.conversation(self._conversation_id)
-        if conversation is None:
-            return None
-        dialog = ChatSettingsDialog(
-            self._overrides(), conversation.system_prompt, self._params, self
-        )
-        dialog.accepted.connect(lambda: self._save_chat_settings(dialog))
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.open()
-        return dialog
-
-    def _save_chat_settings(self, dialog: ChatSettingsDialog) -> None:
-        if self._conversation_id is None:
-            return
-        overrides = dialog.overrides()
-        try:
-            self._store.set_system_prompt(self._conversation_id, dialog.system_prompt())
-            self._store.set_conversation_overrides(self._conversation_id, overrides.to_mapping())
-        except (StoreError, KeyError) as exc:
-            self.show_error(str(exc))
-            return
-        model = self._bridge.model
-        if overrides.model and (model is None or _model_key(overrides.model) != model.path):
-            self.open_model(overrides.model)
-        else:
-            self._measure_usage()
-
-    def _measure_usage(self) -> None:
-        if self._conversation_id is not None and not self._bridge.is_busy:
-            params = self._overrides().params(self._params)
-            self._bridge.measure_context(self._conversation_id, params)
-
-    @Slot(int, int)
-    def _on_context_measured(self, conversation_id: int, tokens: int) -> None:
-        if conversation_id == self._conversation_id:
-            self._show_usage(tokens)
-
-    def _show_usage(self, tokens: int) -> None:
-        model = self._bridge.model
-        if model is None:
-            self._usage_label.clear()
-            return
-        self._usage_label.setText(
-            self.tr("%1 / %2 tokens")
-            .replace("%1", compact_count(tokens))
-            .replace("%2", compact_count(model.context_length))
-        )
+        return self._chat_settings.open_dialog()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self._extensions.closing()

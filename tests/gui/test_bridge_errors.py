@@ -11,7 +11,7 @@ from pytestqt.qtbot import QtBot
 from desktop_app.core.chats.model import FinishReason
 from desktop_app.core.chats.store import Store
 from desktop_app.core.engine.base import Finished, GenerationParams
-from desktop_app.core.engine.llama_engine import LlamaEngine, LoadParams
+from desktop_app.core.engine.llama_engine import LlamaEngine, LoadParams, LoadProgress
 from desktop_app.ui.engine.worker import EngineBridge
 from tests.gui.helpers import ANSWER_TIMEOUT_MS, LOAD_TIMEOUT_MS
 
@@ -32,7 +32,9 @@ def bridges() -> Iterator[list[EngineBridge]]:
         assert bridge.shutdown(5000)
 
 
-def broken_loader(path: Path, params: LoadParams | None = None) -> LlamaEngine:
+def broken_loader(
+    path: Path | str, params: LoadParams, progress: LoadProgress | None = None
+) -> LlamaEngine:
     raise KeyError("n_embd")  # a bug in the engine, not an EngineError
 
 

@@ -10,7 +10,7 @@ answer is marked cancelled; if the engine raises, it is kept and marked as an er
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator
 
 from desktop_app.core.chats.model import FinishReason, GenerationStats, Message, Role
 from desktop_app.core.chats.store import CURRENT_LEAF, ParentRef, Store
@@ -57,7 +57,7 @@ def run_turn(
     parent_id: ParentRef = CURRENT_LEAF,
     flush_interval_s: float = FLUSH_INTERVAL_S,
     clock: Callable[[], float] = time.monotonic,
-) -> Iterator[EngineEvent]:
+) -> Generator[EngineEvent, None, None]:
     """Save ``user_text``, stream the answer, and persist it; yields the engine's events.
 
     ``parent_id`` places the question: by default at the end of the current branch;
@@ -80,7 +80,7 @@ def regenerate(
     *,
     flush_interval_s: float = FLUSH_INTERVAL_S,
     clock: Callable[[], float] = time.monotonic,
-) -> Iterator[EngineEvent]:
+) -> Generator[EngineEvent, None, None]:
     """Answer the question of ``answer_id`` again, as a new sibling version of it."""
     old = _answer(store, answer_id)
     if old.parent_id is None:  # an answer to nothing: only the system prompt precedes it
@@ -103,7 +103,7 @@ def continue_answer(
     *,
     flush_interval_s: float = FLUSH_INTERVAL_S,
     clock: Callable[[], float] = time.monotonic,
-) -> Iterator[EngineEvent]:
+) -> Generator[EngineEvent, None, None]:
     """Generate more text onto an answer (an interrupted one, typically)."""
     old = _answer(store, answer_id)
     store.switch_to(answer_id)
@@ -133,7 +133,7 @@ def _stream_answer(
     prefix: str,
     flush_interval_s: float,
     clock: Callable[[], float],
-) -> Iterator[EngineEvent]:
+) -> Generator[EngineEvent, None, None]:
     parts: list[str] = [prefix] if prefix else []
     flushed_at = clock()
     finished: Finished | None = None

@@ -165,7 +165,8 @@ class StoreError(Exception):
         as opposed to the disk or another process holding a lock."""
 
 
-_UNREADABLE_CODES = (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB)
+# SQLITE_CORRUPT and SQLITE_NOTADB; the sqlite3 module names them only from Python 3.11.
+_UNREADABLE_CODES = (11, 26)
 
 
 class _Parent(Enum):
@@ -383,7 +384,7 @@ class Store:
             if row is None:
                 raise KeyError(f"No conversation with id {conversation_id}")
             return row[0]
-        return parent  # type: ignore[return-value]
+        return parent
 
     def add_user_message(
         self, conversation_id: int, text: str, parent_id: ParentRef = CURRENT_LEAF

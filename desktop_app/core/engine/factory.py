@@ -12,8 +12,7 @@ from pathlib import Path
 
 from desktop_app.core.endpoints import EndpointStore
 from desktop_app.core.engine.base import Engine
-from desktop_app.core.engine.llama_engine import LlamaEngine, LoadParams, LoadProgress
-from desktop_app.core.engine.remote import is_remote_spec, parse_remote_spec
+from desktop_app.core.engine.load_params import LoadParams, LoadProgress
 
 
 def engine_factory(endpoints: EndpointStore) -> Callable[..., Engine]:
@@ -21,8 +20,13 @@ def engine_factory(endpoints: EndpointStore) -> Callable[..., Engine]:
     cancel), remote specs to their endpoint."""
 
     def make(model: Path | str, params: LoadParams, progress: LoadProgress | None = None) -> Engine:
+        # Imported on the engine thread at the first load, not when the window starts.
+        from desktop_app.core.engine.remote_spec import is_remote_spec, parse_remote_spec
+
         if isinstance(model, str) and is_remote_spec(model):
             return endpoints.open_engine(parse_remote_spec(model))
+        from desktop_app.core.engine.llama_engine import LlamaEngine
+
         return LlamaEngine(Path(model), params, progress)
 
     return make

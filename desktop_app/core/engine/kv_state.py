@@ -21,9 +21,10 @@ import struct
 from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-import numpy as np
+if TYPE_CHECKING:
+    import numpy as np
 
 _MAGIC = b"HEARTHKV1\n"
 _HEADER = struct.Struct("<Q")
@@ -144,6 +145,8 @@ class KVStateCache:
         end = offset + 4 * count
         if end > len(raw):
             return None
+        import numpy as np  # with the engine, which has loaded it already
+
         tokens = np.frombuffer(raw[offset:end], dtype="<i4").astype(np.intc)
         return KVSnapshot(tokens, bytearray(raw[end:]))
 

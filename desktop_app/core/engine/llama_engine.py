@@ -24,7 +24,7 @@ import logging
 import os
 import random
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Generator, Iterator
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -50,7 +50,12 @@ from desktop_app.core.engine.context_window import (
     fit_turns,
 )
 from desktop_app.core.engine.kv_state import KVSnapshot
-from desktop_app.core.engine.load_params import DEFAULT_CONTEXT, KV_AUTO, LoadParams
+from desktop_app.core.engine.load_params import (
+    DEFAULT_CONTEXT,
+    KV_AUTO,
+    LoadParams,
+    LoadProgress,
+)
 from desktop_app.core.engine.prompt_format import (
     PromptFormat,
     TemplateError,
@@ -73,10 +78,6 @@ instead of 1,024 once a chat outgrows the window: 135 new tokens after 3,000 too
 bigger passes, so they keep llama.cpp's default."""
 KV_CACHE_TYPES = {"f16": 1, "bf16": 30}
 """ggml's type ids for the KV cache formats Hearth offers (``GGML_TYPE_F16``, ``_BF16``)."""
-
-
-LoadProgress = Callable[[float], bool]
-"""Called with the fraction loaded (0 to 1); returning False cancels the load."""
 
 
 class LoadCancelled(EngineError):
@@ -648,7 +649,9 @@ class LlamaEngine:
             reason, self._stats(prompt, cached, generated, started, first, last, dropped)
         )
 
-    def _sampled_tokens(self, new_tokens: list[int], params: GenerationParams) -> Iterator[int]:
+    def _sampled_tokens(
+        self, new_tokens: list[int], params: GenerationParams
+    ) -> Generator[int, None, None]:
         """Evaluate ``new_tokens`` after the cache, then sample and evaluate token by token.
 
         What ``Llama.generate`` does, with the same sampler chain, minus its per-token

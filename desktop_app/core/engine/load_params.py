@@ -5,10 +5,14 @@ Settings and the CLI build these without importing llama.cpp or numpy.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 DEFAULT_CONTEXT = 4096
 KV_AUTO = "auto"
+
+LoadProgress = Callable[[float], bool]
+"""Called with the fraction loaded (0 to 1); returning False cancels the load."""
 
 
 @dataclass(frozen=True)

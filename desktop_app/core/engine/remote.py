@@ -23,7 +23,6 @@ import socket
 import threading
 import time
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 from typing import Any
 
 import httpx
@@ -40,8 +39,11 @@ from desktop_app.core.engine.base import (
     ModelInfo,
     TextDelta,
 )
+from desktop_app.core.engine.remote_spec import REMOTE_PREFIX as REMOTE_PREFIX
+from desktop_app.core.engine.remote_spec import RemoteModelSpec as RemoteModelSpec
+from desktop_app.core.engine.remote_spec import is_remote_spec as is_remote_spec
+from desktop_app.core.engine.remote_spec import parse_remote_spec as parse_remote_spec
 
-REMOTE_PREFIX = "remote:"
 CONNECT_TIMEOUT_S = 10.0
 READ_TIMEOUT_S = 300.0
 """How long to wait for the next bytes of an answer (a large prompt on a busy server)."""
@@ -59,34 +61,6 @@ class RemoteError(EngineError):
         super().__init__(message)
         self.status = status
         self.retry_after_s = retry_after_s
-
-
-@dataclass(frozen=True)
-class RemoteModelSpec:
-    """Names a model on a saved endpoint: ``remote:<endpoint>/<model id>``.
-
-    The endpoint name holds no ``/``; the model id may (``org/model``).
-    """
-
-    endpoint: str
-    model: str
-
-    def __str__(self) -> str:
-        return f"{REMOTE_PREFIX}{self.endpoint}/{self.model}"
-
-
-def is_remote_spec(text: str) -> bool:
-    return text.startswith(REMOTE_PREFIX)
-
-
-def parse_remote_spec(text: str) -> RemoteModelSpec:
-    """Split ``remote:<endpoint>/<model>``; raises ``EngineError`` when it is malformed."""
-    if not is_remote_spec(text):
-        raise EngineError(f"{text!r} does not name a remote model (remote:ENDPOINT/MODEL)")
-    endpoint, slash, model = text[len(REMOTE_PREFIX) :].partition("/")
-    if not endpoint or not slash or not model:
-        raise EngineError(f"{text!r} does not name a remote model (remote:ENDPOINT/MODEL)")
-    return RemoteModelSpec(endpoint, model)
 
 
 def api_root(base_url: str) -> str:

@@ -24,13 +24,9 @@ from pygments.lexers import TextLexer, get_lexer_by_name
 from pygments.util import ClassNotFound
 
 from desktop_app.core.markdown.parser import markdown_parser
-
-COPY_SCHEME = "hearth-copy"
-"""``hearth-copy:N`` copies the message's code block N."""
-THOUGHTS_SCHEME = "hearth-thoughts"
-"""``hearth-thoughts:toggle`` opens or closes the "Thoughts" section."""
-SAFE_LINK_SCHEMES = ("http://", "https://", "mailto:")
-"""Links the view may hand to the system browser (on click only)."""
+from desktop_app.core.markdown.schemes import COPY_SCHEME as COPY_SCHEME
+from desktop_app.core.markdown.schemes import SAFE_LINK_SCHEMES as SAFE_LINK_SCHEMES
+from desktop_app.core.markdown.schemes import THOUGHTS_SCHEME as THOUGHTS_SCHEME
 
 
 @dataclass(frozen=True)

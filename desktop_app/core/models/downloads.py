@@ -30,8 +30,7 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-
-import httpx
+from typing import TYPE_CHECKING
 
 from desktop_app import __version__
 from desktop_app.core.files import write_json_atomically
@@ -49,6 +48,9 @@ from desktop_app.core.models.hub import (
     translate_error,
 )
 from desktop_app.core.models.library import Library, ModelFile, model_stem, sha256_file
+
+if TYPE_CHECKING:
+    import httpx
 
 log = logging.getLogger(__name__)
 
@@ -347,6 +349,8 @@ class DownloadManager:
         if not job.revision:
             self._pin_revision(job, token)
         self._check_disk(job)
+        import httpx  # on the download thread, when the first download starts
+
         with httpx.Client(
             follow_redirects=True,
             timeout=httpx.Timeout(self.timeout_s),
@@ -413,6 +417,8 @@ class DownloadManager:
                 have = 0
             if item.size and have == item.size:
                 return
+            import httpx
+
             try:
                 self._stream(job, client, url, item, partial, have)
                 if not item.size or partial.stat().st_size >= item.size:

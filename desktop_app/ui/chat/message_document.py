@@ -30,14 +30,8 @@ from PySide6.QtGui import (
     QTextOption,
 )
 
-from desktop_app.core.markdown import (
-    THOUGHTS_SCHEME,
-    MarkdownRenderer,
-    StreamingMarkdown,
-    Thoughts,
-    code_theme,
-    split_thoughts,
-)
+from desktop_app.core.markdown.schemes import THOUGHTS_SCHEME
+from desktop_app.core.markdown.thoughts import Thoughts, split_thoughts
 
 LINE_HEIGHT_PERCENT = 125
 BLOCK_GAP_EM = 0.6
@@ -56,7 +50,7 @@ class SafeTextDocument(QTextDocument):
     The HTML given to it has no ``<img>`` at all; this is the second lock on that door.
     """
 
-    def loadResource(self, kind: int, name: QUrl) -> object:
+    def loadResource(self, kind: int, name: QUrl | str) -> object:
         return None
 
 
@@ -140,6 +134,10 @@ class MessageDocument:
         self._thoughts_open = False
         self._clock = clock or ThoughtClock()
         self._header: list[_Piece] = []
+        # markdown-it and Pygments load with the first message shown, not with the window.
+        from desktop_app.core.markdown.render import MarkdownRenderer, code_theme
+        from desktop_app.core.markdown.stream import StreamingMarkdown
+
         self._renderer = MarkdownRenderer(
             code_theme(dark),
             copy_label=QCoreApplication.translate("MessageDocument", "Copy"),

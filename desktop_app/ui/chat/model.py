@@ -13,6 +13,7 @@ from typing import Any
 
 from PySide6.QtCore import (
     QAbstractListModel,
+    QByteArray,
     QCoreApplication,
     QLocale,
     QModelIndex,
@@ -197,9 +198,9 @@ class ChatListModel(QAbstractListModel):
             return ". ".join(part for part in (f"{speaker}: {row.text}", footer_text(row)) if part)
         return None
 
-    def roleNames(self) -> dict[int, bytes]:
+    def roleNames(self) -> dict[int, QByteArray]:
         names = dict(super().roleNames())
-        names.update({int(role): role.name.lower().encode() for role in ChatRoles})
+        names.update({int(role): QByteArray(role.name.lower().encode()) for role in ChatRoles})
         return names
 
     # Editing

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Protocol, runtime_checkable
 
 from PySide6.QtCore import (
     QAbstractItemModel,
@@ -60,18 +61,22 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.core.chats.model import FinishReason, Role
-from desktop_app.core.markdown import (
-    COPY_SCHEME,
-    THOUGHTS_SCHEME,
-    code_blocks,
-    split_thoughts,
-    to_plain_text,
-)
-from desktop_app.core.markdown.render import SAFE_LINK_SCHEMES
+from desktop_app.core.markdown.schemes import COPY_SCHEME, SAFE_LINK_SCHEMES, THOUGHTS_SCHEME
+from desktop_app.core.markdown.thoughts import split_thoughts
 from desktop_app.ui.chat.message_actions import ActionBar, MessageAction
 from desktop_app.ui.chat.message_document import MessageDocument, ThoughtClock, is_dark
 from desktop_app.ui.chat.model import ChatRoles, ChatRow
 from desktop_app.ui.shared.icons import themed_icon
+
+
+@runtime_checkable
+class PagedModel(Protocol):
+    """A chat model that shows the latest messages first and older ones on demand."""
+
+    def has_earlier(self) -> bool: ...
+
+    def load_earlier(self) -> int: ...
+
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
@@ -330,6 +335,8 @@ class MessageDelegate(QStyledItemDelegate):
         """Do what a click on link ``anchor`` in row ``index`` means."""
         scheme, _, rest = anchor.partition(":")
         if scheme == COPY_SCHEME:
+            from desktop_app.core.markdown.plain import code_blocks  # markdown-it, on use
+
             blocks = code_blocks(str(index.data(ChatRoles.TEXT) or ""))
             if rest.isdigit() and int(rest) < len(blocks):
                 QGuiApplication.clipboard().setText(blocks[int(rest)].rstrip("\n"))
@@ -638,12 +645,11 @@ class ChatView(QListView):
     def _load_earlier(self) -> None:
         """Show older messages above, keeping what is on screen where it is."""
         model = self.model()
-        load = getattr(model, "load_earlier", None)
-        if load is None or not model.has_earlier():  # type: ignore[union-attr]
+        if not isinstance(model, PagedModel) or not model.has_earlier():
             return
         bar = self.verticalScrollBar()
         from_bottom = bar.maximum() - bar.value()
-        if load():
+        if model.load_earlier():
             self.doItemsLayout()
             bar.setValue(bar.maximum() - from_bottom)
 
@@ -717,6 +723,8 @@ class ChatView(QListView):
         if index.data(ChatRoles.ROLE) == Role.USER.value:
             plain.setData(text)  # what the user typed, as typed
         else:
+            from desktop_app.core.markdown.plain import to_plain_text  # markdown-it, on use
+
             plain.setData(to_plain_text(split_thoughts(text)[1]))
         # A bound method, not a lambda holding the view: no reference cycle for the GC
         # to break on another thread.

@@ -13,6 +13,7 @@ import html
 import logging
 
 from PySide6.QtCore import (
+    QEvent,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -225,7 +226,7 @@ class SearchPopup(QDialog):
             self._close_requested.emit()
             self._thread.wait(5000)
 
-    def eventFilter(self, watched: QObject, event: object) -> bool:
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         keys = (Qt.Key.Key_Down, Qt.Key.Key_Up, Qt.Key.Key_Return, Qt.Key.Key_Enter)
         if (
             watched is self._field

@@ -227,7 +227,9 @@ class ConversationListModel(QAbstractListModel):
 class _FitWidthDelegate(QStyledItemDelegate):
     """Rows as wide as the list, not as their title: the view then elides long titles."""
 
-    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:
+    def sizeHint(
+        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> QSize:
         hint = super().sizeHint(option, index)
         return QSize(1, hint.height())
 

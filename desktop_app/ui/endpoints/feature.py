@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QDialog, QMainWindow, QVBoxLayout, QWidget
 
 from desktop_app.core.endpoints import EndpointStore, RemoteModelEntry, remote_model_entries
 from desktop_app.core.engine.base import ModelInfo
-from desktop_app.core.engine.remote import is_remote_spec, parse_remote_spec
+from desktop_app.core.engine.remote_spec import is_remote_spec, parse_remote_spec
 from desktop_app.ui.endpoints.page import EndpointsPage
 from desktop_app.ui.extensions.api import ChatWindow, Menu, WindowApi
 from desktop_app.ui.models.picker import ModelPicker, PickerEntry

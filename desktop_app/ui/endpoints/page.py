@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app.core.endpoints import EndpointError, EndpointStore
 from desktop_app.core.engine.base import EngineError
-from desktop_app.core.engine.remote import RemoteModelSpec, list_models
+from desktop_app.core.engine.remote_spec import RemoteModelSpec
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +51,8 @@ class _ListModels(QRunnable):
         self._key = key
 
     def run(self) -> None:
+        from desktop_app.core.engine.remote import list_models  # httpx, on this worker thread
+
         try:
             models = list_models(self._base_url, self._key, endpoint_name=self._name)
         except EngineError as exc:
@@ -84,7 +86,9 @@ class EndpointsPage(QWidget):
         self.setObjectName("endpointsPage")
         self.setAccessibleName(self.tr("Endpoints"))
         self._build()
-        self._reload(select=None)
+        # The keyring is asked when the page is first shown: finding its backend takes
+        # about 0.3 s, which the window's start does not wait for.
+        self._reload(select=None, check_keyring=False)
 
     # Building
 
@@ -180,7 +184,7 @@ class EndpointsPage(QWidget):
 
     # State
 
-    def _reload(self, select: str | None) -> None:
+    def _reload(self, select: str | None, *, check_keyring: bool = True) -> None:
         self._list.blockSignals(True)
         self._list.clear()
         for endpoint in self._store.endpoints():
@@ -192,7 +196,7 @@ class EndpointsPage(QWidget):
         notes = []
         if self._store.warning:
             notes.append(self._store.warning)
-        if not self._store.keys_persistent:
+        if check_keyring and not self._store.keys_persistent:
             notes.append(
                 self.tr(
                     "No system keyring is available: API keys are kept for this session "
@@ -242,7 +246,7 @@ class EndpointsPage(QWidget):
 
     @Slot()
     def _new_endpoint(self) -> None:
-        self._list.setCurrentItem(None)  # type: ignore[arg-type]
+        self._list.setCurrentRow(-1)
         self._show(None)
         self._name.setFocus()
 

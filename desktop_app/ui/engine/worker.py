@@ -43,14 +43,8 @@ from desktop_app.core.engine.base import (
     TextDelta,
 )
 from desktop_app.core.engine.kv_state import ConversationStates, KVStateCache, Resumable
-from desktop_app.core.engine.llama_engine import (
-    LlamaEngine,
-    LoadCancelled,
-    LoadParams,
-    LoadProgress,
-    check_model_file,
-)
-from desktop_app.core.engine.remote import is_remote_spec
+from desktop_app.core.engine.load_params import LoadParams, LoadProgress
+from desktop_app.core.engine.remote_spec import is_remote_spec
 
 log = logging.getLogger(__name__)
 
@@ -100,6 +94,16 @@ class EngineFactory(Protocol):
     ) -> Engine: ...
 
 
+def local_engine(
+    model: Path | str, params: LoadParams, progress: LoadProgress | None = None
+) -> Engine:
+    """The default factory: llama.cpp, imported here on the engine thread when the first
+    model loads, so that numpy and llama.cpp stay out of the window's start."""
+    from desktop_app.core.engine.llama_engine import LlamaEngine
+
+    return LlamaEngine(Path(model), params, progress)
+
+
 AnswerJob = Callable[[Engine, Store, int, GenerationParams, CancelToken], Iterator[EngineEvent]]
 """Streams one answer into a conversation (see ``desktop_app.core.chats.jobs``)."""
 EngineTask = Callable[[Engine, Store], object]
@@ -135,7 +139,7 @@ class EngineWorker(QObject):
         store: Store,
         closing: threading.Event,
         outbox: StreamOutbox,
-        engine_factory: EngineFactory = LlamaEngine,
+        engine_factory: EngineFactory = local_engine,
     ) -> None:
         super().__init__()
         self._store = store
@@ -183,6 +187,8 @@ class EngineWorker(QObject):
     def load_model(self, path: str, params: LoadParams, cancel: CancelToken) -> None:
         if self._closing.is_set():
             return
+        from desktop_app.core.engine.llama_engine import LoadCancelled, check_model_file
+
         # A remote spec (remote:ENDPOINT/MODEL) goes to the factory as text, a file as a Path.
         model_path: str | Path = path if is_remote_spec(path) else Path(path)
         try:
@@ -305,7 +311,7 @@ class EngineWorker(QObject):
         from desktop_app.server.engine_thread import Job, run_job
 
         assert isinstance(job, Job)
-        run_job(self._engine, job, self._closing)  # type: ignore[arg-type]
+        run_job(self._engine, job, self._closing)
 
     @Slot()
     def close(self) -> None:
@@ -369,7 +375,7 @@ class EngineBridge(QObject):
     def __init__(
         self,
         store: Store,
-        engine_factory: EngineFactory = LlamaEngine,
+        engine_factory: EngineFactory = local_engine,
         parent: QObject | None = None,
         *,
         frame_interval_s: float = FRAME_INTERVAL_S,

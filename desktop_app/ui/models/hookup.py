@@ -6,6 +6,8 @@ Kept apart from ``main_window.py`` so that the window only adds a few lines to u
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QLocale, QObject, Qt, Signal, Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QLabel, QPushButton, QWidget
@@ -13,7 +15,9 @@ from PySide6.QtWidgets import QLabel, QPushButton, QWidget
 from desktop_app.core.models.fit import format_size
 from desktop_app.ui.models.picker import LOCAL_SOURCE, ModelPicker
 from desktop_app.ui.models.service import ModelsService
-from desktop_app.ui.models.window import ModelsWindow
+
+if TYPE_CHECKING:
+    from desktop_app.ui.models.window import ModelsWindow
 
 
 class ModelsHookup(QObject):
@@ -94,6 +98,8 @@ class ModelsHookup(QObject):
             # for the garbage collector to free later, on some other thread.
             parent = self.parent()
             assert isinstance(parent, QWidget)
+            from desktop_app.ui.models.window import ModelsWindow  # when first opened
+
             self._models_window = ModelsWindow(self.service, parent)
             self._models_window.model_chosen.connect(self._on_library_choice)
             self._models_window.models_dir_requested.connect(self.models_dir_requested)

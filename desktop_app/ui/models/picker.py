@@ -100,7 +100,7 @@ class ModelPicker(QComboBox):
         if current_index < 0:
             label = self._current_label or self.tr("Choose a model…")
             self.insertItem(0, label, (_PLACEHOLDER, ""))
-            if self._current_label:
+            if self._current_label and self._current is not None:
                 self.setItemData(0, self._current[1], Qt.ItemDataRole.ToolTipRole)
             current_index = 0
         if self.count() > 1:

@@ -10,6 +10,7 @@ could become a folder of tabs if a fifth arrives.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import cast
 
 from PySide6.QtCore import QLocale, Qt, QUrl, Signal, Slot
 from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut
@@ -453,10 +454,10 @@ class ModelsWindow(QDialog):
             item.setData(0, DATA, event.job_id)
             item.setToolTip(0, event.repo)
             self._downloads.addTopLevelItem(item)
-            bar = QProgressBar(self._downloads)
-            bar.setObjectName(f"downloadProgress-{event.job_id}")
-            bar.setRange(0, 1000)
-            self._downloads.setItemWidget(item, 1, bar)
+            new_bar = QProgressBar(self._downloads)
+            new_bar.setObjectName(f"downloadProgress-{event.job_id}")
+            new_bar.setRange(0, 1000)
+            self._downloads.setItemWidget(item, 1, new_bar)
             self._download_items[event.job_id] = item
             self._downloads.setCurrentItem(item)
             self._downloads_status.clear()
@@ -739,12 +740,12 @@ class ModelsWindow(QDialog):
     def _on_task_finished(self, task: str, result: object) -> None:
         if task == "search":
             self._search_button.setEnabled(True)
-            self._show_repos(result)  # type: ignore[arg-type]
+            self._show_repos(cast("list[HubRepo]", result))
         elif task == "files":
-            repo, variants = result  # type: ignore[misc]
+            repo, variants = cast("tuple[str, list[ModelVariant]]", result)
             self._show_variants(repo, variants)
         elif task == "library":
-            self._show_library(result)  # type: ignore[arg-type]
+            self._show_library(cast("list[LibraryRow]", result))
         elif task == "import":
             self._service.library_changed.emit()
             self.show_tab("library")

@@ -14,9 +14,10 @@ from __future__ import annotations
 import re
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QProcess, QProcessEnvironment, Qt, Signal, Slot
-from PySide6.QtGui import QFontDatabase
+from PySide6.QtGui import QCloseEvent, QFontDatabase
 from PySide6.QtWidgets import (
     QCheckBox,
     QFormLayout,
@@ -32,13 +33,14 @@ from PySide6.QtWidgets import (
 
 from desktop_app.core.paths import app_paths
 from desktop_app.core.secrets import SecretStore
-from desktop_app.server.app import ServerConfig, create_app
 from desktop_app.server.keys import is_loopback, server_key
 from desktop_app.server.listen import DEFAULT_PORT, ServeError, bind_socket
-from desktop_app.server.run import ServerThread
 from desktop_app.server.runtime_file import RuntimeFile, client_root
 from desktop_app.ui.engine.shared import BridgeJobRunner
 from desktop_app.ui.engine.worker import EngineBridge
+
+if TYPE_CHECKING:
+    from desktop_app.server.run import ServerThread
 
 STOP_TIMEOUT_MS = 5000
 _SERVING = re.compile(r"serving (\S+) .* at (http://\S+)")
@@ -194,6 +196,10 @@ class ServerPage(QWidget):
                 self._log.appendPlainText(
                     self.tr("Requests must carry the API key kept in %1.").replace("%1", key.source)
                 )
+        # Starlette and uvicorn load when the server first starts, not with the window.
+        from desktop_app.server.app import ServerConfig, create_app
+        from desktop_app.server.run import ServerThread
+
         runner = BridgeJobRunner(bridge)
         server = ServerThread(create_app(runner, ServerConfig("", Path(), api_key)), sock)
         if not server.start():
@@ -287,6 +293,6 @@ class ServerPage(QWidget):
             self._state.setText(self.tr("The server could not be started."))
             self.running_changed.emit(False)
 
-    def closeEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+    def closeEvent(self, event: QCloseEvent) -> None:
         self.stop()
         super().closeEvent(event)

@@ -91,8 +91,8 @@ class SettingEditor:
         if isinstance(kind, Int):
             spin = QSpinBox(parent)
             spin.setRange(kind.minimum, kind.maximum)
-            for value, label in kind.special:
-                if value == kind.minimum:
+            for special, label in kind.special:
+                if special == kind.minimum:
                     spin.setSpecialValueText(tr_setting(label))
             return spin
         if isinstance(kind, OptionalInt):
@@ -101,11 +101,11 @@ class SettingEditor:
             spin.setSpecialValueText(QCoreApplication.translate("Settings", "Random"))
             return spin
         if isinstance(kind, Float):
-            spin = QDoubleSpinBox(parent)
-            spin.setRange(kind.minimum, kind.maximum)
-            spin.setDecimals(kind.decimals)
-            spin.setSingleStep(0.05)
-            return spin
+            float_spin = QDoubleSpinBox(parent)
+            float_spin.setRange(kind.minimum, kind.maximum)
+            float_spin.setDecimals(kind.decimals)
+            float_spin.setSingleStep(0.05)
+            return float_spin
         if isinstance(kind, Text) and kind.multiline:
             edit = QPlainTextEdit(parent)
             edit.setTabChangesFocus(True)
@@ -292,7 +292,7 @@ class SettingsDialog(QDialog):
 
     # Pages
 
-    def _declared_page(self, page: str) -> QWidget:
+    def _declared_page(self, page: str) -> QScrollArea:
         scroll = QScrollArea(self)
         scroll.setObjectName(f"settingsPage_{page}")
         scroll.setWidgetResizable(True)
@@ -320,8 +320,9 @@ class SettingsDialog(QDialog):
 
     def _hardware_page(self, hardware_info: Callable[[], HardwareInfo] | None) -> QWidget:
         page = self._declared_page(HARDWARE)
-        content = page.widget()  # type: ignore[attr-defined]
-        form = content.layout()
+        content = page.widget()
+        form = content.layout() if content is not None else None
+        assert content is not None and isinstance(form, QFormLayout)
         box = QGroupBox(self.tr("This computer"), content)
         box.setObjectName("hardwareInfo")
         rows = QFormLayout(box)
@@ -379,9 +380,9 @@ class SettingsDialog(QDialog):
         )
         recommend.clicked.connect(self._use_recommended)
         rows.addRow("", recommend)
-        form.insertRow(0, box)  # type: ignore[attr-defined]
+        form.insertRow(0, box)
         note = _muted(self.tr("Changes here take effect the next time a model is loaded."), content)
-        form.addRow(note)  # type: ignore[attr-defined]
+        form.addRow(note)
         return page
 
     @Slot()

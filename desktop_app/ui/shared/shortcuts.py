@@ -135,10 +135,8 @@ class ShortcutsSheet(QDialog):
 
     def descriptions(self) -> dict[str, str]:
         """Keys → action, as listed (for tests)."""
-        return {
-            self.table.topLevelItem(i).text(0): self.table.topLevelItem(i).text(1)
-            for i in range(self.table.topLevelItemCount())
-        }
+        items = (self.table.topLevelItem(i) for i in range(self.table.topLevelItemCount()))
+        return {item.text(0): item.text(1) for item in items if item is not None}
 
 
 class ChatShortcuts(QObject):
@@ -225,6 +223,8 @@ def install_chat_shortcuts(
         chat_menu.addAction(shortcuts.copy_last_answer)
     help_menu = window.findChild(QMenu, "helpMenu")
     if help_menu is not None:
-        first = help_menu.actions()[0] if help_menu.actions() else None
-        help_menu.insertAction(first, shortcuts.show_shortcuts)
+        if help_menu.actions():
+            help_menu.insertAction(help_menu.actions()[0], shortcuts.show_shortcuts)
+        else:
+            help_menu.addAction(shortcuts.show_shortcuts)
     return shortcuts
