@@ -14,7 +14,7 @@ import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -47,6 +47,21 @@ class JobRunner(Protocol):
     def submit(self, job: Job) -> None: ...
 
 
+class ModelRouter(Protocol):
+    """Many models, loaded on demand (``ModelPool``): each request is routed to one."""
+
+    @property
+    def info(self) -> ModelInfo | None: ...
+
+    def route(self, requested: str | None) -> tuple[str, int, JobRunner]: ...
+
+    def find(self, requested: str | None) -> Any: ...
+
+    def listing(self) -> list[Any]: ...
+
+    def loaded(self) -> list[dict[str, Any]]: ...
+
+
 @dataclass(frozen=True)
 class ServerConfig:
     model_id: str
@@ -67,8 +82,9 @@ def _sse(data: dict[str, Any] | str) -> str:
 
 
 class _Api:
-    def __init__(self, engine: JobRunner, config: ServerConfig) -> None:
-        self.engine = engine
+    def __init__(self, engine: JobRunner | ModelRouter, config: ServerConfig) -> None:
+        self.router = cast(ModelRouter, engine) if hasattr(engine, "route") else None
+        self.engine = cast(JobRunner, engine)
         self.config = config
         self.created = protocol.now()
         self.metrics = ServerMetrics(lambda: runner_status(engine, self.served_id))
@@ -146,8 +162,8 @@ class _Api:
 
     async def models(self, request: Request) -> Response:
         self.check_auth(request)
-        if hasattr(self.engine, "listing"):
-            data = await asyncio.to_thread(model_entries, self.engine, self.created)
+        if self.router is not None:
+            data = await asyncio.to_thread(model_entries, self.router, self.created)
         else:
             data = [protocol.model_entry(self.current_model()[0], self.created)]
         return JSONResponse({"object": "list", "data": data})
@@ -155,12 +171,12 @@ class _Api:
     async def model(self, request: Request) -> Response:
         self.check_auth(request)
         requested = request.path_params["model"]
-        if hasattr(self.engine, "listing"):
-            entries = await asyncio.to_thread(model_entries, self.engine, self.created)
+        if self.router is not None:
+            entries = await asyncio.to_thread(model_entries, self.router, self.created)
             for entry in entries:
                 if entry["id"] == requested:
                     return JSONResponse(entry)
-            source = await asyncio.to_thread(self.engine.find, requested)  # or the 404
+            source = await asyncio.to_thread(self.router.find, requested)  # or the 404
             return JSONResponse(protocol.model_entry(source.id, self.created))
         model_id = self.check_model(requested)
         return JSONResponse(protocol.model_entry(model_id, self.created))
@@ -172,9 +188,8 @@ class _Api:
         requested = body.get("model")
         if not isinstance(requested, str):
             requested = None
-        route = getattr(self.engine, "route", None)
-        if route is not None:  # models on demand (ModelPool)
-            return await asyncio.to_thread(route, requested)
+        if self.router is not None:  # models on demand (ModelPool)
+            return await asyncio.to_thread(self.router.route, requested)
         return self.check_model(requested), self.current_model()[2], self.engine
 
     async def chat(self, request: Request) -> Response:
@@ -383,7 +398,7 @@ async def _unexpected(request: Request, exc: Exception) -> Response:
     )
 
 
-def create_app(engine: JobRunner, config: ServerConfig) -> Starlette:
+def create_app(engine: JobRunner | ModelRouter, config: ServerConfig) -> Starlette:
     """The ASGI app; ``engine`` must already be started."""
     api = _Api(engine, config)
     routes = [
