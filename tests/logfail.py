@@ -9,6 +9,7 @@ those loggers), or by checking the records itself through ``caplog``.
 
 from __future__ import annotations
 
+import gc
 import logging
 import sys
 import threading
@@ -45,6 +46,22 @@ def _allowed(record: logging.LogRecord, item: pytest.Item) -> bool:
     )
 
 
+def _drop_tracebacks(records: list[logging.LogRecord]) -> None:
+    """Free what logged tracebacks hold, here on the GUI thread.
+
+    pytest keeps every record of a test for its report, and a record's ``exc_info``
+    holds the frames of the thread that logged it (an engine worker, an engine) in a
+    reference cycle. Left to the garbage collector, they could be freed during a later
+    test, on its engine thread, which must never delete them. The report's text is
+    already formatted, so nothing is lost.
+    """
+    held = [record for record in records if record.exc_info]
+    for record in held:
+        record.exc_info = None
+    if held:
+        gc.collect()
+
+
 @pytest.fixture(autouse=True)
 def fail_on_unexpected_log(request: pytest.FixtureRequest) -> Iterator[None]:
     collector = _Collector()
@@ -54,6 +71,7 @@ def fail_on_unexpected_log(request: pytest.FixtureRequest) -> Iterator[None]:
         yield
     finally:
         root.removeHandler(collector)
+        _drop_tracebacks(collector.records)
     if "caplog" in request.fixturenames:
         return  # the test looks at the records itself
     unexpected = [r for r in collector.records if not _allowed(r, request.node)]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -25,11 +26,17 @@ def store(tmp_path: Path) -> Iterator[Store]:
 
 @pytest.fixture
 def bridges() -> Iterator[list[EngineBridge]]:
-    """Bridges made by a test; each is shut down afterwards, whatever the test did."""
+    """Bridges made by a test; each is shut down afterwards, whatever the test did.
+
+    They are freed here, on the GUI thread: the engine bug's traceback left them in
+    reference cycles, and a later collection could run on another test's engine thread.
+    """
     made: list[EngineBridge] = []
     yield made
     for bridge in made:
         assert bridge.shutdown(5000)
+    made.clear()
+    gc.collect()
 
 
 def broken_loader(
