@@ -5,20 +5,15 @@ into widget updates. It never touches the engine; the only store calls it makes 
 the GUI thread are small ones (read the conversation on start, create a conversation
 on its first message). The answer itself is written by the engine thread.
 
-Size (about 1,000 lines, over the ~600 aimed at): the chat page itself (header,
-composer, status bar), the send/answer flow, model loading and drag and drop, and the
-bridge's signals to widgets. Per-chat settings, presets and context usage live in
-``ui/chat/chat_settings.py``; other features plug in through ``ui/extensions``. Still
-here and next to move: the models hookup (menu action, header picker, welcome-page
-buttons, models folder), into a ``ModelsFeature`` under ``ui/models/``, which needs a
-welcome-page slot in ``WindowApi`` and the header control placed where the picker is.
+Per-chat settings, presets and context usage live in ``ui/chat/chat_settings.py``;
+features (models, conversations, endpoints, server, help) plug in through
+``ui/extensions``.
 """
 
 from __future__ import annotations
 
 import logging
 import os
-from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -66,9 +61,6 @@ from desktop_app.ui.chat.welcome import WelcomePage, muted, scaled_font
 from desktop_app.ui.engine.worker import AnswerJob, EngineBridge
 from desktop_app.ui.extensions.api import Feature, Menu, MessageView, OutgoingMessage, Section
 from desktop_app.ui.extensions.points import ExtensionPoints, SectionedMenu
-from desktop_app.ui.models.hookup import ModelsHookup
-from desktop_app.ui.models.picker import ModelPicker
-from desktop_app.ui.models.service import ModelsService
 from desktop_app.ui.shared.banner import ErrorBanner
 from desktop_app.ui.shared.i18n import ui_language
 from desktop_app.ui.shared.icons import themed_icon
@@ -77,6 +69,7 @@ from desktop_app.ui.shared.theme import apply_theme
 
 if TYPE_CHECKING:
     from desktop_app.ui.chat.settings_dialog import ChatSettingsDialog
+    from desktop_app.ui.models.picker import ModelPicker
     from desktop_app.ui.settings.dialog import SettingsDialog
 
 log = logging.getLogger(__name__)
@@ -112,7 +105,6 @@ class MainWindow(QMainWindow):
         bridge: EngineBridge,
         generation_params: GenerationParams | None = None,
         parent: QWidget | None = None,
-        models: ModelsService | None = None,
         state: StateFile | None = None,
         data_dir: Path | None = None,
     ) -> None:
@@ -142,7 +134,6 @@ class MainWindow(QMainWindow):
         self.setMinimumSize(520, 420)
 
         self._chat_model = ChatListModel(self)
-        self._models = ModelsHookup(models, self) if models is not None else None
         self._build_actions()
         self._build_menus()
         self._build_central()
@@ -160,6 +151,8 @@ class MainWindow(QMainWindow):
             self._header_row,
             lambda: self._header_row.indexOf(self._chat_settings_button),
             self._splitter,
+            self._empty_page,
+            lambda: self._header_row.indexOf(self._new_chat_button) + 1,
         )
         self._chat_model.set_decorator(
             lambda row: self._extensions.decorations(
@@ -200,8 +193,8 @@ class MainWindow(QMainWindow):
 
     @property
     def model_picker(self) -> ModelPicker | None:
-        """The header's model picker; other sources add entries with ``set_entries``."""
-        return self._models.picker if self._models is not None else None
+        """The header's model picker (the models feature's); others add entries to it."""
+        return self._extensions.model_picker
 
     @property
     def conversation_id(self) -> int | None:
@@ -253,11 +246,6 @@ class MainWindow(QMainWindow):
         self._open_action.setStatusTip(self.tr("Load a GGUF model file from this computer"))
         self._open_action.triggered.connect(self._choose_model)
 
-        if self._models is not None:
-            self._models_action = self._models.build_action(self)
-            self._models.open_requested.connect(self.open_model)
-            self._models.models_dir_requested.connect(self._set_models_dir)
-
         self._new_chat_action = QAction(self.tr("&New Chat"), self)
         self._new_chat_action.setObjectName("newChatAction")
         self._new_chat_action.setShortcut(QKeySequence(QKeySequence.StandardKey.New))
@@ -300,8 +288,6 @@ class MainWindow(QMainWindow):
             self._menus[menu] = SectionedMenu(qmenu)
         file_menu = self._menus[Menu.FILE]
         file_menu.add(self._open_action, Section.MAIN)
-        if self._models is not None:
-            file_menu.add(self._models_action, Section.MAIN)
         file_menu.add(self._new_chat_action, Section.MAIN)
         file_menu.add(self._settings_action, Section.SETTINGS)
         file_menu.add(self._quit_action, Section.END)
@@ -320,9 +306,7 @@ class MainWindow(QMainWindow):
         self._pages = QStackedWidget(central)
         self._pages.setObjectName("pages")
         self._pages.setAccessibleName(self.tr("Pages"))
-        self._empty_page = WelcomePage(
-            self, self._models.build_welcome_widgets if self._models is not None else None
-        )
+        self._empty_page = WelcomePage(self)
         self._empty_page.open_requested.connect(self._choose_model)
         self._open_button = self._empty_page.open_button
         self._empty_loading = self._empty_page.loading
@@ -387,8 +371,6 @@ class MainWindow(QMainWindow):
         new_chat.clicked.connect(self._new_chat)
         header_row.addWidget(new_chat, 0, Qt.AlignmentFlag.AlignVCenter)
         self._new_chat_button = new_chat
-        if self._models is not None:
-            header_row.addWidget(self._models.picker, 0, Qt.AlignmentFlag.AlignVCenter)
         open_model = QPushButton(self.tr("Open model…"), header)
         open_model.setObjectName("headerOpenModelButton")
         open_model.setAccessibleName(self.tr("Open model"))
@@ -756,8 +738,6 @@ class MainWindow(QMainWindow):
         self._chat_view.scroll_to_end()
         self._composer.setFocus()
         self._remember_model(info.path)
-        if self._models is not None:
-            self._models.set_current_path(info.path, info.name)
         self._update_controls()
         self._chat_settings.measure_usage()
         pending, self._pending_send = self._pending_send, None
@@ -874,18 +854,15 @@ class MainWindow(QMainWindow):
     def _remember_model(self, path: str) -> None:
         self._state.update(last_model=path)
 
-    @Slot(str)
-    def _set_models_dir(self, folder: str) -> None:
-        if self._models is None:
-            return
-        self._settings = replace(self._settings, models_dir=folder)
+    def save_settings(self, settings: Settings) -> None:
+        """Keep and save settings a feature changed outside the Settings dialog."""
+        self._settings = settings
         try:
-            save_settings(self._config_dir, self._settings)
+            save_settings(self._config_dir, settings)
         except OSError as exc:
             self.show_error(
                 self.tr("Could not save the settings: %1").replace("%1", exc.strerror or str(exc))
             )
-        self._models.service.set_models_dir(Path(folder))
 
     def _set_title(self, conversation_title: str) -> None:
         if conversation_title:
@@ -931,12 +908,6 @@ class MainWindow(QMainWindow):
             self._params = settings.generation
         self._composer.set_ctrl_enter_sends(settings.send_key == "ctrl+enter")
         self._apply_font_size()
-        if self._models is not None and settings.models_dir != previous.models_dir:
-            from desktop_app.core.models.library import models_dir_for
-            from desktop_app.core.paths import app_paths
-
-            folder = models_dir_for(app_paths().models_dir, settings.models_dir)
-            self._models.service.set_models_dir(folder)
         app = QApplication.instance()
         if isinstance(app, QApplication) and settings.theme != previous.theme:
             apply_theme(app, settings.theme)
@@ -951,6 +922,7 @@ class MainWindow(QMainWindow):
                 STATUS_TIMEOUT_MS,
             )
         self._chat_settings.measure_usage()
+        self._extensions.settings_changed(previous, settings)
 
     @Slot()
     def _delete_all_data(self) -> None:
@@ -994,8 +966,6 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self._extensions.closing()
-        if self._models is not None:
-            self._models.close()
         if not self._bridge.shutdown(SHUTDOWN_TIMEOUT_MS):
             log.warning("The engine thread did not stop within %d ms", SHUTDOWN_TIMEOUT_MS)
         event.accept()
