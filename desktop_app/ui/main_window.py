@@ -30,14 +30,10 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import (
     QApplication,
     QFileDialog,
-    QFrame,
-    QHBoxLayout,
     QLabel,
     QMainWindow,
     QMessageBox,
     QProgressBar,
-    QPushButton,
-    QSizePolicy,
     QSplitter,
     QStackedWidget,
     QToolButton,
@@ -54,10 +50,10 @@ from desktop_app.core.presets import PresetLibrary
 from desktop_app.core.settings import Settings, resume_cache_config, save_settings
 from desktop_app.core.window_state import StateFile
 from desktop_app.ui.chat.chat_settings import ChatSettings, model_key
-from desktop_app.ui.chat.composer import Composer
 from desktop_app.ui.chat.model import PAGE_ROWS, ChatListModel, format_stats, format_tokens
+from desktop_app.ui.chat.page import ChatPage
 from desktop_app.ui.chat.view import ChatView
-from desktop_app.ui.chat.welcome import WelcomePage, muted, scaled_font
+from desktop_app.ui.chat.welcome import WelcomePage
 from desktop_app.ui.engine.worker import AnswerJob, EngineBridge
 from desktop_app.ui.extensions.api import Feature, Menu, MessageView, OutgoingMessage, Section
 from desktop_app.ui.extensions.points import ExtensionPoints, SectionedMenu
@@ -320,36 +316,28 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self._splitter)
 
     def _build_chat_page(self) -> QWidget:
-        page = QWidget(self)
-        page.setObjectName("chatPage")
-        page.setAccessibleName(self.tr("Chat"))
-        layout = QVBoxLayout(page)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(0)
+        page = ChatPage(self, self._make_chat_settings, self._settings.send_key == "ctrl+enter")
+        self._chat_settings = page.chat_settings
+        self._chat_settings_button = page.chat_settings.button
+        self._preset_bar = page.chat_settings.preset_bar
+        self._header_row = page.header_row
+        self._model_title, self._format_label = page.model_title, page.format_label
+        self._new_chat_button, self._header_open_button = (
+            page.new_chat_button,
+            page.header_open_button,
+        )
+        self._chat_view, self._context_notice = page.chat_view, page.context_notice
+        self._composer, self._send_button = page.composer, page.send_button
+        self._new_chat_button.clicked.connect(self._new_chat)
+        self._header_open_button.clicked.connect(self._choose_model)
+        self._chat_view.setModel(self._chat_model)
+        self._composer.submitted.connect(self._send)
+        self._composer.viewport().installEventFilter(self)
+        self._send_button.clicked.connect(self._send_or_stop)
+        return page
 
-        header = QFrame(page)
-        header.setObjectName("chatHeader")
-        header.setAccessibleName(self.tr("Model"))
-        header.setStyleSheet("#chatHeader { border-bottom: 1px solid palette(mid); }")
-        header_row = QHBoxLayout(header)
-        self._header_row = header_row
-        header_row.setContentsMargins(20, 10, 12, 10)
-        titles = QVBoxLayout()
-        titles.setSpacing(2)
-        self._model_title = QLabel(header)
-        self._model_title.setObjectName("modelTitle")
-        self._model_title.setAccessibleName(self.tr("Model name"))
-        self._model_title.setFont(scaled_font(self.font(), 1.2, bold=True))
-        self._model_title.setTextFormat(Qt.TextFormat.PlainText)
-        titles.addWidget(self._model_title)
-        self._format_label = muted(QLabel(header))
-        self._format_label.setObjectName("chatFormatLabel")
-        self._format_label.setAccessibleName(self.tr("Chat format"))
-        self._format_label.setTextFormat(Qt.TextFormat.PlainText)
-        self._format_label.setWordWrap(True)
-        titles.addWidget(self._format_label)
-        header_row.addLayout(titles, 1)
-        self._chat_settings = ChatSettings(
+    def _make_chat_settings(self, header: QWidget, page: QWidget) -> ChatSettings:
+        chat_settings = ChatSettings(
             self._store,
             self._bridge,
             self._presets,
@@ -359,70 +347,9 @@ class MainWindow(QMainWindow):
             header,
             page,
         )
-        self._chat_settings.error.connect(self.show_error)
-        self._chat_settings.open_model_requested.connect(self.open_model)
-        self._chat_settings_button = self._chat_settings.button
-        header_row.addWidget(self._chat_settings.usage_label, 0, Qt.AlignmentFlag.AlignVCenter)
-        header_row.addWidget(self._chat_settings_button, 0, Qt.AlignmentFlag.AlignVCenter)
-        new_chat = QPushButton(self.tr("New chat"), header)
-        new_chat.setObjectName("newChatButton")
-        new_chat.setAccessibleName(self.tr("New chat"))
-        new_chat.setToolTip(self.tr("Start a new conversation (Ctrl+N)"))
-        new_chat.clicked.connect(self._new_chat)
-        header_row.addWidget(new_chat, 0, Qt.AlignmentFlag.AlignVCenter)
-        self._new_chat_button = new_chat
-        open_model = QPushButton(self.tr("Open model…"), header)
-        open_model.setObjectName("headerOpenModelButton")
-        open_model.setAccessibleName(self.tr("Open model"))
-        open_model.setToolTip(self.tr("Open a GGUF model (Ctrl+O)"))
-        open_model.clicked.connect(self._choose_model)
-        header_row.addWidget(open_model, 0, Qt.AlignmentFlag.AlignVCenter)
-        self._header_open_button = open_model
-        layout.addWidget(header)
-
-        self._chat_view = ChatView(page)
-        self._chat_view.setModel(self._chat_model)
-        layout.addWidget(self._chat_view, 1)
-
-        self._context_notice = muted(QLabel(page))
-        self._context_notice.setObjectName("contextNotice")
-        self._context_notice.setAccessibleName(self.tr("Context notice"))
-        self._context_notice.setWordWrap(True)
-        self._context_notice.setContentsMargins(20, 4, 20, 0)
-        self._context_notice.hide()
-        layout.addWidget(self._context_notice)
-        self._preset_bar = self._chat_settings.preset_bar
-        layout.addWidget(self._preset_bar)
-
-        composer_area = QWidget(page)
-        composer_area.setObjectName("composerArea")
-        area_row = QHBoxLayout(composer_area)
-        area_row.setContentsMargins(16, 8, 16, 14)
-        frame = QFrame(composer_area)
-        frame.setObjectName("composerFrame")
-        frame.setStyleSheet(
-            "#composerFrame { border: 1px solid palette(mid); border-radius: 10px;"
-            " background: palette(base); }"
-        )
-        frame_row = QHBoxLayout(frame)
-        frame_row.setContentsMargins(10, 6, 6, 6)
-        frame_row.setSpacing(8)
-        self._composer = Composer(frame)
-        self._composer.set_ctrl_enter_sends(self._settings.send_key == "ctrl+enter")
-        self._composer.submitted.connect(self._send)
-        self._composer.viewport().installEventFilter(self)
-        frame_row.addWidget(self._composer, 1)
-        self._send_button = QPushButton(self.tr("Send"), frame)
-        self._send_button.setObjectName("sendButton")
-        self._send_button.setAccessibleName(self.tr("Send"))
-        self._send_button.setMinimumWidth(84)
-        self._send_button.setMinimumHeight(34)
-        self._send_button.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
-        self._send_button.clicked.connect(self._send_or_stop)
-        frame_row.addWidget(self._send_button, 0, Qt.AlignmentFlag.AlignBottom)
-        area_row.addWidget(frame)
-        layout.addWidget(composer_area)
-        return page
+        chat_settings.error.connect(self.show_error)
+        chat_settings.open_model_requested.connect(self.open_model)
+        return chat_settings
 
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
