@@ -17,13 +17,10 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QMimeData, QObject, Qt, QUrl, Signal, Slot
+from PySide6.QtCore import QEvent, Qt, Signal, Slot
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
-    QDragEnterEvent,
-    QDragMoveEvent,
-    QDropEvent,
     QKeySequence,
     QPalette,
 )
@@ -50,6 +47,7 @@ from desktop_app.core.presets import PresetLibrary
 from desktop_app.core.settings import Settings, resume_cache_config, save_settings
 from desktop_app.core.window_state import StateFile
 from desktop_app.ui.chat.chat_settings import ChatSettings, model_key
+from desktop_app.ui.chat.file_drop import ModelFileDrop
 from desktop_app.ui.chat.model import PAGE_ROWS, ChatListModel, format_stats, format_tokens
 from desktop_app.ui.chat.page import ChatPage
 from desktop_app.ui.chat.view import ChatView
@@ -70,15 +68,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-MODEL_SUFFIX = ".gguf"
 STATUS_TIMEOUT_MS = 8000
 SHUTDOWN_TIMEOUT_MS = 10_000
-
-
-def _local_files(mime: QMimeData) -> list[str]:
-    if not mime.hasUrls():
-        return []
-    return [url.toLocalFile() for url in mime.urls() if isinstance(url, QUrl) and url.isLocalFile()]
 
 
 class MainWindow(QMainWindow):
@@ -332,7 +323,9 @@ class MainWindow(QMainWindow):
         self._header_open_button.clicked.connect(self._choose_model)
         self._chat_view.setModel(self._chat_model)
         self._composer.submitted.connect(self._send)
-        self._composer.viewport().installEventFilter(self)
+        drop = ModelFileDrop(self, self._composer.viewport())
+        drop.model_dropped.connect(self.open_model)
+        drop.notice.connect(self._show_notice)
         self._send_button.clicked.connect(self._send_or_stop)
         return page
 
@@ -571,51 +564,6 @@ class MainWindow(QMainWindow):
         self.new_chat_started.emit()
 
     # Drag and drop
-
-    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        if _local_files(event.mimeData()):
-            event.acceptProposedAction()
-        else:
-            event.ignore()
-
-    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
-        if _local_files(event.mimeData()):
-            event.acceptProposedAction()
-        else:
-            event.ignore()
-
-    def dropEvent(self, event: QDropEvent) -> None:
-        files = _local_files(event.mimeData())
-        if not files:
-            event.ignore()
-            return
-        event.acceptProposedAction()
-        models = [path for path in files if path.lower().endswith(MODEL_SUFFIX)]
-        if len(files) == 1 and len(models) == 1:
-            self.open_model(models[0])
-            return
-        message = (
-            self.tr("Drop one model file at a time.")
-            if len(models) > 1
-            else self.tr("Only GGUF model files (.gguf) can be opened: %1").replace(
-                "%1", ", ".join(Path(path).name for path in files)
-            )
-        )
-        self.statusBar().showMessage(message, STATUS_TIMEOUT_MS)
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        # A file dropped on the composer opens the file instead of pasting its path.
-        if watched is self._composer.viewport():
-            kind = event.type()
-            if kind in (QEvent.Type.DragEnter, QEvent.Type.DragMove, QEvent.Type.Drop) and (
-                _local_files(event.mimeData())  # type: ignore[attr-defined]
-            ):
-                if kind == QEvent.Type.Drop:
-                    self.dropEvent(event)  # type: ignore[arg-type]
-                else:
-                    event.acceptProposedAction()  # type: ignore[attr-defined]
-                return True
-        return super().eventFilter(watched, event)
 
     # Bridge signals
 
