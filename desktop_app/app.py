@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from desktop_app import APP_ID, APP_NAME, __version__
 from desktop_app.core import logs
 from desktop_app.core.chats.store import Store, StoreError, open_or_recover
+from desktop_app.core.documents.index import DATABASE_NAME as DOCUMENTS_DATABASE
 from desktop_app.core.endpoints import EndpointStore
 from desktop_app.core.engine.base import GenerationParams
 from desktop_app.core.engine.factory import engine_factory as local_or_remote
@@ -25,6 +26,7 @@ from desktop_app.core.settings import Settings, load_settings, resume_cache_conf
 from desktop_app.core.window_state import StateFile
 from desktop_app.resources import resource_path
 from desktop_app.ui.conversations.controller import ConversationsFeature, show_store_warning
+from desktop_app.ui.documents.feature import DocumentsFeature
 from desktop_app.ui.endpoints.feature import EndpointsFeature
 from desktop_app.ui.engine.worker import EngineBridge, EngineFactory
 from desktop_app.ui.help.feature import HelpFeature
@@ -129,6 +131,7 @@ def build(
             ConversationsFeature(),
             EndpointsFeature(endpoints),
             ServerFeature(),
+            DocumentsFeature(paths.data_dir / DOCUMENTS_DATABASE),
             HelpFeature(),
         ]
     )

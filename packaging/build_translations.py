@@ -55,6 +55,13 @@ AREAS: dict[str, list[str]] = {
         "desktop_app/ui/models/hookup.py",
         "desktop_app/ui/models/window.py",
     ],
+    "documents": [
+        "desktop_app/ui/documents/attachments_bar.py",
+        "desktop_app/ui/documents/collection_picker.py",
+        "desktop_app/ui/documents/documents_page.py",
+        "desktop_app/ui/documents/feature.py",
+        "desktop_app/ui/documents/sources_view.py",
+    ],
     "remote": [
         "desktop_app/ui/endpoints/page.py",
         "desktop_app/ui/endpoints/feature.py",

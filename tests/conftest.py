@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.tiny_embedder import write_tiny_embedder
 from tests.tiny_model import write_tiny_model
 
 pytest_plugins = ["tests.fake_hub", "tests.logfail", "pytester"]
@@ -29,6 +30,12 @@ def tiny_model_without_template(tmp_path_factory: pytest.TempPathFactory) -> Pat
     return write_tiny_model(
         tmp_path_factory.mktemp("models") / "tiny-no-template.gguf", chat_template=None
     )
+
+
+@pytest.fixture(scope="session")
+def tiny_embedder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A tiny random-weight BERT embedding GGUF (mean pooling) with the same tokenizer."""
+    return write_tiny_embedder(tmp_path_factory.mktemp("models") / "tiny-embed.gguf")
 
 
 @pytest.fixture

@@ -10,8 +10,9 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from desktop_app.core.engine.llama_engine import LlamaEngine, LoadParams
 from desktop_app.server.app import ServerConfig, create_app
@@ -19,6 +20,7 @@ from desktop_app.server.engine_thread import EngineThread
 from desktop_app.server.listen import bind_socket
 from desktop_app.server.models import resolve_model
 from desktop_app.server.run import ServerThread
+from desktop_app.server.security import AccessPolicy
 
 START_TIMEOUT_S = 60.0
 
@@ -32,7 +34,13 @@ class RunningServer:
 
 @contextmanager
 def api_server(
-    model: Path, *, queue_size: int = 8, api_key: str | None = None, max_body: int | None = None
+    model: Path,
+    *,
+    queue_size: int = 8,
+    api_key: str | None = None,
+    max_body: int | None = None,
+    embedder: Any = None,
+    access: AccessPolicy | None = None,
 ) -> Iterator[RunningServer]:
     """The real app and engine thread, served by uvicorn on a free loopback port."""
     model_id, path = resolve_model(str(model))
@@ -42,8 +50,10 @@ def api_server(
     engine.start()
     config = ServerConfig(model_id, path, api_key)
     if max_body is not None:
-        config = ServerConfig(model_id, path, api_key, max_body)
-    server = ServerThread(create_app(engine, config), bind_socket("127.0.0.1", 0))
+        config = replace(config, max_body_bytes=max_body)
+    if access is not None:
+        config = replace(config, access=access)
+    server = ServerThread(create_app(engine, config, embedder), bind_socket("127.0.0.1", 0))
     try:
         assert server.start(), "uvicorn did not start"
         yield RunningServer(f"http://127.0.0.1:{server.address[1]}/v1", engine, model_id)

@@ -12,6 +12,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
+from desktop_app.cli import docs as cli_docs
 from desktop_app.cli import endpoints as cli_endpoints
 from desktop_app.cli import models as cli_models
 from desktop_app.cli import settings as cli_settings
@@ -66,6 +67,7 @@ def add_commands(commands: Any) -> None:
         "-v", "--verbose", action="store_true", help="report the prompt format and statistics"
     )
     cli_settings.add_chat_options(chat)
+    cli_docs.add_chat_options(chat)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -113,6 +115,9 @@ def _chat(args: argparse.Namespace) -> int:
                     file=sys.stderr,
                 )
             params = _generation_params(settings.generation, args)
+            if cli_docs.wants_documents(args):
+                prompt = sys.stdin.read() if args.prompt == "-" else args.prompt
+                return cli_docs.chat(engine, store, conversation_id, prompt, params, args)
             if args.prompt is None:
                 return _interactive(engine, store, conversation_id, params, args.verbose)
             prompt = sys.stdin.read() if args.prompt == "-" else args.prompt

@@ -155,6 +155,8 @@ def _catalog(args: argparse.Namespace) -> int:
     best = recommended(entries)
     for entry in entries:
         mark = "\t(recommended for this computer)" if entry is best else ""
+        if entry.kind == "embedding":
+            mark = "\t(embedding model, for documents)"
         print(
             f"{entry.id}\t{format_size(entry.size_bytes)}\t{entry.parameters_b:g}B\t"
             f"{entry.license}\t{entry.description(args.language)}{mark}"

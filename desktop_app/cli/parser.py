@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from desktop_app import __version__
 from desktop_app.cli import chat as cli_chat
 from desktop_app.cli import chats as cli_chats
+from desktop_app.cli import docs as cli_docs
 from desktop_app.cli import endpoints as cli_endpoints
 from desktop_app.cli import models as cli_models
 from desktop_app.cli import serve as cli_serve
@@ -45,6 +46,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="check this installation offscreen (with --model: load it and generate) and exit",
     )
     parser.add_argument(
+        "--check-window",
+        action="store_true",
+        help="check that the system libraries the window needs are installed, say what "
+        "to install if not, and exit",
+    )
+    parser.add_argument(
         "--model",
         dest="top_model",
         type=cli_models.resolve_model,
@@ -68,6 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_serve.add_commands(commands)
     cli_endpoints.add_commands(commands)
     cli_models.add_commands(commands)
+    cli_docs.add_commands(commands)
     return parser
 
 
@@ -82,6 +90,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from desktop_app.self_test import run_self_test
 
             return run_self_test(args.top_model)
+        if args.check_window:  # run by install.sh: writes nothing
+            from desktop_app.window_check import check_window
+
+            return check_window()
         _configure_logging(args.log_level)
         if args.command == "chat":
             return cli_chat.run(args)
@@ -95,6 +107,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cli_serve.run(args)
         if args.command == "endpoints":
             return cli_endpoints.run(args)
+        if args.command == "docs":
+            return cli_docs.run(args)
         from desktop_app.cli.window import open_window
 
         return open_window(getattr(args, "model", None) or args.top_model)

@@ -12,12 +12,13 @@ import hmac
 import json
 import logging
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
@@ -26,9 +27,11 @@ from desktop_app.core.chats.model import FinishReason
 from desktop_app.core.engine.base import Finished, ModelInfo, TextDelta
 from desktop_app.core.engine.remote import is_remote_spec
 from desktop_app.server import protocol
+from desktop_app.server.embeddings import Embedder, embeddings_route
 from desktop_app.server.engine_thread import JOB_STARTED, Job, JobEvent, QueueFull
 from desktop_app.server.models import matches
 from desktop_app.server.protocol import ApiError, GenerationRequest
+from desktop_app.server.security import AccessGuard, AccessPolicy
 
 _log = logging.getLogger(__name__)
 
@@ -53,6 +56,8 @@ class ServerConfig:
     api_key: str | None = None
     """When set, every request must send ``Authorization: Bearer <key>``."""
     max_body_bytes: int = MAX_BODY_BYTES
+    access: AccessPolicy = field(default_factory=AccessPolicy)
+    """Which Host and Origin headers are answered (``security``)."""
 
 
 def _error_response(error: ApiError) -> JSONResponse:
@@ -107,6 +112,8 @@ class _Api:
             return json.loads(b"".join(chunks))
         except (ValueError, UnicodeDecodeError) as exc:
             raise ApiError(400, f"The request body is not valid JSON ({exc}).") from exc
+        except RecursionError as exc:
+            raise ApiError(400, "The request body nests JSON too deeply.") from exc
 
     def current_model(self) -> tuple[str, Path, int]:
         """The served model's id, file (or remote spec) and context length."""
@@ -343,7 +350,9 @@ async def _unexpected(request: Request, exc: Exception) -> Response:
     )
 
 
-def create_app(engine: JobRunner, config: ServerConfig) -> Starlette:
+def create_app(
+    engine: JobRunner, config: ServerConfig, embedder: Embedder | None = None
+) -> Starlette:
     """The ASGI app; ``engine`` must already be started."""
     api = _Api(engine, config)
     routes = [
@@ -351,9 +360,11 @@ def create_app(engine: JobRunner, config: ServerConfig) -> Starlette:
         Route("/v1/models/{model:path}", api.model, methods=["GET"]),
         Route("/v1/chat/completions", api.chat, methods=["POST"]),
         Route("/v1/completions", api.completions, methods=["POST"]),
+        Route("/v1/embeddings", embeddings_route(api, embedder), methods=["POST"]),
     ]
     return Starlette(
         routes=routes,
+        middleware=[Middleware(AccessGuard, policy=config.access)],
         exception_handlers={
             ApiError: _api_error,
             HTTPException: _http_error,

@@ -586,9 +586,11 @@ class MainWindow(QMainWindow):
         if info.format_source == "plain":
             return self.tr("a plain User/Assistant format (the model has no chat template)")
         if info.format_source == "rejected":
-            return self.tr(
-                "the built-in %1 format (the model's own template could not be used)"
-            ).replace("%1", info.format_name)
+            return (
+                self.tr("the built-in %1 format (the model's own template could not be used: %2)")
+                .replace("%1", info.format_name)
+                .replace("%2", info.format_problem)
+            )
         return self.tr("the built-in %1 format (the model has no chat template)").replace(
             "%1", info.format_name
         )

@@ -12,6 +12,7 @@ from pytestqt.qtbot import QtBot
 
 from desktop_app.core.chats.model import Role
 from desktop_app.ui.chat.composer import Composer
+from desktop_app.ui.documents.attachments_bar import AttachmentsBar
 from tests.gui.helpers import (
     ANSWER_TIMEOUT_MS,
     LOAD_TIMEOUT_MS,
@@ -73,7 +74,12 @@ def test_dropping_a_model_on_the_window_or_the_composer_loads_it(
     composer = child(hearth.window, Composer, "composer")
     notes = tmp_path / "notes.txt"
     notes.write_text("not a model", encoding="utf-8")
-    drop_files(composer.viewport(), notes)
+    assert drop_files(composer.viewport(), notes)  # a document: attached to the next message
+    attachments = child(hearth.window, AttachmentsBar, "attachmentsBar")
+    assert [chip.path for chip in attachments.chips()] == [notes]
+    picture = tmp_path / "photo.png"
+    picture.write_bytes(b"\x89PNG")
+    drop_files(composer.viewport(), picture)
     assert composer.toPlainText() == "", "a dropped file is not pasted as text"
     assert "Only GGUF" in hearth.window.statusBar().currentMessage()
 

@@ -101,8 +101,11 @@ def test_catalog_entries_are_complete_and_bilingual() -> None:
     for entry in entries:
         assert "/" in entry.repo and entry.files[0].endswith(".gguf")
         assert entry.description("en") and entry.description("zh_CN") != entry.description("en")
-        assert 0.3 <= entry.parameters_b <= 9 and entry.context_length >= 8192
+        if entry.kind == "chat":
+            assert 0.3 <= entry.parameters_b <= 9 and entry.context_length >= 8192
         assert entry.license
+    embedders = {entry.id for entry in entries if entry.kind == "embedding"}
+    assert {"nomic-embed-text-v1.5", "bge-m3"} <= embedders
     assert find(entries, "qwen2.5-7b-instruct").files[1].endswith("00002-of-00002.gguf")  # type: ignore[union-attr]
 
 

@@ -47,7 +47,8 @@ def test_a_v1_database_migrates_to_the_current_schema_keeping_every_message(
 
     assert store.integrity_check() == "ok"
     raw = sqlite3.connect(path)
-    assert raw.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
+    assert raw.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4
+    assert store.message_documents([1, 3]) == {}  # v4: documents a message carries
     weather = store.messages(1)
     assert [(m.id, m.role, m.content) for m in weather] == [
         (1, Role.USER, "今天天气怎么样?"),
@@ -119,7 +120,7 @@ def test_a_v2_database_gets_the_unfinished_answer_index_and_keeps_its_branches(
     store = Store.open(path)
 
     raw = sqlite3.connect(path)
-    assert raw.execute("PRAGMA user_version").fetchone()[0] == 3
+    assert raw.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     plan = " ".join(
         str(row[-1])
         for row in raw.execute(

@@ -11,6 +11,9 @@ Round trip: importing a file and exporting the result gives the same JSON except
 conversation ``id`` (a new one is assigned) and ``updated_at`` precision below a second
 (times are kept to the second). Message numbering, parents, contents, models, finish
 reasons, statistics, pinning, per-conversation settings and times are preserved.
+
+A message that carries documents (a question's attached files with their text, an
+answer's numbered sources) has them under ``documents``; other messages have no such key.
 """
 
 from __future__ import annotations
@@ -31,10 +34,15 @@ class ConversationSource(Protocol):
     def messages(self, conversation_id: int) -> list[Message]: ...
     def all_messages(self, conversation_id: int) -> list[Message]: ...
     def conversation_overrides(self, conversation_id: int) -> dict[str, Any]: ...
+    def message_documents(self, message_ids: Sequence[int]) -> dict[int, dict[str, Any]]: ...
 
 
-ExportItem = tuple[Conversation, Sequence[Message], Mapping[str, Any]]
-"""A conversation, all its messages (every branch, oldest first) and its settings."""
+ExportItem = (
+    tuple[Conversation, Sequence[Message], Mapping[str, Any]]
+    | tuple[Conversation, Sequence[Message], Mapping[str, Any], Mapping[int, Any]]
+)
+"""A conversation, all its messages (every branch, oldest first), its settings, and
+optionally the documents of its messages by message id."""
 
 
 def iso(timestamp: float) -> str:
@@ -45,8 +53,10 @@ def conversation_document(
     conversation: Conversation,
     messages: Sequence[Message],
     overrides: Mapping[str, Any] | None = None,
+    documents: Mapping[int, Any] | None = None,
 ) -> dict[str, Any]:
     """One conversation as a JSON-ready mapping (see the module docstring)."""
+    documents = documents or {}
     numbers = {message.id: number for number, message in enumerate(messages, start=1)}
     return {
         "format": EXPORT_FORMAT,
@@ -78,6 +88,7 @@ def conversation_document(
                     if message.stats
                     else None
                 ),
+                **({"documents": documents[message.id]} if message.id in documents else {}),
             }
             for message in messages
         ],
@@ -92,8 +103,9 @@ def to_json(
     conversation: Conversation,
     messages: Sequence[Message],
     overrides: Mapping[str, Any] | None = None,
+    documents: Mapping[int, Any] | None = None,
 ) -> str:
-    return _dump(conversation_document(conversation, messages, overrides))
+    return _dump(conversation_document(conversation, messages, overrides, documents))
 
 
 def all_to_json(items: Sequence[ExportItem]) -> str:
@@ -132,10 +144,12 @@ def export_text(store: ConversationSource, conversation: Conversation, as_json: 
     """One conversation read from ``store``: JSON with every branch and its settings,
     or Markdown with the branch on screen."""
     if as_json:
+        messages = store.all_messages(conversation.id)
         return to_json(
             conversation,
-            store.all_messages(conversation.id),
+            messages,
             store.conversation_overrides(conversation.id),
+            store.message_documents([message.id for message in messages]),
         )
     return to_markdown(conversation, store.messages(conversation.id))
 
@@ -144,10 +158,10 @@ def export_all_text(store: ConversationSource, as_json: bool) -> str:
     """Every conversation in ``store``, most recently updated first (see ``export_text``)."""
     conversations = store.conversations()
     if as_json:
-        return all_to_json(
-            [
-                (c, store.all_messages(c.id), store.conversation_overrides(c.id))
-                for c in conversations
-            ]
-        )
+        items: list[ExportItem] = []
+        for c in conversations:
+            messages = store.all_messages(c.id)
+            documents = store.message_documents([message.id for message in messages])
+            items.append((c, messages, store.conversation_overrides(c.id), documents))
+        return all_to_json(items)
     return all_to_markdown([(c, store.messages(c.id)) for c in conversations])

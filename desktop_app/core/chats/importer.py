@@ -194,4 +194,9 @@ def _message(
         model=_optional(item, "model", str, prefix),
         finish_reason=reason,
         stats=stats,
+        documents=(
+            _object(item["documents"], f"{prefix}documents")
+            if item.get("documents") is not None
+            else None
+        ),
     )

@@ -144,10 +144,17 @@ _SCHEMA_V3 = (
     "CREATE INDEX messages_unfinished ON messages(updated_at) WHERE finish_reason IS NULL",
 )
 
+_SCHEMA_V4 = (
+    # Documents a message carries, as JSON: a question's attached files (their text),
+    # an answer's numbered sources (see core/documents/attachments.py).
+    "ALTER TABLE messages ADD COLUMN documents TEXT",
+)
+
 _MIGRATIONS: tuple[Migration, ...] = (
     _statements(*_SCHEMA_V1),
     _steps(_statements(*_SCHEMA_V2), _index_existing),
     _statements(*_SCHEMA_V3),
+    _statements(*_SCHEMA_V4),
 )
 SCHEMA_VERSION = len(_MIGRATIONS)
 
@@ -562,6 +569,34 @@ class Store:
                     (new_leaf, conversation_id),
                 )
 
+    def set_message_documents(self, message_id: int, documents: Mapping[str, Any]) -> None:
+        """Attach documents (attached files, sources) to a message; empty clears them."""
+        text = json.dumps(dict(documents), ensure_ascii=False) if documents else None
+        with self._transaction() as db:
+            if not db.execute(
+                "UPDATE messages SET documents = ? WHERE id = ?", (text, message_id)
+            ).rowcount:
+                raise KeyError(f"No message with id {message_id}")
+
+    def message_documents(self, message_ids: Sequence[int]) -> dict[int, dict[str, Any]]:
+        """The documents of those of ``message_ids`` that carry any."""
+        found: dict[int, dict[str, Any]] = {}
+        for start in range(0, len(message_ids), 500):
+            part = list(message_ids[start : start + 500])
+            marks = ",".join("?" * len(part))
+            for row in self._query(
+                f"SELECT id, documents FROM messages WHERE id IN ({marks})"
+                " AND documents IS NOT NULL",
+                tuple(part),
+            ):
+                try:
+                    value = json.loads(row[1])
+                except ValueError:
+                    continue
+                if isinstance(value, dict):
+                    found[row[0]] = value
+        return found
+
     # Import
 
     def import_conversations(self, conversations: Sequence[ImportedConversation]) -> list[int]:
@@ -598,8 +633,8 @@ class Store:
                         db.execute(
                             "INSERT INTO messages (conversation_id, parent_id, role, content,"
                             " created_at, updated_at, model, finish_reason, prompt_tokens,"
-                            " generated_tokens, ttft_s, tokens_per_s)"
-                            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                            " generated_tokens, ttft_s, tokens_per_s, documents)"
+                            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                             (
                                 conversation_id,
                                 None if message.parent is None else message_ids[message.parent],
@@ -613,6 +648,9 @@ class Store:
                                 stats.generated_tokens if stats else None,
                                 stats.time_to_first_token_s if stats else None,
                                 stats.tokens_per_s if stats else None,
+                                json.dumps(message.documents, ensure_ascii=False)
+                                if message.documents
+                                else None,
                             ),
                         ).lastrowid
                         or 0

@@ -26,6 +26,8 @@ class ImportedMessage:
     model: str | None = None
     finish_reason: FinishReason | None = None
     stats: GenerationStats | None = None
+    documents: dict[str, Any] | None = None
+    """Attached files or sources (see core/documents/attachments.py), as exported."""
 
 
 @dataclass(frozen=True)

@@ -76,6 +76,8 @@ class ModelInfo:
     """Where it came from: "model" (the file's own template), "builtin" (a fallback by
     architecture), "plain", or "rejected" (the file's template failed; a fallback is used).
     The window words this in the user's language."""
+    format_problem: str = ""
+    """Why the file's template was rejected (``format_source == "rejected"``)."""
 
 
 class CancelToken:

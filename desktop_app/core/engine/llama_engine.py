@@ -24,7 +24,7 @@ import logging
 import os
 import random
 import time
-from collections.abc import Generator, Iterator
+from collections.abc import Callable, Generator, Iterator
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -50,6 +50,7 @@ from desktop_app.core.engine.context_window import (
     fit_turns,
 )
 from desktop_app.core.engine.kv_state import KVSnapshot
+from desktop_app.core.engine.llama_templates import defer_library_templates
 from desktop_app.core.engine.load_params import (
     DEFAULT_CONTEXT,
     KV_AUTO,
@@ -64,6 +65,7 @@ from desktop_app.core.engine.prompt_format import (
 )
 from desktop_app.core.engine.prompt_tokens import SegmentTokenizer, safe_boundary
 from desktop_app.core.engine.streaming import PieceTable, StopScanner, TextTable, Utf8Stream
+from desktop_app.core.engine.template_sandbox import TemplateCancelled, TemplateSandbox
 from desktop_app.core.hardware import looks_like_memory_failure, memory_advice
 from desktop_app.core.models.gguf_info import GGUFError, GGUFInfo, read_gguf_info
 
@@ -213,6 +215,7 @@ class LlamaEngine:
             raise EngineError(f"The llama.cpp engine is not installed: {exc}") from exc
         self._llama_cpp = llama_cpp
         llama_logs.install(llama_cpp)
+        defer_library_templates(llama_cpp)
         llama_logs.take_recent_errors()
         trained = info.context_length or DEFAULT_CONTEXT
         n_ctx = params.n_ctx if params.n_ctx > 0 else trained
@@ -273,7 +276,15 @@ class LlamaEngine:
         self._bos = model.token_bos()
         self._eos = model.token_eos()
         self._add_bos = bool(model.add_bos_token())
-        self._format, format_note = self._pick_format(info.chat_template, info.architecture)
+        self._sandbox: TemplateSandbox | None = None
+        self._format_problem = ""
+        try:
+            self._format = self._pick_format(
+                info.chat_template, info.architecture, lambda: not report(1.0)
+            )
+        except TemplateCancelled as exc:
+            self._llm.close()
+            raise LoadCancelled(f"Loading {path.name} was cancelled.") from exc
         self._ends_answer = [
             bool(llama_cpp.llama_vocab_is_eog(self._vocab, t)) for t in range(n_vocab)
         ]
@@ -289,10 +300,19 @@ class LlamaEngine:
             path=str(path),
             architecture=info.architecture,
             context_length=self._llm.n_ctx(),
-            chat_format=self._format.description + format_note,
+            chat_format=self._format_words(),
             format_name=self._format.name,
-            format_source=self._format_source(bool(format_note)),
+            format_source=self._format_source(bool(self._format_problem)),
+            format_problem=self._format_problem,
         )
+
+    def _format_words(self) -> str:
+        if self._format_problem:
+            return (
+                f"the built-in {self._format.name} format (the model's own template was "
+                f"rejected: {self._format_problem})"
+            )
+        return self._format.description
 
     def _format_source(self, template_rejected: bool) -> str:
         if template_rejected:
@@ -318,6 +338,8 @@ class LlamaEngine:
         return self._format
 
     def close(self) -> None:
+        if self._sandbox is not None:
+            self._sandbox.close()
         self._llm.close()
 
     @property
@@ -444,26 +466,47 @@ class LlamaEngine:
             return ""
         return self._llm._model.token_get_text(token)
 
-    def _pick_format(self, template: str | None, architecture: str) -> tuple[PromptFormat, str]:
+    def _pick_format(
+        self, template: str | None, architecture: str, should_stop: Callable[[], bool]
+    ) -> PromptFormat:
+        """The model's template if a trial render passes, else the fallback (and why, in
+        ``_format_problem``).
+
+        The trial runs in the template's sandbox process, so a template that hangs or
+        floods memory is stopped at the limits and the load can be cancelled meanwhile.
+        """
         chosen = choose_format(template, architecture, self._has_single_token)
         if not chosen.from_model:
-            return chosen, ""
+            return chosen
+        self._sandbox = TemplateSandbox(chosen.template)
         probe = [ChatTurn("system", "You are helpful."), ChatTurn("user", "Hello")]
         try:
-            self._render(chosen, probe)
+            self._render(chosen, probe, should_stop)
+        except TemplateCancelled:
+            self._sandbox.close()
+            raise
         except TemplateError as exc:
-            fallback = choose_format(None, architecture, self._has_single_token)
-            return fallback, f"; the model's own template was rejected ({exc})"
-        return chosen, ""
+            self._sandbox.close()
+            self._sandbox = None
+            self._format_problem = str(exc)
+            return choose_format(None, architecture, self._has_single_token)
+        return chosen
 
-    def _render(self, fmt: PromptFormat, turns: list[ChatTurn]) -> str:
+    def _render(
+        self,
+        fmt: PromptFormat,
+        turns: list[ChatTurn],
+        should_stop: Callable[[], bool] | None = None,
+    ) -> str:
         if turns and turns[-1].role == "assistant":  # continue this answer (see Engine)
-            return self._render(fmt, turns[:-1]) + turns[-1].content
+            return self._render(fmt, turns[:-1], should_stop) + turns[-1].content
         return render_prompt(
             fmt,
             turns,
             bos_token=self._special_text(self._bos),
             eos_token=self._special_text(self._eos),
+            sandbox=self._sandbox,
+            should_stop=should_stop,
         )
 
     def prompt_tokens(self, turns: list[ChatTurn]) -> list[int]:

@@ -31,6 +31,8 @@ class CatalogEntry:
     min_ram_gb: float
     recommend: bool
     descriptions: dict[str, str]
+    kind: str = "chat"
+    """"chat", or "embedding" (a model that turns text into vectors for document search)."""
 
     @property
     def page_url(self) -> str:
@@ -65,6 +67,7 @@ def _entry(data: dict[str, object]) -> CatalogEntry:
             min_ram_gb=float(data["min_ram_gb"]),  # type: ignore[arg-type]
             recommend=bool(data.get("recommend", False)),
             descriptions={str(k): str(v) for k, v in descriptions.items()},
+            kind=str(data.get("kind", "chat")),
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise CatalogError(f"bad catalog entry {data.get('id', '?')!r}: {exc}") from exc
@@ -87,7 +90,8 @@ def recommended(entries: list[CatalogEntry], machine: Machine | None = None) -> 
     """The largest model marked ``recommend`` that this machine's RAM runs comfortably."""
     machine = machine or Machine.current()
     ram_gb = machine.ram_bytes / GIB
-    candidates = [entry for entry in entries if entry.recommend] or entries
+    chat = [entry for entry in entries if entry.kind == "chat"] or entries
+    candidates = [entry for entry in chat if entry.recommend] or chat
     fitting = [entry for entry in candidates if entry.min_ram_gb <= ram_gb]
     if not fitting:
         return min(candidates, key=lambda entry: entry.min_ram_gb)

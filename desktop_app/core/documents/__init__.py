@@ -1,0 +1,1 @@
+"""Documents: extraction, chunking, the index (BM25 + vectors), retrieval and sources."""

@@ -1,0 +1,1 @@
+"""The documents feature in the window: attachments, collections, sources."""
