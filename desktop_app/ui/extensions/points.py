@@ -119,10 +119,20 @@ class ExtensionPoints:
 
     def add_header_control(self, widget: QWidget) -> None:
         self._header.insertWidget(self._header_index(), widget, 0, Qt.AlignmentFlag.AlignVCenter)
+        self._header_grew()
 
     def set_model_picker(self, picker: ModelPicker) -> None:
         self.model_picker = picker
         self._header.insertWidget(self._picker_index(), picker, 0, Qt.AlignmentFlag.AlignVCenter)
+        self._header_grew()
+
+    def _header_grew(self) -> None:
+        """Drop the chat page's cached size of the header, which is not shown yet: else the
+        page's minimum width leaves out what features added (and a restored splitter with it).
+        """
+        header = self._header.parentWidget()
+        if header is not None:
+            header.updateGeometry()
 
     def add_welcome_widgets(self, factory: WelcomeWidgetsFactory) -> None:
         self._welcome.add_widgets(factory)
