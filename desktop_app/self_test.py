@@ -174,7 +174,8 @@ def _load_and_answer(app: QApplication, hearth: Hearth, model: Path) -> list[str
         raise SelfTestFailure("the model generated no tokens")
     rate = finished.stats.tokens_per_s
     speed = f" at {rate:.0f} tok/s" if rate else ""
-    return [f"model {info.name} loaded", f"{tokens} tokens generated{speed}"]
+    where = f" ({info.offload})" if info.offload else ""
+    return [f"model {info.name} loaded{where}", f"{tokens} tokens generated{speed}"]
 
 
 def _check_store(database: Path, answered: bool) -> str:

@@ -5,8 +5,19 @@
 #
 #   packaging/setup-dev.sh        libraries, packaging tools, .venv
 #   packaging/setup-dev.sh --ci   also Xvfb and xauth, for .ci/run's real-window check
+#   HEARTH_GPU=auto|cpu|vulkan|cuda|metal packaging/setup-dev.sh
+#
+# Without HEARTH_GPU, a .venv that already has llama.cpp keeps the backend it was built
+# with (so the README's test command never swaps a Vulkan build for a CPU one), and a new
+# one gets auto: CUDA where nvcc and an NVIDIA driver (nvidia-smi) exist, Vulkan where a
+# Vulkan loader and a GPU driver for it exist, Metal on macOS, else the CPU.
+# llama-cpp-python is built once per backend and kept as a wheel in
+# ${HEARTH_WHEEL_CACHE:-~/.cache/hearth/wheels}/<backend>/ (pip's own wheel cache ignores
+# CMAKE_ARGS, so it would hand a CPU wheel to a GPU build); after every install the script
+# checks that llama.cpp really has the backend asked for.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source packaging/gpu-backend.sh
 
 case "${1:-}" in
   --ci) ci=1 ;;
@@ -15,7 +26,7 @@ case "${1:-}" in
 esac
 
 # Qt needs these shared libraries even offscreen; llama-cpp-python builds from source
-# with a C/C++ compiler and CMake when pip has no cached wheel.
+# with a C/C++ compiler and CMake.
 DEBIAN_PACKAGES=(build-essential cmake libgl1 libegl1 libxkbcommon0 libxkbcommon-x11-0
   libfontconfig1 libfreetype6 libglib2.0-0 libdbus-1-3 fonts-noto-cjk)
 
@@ -34,6 +45,20 @@ PACKAGING_TOOLS=(appstream desktop-file-utils)
 # .ci/run opens the window on a virtual X server (xvfb-run needs xauth).
 CI_TOOLS=()
 [ "$ci" = 1 ] && CI_TOOLS=(xvfb xauth)
+
+if [ -z "${HEARTH_GPU:-}" ] && [ -x .venv/bin/python ] \
+    && .venv/bin/python -c "import llama_cpp" >/dev/null 2>&1; then
+  backend=$(hearth_installed_backend .venv/bin/python)
+  echo "setup: llama.cpp backend: $backend (the one .venv has; set HEARTH_GPU to change it)"
+else
+  backend=$(hearth_gpu_backend "${HEARTH_GPU:-auto}")
+  echo "setup: llama.cpp backend: $backend (HEARTH_GPU=${HEARTH_GPU:-auto})"
+fi
+case "$backend" in
+  # The shader compiler and the loader to build against; lavapipe (mesa-vulkan-drivers)
+  # is a Vulkan driver on the CPU that the GPU tests run on where there is no GPU.
+  vulkan) DEBIAN_PACKAGES+=(glslc libvulkan1 mesa-vulkan-drivers vulkan-tools) ;;
+esac
 
 if command -v apt-get >/dev/null 2>&1 && command -v dpkg-query >/dev/null 2>&1; then
   missing=()
@@ -59,5 +84,7 @@ if [ ! -x .venv/bin/python ]; then
   "$PYTHON" -m venv .venv
 fi
 .venv/bin/python -m pip install --quiet --upgrade pip
-echo "setup: installing Hearth and its test tools (the first llama.cpp build takes minutes)"
+hearth_install_llama .venv/bin/python "$backend"
+echo "setup: installing Hearth and its test tools"
 .venv/bin/python -m pip install --quiet --editable ".[test]"
+hearth_check_backend .venv/bin/python "$backend"

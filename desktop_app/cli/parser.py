@@ -16,9 +16,12 @@ from desktop_app.cli import chat as cli_chat
 from desktop_app.cli import chats as cli_chats
 from desktop_app.cli import docs as cli_docs
 from desktop_app.cli import endpoints as cli_endpoints
+from desktop_app.cli import hardware as cli_hardware
 from desktop_app.cli import models as cli_models
+from desktop_app.cli import ps as cli_ps
 from desktop_app.cli import serve as cli_serve
 from desktop_app.cli import settings as cli_settings
+from desktop_app.cli import tools as cli_tools
 from desktop_app.cli.common import EXIT_ERROR, EXIT_INTERRUPTED, EXIT_OK, CliError, UsageError
 
 LOG_LEVELS = ("debug", "info", "warning", "error", "critical")
@@ -70,12 +73,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     cli_chat.add_commands(commands)
     cli_settings.add_commands(commands)
+    cli_tools.add_commands(commands)
 
     cli_chats.add_commands(commands)
     cli_serve.add_commands(commands)
+    cli_ps.add_commands(commands)
     cli_endpoints.add_commands(commands)
     cli_models.add_commands(commands)
     cli_docs.add_commands(commands)
+    cli_hardware.add_commands(commands)
     return parser
 
 
@@ -105,10 +111,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cli_models.run(args)
         if args.command == "serve":
             return cli_serve.run(args)
+        if args.command == "ps":
+            return cli_ps.run(args)
         if args.command == "endpoints":
             return cli_endpoints.run(args)
         if args.command == "docs":
             return cli_docs.run(args)
+        if args.command == "hardware":
+            return cli_hardware.run(args)
+        if args.command == "tools":
+            return cli_tools.run(args)
         from desktop_app.cli.window import open_window
 
         return open_window(getattr(args, "model", None) or args.top_model)

@@ -44,6 +44,8 @@ class Preset:
     sampling: Mapping[str, Any] = field(default_factory=dict)
     """Generation settings this preset sets (names of ``GenerationParams`` fields)."""
     builtin: bool = False
+    response_schema: Mapping[str, Any] | None = None
+    """A JSON schema every answer must follow (constrained decoding), or None."""
 
     def name_for(self, language: str) -> str:
         return _pick(self.name, language)
@@ -55,8 +57,13 @@ class Preset:
         return _pick(self.description, language)
 
     def generation_params(self, base: GenerationParams) -> GenerationParams:
-        """``base`` with this preset's sampling values."""
-        return replace(base, **dict(self.sampling))
+        """``base`` with this preset's sampling values (and its answer schema)."""
+        params = replace(base, **dict(self.sampling))
+        if self.response_schema is None:
+            return params
+        from desktop_app.core.structured.apply import with_schema
+
+        return with_schema(params, dict(self.response_schema), self.id)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -66,6 +73,7 @@ class Preset:
             "description": dict(self.description),
             "system_prompt": dict(self.system_prompt),
             "sampling": dict(self.sampling),
+            **({"response_schema": dict(self.response_schema)} if self.response_schema else {}),
         }
 
 
@@ -123,7 +131,15 @@ def preset_from_dict(data: Any, *, builtin: bool = False) -> Preset:
             sampling[key] = DECLARATIONS[declared].type.check(declared, value)
         except SettingError as exc:
             raise PresetError(f"sampling: {exc}") from exc
-    return Preset(preset_id, name, prompt, description, sampling, builtin)
+    schema = data.get("response_schema")
+    if schema is not None:
+        from desktop_app.core.structured.schema import SchemaError, check_schema
+
+        try:
+            check_schema(schema)
+        except SchemaError as exc:
+            raise PresetError(f"response_schema: {exc}") from exc
+    return Preset(preset_id, name, prompt, description, sampling, builtin, schema)
 
 
 def builtin_presets(folder: Path | None = None) -> list[Preset]:

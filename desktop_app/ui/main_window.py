@@ -605,10 +605,11 @@ class MainWindow(QMainWindow):
         self._empty_loading.hide()
         self._banner.hide()
         self.statusBar().showMessage(
-            self.tr("%1 is ready.").replace("%1", info.name), STATUS_TIMEOUT_MS
+            info.offload_notice or self.tr("%1 is ready.").replace("%1", info.name),
+            STATUS_TIMEOUT_MS,
         )
         self._model_label.setText(info.name)
-        self._model_label.setToolTip(info.path)
+        self._model_label.setToolTip("\n".join(filter(None, (info.path, info.offload))))
         self._model_title.setText(info.name)
         self._model_title.setToolTip(info.path)
         self._format_label.setText(
@@ -772,7 +773,9 @@ class MainWindow(QMainWindow):
         hardware = self._hardware
         from desktop_app.ui.settings.dialog import SettingsDialog  # when first opened
 
-        dialog = SettingsDialog(self._settings, self._config_dir, lambda: hardware, self)
+        dialog = SettingsDialog(
+            self._settings, self._config_dir, lambda: hardware, self, self._bridge.model
+        )
         for factory in self._extensions.settings_pages:
             title, page = factory()
             dialog.add_page(title, page)

@@ -25,6 +25,7 @@ import os
 import random
 import time
 from collections.abc import Callable, Generator, Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -66,8 +67,14 @@ from desktop_app.core.engine.prompt_format import (
 from desktop_app.core.engine.prompt_tokens import SegmentTokenizer, safe_boundary
 from desktop_app.core.engine.streaming import PieceTable, StopScanner, TextTable, Utf8Stream
 from desktop_app.core.engine.template_sandbox import TemplateCancelled, TemplateSandbox
+from desktop_app.core.gpu.fallback import LoadCancelledError, hidden_gpus, load_with_fallback
+from desktop_app.core.gpu.report import OffloadReport
+from desktop_app.core.gpu.runtime import plan_for
 from desktop_app.core.hardware import looks_like_memory_failure, memory_advice
 from desktop_app.core.models.gguf_info import GGUFError, GGUFInfo, read_gguf_info
+from desktop_app.core.structured.sampling import grammar_sampler
+from desktop_app.core.tools.calls import ToolSpec
+from desktop_app.core.tools.prompting import template_supports_tools
 
 log = logging.getLogger(__name__)
 
@@ -119,6 +126,32 @@ def _load_progress(llama_cpp: Any, report: LoadProgress) -> Iterator[None]:
         yield
     finally:
         module.llama_model_default_params = original
+
+
+@contextlib.contextmanager
+def _sequences(llama_cpp: Any, n_seq_max: int) -> Iterator[None]:
+    """Give the next context ``n_seq_max`` sequences, each with its own part of the cache.
+
+    ``Llama.__init__`` (0.3) takes no ``n_seq_max``; it starts from
+    ``llama_context_default_params()``, which returns these for the load's duration.
+    """
+    if n_seq_max <= 1:
+        yield
+        return
+    module = llama_cpp.llama_cpp
+    original = module.llama_context_default_params
+
+    def default_params_with_sequences() -> Any:
+        params = original()
+        params.n_seq_max = n_seq_max
+        params.kv_unified = False
+        return params
+
+    module.llama_context_default_params = default_params_with_sequences
+    try:
+        yield
+    finally:
+        module.llama_context_default_params = original
 
 
 class TokenizedFit(NamedTuple):
@@ -218,16 +251,12 @@ class LlamaEngine:
         defer_library_templates(llama_cpp)
         llama_logs.take_recent_errors()
         trained = info.context_length or DEFAULT_CONTEXT
-        n_ctx = params.n_ctx if params.n_ctx > 0 else trained
+        self.sequences = max(1, params.n_seq_max)
+        n_ctx = (params.n_ctx if params.n_ctx > 0 else trained) * self.sequences
         cancelled = False
         system_info = llama_cpp.llama_print_system_info().decode("utf-8", "replace")
         gpu_offload = bool(llama_cpp.llama_supports_gpu_offload())
-        kv_type = KV_CACHE_TYPES[kv_cache_type(params, system_info, gpu_offload)]
         n_batch = min(params.n_batch, n_ctx)
-        n_ubatch = min(n_batch, ubatch_size(params, gpu_offload))
-        self._load_key = (
-            f"{params.flash_attn}|{params.swa_full}|{params.n_gpu_layers}|{kv_type}|{n_ubatch}"
-        )
 
         def report(fraction: float) -> bool:
             nonlocal cancelled
@@ -235,39 +264,67 @@ class LlamaEngine:
                 cancelled = True
             return not cancelled
 
+        plan = plan_for(info, n_ctx, params.n_gpu_layers)
+
+        def load(n_gpu_layers: int, cpu_only: bool) -> tuple[Any, str]:
+            attempt = replace(params, n_gpu_layers=n_gpu_layers)
+            kv_type = KV_CACHE_TYPES[kv_cache_type(attempt, system_info, gpu_offload)]
+            n_ubatch = min(n_batch, ubatch_size(attempt, gpu_offload))
+            devices = hidden_gpus(llama_cpp) if cpu_only else contextlib.nullcontext()
+            try:
+                with (
+                    _load_progress(llama_cpp, report),
+                    devices,
+                    _sequences(llama_cpp, self.sequences),
+                ):
+                    llm = llama_cpp.Llama(
+                        model_path=str(path),
+                        n_ctx=n_ctx,
+                        n_threads=params.n_threads or default_threads(),
+                        n_gpu_layers=n_gpu_layers,
+                        n_batch=n_batch,
+                        n_ubatch=n_ubatch,
+                        flash_attn=params.flash_attn,
+                        swa_full=params.swa_full,
+                        type_k=kv_type,
+                        type_v=kv_type,
+                        verbose=False,
+                    )
+            except (ValueError, RuntimeError, OSError, MemoryError) as exc:
+                if cancelled:
+                    raise LoadCancelledError from exc
+                raise
+            key = f"{params.flash_attn}|{params.swa_full}|{n_gpu_layers}|{kv_type}|{n_ubatch}"
+            return llm, key
+
+        def failure(exc: BaseException) -> str:
+            return next(iter(llama_logs.take_recent_errors()), str(exc) or type(exc).__name__)
+
         try:
-            with _load_progress(llama_cpp, report):
-                self._llm = llama_cpp.Llama(
-                    model_path=str(path),
-                    n_ctx=n_ctx,
-                    n_threads=params.n_threads or default_threads(),
-                    n_gpu_layers=params.n_gpu_layers,
-                    n_batch=n_batch,
-                    n_ubatch=n_ubatch,
-                    flash_attn=params.flash_attn,
-                    swa_full=params.swa_full,
-                    type_k=kv_type,
-                    type_v=kv_type,
-                    verbose=False,
-                )
+            loaded = load_with_fallback(load, plan.n_gpu_layers, plan.n_blocks, failure)
+        except LoadCancelledError as exc:
+            raise LoadCancelled(f"Loading {path.name} was cancelled.") from exc
         except (ValueError, RuntimeError, OSError, MemoryError) as exc:
-            if cancelled:
-                raise LoadCancelled(f"Loading {path.name} was cancelled.") from exc
             reasons = llama_logs.take_recent_errors()
             reason = next(iter(reasons), str(exc))
             if isinstance(exc, MemoryError) or looks_like_memory_failure(
                 " ".join([*reasons, str(exc)])
             ):
                 raise EngineError(
-                    f"Not enough memory to load {path.name} ({reason}). "
-                    + memory_advice(params.n_gpu_layers, n_ctx)
+                    f"Not enough memory to load {path.name} ({reason}). " + memory_advice(0, n_ctx)
                 ) from exc
             raise EngineError(
                 f"llama.cpp could not load {path.name} ({reason}). The file may be damaged, "
                 "use an architecture this version does not support, or need more memory "
                 "(try a smaller context or fewer GPU layers)."
             ) from exc
+        self._llm, self._load_key = loaded.value
+        if loaded.n_gpu_layers != plan.n_gpu_layers:
+            plan = plan_for(info, n_ctx, loaded.n_gpu_layers)
+        self._offload = OffloadReport(plan, loaded.notice, llama_logs.take_offloaded())
         model = self._llm._model
+        self.sequence_context = int(llama_cpp.llama_n_ctx_seq(self._llm._ctx.ctx))
+        """Tokens of context each sequence has (all of it with one sequence)."""
         self._vocab = llama_cpp.llama_model_get_vocab(model.model)
         self._n_swa = 0 if params.swa_full else int(llama_cpp.llama_model_n_swa(model.model))
         n_vocab = self._llm.n_vocab()
@@ -299,11 +356,13 @@ class LlamaEngine:
             name=info.name,
             path=str(path),
             architecture=info.architecture,
-            context_length=self._llm.n_ctx(),
+            context_length=self.sequence_context,
             chat_format=self._format_words(),
             format_name=self._format.name,
             format_source=self._format_source(bool(self._format_problem)),
             format_problem=self._format_problem,
+            offload=self._offload.describe(),
+            offload_notice=self._offload.notice,
         )
 
     def _format_words(self) -> str:
@@ -324,6 +383,11 @@ class LlamaEngine:
     @property
     def info(self) -> ModelInfo:
         return self._info
+
+    @property
+    def offload(self) -> OffloadReport:
+        """Where the layers run, and any GPU fallback that happened while loading."""
+        return self._offload
 
     @property
     def llama(self) -> Any:
@@ -497,9 +561,12 @@ class LlamaEngine:
         fmt: PromptFormat,
         turns: list[ChatTurn],
         should_stop: Callable[[], bool] | None = None,
+        tools: tuple[ToolSpec, ...] = (),
     ) -> str:
-        if turns and turns[-1].role == "assistant":  # continue this answer (see Engine)
-            return self._render(fmt, turns[:-1], should_stop) + turns[-1].content
+        last = turns[-1] if turns else None
+        if last is not None and last.role == "assistant" and not last.tool_calls:
+            # continue this answer (see Engine)
+            return self._render(fmt, turns[:-1], should_stop, tools) + last.content
         return render_prompt(
             fmt,
             turns,
@@ -507,11 +574,17 @@ class LlamaEngine:
             eos_token=self._special_text(self._eos),
             sandbox=self._sandbox,
             should_stop=should_stop,
+            tools=tools,
         )
 
-    def prompt_tokens(self, turns: list[ChatTurn]) -> list[int]:
+    @property
+    def supports_tools(self) -> bool:
+        """Whether the model's own chat template knows tools (else they go in the text)."""
+        return self._format.from_model and template_supports_tools(self._format.template)
+
+    def prompt_tokens(self, turns: list[ChatTurn], tools: tuple[ToolSpec, ...] = ()) -> list[int]:
         """The token ids the model sees for ``turns`` (raises ``TemplateError``)."""
-        tokens = self._prompt_tokenizer(self._render(self._format, turns))
+        tokens = self._prompt_tokenizer(self._render(self._format, turns, tools=tools))
         if self._add_bos and self._bos >= 0 and (not tokens or tokens[0] != self._bos):
             tokens.insert(0, self._bos)
         return tokens
@@ -539,11 +612,11 @@ class LlamaEngine:
         Raises ``ContextOverflowError`` (strategy "stop", or a message too long even
         alone) and ``TemplateError``.
         """
-        n_ctx = self._llm.n_ctx()
+        n_ctx = self.sequence_context
         prompts: dict[int, list[int]] = {}
 
         def count_prompt(candidate: list[ChatTurn]) -> int:
-            tokens = self.prompt_tokens(candidate)
+            tokens = self.prompt_tokens(candidate, params.tools)
             prompts[len(candidate)] = tokens
             return len(tokens)
 
@@ -570,7 +643,7 @@ class LlamaEngine:
         """Continue raw ``prompt`` text, with no chat template (an OpenAI-style completion)."""
         started = time.perf_counter()
         tokens = self._llm.tokenize(prompt.encode("utf-8"), add_bos=self._add_bos, special=False)
-        n_ctx = self._llm.n_ctx()
+        n_ctx = self.sequence_context
         if not tokens or len(tokens) >= n_ctx:
             yield Finished(
                 FinishReason.ERROR,
@@ -593,7 +666,7 @@ class LlamaEngine:
         *,
         format_stops: bool = True,
     ) -> Iterator[EngineEvent]:
-        budget = min(params.max_tokens, self._llm.n_ctx() - len(prompt))
+        budget = min(params.max_tokens, self.sequence_context - len(prompt))
         if budget <= 0:
             stats = self._stats(prompt, 0, 0, started, 0.0, 0.0, dropped)
             yield Finished(FinishReason.LENGTH, stats)
@@ -685,10 +758,12 @@ class LlamaEngine:
             temp=params.temperature,
             repeat_penalty=params.repeat_penalty,
         )
+        constrained = grammar_sampler(llama_cpp, llm, params.grammar, self._token_bytes)
         try:
             llm.eval(new_tokens)
             ctx, chain = llm._ctx.ctx, sampler.sampler
-            sample, decode = llama_cpp.llama_sampler_sample, llama_cpp.llama_decode
+            sample = constrained.sample if constrained else llama_cpp.llama_sampler_sample
+            decode = llama_cpp.llama_decode
             token_slot = (llama_cpp.llama_token * 1)()
             one_token = llama_cpp.llama_batch_get_one(token_slot, 1)
             input_ids = llm.input_ids
@@ -705,6 +780,8 @@ class LlamaEngine:
                 llm.n_tokens = n
         finally:
             sampler.close()
+            if constrained is not None:
+                constrained.close()
 
     def _keep_cached_prefix(self, prompt: list[int]) -> int:
         """Keep the part of the KV cache that ``prompt`` starts with, drop the rest, and

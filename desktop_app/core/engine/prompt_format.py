@@ -25,6 +25,8 @@ from desktop_app.core.engine.template_sandbox import (
     make_environment,
     render_bounded,
 )
+from desktop_app.core.tools.calls import ToolSpec
+from desktop_app.core.tools.prompting import template_messages, template_supports_tools
 
 
 @dataclass(frozen=True)
@@ -131,18 +133,24 @@ def render_prompt(
     add_generation_prompt: bool = True,
     sandbox: TemplateSandbox | None = None,
     should_stop: Callable[[], bool] | None = None,
+    tools: Sequence[ToolSpec] = (),
 ) -> str:
     """Render ``turns`` with ``fmt``; raises ``TemplateError`` on any template failure.
 
     A model's own template renders in ``sandbox`` (a child process with time and
-    memory limits; a one-off one when None); a built-in format renders here.
+    memory limits; a one-off one when None); a built-in format renders here. ``tools``
+    go to a template that reads them, else into the conversation's text
+    (``core.tools.prompting``).
     """
+    native = fmt.from_model and template_supports_tools(fmt.template)
     context = {
-        "messages": [{"role": t.role, "content": t.content} for t in turns],
+        "messages": template_messages(turns, tools, native),
         "bos_token": bos_token,
         "eos_token": eos_token,
         "add_generation_prompt": add_generation_prompt,
     }
+    if tools and native:
+        context["tools"] = [tool.to_openai() for tool in tools]
     if fmt.from_model:
         if sandbox is not None:
             return sandbox.render(context, should_stop)
