@@ -1,9 +1,14 @@
 """``response_format`` and ``tools`` on Hearth's API, driven by the official ``openai``
-client against the real server and the tiny random-weight model."""
+client against the real server and the tiny random-weight model.
+
+Every test runs twice: on the one-at-a-time ``EngineThread`` and on the app as ``hearth
+serve`` builds it, a ``ModelPool`` whose ``BatchScheduler`` decodes two requests together
+(``BatchedDecoder``), which samples under each request's grammar on its own."""
 
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,7 +16,8 @@ import jsonschema
 import openai
 import pytest
 
-from tests.serve_helpers import RunningServer, api_server
+from tests.pool_helpers import library_of_copies, pool_server
+from tests.serve_helpers import api_server
 
 pytestmark = pytest.mark.integration
 
@@ -52,15 +58,23 @@ CLOCK = {
 ASK = [{"role": "user", "content": "What is the weather in Paris?"}]
 
 
-@pytest.fixture(scope="module")
-def api(tiny_model: Path) -> Iterator[RunningServer]:
-    with api_server(tiny_model) as running:
-        yield running
+@pytest.fixture(scope="module", params=["engine_thread", "parallel_2"])
+def api(
+    request: pytest.FixtureRequest, tiny_model: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """The API's base URL, served one request at a time or two decoded together."""
+    if request.param == "engine_thread":
+        with api_server(tiny_model) as running:
+            yield running.base_url
+        return
+    library = library_of_copies(tiny_model, tmp_path_factory.mktemp("lib"), ("tiny",))
+    with pool_server(library, parallel=2, n_ctx=4096) as served:
+        yield served.base_url
 
 
 @pytest.fixture
-def client(api: RunningServer) -> Iterator[openai.OpenAI]:
-    with openai.OpenAI(base_url=api.base_url, api_key="unused", max_retries=0) as made:
+def client(api: str) -> Iterator[openai.OpenAI]:
+    with openai.OpenAI(base_url=api, api_key="unused", max_retries=0) as made:
         yield made
 
 
@@ -173,3 +187,39 @@ def test_tool_message_without_call_id_is_a_400(client: openai.OpenAI) -> None:
             model="tiny", messages=[*ASK, {"role": "tool", "content": "x"}],  # type: ignore[list-item]
             max_tokens=5,
         )  # fmt: skip
+
+
+OTHER_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "city": {"type": "string", "minLength": 1, "maxLength": 12},
+        "rain": {"type": "boolean"},
+        "days": {"type": "array", "items": {"enum": [1, 2, 3]}, "minItems": 1, "maxItems": 3},
+    },
+    "required": ["city", "rain", "days"],
+    "additionalProperties": False,
+}
+
+
+def test_concurrent_answers_each_follow_their_own_schema(client: openai.OpenAI) -> None:
+    schemas = [SCHEMA, OTHER_SCHEMA, SCHEMA, OTHER_SCHEMA]
+    answers: list[str | None] = [None] * len(schemas)
+    start = threading.Barrier(len(schemas))
+
+    def ask(i: int) -> None:
+        form = {"type": "json_schema", "json_schema": {"name": f"s{i}", "schema": schemas[i]}}
+        start.wait()
+        answer = client.chat.completions.create(
+            model="tiny", messages=ASK, response_format=form, seed=i, temperature=1.0,
+            max_tokens=400,
+        )  # fmt: skip
+        answers[i] = answer.choices[0].message.content
+
+    threads = [threading.Thread(target=ask, args=(i,)) for i in range(len(schemas))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    for schema, text in zip(schemas, answers, strict=True):
+        assert text is not None
+        jsonschema.validate(json.loads(text), schema)

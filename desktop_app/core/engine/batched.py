@@ -10,13 +10,14 @@ slot that is answering, then calls ``llama_decode`` once and samples each answer
 slot's next token from its own logits.
 
 What a request sees is the engine's single-sequence behaviour: its own sampler chain
-(seed, temperature, top-k/p, min-p, repeat penalty), its own stop strings, end-of-turn
-tokens, the incremental UTF-8 decoder and the shared token-to-text tables. A request
-joins as soon as a slot frees (``admit`` between two steps), a cancelled one leaves its
-slot at the next step and the others go on. Each slot keeps the tokens of its last
-answer in its part of the KV cache; a new request takes the free slot whose cache
-shares the longest prefix with its prompt, so a client's next turn only evaluates what
-is new.
+(seed, temperature, top-k/p, min-p, repeat penalty), its own grammar (structured output
+and forced tool calls, through ``core/structured``'s ``grammar_sampler``, as the engine
+does), its own stop strings, end-of-turn tokens, the incremental UTF-8 decoder and the
+shared token-to-text tables. A request joins as soon as a slot frees (``admit``
+between two steps), a cancelled one leaves its slot at the next step and the others go
+on. Each slot keeps the tokens of its last answer in its part of the KV cache; a new
+request takes the free slot whose cache shares the longest prefix with its prompt, so a
+client's next turn only evaluates what is new.
 
 Not thread-safe: every call must come from the thread that owns the engine.
 """
@@ -45,6 +46,7 @@ from desktop_app.core.engine.context_window import ContextOverflowError
 from desktop_app.core.engine.llama_engine import LlamaEngine, window_intact
 from desktop_app.core.engine.prompt_format import TemplateError
 from desktop_app.core.engine.streaming import StopScanner, Utf8Stream
+from desktop_app.core.structured.sampling import GrammarSampling, grammar_sampler
 
 Emit = Callable[[EngineEvent], None]
 
@@ -76,6 +78,8 @@ class _Slot:
         self.pending: list[int] = []
         """Tokens to evaluate next: the rest of the prompt, or the last sampled token."""
         self.sampler: Any = None
+        self.constrained: GrammarSampling | None = None
+        """The request's grammar beside its sampler chain, when it has one."""
         self.cached = 0
         self.generated = 0
         self.budget = 0
@@ -179,8 +183,29 @@ class BatchedDecoder:
             stats = GenerationStats(prompt_tokens=len(prompt), dropped_turns=request.dropped_turns)
             request.emit(Finished(FinishReason.LENGTH, stats))
             return True
+        params = request.params
+        seed = params.seed if params.seed is not None else random.randrange(2**31)
+        self._llm.set_seed(seed)
+        sampler = self._llm._init_sampler(
+            top_k=params.top_k,
+            top_p=params.top_p,
+            min_p=params.min_p,
+            temp=params.temperature,
+            repeat_penalty=params.repeat_penalty,
+        )
+        try:
+            constrained = grammar_sampler(
+                self._llama_cpp, self._llm, params.grammar, self._engine._token_bytes
+            )
+        except Exception as exc:  # a grammar llama.cpp refuses: this request alone fails
+            sampler.close()
+            stats = GenerationStats(prompt_tokens=len(prompt), dropped_turns=request.dropped_turns)
+            request.emit(Finished(FinishReason.ERROR, stats, error=f"Generation failed: {exc}"))
+            return True
         slot = self._choose(free, prompt)
         slot.cached = self._keep_prefix(slot, prompt)
+        slot.sampler = sampler
+        slot.constrained = constrained
         slot.request = request
         slot.pending = prompt[slot.cached :]
         slot.budget = budget
@@ -190,22 +215,12 @@ class BatchedDecoder:
         slot.texts = []
         slot.utf8 = Utf8Stream()
         slot.partial = False
-        params = request.params
         engine = self._engine
         text_stops = (
             () if params.ignore_eos or not request.format_stops else engine._format_text_stops
         )
         slot.stops = StopScanner(params.stop + text_stops)
         slot.ends_answer = engine._never_ends if params.ignore_eos else engine._ends_answer
-        seed = params.seed if params.seed is not None else random.randrange(2**31)
-        self._llm.set_seed(seed)
-        slot.sampler = self._llm._init_sampler(
-            top_k=params.top_k,
-            top_p=params.top_p,
-            min_p=params.min_p,
-            temp=params.temperature,
-            repeat_penalty=params.repeat_penalty,
-        )
         return True
 
     def _choose(self, free: list[_Slot], prompt: list[int]) -> _Slot:
@@ -298,7 +313,15 @@ class BatchedDecoder:
         sample = self._llama_cpp.llama_sampler_sample
         now = self._clock()
         for slot, index in answering:
-            token = sample(slot.sampler.sampler, self._ctx, index)
+            constrained = slot.constrained
+            try:
+                if constrained is None:
+                    token = sample(slot.sampler.sampler, self._ctx, index)
+                else:
+                    token = constrained.sample(slot.sampler.sampler, self._ctx, index)
+            except Exception as exc:  # no token fits the grammar: end this answer only
+                self._finish(slot, FinishReason.ERROR, f"Generation failed: {exc}")
+                continue
             self._take(slot, token, now)
 
     def _use_threads(self, batch_threads: int) -> None:
@@ -369,6 +392,9 @@ class BatchedDecoder:
         )
         slot.sampler.close()
         slot.sampler = None
+        if slot.constrained is not None:
+            slot.constrained.close()
+            slot.constrained = None
         slot.request = None
         slot.pending = []
         slot.texts = []
