@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QDialogButtonBox
 from pytestqt.qtbot import QtBot
 
@@ -46,7 +46,8 @@ def test_page_adds_switches_off_and_removes_servers(
     assert item.checkState() == Qt.CheckState.Checked
     item.setCheckState(Qt.CheckState.Unchecked)  # the user's click on the check box
     assert load_tools_config(tmp_path)[0].server("web").enabled is False
-    qtbot.mouseClick(page.builtin_boxes["search"], Qt.MouseButton.LeftButton)
+    search = page.builtin_boxes["search"]  # a click on its box, where a user clicks
+    qtbot.mouseClick(search, Qt.MouseButton.LeftButton, pos=QPoint(8, search.height() // 2))
     assert "search" in load_tools_config(tmp_path)[0].builtins
     page.servers.setCurrentRow(0)
     monkeypatch.setattr(
