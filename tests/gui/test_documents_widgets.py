@@ -7,9 +7,16 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
-from PySide6.QtGui import QDragEnterEvent, QDropEvent, QGuiApplication, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QPushButton, QToolButton
+from PySide6.QtCore import QEvent, QMimeData, QPoint, QPointF, Qt, QUrl
+from PySide6.QtGui import (
+    QDesktopServices,
+    QDragEnterEvent,
+    QDropEvent,
+    QGuiApplication,
+    QHelpEvent,
+    QKeySequence,
+)
+from PySide6.QtWidgets import QApplication, QFileDialog, QPushButton, QToolButton, QToolTip
 from pytestqt.qtbot import QtBot
 
 from desktop_app.core.documents.attachments import Source
@@ -209,8 +216,25 @@ def test_window_attaches_a_file_and_shows_the_answers_sources(
     assert question.role is Role.USER and "[1] notes.md" in question.content
     assert "The meeting is on Tuesday." in question.content
     view = child(window, ChatView, "chatView")
+    row = view.model().index(1, 0)
     qtbot.waitUntil(
-        lambda: "Sources: [1] notes.md" in (view.model().index(1, 0).data(ChatRoles.FOOTER) or ""),
+        lambda: [link.label for link in row.data(ChatRoles.LINKS) or []] == ["[1] notes.md"],
         timeout=WAIT_MS,
     )
     assert [s.label for s in answer_sources(hearth.store, answer.id)] == ["[1] notes.md"]
+
+    # The source under the answer: the passage on hover, a click opens the file.
+    opened: list[QUrl] = []
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url) or True)
+    view.scrollToBottom()
+    qtbot.waitUntil(lambda: view.delegate.link_rect(row, 0) is not None, timeout=WAIT_MS)
+    rect = view.delegate.link_rect(row, 0)
+    assert rect is not None and view.viewport().rect().contains(rect.center())
+    viewport = view.viewport()
+    QApplication.sendEvent(
+        viewport,
+        QHelpEvent(QEvent.Type.ToolTip, rect.center(), viewport.mapToGlobal(rect.center())),
+    )
+    assert "The meeting is on Tuesday." in QToolTip.text()
+    qtbot.mouseClick(viewport, Qt.MouseButton.LeftButton, pos=rect.center())
+    assert [url.toLocalFile() for url in opened] == [str(files["good"])]
