@@ -44,6 +44,8 @@ class Preset:
     sampling: Mapping[str, Any] = field(default_factory=dict)
     """Generation settings this preset sets (names of ``GenerationParams`` fields)."""
     builtin: bool = False
+    collections: tuple[str, ...] = ()
+    """Document collections a chat started from this preset answers from (by name)."""
 
     def name_for(self, language: str) -> str:
         return _pick(self.name, language)
@@ -66,6 +68,7 @@ class Preset:
             "description": dict(self.description),
             "system_prompt": dict(self.system_prompt),
             "sampling": dict(self.sampling),
+            **({"collections": list(self.collections)} if self.collections else {}),
         }
 
 
@@ -123,7 +126,16 @@ def preset_from_dict(data: Any, *, builtin: bool = False) -> Preset:
             sampling[key] = DECLARATIONS[declared].type.check(declared, value)
         except SettingError as exc:
             raise PresetError(f"sampling: {exc}") from exc
-    return Preset(preset_id, name, prompt, description, sampling, builtin)
+    return Preset(preset_id, name, prompt, description, sampling, builtin, _collections(data))
+
+
+def _collections(data: dict[str, Any]) -> tuple[str, ...]:
+    names = data.get("collections", [])
+    if not isinstance(names, list) or not all(
+        isinstance(name, str) and name.strip() for name in names
+    ):
+        raise PresetError("collections must be a list of collection names")
+    return tuple(dict.fromkeys(name.strip() for name in names))
 
 
 def builtin_presets(folder: Path | None = None) -> list[Preset]:

@@ -22,6 +22,7 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QHBoxLayout, QWidget
 
 from desktop_app.core.chats.model import Role
+from desktop_app.core.chats.overrides import ChatOverrides
 from desktop_app.core.documents.attachments import (
     DOCUMENT_SHARE,
     Source,
@@ -29,6 +30,7 @@ from desktop_app.core.documents.attachments import (
     gather_sources,
     prompt_with_sources,
 )
+from desktop_app.core.documents.chat_collections import apply_preset_collections
 from desktop_app.core.documents.index import DocumentIndex
 from desktop_app.core.documents.retrieval import Retriever
 from desktop_app.core.documents.service import IndexingService
@@ -94,6 +96,7 @@ class DocumentsFeature:
         assert self.bar is not None and self.index is not None
         if self._closed:
             return
+        self._apply_preset(message.conversation_id)
         if self.picker is not None:
             self.picker.show_conversation(message.conversation_id)
         attachments = self.bar.take()
@@ -116,6 +119,16 @@ class DocumentsFeature:
         store = self._api.host.store
         before = store.messages(message.conversation_id)
         self._pending[message.conversation_id] = (before[-1].id if before else 0, sources)
+
+    def _apply_preset(self, conversation_id: int) -> None:
+        """A new chat answers from the collections of the preset it was started with."""
+        assert self.index is not None
+        store = self._api.host.store
+        if store.messages(conversation_id):
+            return
+        preset_id = ChatOverrides.from_mapping(store.conversation_overrides(conversation_id)).preset
+        preset = self._api.host.presets.get(preset_id) if preset_id else None
+        apply_preset_collections(self.index, conversation_id, preset)
 
     def _links(self, view: MessageView) -> list[MessageLink]:
         """One link per source of an answer: the passage on hover, a click opens the file."""

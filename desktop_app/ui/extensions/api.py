@@ -62,6 +62,7 @@ if TYPE_CHECKING:
 
     from desktop_app.core.chats.store import Store
     from desktop_app.core.engine.base import GenerationParams, ModelInfo
+    from desktop_app.core.presets import PresetLibrary
     from desktop_app.core.settings import Settings
     from desktop_app.ui.chat.model import ChatListModel
     from desktop_app.ui.chat.view import ChatView
@@ -163,6 +164,8 @@ class ChatWindow(Protocol):
     def bridge(self) -> EngineBridge: ...
     @property
     def settings(self) -> Settings: ...
+    @property
+    def presets(self) -> PresetLibrary: ...
     @property
     def conversation_id(self) -> int | None: ...
     @property
