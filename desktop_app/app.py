@@ -39,6 +39,7 @@ from desktop_app.ui.shared.gui_gc import GuiThreadCollector
 from desktop_app.ui.shared.i18n import install_translations
 from desktop_app.ui.shared.theme import apply_cjk_fallback, apply_theme
 from desktop_app.ui.shared.window_state import WindowStateKeeper, last_conversation
+from desktop_app.ui.tools.feature import ToolsFeature
 
 log = logging.getLogger(__name__)
 
@@ -131,6 +132,7 @@ def build(
             EndpointsFeature(endpoints),
             ServerFeature(),
             DocumentsFeature(paths.data_dir / DOCUMENTS_DATABASE),
+            ToolsFeature(paths.config_dir),
             HelpFeature(),
         ]
     )

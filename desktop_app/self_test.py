@@ -1,7 +1,8 @@
 """``hearth --self-test``: prove that this installation works, without a display or a user.
 
-The smoke test a packager (or CI) runs on a freshly built bundle. It runs offscreen in
-a throwaway ``HEARTH_HOME`` and goes through the real parts, in the order a user meets
+The smoke test a packager (or CI) runs on a freshly built bundle. It runs offscreen
+(or on the display ``QT_QPA_PLATFORM`` names, e.g. ``xcb`` under Xvfb) in a throwaway
+``HEARTH_HOME`` and goes through the real parts, in the order a user meets
 them: the Qt platform plugin, the app icon (SVG plugins), the main window, the model
 loading and generating a few tokens on the real engine thread (when ``--model`` is
 given), and the SQLite store, written by the app and read back through a fresh
@@ -72,6 +73,11 @@ def _run_steps(model: Path | None) -> list[str]:
     except ImportError as exc:  # a bundle that left a module out
         raise SelfTestFailure(f"cannot import {exc.name or exc}: {exc}") from exc
 
+    from desktop_app.window_check import window_problem
+
+    problem = window_problem()
+    if problem is not None:
+        raise SelfTestFailure(problem)
     app = _configure_application([sys.argv[0] if sys.argv else "hearth"])
     findings = [f"Hearth {__version__}", f"Qt {pyside_version} ({QApplication.platformName()})"]
     findings.append(_check_icon())
@@ -168,7 +174,8 @@ def _load_and_answer(app: QApplication, hearth: Hearth, model: Path) -> list[str
         raise SelfTestFailure("the model generated no tokens")
     rate = finished.stats.tokens_per_s
     speed = f" at {rate:.0f} tok/s" if rate else ""
-    return [f"model {info.name} loaded", f"{tokens} tokens generated{speed}"]
+    where = f" ({info.offload})" if info.offload else ""
+    return [f"model {info.name} loaded{where}", f"{tokens} tokens generated{speed}"]
 
 
 def _check_store(database: Path, answered: bool) -> str:

@@ -10,7 +10,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +20,7 @@ from desktop_app.server.engine_thread import EngineThread
 from desktop_app.server.listen import bind_socket
 from desktop_app.server.models import resolve_model
 from desktop_app.server.run import ServerThread
+from desktop_app.server.security import AccessPolicy
 
 START_TIMEOUT_S = 60.0
 
@@ -39,6 +40,7 @@ def api_server(
     api_key: str | None = None,
     max_body: int | None = None,
     embedder: Any = None,
+    access: AccessPolicy | None = None,
 ) -> Iterator[RunningServer]:
     """The real app and engine thread, served by uvicorn on a free loopback port."""
     model_id, path = resolve_model(str(model))
@@ -48,7 +50,9 @@ def api_server(
     engine.start()
     config = ServerConfig(model_id, path, api_key)
     if max_body is not None:
-        config = ServerConfig(model_id, path, api_key, max_body)
+        config = replace(config, max_body_bytes=max_body)
+    if access is not None:
+        config = replace(config, access=access)
     server = ServerThread(create_app(engine, config, embedder), bind_socket("127.0.0.1", 0))
     try:
         assert server.start(), "uvicorn did not start"

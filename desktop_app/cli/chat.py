@@ -16,6 +16,7 @@ from desktop_app.cli import docs as cli_docs
 from desktop_app.cli import endpoints as cli_endpoints
 from desktop_app.cli import models as cli_models
 from desktop_app.cli import settings as cli_settings
+from desktop_app.cli import tools as cli_tools
 from desktop_app.cli.common import (
     EXIT_ERROR,
     EXIT_OK,
@@ -68,6 +69,7 @@ def add_commands(commands: Any) -> None:
     )
     cli_settings.add_chat_options(chat)
     cli_docs.add_chat_options(chat)
+    cli_tools.add_chat_options(chat)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -107,23 +109,32 @@ def _chat(args: argparse.Namespace) -> int:
         except EngineError as exc:
             raise CliError(str(exc)) from exc
         try:
+            info = engine.info
             if args.verbose:
-                info = engine.info
                 print(
                     f"hearth: {info.name} ({info.architecture}), context {info.context_length} "
                     f"tokens, prompt format: {info.chat_format}; conversation {conversation_id}",
                     file=sys.stderr,
                 )
-            params = _generation_params(settings.generation, args)
-            if cli_docs.wants_documents(args):
+                if info.offload:
+                    print(f"hearth: {info.offload}", file=sys.stderr)
+            elif info.offload_notice:
+                print(f"hearth: notice: {info.offload_notice}", file=sys.stderr)
+            params = cli_tools.chat_params(_generation_params(settings.generation, args), args)
+            chat_engine = cli_tools.tool_engine(engine, args, lambda: store)
+            try:
+                if cli_docs.wants_documents(args):
+                    prompt = sys.stdin.read() if args.prompt == "-" else args.prompt
+                    return cli_docs.chat(chat_engine, store, conversation_id, prompt, params, args)
+                if args.prompt is None:
+                    return _interactive(chat_engine, store, conversation_id, params, args.verbose)
                 prompt = sys.stdin.read() if args.prompt == "-" else args.prompt
-                return cli_docs.chat(engine, store, conversation_id, prompt, params, args)
-            if args.prompt is None:
-                return _interactive(engine, store, conversation_id, params, args.verbose)
-            prompt = sys.stdin.read() if args.prompt == "-" else args.prompt
-            if not prompt.strip():
-                raise UsageError("the prompt is empty")
-            return _answer(engine, store, conversation_id, prompt, params, args.verbose)
+                if not prompt.strip():
+                    raise UsageError("the prompt is empty")
+                return _answer(chat_engine, store, conversation_id, prompt, params, args.verbose)
+            finally:
+                if chat_engine is not engine:
+                    chat_engine.close()
         finally:
             engine.close()
     finally:
@@ -195,6 +206,11 @@ def _answer(
         )
     if finished.reason is FinishReason.ERROR:
         raise CliError(finished.error or "generation failed")
+    if finished.reason is FinishReason.LENGTH and params.grammar:
+        raise CliError(
+            f"the answer reached the token limit ({params.max_tokens}) before its JSON was "
+            "complete; raise --max-tokens or bound the schema's strings and arrays"
+        )
     return EXIT_OK
 
 

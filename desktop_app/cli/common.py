@@ -5,6 +5,7 @@ Imports no command module, so each command module can import this one.
 
 from __future__ import annotations
 
+import argparse
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -30,3 +31,19 @@ def open_store() -> Store:
         return Store.open(app_paths().ensure().database)
     except (StoreError, OSError) as exc:
         raise CliError(str(exc)) from exc
+
+
+def gpu_layers(text: str) -> int:
+    """``--gpu-layers``: "auto" (as many as fit), "all" or -1, or a count (0: CPU only)."""
+    from desktop_app.core.gpu.plan import ALL, AUTO
+
+    words = {"auto": AUTO, "all": ALL}
+    if text.lower() in words:
+        return words[text.lower()]
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be auto, all or a number, not {text!r}") from None
+    if value < ALL:
+        raise argparse.ArgumentTypeError(f"must be auto, all, -1 or a number >= 0, not {text}")
+    return value

@@ -74,7 +74,11 @@ def add_commands(commands: Any) -> None:
 
 def add_chat_options(chat: argparse.ArgumentParser) -> None:
     chat.add_argument(
-        "--attach", nargs="+", type=Path, metavar="FILE", help="attach files to the question"
+        "--attach",
+        nargs="+",
+        type=Path,
+        metavar="FILE",
+        help="attach files to the question (the file tool may read them too)",
     )
     chat.add_argument(
         "--docs", nargs="+", metavar="N", help="answer from these document collections"

@@ -16,9 +16,11 @@ from desktop_app.cli import chat as cli_chat
 from desktop_app.cli import chats as cli_chats
 from desktop_app.cli import docs as cli_docs
 from desktop_app.cli import endpoints as cli_endpoints
+from desktop_app.cli import hardware as cli_hardware
 from desktop_app.cli import models as cli_models
 from desktop_app.cli import serve as cli_serve
 from desktop_app.cli import settings as cli_settings
+from desktop_app.cli import tools as cli_tools
 from desktop_app.cli.common import EXIT_ERROR, EXIT_INTERRUPTED, EXIT_OK, CliError, UsageError
 
 LOG_LEVELS = ("debug", "info", "warning", "error", "critical")
@@ -46,6 +48,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="check this installation offscreen (with --model: load it and generate) and exit",
     )
     parser.add_argument(
+        "--check-window",
+        action="store_true",
+        help="check that the system libraries the window needs are installed, say what "
+        "to install if not, and exit",
+    )
+    parser.add_argument(
         "--model",
         dest="top_model",
         type=cli_models.resolve_model,
@@ -64,12 +72,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     cli_chat.add_commands(commands)
     cli_settings.add_commands(commands)
+    cli_tools.add_commands(commands)
 
     cli_chats.add_commands(commands)
     cli_serve.add_commands(commands)
     cli_endpoints.add_commands(commands)
     cli_models.add_commands(commands)
     cli_docs.add_commands(commands)
+    cli_hardware.add_commands(commands)
     return parser
 
 
@@ -84,6 +94,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from desktop_app.self_test import run_self_test
 
             return run_self_test(args.top_model)
+        if args.check_window:  # run by install.sh: writes nothing
+            from desktop_app.window_check import check_window
+
+            return check_window()
         _configure_logging(args.log_level)
         if args.command == "chat":
             return cli_chat.run(args)
@@ -99,6 +113,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cli_endpoints.run(args)
         if args.command == "docs":
             return cli_docs.run(args)
+        if args.command == "hardware":
+            return cli_hardware.run(args)
+        if args.command == "tools":
+            return cli_tools.run(args)
         from desktop_app.cli.window import open_window
 
         return open_window(getattr(args, "model", None) or args.top_model)

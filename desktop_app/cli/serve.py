@@ -62,6 +62,22 @@ def add_commands(commands: Any) -> None:
         help=f"requests that may wait for the model before the server answers 503 "
         f"(default {DEFAULT_QUEUE})",
     )
+    serve.add_argument(
+        "--allowed-host",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="also answer requests for this host name (repeatable; loopback names and "
+        "addresses and the bound address are always answered)",
+    )
+    serve.add_argument(
+        "--cors-origin",
+        action="append",
+        default=[],
+        metavar="URL",
+        help="let the web app at this origin (e.g. http://localhost:3000) call the API "
+        "from a browser (repeatable; default: no web page may)",
+    )
     cli_settings.add_load_options(serve)
     serve.add_argument(
         "--embedding-model",
@@ -91,6 +107,12 @@ def _serve(args: argparse.Namespace) -> int:
     from desktop_app.server.engine_thread import EngineThread
     from desktop_app.server.keys import is_loopback, server_key
     from desktop_app.server.models import resolve_model
+    from desktop_app.server.security import AccessPolicy, PolicyError
+
+    try:
+        access = AccessPolicy.build(args.host, args.allowed_host, args.cors_origin)
+    except PolicyError as exc:
+        raise ServeError(str(exc)) from exc
 
     paths = app_paths()
     last_model = StateFile(paths.data_dir, paths.config_dir).state.last_model
@@ -144,7 +166,7 @@ def _serve(args: argparse.Namespace) -> int:
         raise ServeError(str(exc)) from exc
     if embedder is not None:
         print(f"hearth: /v1/embeddings uses {embedder.info.name}", file=sys.stderr)
-    app = create_app(engine, ServerConfig(model_id, path, api_key), embedder)
+    app = create_app(engine, ServerConfig(model_id, path, api_key, access=access), embedder)
     config = uvicorn.Config(app, log_level="warning", timeout_graceful_shutdown=5)
     server = uvicorn.Server(config)
     try:

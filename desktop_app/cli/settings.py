@@ -30,7 +30,12 @@ SAMPLING_OPTIONS: tuple[tuple[str, str, str, str], ...] = (
 LOAD_OPTIONS: tuple[tuple[str, str, str, str], ...] = (
     ("--ctx-size", "context_length", "N", "context window in tokens; 0: the model's own"),
     ("--threads", "n_threads", "N", "CPU threads; 0: automatic"),
-    ("--gpu-layers", "n_gpu_layers", "N", "layers on the GPU; -1: all"),
+    (
+        "--gpu-layers",
+        "n_gpu_layers",
+        "auto|all|N",
+        "layers on the GPU; auto: as many as fit in its free memory, 0: CPU only",
+    ),
     ("--batch-size", "n_batch", "N", "prompt tokens per step"),
 )
 """Options of ``hearth chat`` and ``hearth serve`` that set how the model is loaded."""

@@ -15,6 +15,11 @@ def open_window(model: Path | None) -> int:
             "no display to open the window on (DISPLAY and WAYLAND_DISPLAY are unset); "
             "use 'hearth chat' in a terminal, or set QT_QPA_PLATFORM=offscreen"
         )
+    from desktop_app.window_check import window_problem
+
+    problem = window_problem()
+    if problem is not None:
+        raise CliError(problem)
     from desktop_app.app import run_gui
 
     return run_gui(sys.argv[:1], model_path=str(model) if model else None)

@@ -19,6 +19,8 @@ from pathlib import Path
 
 import psutil
 
+from desktop_app.core.engine.load_params import GPU_LAYERS_AUTO
+
 _DEVICE_KINDS = {0: "CPU", 1: "GPU", 2: "integrated GPU", 3: "accelerator"}
 MAX_DEFAULT_THREADS = 8
 
@@ -47,6 +49,9 @@ class HardwareInfo:
     gpu_offload: bool
     """Whether this llama.cpp build can offload layers to a GPU at all."""
     devices: tuple[Device, ...]
+    backends: tuple[str, ...] = ()
+    """The backends compiled into llama.cpp ("CPU", "Vulkan"…), with or without devices
+    (``built_backends()``)."""
 
     @property
     def gpus(self) -> tuple[Device, ...]:
@@ -59,8 +64,8 @@ class HardwareInfo:
 
     @property
     def recommended_gpu_layers(self) -> int:
-        """All layers (-1) when a GPU can take them, otherwise none."""
-        return -1 if self.gpu_offload and self.gpus else 0
+        """Automatic (as many layers as fit, -2) when a GPU can take them, otherwise none."""
+        return GPU_LAYERS_AUTO if self.gpu_offload and self.gpus else 0
 
 
 def cpu_name() -> str:
@@ -143,6 +148,54 @@ def devices() -> tuple[Device, ...]:
     return tuple(found)
 
 
+def registered_backends() -> tuple[str, ...]:
+    """Names of the backends this llama.cpp build has ("CPU", "Vulkan", "CUDA", "Metal"…),
+    each listed even when it found no device (a Vulkan build on a machine without a
+    driver). From ggml's backend registry (``ggml_backend_reg_*``), bound like the
+    device functions."""
+    lib = _ggml()
+    if lib is None:
+        return ()
+    try:
+        lib.ggml_backend_reg_count.restype = ctypes.c_size_t
+        lib.ggml_backend_reg_get.argtypes = [ctypes.c_size_t]
+        lib.ggml_backend_reg_get.restype = ctypes.c_void_p
+        lib.ggml_backend_reg_name.argtypes = [ctypes.c_void_p]
+        lib.ggml_backend_reg_name.restype = ctypes.c_char_p
+    except AttributeError:
+        return ()
+    import llama_cpp
+
+    llama_cpp.llama_backend_init()  # registers the backends; cheap and idempotent
+    names = []
+    for index in range(lib.ggml_backend_reg_count()):
+        reg = lib.ggml_backend_reg_get(index)
+        if reg:
+            names.append((lib.ggml_backend_reg_name(reg) or b"?").decode("utf-8", "replace"))
+    return tuple(names)
+
+
+_BACKEND_LIBRARIES = {"vulkan": "Vulkan", "cuda": "CUDA", "metal": "Metal"}
+
+
+def built_backends() -> tuple[str, ...]:
+    """The backends compiled into this build: the registered ones, then any GPU backend
+    whose library llama-cpp-python ships but that did not register (a Vulkan backend
+    cannot create its instance where there is no Vulkan driver at all)."""
+    names = list(registered_backends())
+    try:
+        import llama_cpp
+    except ImportError:
+        return tuple(names)
+    folder = Path(llama_cpp.__file__).parent / "lib"
+    prefix = "ggml-" if sys.platform == "win32" else "libggml-"
+    for path in sorted(folder.glob(f"{prefix}*")):
+        name = _BACKEND_LIBRARIES.get(path.name.removeprefix(prefix).split(".")[0])
+        if name is not None and name not in names:
+            names.append(name)
+    return tuple(names)
+
+
 def gpu_offload_supported() -> bool:
     try:
         import llama_cpp
@@ -162,6 +215,7 @@ def detect() -> HardwareInfo:
         ram_available=int(memory.available),
         gpu_offload=gpu_offload_supported(),
         devices=devices(),
+        backends=built_backends(),
     )
 
 

@@ -44,6 +44,8 @@ class Preset:
     sampling: Mapping[str, Any] = field(default_factory=dict)
     """Generation settings this preset sets (names of ``GenerationParams`` fields)."""
     builtin: bool = False
+    response_schema: Mapping[str, Any] | None = None
+    """A JSON schema every answer must follow (constrained decoding), or None."""
     collections: tuple[str, ...] = ()
     """Document collections a chat started from this preset answers from (by name)."""
 
@@ -57,8 +59,13 @@ class Preset:
         return _pick(self.description, language)
 
     def generation_params(self, base: GenerationParams) -> GenerationParams:
-        """``base`` with this preset's sampling values."""
-        return replace(base, **dict(self.sampling))
+        """``base`` with this preset's sampling values (and its answer schema)."""
+        params = replace(base, **dict(self.sampling))
+        if self.response_schema is None:
+            return params
+        from desktop_app.core.structured.apply import with_schema
+
+        return with_schema(params, dict(self.response_schema), self.id)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -68,6 +75,7 @@ class Preset:
             "description": dict(self.description),
             "system_prompt": dict(self.system_prompt),
             "sampling": dict(self.sampling),
+            **({"response_schema": dict(self.response_schema)} if self.response_schema else {}),
             **({"collections": list(self.collections)} if self.collections else {}),
         }
 
@@ -126,7 +134,17 @@ def preset_from_dict(data: Any, *, builtin: bool = False) -> Preset:
             sampling[key] = DECLARATIONS[declared].type.check(declared, value)
         except SettingError as exc:
             raise PresetError(f"sampling: {exc}") from exc
-    return Preset(preset_id, name, prompt, description, sampling, builtin, _collections(data))
+    schema = data.get("response_schema")
+    if schema is not None:
+        from desktop_app.core.structured.schema import SchemaError, check_schema
+
+        try:
+            check_schema(schema)
+        except SchemaError as exc:
+            raise PresetError(f"response_schema: {exc}") from exc
+    return Preset(
+        preset_id, name, prompt, description, sampling, builtin, schema, _collections(data)
+    )
 
 
 def _collections(data: dict[str, Any]) -> tuple[str, ...]:

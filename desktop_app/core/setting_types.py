@@ -113,6 +113,11 @@ class Int(SettingType):
         return value
 
     def from_str(self, key: str, text: str) -> int:
+        word = text.strip().lower()
+        for value, label in self.special:
+            # A special value by its name too: "auto" or "automatic", "all", "off"…
+            if word == label.lower() or (word == "auto" and label.lower() == "automatic"):
+                return value
         return self.check(key, _whole_number(key, text, self.describe()))
 
     def describe(self) -> str:

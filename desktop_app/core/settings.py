@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop_app.core.engine.base import GenerationParams
-from desktop_app.core.engine.load_params import DEFAULT_CONTEXT, LoadParams
+from desktop_app.core.engine.load_params import DEFAULT_CONTEXT, GPU_LAYERS_AUTO, LoadParams
 from desktop_app.core.files import copy_aside, keep_aside, write_json_atomically
 from desktop_app.core.setting_types import (
     QT_TRANSLATE_NOOP,
@@ -169,11 +169,19 @@ class Settings:
     )
     """0 lets Hearth choose."""
     n_gpu_layers: int = _setting(
-        0,
-        Int(-1, 1000, special=((-1, QT_TRANSLATE_NOOP("Settings", "All")),)),
+        GPU_LAYERS_AUTO,
+        Int(
+            GPU_LAYERS_AUTO,
+            1000,
+            special=(
+                (GPU_LAYERS_AUTO, QT_TRANSLATE_NOOP("Settings", "Automatic")),
+                (-1, QT_TRANSLATE_NOOP("Settings", "All")),
+            ),
+        ),
         QT_TRANSLATE_NOOP("Settings", "GPU layers"),
         QT_TRANSLATE_NOOP(
-            "Settings", "Layers to run on the GPU (-1: all). Fewer layers need less GPU memory."
+            "Settings",
+            "Layers to run on the GPU. Automatic: as many as fit in its free memory; 0: CPU only.",
         ),
         HARDWARE,
     )

@@ -12,12 +12,13 @@ import hmac
 import json
 import logging
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
@@ -25,11 +26,12 @@ from starlette.routing import Route
 from desktop_app.core.chats.model import FinishReason
 from desktop_app.core.engine.base import Finished, ModelInfo, TextDelta
 from desktop_app.core.engine.remote import is_remote_spec
-from desktop_app.server import protocol
+from desktop_app.server import protocol, tools_api
 from desktop_app.server.embeddings import Embedder, embeddings_route
 from desktop_app.server.engine_thread import JOB_STARTED, Job, JobEvent, QueueFull
 from desktop_app.server.models import matches
 from desktop_app.server.protocol import ApiError, GenerationRequest
+from desktop_app.server.security import AccessGuard, AccessPolicy
 
 _log = logging.getLogger(__name__)
 
@@ -54,6 +56,8 @@ class ServerConfig:
     api_key: str | None = None
     """When set, every request must send ``Authorization: Bearer <key>``."""
     max_body_bytes: int = MAX_BODY_BYTES
+    access: AccessPolicy = field(default_factory=AccessPolicy)
+    """Which Host and Origin headers are answered (``security``)."""
 
 
 def _error_response(error: ApiError) -> JSONResponse:
@@ -108,6 +112,8 @@ class _Api:
             return json.loads(b"".join(chunks))
         except (ValueError, UnicodeDecodeError) as exc:
             raise ApiError(400, f"The request body is not valid JSON ({exc}).") from exc
+        except RecursionError as exc:
+            raise ApiError(400, "The request body nests JSON too deeply.") from exc
 
     def current_model(self) -> tuple[str, Path, int]:
         """The served model's id, file (or remote spec) and context length."""
@@ -187,7 +193,9 @@ class _Api:
                 code="queue_full",
                 headers={"Retry-After": "1"},
             ) from None
-        shape = _Shape(chat, model_id, protocol.new_id("chatcmpl" if chat else "cmpl"))
+        shape = _Shape(
+            chat, model_id, protocol.new_id("chatcmpl" if chat else "cmpl"), parsed.tool_names
+        )
         if parsed.stream:
             return StreamingResponse(
                 self.stream(events, job, shape, parsed.include_usage),
@@ -222,6 +230,7 @@ class _Api:
     async def stream(
         self, events: asyncio.Queue[JobEvent], job: Job, shape: _Shape, include_usage: bool
     ) -> AsyncIterator[str]:
+        calls = tools_api.stream_filter(shape.tool_names)
         try:
             while True:
                 batch = [await events.get()]
@@ -233,15 +242,22 @@ class _Api:
                         if shape.chat:
                             yield _sse(shape.chunk({"role": "assistant", "content": ""}))
                     elif isinstance(event, TextDelta):
-                        text.append(event.text)
+                        text.append(calls.feed(event.text) if calls else event.text)
                     elif isinstance(event, Finished):
-                        if text:
+                        made: list[Any] = []
+                        if calls is not None:
+                            rest, made = calls.finish()
+                            text.append(rest)
+                        if "".join(text):
                             yield _sse(shape.chunk(shape.delta("".join(text))))
                             text = []
-                        for line in shape.ending(event, include_usage):
+                        if made:
+                            deltas = tools_api.tool_call_deltas(made)
+                            yield _sse(shape.chunk({"tool_calls": deltas}))
+                        for line in shape.ending(event, include_usage, bool(made)):
                             yield _sse(line)
                         return
-                if text:
+                if "".join(text):
                     yield _sse(shape.chunk(shape.delta("".join(text))))
         finally:
             job.cancel.cancel()  # the client went away, or the answer is complete
@@ -254,6 +270,7 @@ class _Shape:
     chat: bool
     model: str
     id: str
+    tool_names: tuple[str, ...] = ()
 
     @property
     def created(self) -> int:
@@ -277,14 +294,15 @@ class _Shape:
             "choices": [choice],
         }
 
-    def ending(self, finished: Finished, include_usage: bool) -> list[dict[str, Any] | str]:
+    def ending(
+        self, finished: Finished, include_usage: bool, called: bool = False
+    ) -> list[dict[str, Any] | str]:
         if finished.reason is FinishReason.ERROR:
             error = protocol.error_body(finished.error or "Generation failed.", "server_error")
             return [error, "[DONE]"]
         empty: dict[str, Any] | str = {} if self.chat else ""
-        lines: list[dict[str, Any] | str] = [
-            self.chunk(empty, protocol.finish_reason(finished.reason))
-        ]
+        reason = "tool_calls" if called else protocol.finish_reason(finished.reason)
+        lines: list[dict[str, Any] | str] = [self.chunk(empty, reason)]
         if include_usage:
             lines.append(
                 {
@@ -302,11 +320,12 @@ class _Shape:
     def whole(self, text: str, finished: Finished) -> dict[str, Any]:
         reason = protocol.finish_reason(finished.reason)
         if self.chat:
-            choice: dict[str, Any] = {
-                "index": 0,
-                "message": {"role": "assistant", "content": text},
-                "finish_reason": reason,
-            }
+            content, calls = tools_api.answer_parts(text, self.tool_names)
+            message: dict[str, Any] = {"role": "assistant", "content": content}
+            if calls:
+                message["tool_calls"] = [call.to_openai() for call in calls]
+                reason = "tool_calls"
+            choice: dict[str, Any] = {"index": 0, "message": message, "finish_reason": reason}
         else:
             choice = {"index": 0, "text": text, "logprobs": None, "finish_reason": reason}
         return {
@@ -358,6 +377,7 @@ def create_app(
     ]
     return Starlette(
         routes=routes,
+        middleware=[Middleware(AccessGuard, policy=config.access)],
         exception_handlers={
             ApiError: _api_error,
             HTTPException: _http_error,

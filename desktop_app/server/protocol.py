@@ -6,17 +6,26 @@ the offending ``param`` and a sentence saying what to send instead.
 
 from __future__ import annotations
 
+import contextlib
 import math
 import time
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from desktop_app.core.chats.model import FinishReason, GenerationStats
 from desktop_app.core.engine.base import ChatTurn, GenerationParams
+from desktop_app.server.tools_api import RequestProblem, turn_from_message, with_extensions
 
 MAX_STOP_STRINGS = 4
-ROLES = {"system": "system", "developer": "system", "user": "user", "assistant": "assistant"}
+ROLES = {
+    "system": "system",
+    "developer": "system",
+    "user": "user",
+    "assistant": "assistant",
+    "tool": "tool",
+}
 FINISH_REASONS = {FinishReason.STOP: "stop", FinishReason.LENGTH: "length"}
 
 
@@ -61,6 +70,8 @@ class GenerationRequest:
     include_usage: bool
     turns: list[ChatTurn] | None = None
     prompt: str | None = None
+    tool_names: tuple[str, ...] = ()
+    """Tools the answer may call: their calls are parsed out of its text."""
 
 
 def _number(body: dict[str, Any], key: str, low: float, high: float) -> float | None:
@@ -159,7 +170,7 @@ def parse_chat(body: Any, context_length: int) -> GenerationRequest:
     messages = body.get("messages")
     if not isinstance(messages, list) or not messages:
         raise invalid("messages", "'messages' must be a non-empty list of messages.")
-    turns = []
+    turns: list[ChatTurn] = []
     for index, message in enumerate(messages):
         if not isinstance(message, dict):
             raise invalid(f"messages[{index}]", "Each message must be an object.")
@@ -167,10 +178,13 @@ def parse_chat(body: Any, context_length: int) -> GenerationRequest:
         if role is None:
             raise invalid(
                 f"messages[{index}].role",
-                f"Unsupported role {message.get('role')!r}; use system, user or assistant.",
+                f"Unsupported role {message.get('role')!r}; use system, user, assistant or tool.",
             )
-        turns.append(ChatTurn(role, _content(message, index)))
-    return GenerationRequest(model, params, stream, usage, turns=turns)
+        with _problems():
+            turns.append(turn_from_message(role, _content(message, index), message, index, turns))
+    with _problems():
+        params, names = with_extensions(body, params, chat=True)
+    return GenerationRequest(model, params, stream, usage, turns=turns, tool_names=names)
 
 
 def parse_completion(body: Any, context_length: int) -> GenerationRequest:
@@ -182,7 +196,18 @@ def parse_completion(body: Any, context_length: int) -> GenerationRequest:
         raise invalid("prompt", "'prompt' must be a non-empty string.")
     if body.get("max_tokens") is None and body.get("max_completion_tokens") is None:
         params = GenerationParams(**{**params.__dict__, "max_tokens": 16})
+    with _problems():
+        params, _ = with_extensions(body, params, chat=False)
     return GenerationRequest(model, params, stream, usage, prompt=prompt)
+
+
+@contextlib.contextmanager
+def _problems() -> Iterator[None]:
+    """A bad structured-output or tools field, as a 400 naming it."""
+    try:
+        yield
+    except RequestProblem as exc:
+        raise ApiError(400, exc.message, param=exc.param, code=exc.code) from exc
 
 
 def new_id(prefix: str) -> str:

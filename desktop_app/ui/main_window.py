@@ -734,9 +734,11 @@ class MainWindow(QMainWindow):
         if info.format_source == "plain":
             return self.tr("a plain User/Assistant format (the model has no chat template)")
         if info.format_source == "rejected":
-            return self.tr(
-                "the built-in %1 format (the model's own template could not be used)"
-            ).replace("%1", info.format_name)
+            return (
+                self.tr("the built-in %1 format (the model's own template could not be used: %2)")
+                .replace("%1", info.format_name)
+                .replace("%2", info.format_problem)
+            )
         return self.tr("the built-in %1 format (the model has no chat template)").replace(
             "%1", info.format_name
         )
@@ -746,10 +748,11 @@ class MainWindow(QMainWindow):
         self._empty_loading.hide()
         self._banner.hide()
         self.statusBar().showMessage(
-            self.tr("%1 is ready.").replace("%1", info.name), STATUS_TIMEOUT_MS
+            info.offload_notice or self.tr("%1 is ready.").replace("%1", info.name),
+            STATUS_TIMEOUT_MS,
         )
         self._model_label.setText(info.name)
-        self._model_label.setToolTip(info.path)
+        self._model_label.setToolTip("\n".join(filter(None, (info.path, info.offload))))
         self._model_title.setText(info.name)
         self._model_title.setToolTip(info.path)
         self._format_label.setText(
@@ -918,7 +921,9 @@ class MainWindow(QMainWindow):
         hardware = self._hardware
         from desktop_app.ui.settings.dialog import SettingsDialog  # when first opened
 
-        dialog = SettingsDialog(self._settings, self._config_dir, lambda: hardware, self)
+        dialog = SettingsDialog(
+            self._settings, self._config_dir, lambda: hardware, self, self._bridge.model
+        )
         for factory in self._extensions.settings_pages:
             title, page = factory()
             dialog.add_page(title, page)

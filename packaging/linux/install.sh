@@ -64,6 +64,11 @@ cp -R "$here/share/icons/hicolor" "$data_home/icons/"
 refresh_caches
 
 echo "Hearth is installed: find it in your applications menu, or run $bin_dir/hearth"
+# The bundle carries the X11/Wayland libraries Qt's window needs beyond a base desktop;
+# say what to install if this system still lacks one (the terminal commands work anyway).
+if ! window_check=$("$app_dir/hearth" --check-window 2>&1); then
+  echo "$window_check"
+fi
 case ":$PATH:" in
   *":$bin_dir:"*) ;;
   *) echo "(add $bin_dir to your PATH to run 'hearth' by name)" ;;

@@ -375,6 +375,10 @@
         <translation>请等待模型加载完成。</translation>
     </message>
     <message>
+        <source>the built-in %1 format (the model&apos;s own template could not be used: %2)</source>
+        <translation>内置的 %1 格式（模型自带的模板无法使用：%2）</translation>
+    </message>
+    <message>
         <source>Open a model first.</source>
         <translation>请先打开模型。</translation>
     </message>
@@ -413,10 +417,6 @@
     <message>
         <source>a plain User/Assistant format (the model has no chat template)</source>
         <translation>简单的 User/Assistant 格式（模型没有对话模板）</translation>
-    </message>
-    <message>
-        <source>the built-in %1 format (the model&apos;s own template could not be used)</source>
-        <translation>内置的 %1 格式（模型自带的模板无法使用）</translation>
     </message>
     <message>
         <source>the built-in %1 format (the model has no chat template)</source>

@@ -154,8 +154,32 @@
         <translation>地址</translation>
     </message>
     <message>
+        <source>e.g. mybox.local (this computer&apos;s names)</source>
+        <translation>例如 mybox.local（本机的名称）</translation>
+    </message>
+    <message>
+        <source>Host names, besides localhost and this computer&apos;s addresses, that requests may be sent to. Others are refused, so web pages cannot reach the server by pointing their own domain at this computer.</source>
+        <translation>除 localhost 和本机地址之外，请求可以使用的主机名。其他主机名一律拒绝，这样网页就无法通过把自己的域名指向本机来访问服务器。</translation>
+    </message>
+    <message>
+        <source>none (e.g. http://localhost:3000)</source>
+        <translation>无（例如 http://localhost:3000）</translation>
+    </message>
+    <message>
+        <source>Web apps that may call the server from a browser. Requests from any other web page are refused.</source>
+        <translation>可以从浏览器调用服务器的网页应用。来自其他任何网页的请求都会被拒绝。</translation>
+    </message>
+    <message>
         <source>Port</source>
         <translation>端口</translation>
+    </message>
+    <message>
+        <source>Allowed host names</source>
+        <translation>允许的主机名</translation>
+    </message>
+    <message>
+        <source>Allowed web apps</source>
+        <translation>允许的网页应用</translation>
     </message>
     <message>
         <source>path of a .gguf file (default: the last model)</source>

@@ -284,8 +284,8 @@
         <translation>GPU 层数</translation>
     </message>
     <message>
-        <source>Layers to run on the GPU (-1: all). Fewer layers need less GPU memory.</source>
-        <translation>在 GPU 上运行的层数（-1：全部）。层数越少，占用的显存越少。</translation>
+        <source>Layers to run on the GPU. Automatic: as many as fit in its free memory; 0: CPU only.</source>
+        <translation>在 GPU 上运行的层数。自动：按其空闲显存能容纳的最多层数；0：仅用 CPU。</translation>
     </message>
     <message>
         <source>Batch size</source>
@@ -455,12 +455,28 @@
         <translation>GPU 卸载</translation>
     </message>
     <message>
+        <source>Unknown</source>
+        <translation>未知</translation>
+    </message>
+    <message>
+        <source>llama.cpp backends</source>
+        <translation>llama.cpp 后端</translation>
+    </message>
+    <message>
+        <source>%1 free of %2</source>
+        <translation>%2 中空闲 %1</translation>
+    </message>
+    <message>
         <source>None found</source>
         <translation>未找到</translation>
     </message>
     <message>
         <source>Devices</source>
         <translation>设备</translation>
+    </message>
+    <message>
+        <source>Loaded model</source>
+        <translation>已加载的模型</translation>
     </message>
     <message>
         <source>Use recommended threads and GPU layers</source>
@@ -471,8 +487,8 @@
         <translation>%1 个线程，GPU 层数：%2</translation>
     </message>
     <message>
-        <source>all</source>
-        <translation>全部</translation>
+        <source>automatic</source>
+        <translation>自动</translation>
     </message>
     <message>
         <source>Changes here take effect the next time a model is loaded.</source>

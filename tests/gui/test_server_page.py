@@ -185,3 +185,62 @@ def test_in_window_beyond_loopback_needs_the_key_shown_once(
         assert right.json()["error"]["code"] == "model_not_loaded"
     finally:
         page.stop()
+
+
+def test_in_window_the_page_sets_allowed_hosts_and_web_apps(
+    launch: Launcher, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
+    hearth = launch()
+    page = ServerPage(bridge=hearth.bridge)
+    qtbot.addWidget(page)
+    page.show()
+    port = free_port()
+    child(page, QSpinBox, "serverPort").setValue(port)
+    hosts = child(page, QLineEdit, "serverAllowedHosts")
+    origins = child(page, QLineEdit, "serverCorsOrigins")
+    qtbot.keyClicks(hosts, "mybox.lan, other.lan")
+    qtbot.keyClicks(origins, "http://localhost:3000")
+    click(qtbot, child(page, QPushButton, "serverToggleButton"))
+    try:
+        assert not hosts.isEnabled() and not origins.isEnabled()
+        url = f"http://127.0.0.1:{port}/v1/models"
+        for host in ("mybox.lan", "other.lan:8321", f"127.0.0.1:{port}"):
+            assert httpx.get(url, headers={"Host": host}, timeout=30).status_code == 503
+        rebound = httpx.get(url, headers={"Host": "attacker.example"}, timeout=30)
+        assert rebound.status_code == 403
+        assert rebound.json()["error"]["code"] == "host_not_allowed"
+        app = httpx.get(url, headers={"Origin": "http://localhost:3000"}, timeout=30)
+        assert app.headers["access-control-allow-origin"] == "http://localhost:3000"
+        evil = httpx.get(url, headers={"Origin": "http://evil.example"}, timeout=30)
+        assert evil.status_code == 403
+    finally:
+        page.stop()
+
+
+def test_a_bad_web_app_address_is_refused_with_the_reason(
+    launch: Launcher, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    hearth = launch()
+    page = ServerPage(bridge=hearth.bridge)
+    qtbot.addWidget(page)
+    page.show()
+    qtbot.keyClicks(child(page, QLineEdit, "serverCorsOrigins"), "localhost:3000/app")
+    click(qtbot, child(page, QPushButton, "serverToggleButton"))
+    assert not page.is_running
+    assert "is not a web origin" in child(page, QLabel, "serverState").text()
+
+
+def test_the_child_server_gets_the_same_lists(qtbot: QtBot, page: ServerPage) -> None:
+    port = free_port()
+    child(page, QSpinBox, "serverPort").setValue(port)
+    qtbot.keyClicks(child(page, QLineEdit, "serverAllowedHosts"), "mybox.lan")
+    qtbot.keyClicks(child(page, QLineEdit, "serverCorsOrigins"), "http://localhost:3000")
+    click(qtbot, child(page, QPushButton, "serverToggleButton"))
+    state = child(page, QLabel, "serverState")
+    qtbot.waitUntil(lambda: state.text().startswith("Serving"), timeout=START_TIMEOUT_MS)
+    url = f"http://127.0.0.1:{port}/v1/models"
+    assert httpx.get(url, headers={"Host": "mybox.lan"}, timeout=30).status_code == 200
+    assert httpx.get(url, headers={"Host": "evil.lan"}, timeout=30).status_code == 403
+    app = httpx.get(url, headers={"Origin": "http://localhost:3000"}, timeout=30)
+    assert app.headers["access-control-allow-origin"] == "http://localhost:3000"

@@ -19,6 +19,8 @@ from PySide6.QtWidgets import (
 )
 from pytestqt.qtbot import QtBot
 
+from desktop_app.core.engine.base import ModelInfo
+from desktop_app.core.gpu.plan import AUTO
 from desktop_app.core.hardware import Device, HardwareInfo
 from desktop_app.core.paths import app_paths
 from desktop_app.core.settings import Settings, load_settings
@@ -36,6 +38,7 @@ HARDWARE = HardwareInfo(
     True,
     (Device("CPU", "Test CPU 9000", "CPU", 32 << 30, 20 << 30),
      Device("CUDA0", "Test GPU", "GPU", 8 << 30, 7 << 30)),
+    ("CPU", "CUDA"),
 )  # fmt: skip
 
 
@@ -140,11 +143,24 @@ def test_the_hardware_page_shows_this_computer_and_recommends(qtbot: QtBot, tmp_
     texts = [label.text() for label in page.findChildren(QLabel)]
     assert "Test CPU 9000" in texts and "8 cores, 16 threads" in texts
     assert "Yes: this build of llama.cpp can run layers on a GPU" in texts
-    assert any("CUDA0 — Test GPU (GPU, 8.0 GB)" in text for text in texts)
+    assert any("CUDA0 — Test GPU (GPU, 7.0 GB free of 8.0 GB)" in text for text in texts)
+    assert "CPU, CUDA" in texts
     click(qtbot, child(dialog, QPushButton, "recommendedHardwareButton"))
     threads, layers = dialog.editor("n_threads"), dialog.editor("n_gpu_layers")
     assert isinstance(threads, QSpinBox) and isinstance(layers, QSpinBox)
-    assert (threads.value(), layers.value(), layers.text()) == (8, -1, "All")
+    assert (threads.value(), layers.value(), layers.text()) == (8, AUTO, "Automatic")
+
+
+def test_the_hardware_page_says_where_the_loaded_model_runs(qtbot: QtBot, tmp_path: Path) -> None:
+    placement = "26/26 layers on CUDA0 (Test GPU, 8.0 GB), KV cache on GPU"
+    model = ModelInfo("Tiny", "/models/tiny.gguf", "llama", 4096, "ChatML", offload=placement)
+    dialog = SettingsDialog(Settings(), tmp_path, lambda: HARDWARE, None, model)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.show_page("Hardware")
+    assert child(dialog, QLabel, "modelPlacementLabel").text() == placement
+    without = dialog_of(qtbot, tmp_path)
+    assert without.findChild(QLabel, "modelPlacementLabel") is None
 
 
 def test_delete_all_data_asks_twice(

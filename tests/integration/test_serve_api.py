@@ -23,6 +23,7 @@ pytestmark = pytest.mark.integration
 HELLO = [{"role": "user", "content": "Hello there"}]
 LONG = {"ignore_eos": True}
 WAIT_S = 60.0
+JSON = {"Content-Type": "application/json"}
 
 
 @pytest.fixture(scope="module")
@@ -240,7 +241,7 @@ def body(extra: str = "") -> bytes:
 def test_bad_requests_get_openai_style_errors(
     api: RunningServer, path: str, body: bytes, status: int, param: str | None, fragment: str
 ) -> None:
-    response = httpx.post(api.base_url + path, content=body, timeout=WAIT_S)
+    response = httpx.post(api.base_url + path, content=body, headers=JSON, timeout=WAIT_S)
     assert response.status_code == status
     error = response.json()["error"]
     assert error["param"] == param
@@ -250,7 +251,9 @@ def test_bad_requests_get_openai_style_errors(
 
 def test_oversized_bodies_and_unknown_routes(api: RunningServer) -> None:
     huge = b'{"messages": [{"role": "user", "content": "' + b"x" * (5 * 1024 * 1024) + b'"}]}'
-    response = httpx.post(api.base_url + "/chat/completions", content=huge, timeout=WAIT_S)
+    response = httpx.post(
+        api.base_url + "/chat/completions", content=huge, headers=JSON, timeout=WAIT_S
+    )
     assert response.status_code == 413
     assert "larger than" in response.json()["error"]["message"]
     assert httpx.get(api.base_url + "/nothing", timeout=WAIT_S).status_code == 404

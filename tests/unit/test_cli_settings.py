@@ -87,7 +87,7 @@ def test_what_get_prints_set_takes_back(capsys: pytest.CaptureFixture[str]) -> N
         ),
         (
             ["serve", "--gpu-layers", "-3"],
-            "argument --gpu-layers: 'n_gpu_layers' must be a whole number from -1 to 1000",
+            "argument --gpu-layers: 'n_gpu_layers' must be a whole number from -2 to 1000",
         ),
         (
             ["chat", "--overflow", "explode", "hi"],

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from desktop_app.core import hardware
+from desktop_app.core.gpu.plan import AUTO
 from desktop_app.core.hardware import Device, HardwareInfo
 
 
@@ -26,7 +27,7 @@ def test_recommendations_follow_the_hardware() -> None:
     gpu = Device("CUDA0", "RTX", "GPU", 8 << 30, 7 << 30)
     assert _info(False, (cpu,)).recommended_gpu_layers == 0
     assert _info(True, (cpu,)).recommended_gpu_layers == 0
-    assert _info(True, (cpu, gpu)).recommended_gpu_layers == -1
+    assert _info(True, (cpu, gpu)).recommended_gpu_layers == AUTO
     assert _info(True, (cpu, gpu)).gpus == (gpu,)
     assert _info(False, (cpu,), cores=4).recommended_threads == 4
     assert _info(False, (cpu,), cores=32).recommended_threads == 8

@@ -81,3 +81,20 @@ def test_refuses_to_run_outside_an_archive(release: Path, tmp_path: Path) -> Non
     result = run_installer(release, tmp_path / "home")
     assert result.returncode == 1
     assert "run me from the unpacked Hearth archive" in result.stderr
+
+
+def test_install_says_what_to_install_when_the_window_would_not_open(
+    release: Path, tmp_path: Path
+) -> None:
+    line = (
+        "hearth: the window cannot open: Qt's xcb platform plugin needs libxcb-cursor.so.0, "
+        "which is not installed; install with: sudo apt install libxcb-cursor0"
+    )
+    app = release / "hearth" / "hearth"
+    app.write_text(
+        f'#!/bin/sh\n[ "$1" = --check-window ] && {{ echo "{line}"; exit 1; }}\nexit 0\n',
+        encoding="utf-8",
+    )
+    result = run_installer(release, tmp_path / "home")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[1] == line

@@ -14,14 +14,15 @@ from desktop_app.core.engine.llama_engine import (
 
 WITH_BF16 = "CPU : AVX2 = 1 | AVX512 = 1 | AVX512_BF16 = 1 | OPENMP = 1 |"
 WITHOUT_BF16 = "CPU : AVX2 = 1 | AVX512 = 1 | AVX512_BF16 = 0 | OPENMP = 1 |"
+# The engine asks with the layer count its offload plan chose; 0 is a CPU load.
 
 
 def test_auto_is_bf16_on_a_cpu_that_computes_in_it() -> None:
-    assert kv_cache_type(LoadParams(), WITH_BF16) == "bf16"
+    assert kv_cache_type(LoadParams(n_gpu_layers=0), WITH_BF16) == "bf16"
 
 
 def test_auto_keeps_f16_elsewhere() -> None:
-    assert kv_cache_type(LoadParams(), WITHOUT_BF16) == "f16"
+    assert kv_cache_type(LoadParams(n_gpu_layers=0), WITHOUT_BF16) == "f16"
     assert kv_cache_type(LoadParams(n_gpu_layers=-1), WITH_BF16) == "f16", "a GPU load"
     assert kv_cache_type(LoadParams(flash_attn=True), WITH_BF16) == "f16"
 
@@ -37,7 +38,7 @@ def test_an_unknown_type_is_a_clear_error() -> None:
 
 
 def test_cpu_loads_compute_in_smaller_passes() -> None:
-    assert ubatch_size(LoadParams()) == 256
+    assert ubatch_size(LoadParams(n_gpu_layers=0)) == 256
     assert ubatch_size(LoadParams(n_gpu_layers=-1)) == 512
 
 

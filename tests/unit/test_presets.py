@@ -9,7 +9,13 @@ from pathlib import Path
 import pytest
 
 from desktop_app.core.engine.base import GenerationParams
-from desktop_app.core.presets import Preset, PresetError, PresetLibrary, builtin_presets
+from desktop_app.core.presets import (
+    Preset,
+    PresetError,
+    PresetLibrary,
+    builtin_presets,
+    preset_from_dict,
+)
 
 
 @pytest.fixture
@@ -35,7 +41,24 @@ def test_the_built_in_presets_cover_the_seed_tasks_in_both_languages() -> None:
     translator = presets[1]
     assert "Detect the language" in translator.system_prompt_for("en")
     assert translator.name_for("zh_CN") == "翻译（中文 ⇄ 英文）"
-    assert "Sentiment: <Positive" in presets[3].system_prompt_for("en")
+    sentiment = presets[3]
+    assert '"sentiment"' in sentiment.system_prompt_for("en")
+    assert sentiment.response_schema is not None
+    assert sentiment.response_schema["required"] == ["sentiment", "confidence", "reasons"]
+
+
+def test_a_preset_with_a_schema_constrains_its_answers() -> None:
+    sentiment = next(p for p in builtin_presets() if p.id == "sentiment")
+    params = sentiment.generation_params(GenerationParams())
+    assert params.grammar and "positive" in params.grammar
+    assert params.response_format["json_schema"]["schema"] == sentiment.response_schema
+    assert sentiment.to_dict()["response_schema"] == sentiment.response_schema
+
+
+def test_a_preset_schema_the_grammar_cannot_express_is_refused() -> None:
+    data = {"id": "x", "name": "X", "response_schema": {"type": "integer", "minimum": 0}}
+    with pytest.raises(PresetError, match="'minimum'"):
+        preset_from_dict(data)
 
 
 def test_a_preset_sets_its_sampling_on_top_of_the_defaults() -> None:

@@ -44,7 +44,7 @@ def runner() -> RecordingRunner:
 @pytest.fixture
 def client(runner: RecordingRunner) -> Iterator[TestClient]:
     config = ServerConfig(model_id=MODEL, model_path=Path(f"/models/{MODEL}.gguf"), api_key=KEY)
-    with TestClient(create_app(runner, config)) as made:
+    with TestClient(create_app(runner, config), base_url="http://127.0.0.1") as made:
         yield made
 
 

@@ -111,7 +111,8 @@ def _refused(parse: Any, body: Any) -> ApiError:
         ({"messages": []}, "messages", "'messages' must be a non-empty list"),
         ({"messages": "Hello"}, "messages", "'messages' must be a non-empty list"),
         ({"messages": ["Hello"]}, "messages[0]", "Each message must be an object."),
-        ({"messages": [{"role": "tool", "content": "x"}]}, "messages[0].role", "'tool'"),
+        ({"messages": [{"role": "robot", "content": "x"}]}, "messages[0].role", "'robot'"),
+        ({"messages": [{"role": "tool", "content": "x"}]}, "messages[0].tool_call_id", "call"),
         ({"messages": [{"content": "x"}]}, "messages[0].role", "Unsupported role None"),
         (
             {"messages": [*HELLO, {"role": "user", "content": [{"type": "image_url"}]}]},

@@ -74,7 +74,7 @@ def test_new_settings_round_trip(tmp_path: Path) -> None:
         ("generation.top_k", 2.5, "'generation.top_k' must be a whole number"),
         ("theme", "pink", "'theme' must be one of 'system', 'light', 'dark'"),
         ("flash_attn", 1, "'flash_attn' must be true or false"),
-        ("n_gpu_layers", -2, "'n_gpu_layers' must be a whole number from -1 to 1000"),
+        ("n_gpu_layers", -3, "'n_gpu_layers' must be a whole number from -2 to 1000"),
         ("models_dir", "a\nb", "'models_dir' must be a single line"),
         ("generation.seed", "x", "'generation.seed' must be random or a whole number from 0"),
         ("nonsense", 1, "'nonsense' is not a setting"),

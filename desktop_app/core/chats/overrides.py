@@ -25,6 +25,8 @@ class ChatOverrides:
     preset: str = ""
     """The preset the chat was started with (for display)."""
     sampling: Mapping[str, Any] = field(default_factory=dict)
+    response_schema: Mapping[str, Any] | None = None
+    """A JSON schema every answer in this chat must follow (from a preset, or the CLI)."""
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any]) -> ChatOverrides:
@@ -40,10 +42,12 @@ class ChatOverrides:
                         sampling[key] = DECLARATIONS[declared].type.check(declared, value)
                     except SettingError:
                         continue
+        schema = data.get("response_schema")
         return cls(
             model if isinstance(model, str) else "",
             preset if isinstance(preset, str) else "",
             sampling,
+            schema if isinstance(schema, Mapping) and _usable(schema) else None,
         )
 
     def to_mapping(self) -> dict[str, Any]:
@@ -54,8 +58,25 @@ class ChatOverrides:
             data["preset"] = self.preset
         if self.sampling:
             data["sampling"] = dict(self.sampling)
+        if self.response_schema is not None:
+            data["response_schema"] = dict(self.response_schema)
         return data
 
     def params(self, base: GenerationParams) -> GenerationParams:
-        """``base`` (the defaults) with this chat's sampling values."""
-        return replace(base, **dict(self.sampling))
+        """``base`` (the defaults) with this chat's sampling values and answer schema."""
+        params = replace(base, **dict(self.sampling))
+        if self.response_schema is None:
+            return params
+        from desktop_app.core.structured.apply import with_schema
+
+        return with_schema(params, dict(self.response_schema), self.preset or "chat")
+
+
+def _usable(schema: Mapping[str, Any]) -> bool:
+    from desktop_app.core.structured.schema import SchemaError, check_schema
+
+    try:
+        check_schema(dict(schema))
+    except SchemaError:
+        return False
+    return True

@@ -9,15 +9,22 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import NamedTuple, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from desktop_app.core.chats.model import FinishReason, GenerationStats
+from desktop_app.core.tools.calls import ToolCall, ToolSpec
 
 
 @dataclass(frozen=True)
 class ChatTurn:
     role: str
+    """"system", "user", "assistant" or "tool" (a tool's result)."""
     content: str
+    tool_calls: tuple[ToolCall, ...] = ()
+    """Calls an assistant turn made."""
+    tool_call_id: str = ""
+    """For a "tool" turn: the call it answers, and the tool's ``name``."""
+    name: str = ""
 
 
 @dataclass(frozen=True)
@@ -35,6 +42,14 @@ class GenerationParams:
     (benchmarks and stress tests); the caller's own ``stop`` strings still apply."""
     context_overflow: str = "drop_oldest"
     """When the chat outgrows the context: "drop_oldest" turns, or "stop" with a message."""
+    grammar: str | None = None
+    """A llama.cpp GBNF grammar the answer must follow (see ``core/structured``)."""
+    response_format: Any = None
+    """The OpenAI ``response_format`` the grammar came from, for remote engines."""
+    tools: tuple[ToolSpec, ...] = ()
+    """Tools shown to the model through its chat template (see ``core/tools``)."""
+    tool_choice: Any = None
+    """The OpenAI ``tool_choice``, for remote engines (a local one uses ``grammar``)."""
 
 
 DELTA_INTERVAL_S = 0.001
@@ -76,6 +91,13 @@ class ModelInfo:
     """Where it came from: "model" (the file's own template), "builtin" (a fallback by
     architecture), "plain", or "rejected" (the file's template failed; a fallback is used).
     The window words this in the user's language."""
+    format_problem: str = ""
+    """Why the file's template was rejected (``format_source == "rejected"``)."""
+    offload: str = ""
+    """Where the layers run ("26/26 layers on Vulkan0 (…), KV cache on GPU"), with any
+    GPU fallback notice; empty for engines that do not run locally."""
+    offload_notice: str = ""
+    """One line when a GPU load failed and a fallback (fewer layers, the CPU) took over."""
 
 
 class CancelToken:

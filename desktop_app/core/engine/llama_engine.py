@@ -24,7 +24,8 @@ import logging
 import os
 import random
 import time
-from collections.abc import Generator, Iterator
+from collections.abc import Callable, Generator, Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -50,6 +51,7 @@ from desktop_app.core.engine.context_window import (
     fit_turns,
 )
 from desktop_app.core.engine.kv_state import KVSnapshot
+from desktop_app.core.engine.llama_templates import defer_library_templates
 from desktop_app.core.engine.load_params import (
     DEFAULT_CONTEXT,
     KV_AUTO,
@@ -64,8 +66,15 @@ from desktop_app.core.engine.prompt_format import (
 )
 from desktop_app.core.engine.prompt_tokens import SegmentTokenizer, safe_boundary
 from desktop_app.core.engine.streaming import PieceTable, StopScanner, TextTable, Utf8Stream
+from desktop_app.core.engine.template_sandbox import TemplateCancelled, TemplateSandbox
+from desktop_app.core.gpu.fallback import LoadCancelledError, hidden_gpus, load_with_fallback
+from desktop_app.core.gpu.report import OffloadReport
+from desktop_app.core.gpu.runtime import plan_for
 from desktop_app.core.hardware import looks_like_memory_failure, memory_advice
 from desktop_app.core.models.gguf_info import GGUFError, GGUFInfo, read_gguf_info
+from desktop_app.core.structured.sampling import grammar_sampler
+from desktop_app.core.tools.calls import ToolSpec
+from desktop_app.core.tools.prompting import template_supports_tools
 
 log = logging.getLogger(__name__)
 
@@ -213,18 +222,14 @@ class LlamaEngine:
             raise EngineError(f"The llama.cpp engine is not installed: {exc}") from exc
         self._llama_cpp = llama_cpp
         llama_logs.install(llama_cpp)
+        defer_library_templates(llama_cpp)
         llama_logs.take_recent_errors()
         trained = info.context_length or DEFAULT_CONTEXT
         n_ctx = params.n_ctx if params.n_ctx > 0 else trained
         cancelled = False
         system_info = llama_cpp.llama_print_system_info().decode("utf-8", "replace")
         gpu_offload = bool(llama_cpp.llama_supports_gpu_offload())
-        kv_type = KV_CACHE_TYPES[kv_cache_type(params, system_info, gpu_offload)]
         n_batch = min(params.n_batch, n_ctx)
-        n_ubatch = min(n_batch, ubatch_size(params, gpu_offload))
-        self._load_key = (
-            f"{params.flash_attn}|{params.swa_full}|{params.n_gpu_layers}|{kv_type}|{n_ubatch}"
-        )
 
         def report(fraction: float) -> bool:
             nonlocal cancelled
@@ -232,38 +237,60 @@ class LlamaEngine:
                 cancelled = True
             return not cancelled
 
+        plan = plan_for(info, n_ctx, params.n_gpu_layers)
+
+        def load(n_gpu_layers: int, cpu_only: bool) -> tuple[Any, str]:
+            attempt = replace(params, n_gpu_layers=n_gpu_layers)
+            kv_type = KV_CACHE_TYPES[kv_cache_type(attempt, system_info, gpu_offload)]
+            n_ubatch = min(n_batch, ubatch_size(attempt, gpu_offload))
+            devices = hidden_gpus(llama_cpp) if cpu_only else contextlib.nullcontext()
+            try:
+                with _load_progress(llama_cpp, report), devices:
+                    llm = llama_cpp.Llama(
+                        model_path=str(path),
+                        n_ctx=n_ctx,
+                        n_threads=params.n_threads or default_threads(),
+                        n_gpu_layers=n_gpu_layers,
+                        n_batch=n_batch,
+                        n_ubatch=n_ubatch,
+                        flash_attn=params.flash_attn,
+                        swa_full=params.swa_full,
+                        type_k=kv_type,
+                        type_v=kv_type,
+                        verbose=False,
+                    )
+            except (ValueError, RuntimeError, OSError, MemoryError) as exc:
+                if cancelled:
+                    raise LoadCancelledError from exc
+                raise
+            key = f"{params.flash_attn}|{params.swa_full}|{n_gpu_layers}|{kv_type}|{n_ubatch}"
+            return llm, key
+
+        def failure(exc: BaseException) -> str:
+            return next(iter(llama_logs.take_recent_errors()), str(exc) or type(exc).__name__)
+
         try:
-            with _load_progress(llama_cpp, report):
-                self._llm = llama_cpp.Llama(
-                    model_path=str(path),
-                    n_ctx=n_ctx,
-                    n_threads=params.n_threads or default_threads(),
-                    n_gpu_layers=params.n_gpu_layers,
-                    n_batch=n_batch,
-                    n_ubatch=n_ubatch,
-                    flash_attn=params.flash_attn,
-                    swa_full=params.swa_full,
-                    type_k=kv_type,
-                    type_v=kv_type,
-                    verbose=False,
-                )
+            loaded = load_with_fallback(load, plan.n_gpu_layers, plan.n_blocks, failure)
+        except LoadCancelledError as exc:
+            raise LoadCancelled(f"Loading {path.name} was cancelled.") from exc
         except (ValueError, RuntimeError, OSError, MemoryError) as exc:
-            if cancelled:
-                raise LoadCancelled(f"Loading {path.name} was cancelled.") from exc
             reasons = llama_logs.take_recent_errors()
             reason = next(iter(reasons), str(exc))
             if isinstance(exc, MemoryError) or looks_like_memory_failure(
                 " ".join([*reasons, str(exc)])
             ):
                 raise EngineError(
-                    f"Not enough memory to load {path.name} ({reason}). "
-                    + memory_advice(params.n_gpu_layers, n_ctx)
+                    f"Not enough memory to load {path.name} ({reason}). " + memory_advice(0, n_ctx)
                 ) from exc
             raise EngineError(
                 f"llama.cpp could not load {path.name} ({reason}). The file may be damaged, "
                 "use an architecture this version does not support, or need more memory "
                 "(try a smaller context or fewer GPU layers)."
             ) from exc
+        self._llm, self._load_key = loaded.value
+        if loaded.n_gpu_layers != plan.n_gpu_layers:
+            plan = plan_for(info, n_ctx, loaded.n_gpu_layers)
+        self._offload = OffloadReport(plan, loaded.notice, llama_logs.take_offloaded())
         model = self._llm._model
         self._vocab = llama_cpp.llama_model_get_vocab(model.model)
         self._n_swa = 0 if params.swa_full else int(llama_cpp.llama_model_n_swa(model.model))
@@ -273,7 +300,15 @@ class LlamaEngine:
         self._bos = model.token_bos()
         self._eos = model.token_eos()
         self._add_bos = bool(model.add_bos_token())
-        self._format, format_note = self._pick_format(info.chat_template, info.architecture)
+        self._sandbox: TemplateSandbox | None = None
+        self._format_problem = ""
+        try:
+            self._format = self._pick_format(
+                info.chat_template, info.architecture, lambda: not report(1.0)
+            )
+        except TemplateCancelled as exc:
+            self._llm.close()
+            raise LoadCancelled(f"Loading {path.name} was cancelled.") from exc
         self._ends_answer = [
             bool(llama_cpp.llama_vocab_is_eog(self._vocab, t)) for t in range(n_vocab)
         ]
@@ -289,10 +324,21 @@ class LlamaEngine:
             path=str(path),
             architecture=info.architecture,
             context_length=self._llm.n_ctx(),
-            chat_format=self._format.description + format_note,
+            chat_format=self._format_words(),
             format_name=self._format.name,
-            format_source=self._format_source(bool(format_note)),
+            format_source=self._format_source(bool(self._format_problem)),
+            format_problem=self._format_problem,
+            offload=self._offload.describe(),
+            offload_notice=self._offload.notice,
         )
+
+    def _format_words(self) -> str:
+        if self._format_problem:
+            return (
+                f"the built-in {self._format.name} format (the model's own template was "
+                f"rejected: {self._format_problem})"
+            )
+        return self._format.description
 
     def _format_source(self, template_rejected: bool) -> str:
         if template_rejected:
@@ -304,6 +350,11 @@ class LlamaEngine:
     @property
     def info(self) -> ModelInfo:
         return self._info
+
+    @property
+    def offload(self) -> OffloadReport:
+        """Where the layers run, and any GPU fallback that happened while loading."""
+        return self._offload
 
     @property
     def llama(self) -> Any:
@@ -318,6 +369,8 @@ class LlamaEngine:
         return self._format
 
     def close(self) -> None:
+        if self._sandbox is not None:
+            self._sandbox.close()
         self._llm.close()
 
     @property
@@ -444,31 +497,61 @@ class LlamaEngine:
             return ""
         return self._llm._model.token_get_text(token)
 
-    def _pick_format(self, template: str | None, architecture: str) -> tuple[PromptFormat, str]:
+    def _pick_format(
+        self, template: str | None, architecture: str, should_stop: Callable[[], bool]
+    ) -> PromptFormat:
+        """The model's template if a trial render passes, else the fallback (and why, in
+        ``_format_problem``).
+
+        The trial runs in the template's sandbox process, so a template that hangs or
+        floods memory is stopped at the limits and the load can be cancelled meanwhile.
+        """
         chosen = choose_format(template, architecture, self._has_single_token)
         if not chosen.from_model:
-            return chosen, ""
+            return chosen
+        self._sandbox = TemplateSandbox(chosen.template)
         probe = [ChatTurn("system", "You are helpful."), ChatTurn("user", "Hello")]
         try:
-            self._render(chosen, probe)
+            self._render(chosen, probe, should_stop)
+        except TemplateCancelled:
+            self._sandbox.close()
+            raise
         except TemplateError as exc:
-            fallback = choose_format(None, architecture, self._has_single_token)
-            return fallback, f"; the model's own template was rejected ({exc})"
-        return chosen, ""
+            self._sandbox.close()
+            self._sandbox = None
+            self._format_problem = str(exc)
+            return choose_format(None, architecture, self._has_single_token)
+        return chosen
 
-    def _render(self, fmt: PromptFormat, turns: list[ChatTurn]) -> str:
-        if turns and turns[-1].role == "assistant":  # continue this answer (see Engine)
-            return self._render(fmt, turns[:-1]) + turns[-1].content
+    def _render(
+        self,
+        fmt: PromptFormat,
+        turns: list[ChatTurn],
+        should_stop: Callable[[], bool] | None = None,
+        tools: tuple[ToolSpec, ...] = (),
+    ) -> str:
+        last = turns[-1] if turns else None
+        if last is not None and last.role == "assistant" and not last.tool_calls:
+            # continue this answer (see Engine)
+            return self._render(fmt, turns[:-1], should_stop, tools) + last.content
         return render_prompt(
             fmt,
             turns,
             bos_token=self._special_text(self._bos),
             eos_token=self._special_text(self._eos),
+            sandbox=self._sandbox,
+            should_stop=should_stop,
+            tools=tools,
         )
 
-    def prompt_tokens(self, turns: list[ChatTurn]) -> list[int]:
+    @property
+    def supports_tools(self) -> bool:
+        """Whether the model's own chat template knows tools (else they go in the text)."""
+        return self._format.from_model and template_supports_tools(self._format.template)
+
+    def prompt_tokens(self, turns: list[ChatTurn], tools: tuple[ToolSpec, ...] = ()) -> list[int]:
         """The token ids the model sees for ``turns`` (raises ``TemplateError``)."""
-        tokens = self._prompt_tokenizer(self._render(self._format, turns))
+        tokens = self._prompt_tokenizer(self._render(self._format, turns, tools=tools))
         if self._add_bos and self._bos >= 0 and (not tokens or tokens[0] != self._bos):
             tokens.insert(0, self._bos)
         return tokens
@@ -500,7 +583,7 @@ class LlamaEngine:
         prompts: dict[int, list[int]] = {}
 
         def count_prompt(candidate: list[ChatTurn]) -> int:
-            tokens = self.prompt_tokens(candidate)
+            tokens = self.prompt_tokens(candidate, params.tools)
             prompts[len(candidate)] = tokens
             return len(tokens)
 
@@ -642,10 +725,12 @@ class LlamaEngine:
             temp=params.temperature,
             repeat_penalty=params.repeat_penalty,
         )
+        constrained = grammar_sampler(llama_cpp, llm, params.grammar, self._token_bytes)
         try:
             llm.eval(new_tokens)
             ctx, chain = llm._ctx.ctx, sampler.sampler
-            sample, decode = llama_cpp.llama_sampler_sample, llama_cpp.llama_decode
+            sample = constrained.sample if constrained else llama_cpp.llama_sampler_sample
+            decode = llama_cpp.llama_decode
             token_slot = (llama_cpp.llama_token * 1)()
             one_token = llama_cpp.llama_batch_get_one(token_slot, 1)
             input_ids = llm.input_ids
@@ -662,6 +747,8 @@ class LlamaEngine:
                 llm.n_tokens = n
         finally:
             sampler.close()
+            if constrained is not None:
+                constrained.close()
 
     def _keep_cached_prefix(self, prompt: list[int]) -> int:
         """Keep the part of the KV cache that ``prompt`` starts with, drop the rest, and

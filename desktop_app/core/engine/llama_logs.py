@@ -20,6 +20,8 @@ LOGGER = logging.getLogger("hearth.llama_cpp")
 _WARN, _ERROR, _CONTINUE = 3, 4, 5
 _FUNCTION_PREFIX = re.compile(r"^[a-z_]+: ")
 _recent_errors: deque[str] = deque(maxlen=8)
+_OFFLOADED = re.compile(r"offloaded \d+/\d+ layers to GPU")
+_offloaded: list[str] = []
 _callback: Any = None
 
 
@@ -39,6 +41,9 @@ def install(llama_cpp: Any) -> None:
         line = text.decode("utf-8", errors="replace").rstrip()
         if not line:
             return
+        offloaded = _OFFLOADED.search(line)
+        if offloaded:
+            _offloaded[:] = [offloaded.group(0)]
         if level == _ERROR:
             _recent_errors.append(line)
             LOGGER.info(line)
@@ -57,3 +62,13 @@ def take_recent_errors() -> list[str]:
     lines = [_FUNCTION_PREFIX.sub("", line) for line in _recent_errors]
     _recent_errors.clear()
     return lines
+
+
+def take_offloaded() -> str:
+    """llama.cpp's last "offloaded N/M layers to GPU" line since the last call ("" if none).
+
+    Its M counts the output layer as one more layer than the model's blocks.
+    """
+    line = _offloaded[0] if _offloaded else ""
+    _offloaded.clear()
+    return line

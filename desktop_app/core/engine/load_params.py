@@ -10,6 +10,9 @@ from dataclasses import dataclass
 
 DEFAULT_CONTEXT = 4096
 KV_AUTO = "auto"
+GPU_LAYERS_AUTO = -2
+"""``n_gpu_layers``: as many layers as fit in the GPU's free memory (see ``core.gpu.plan``)."""
+GPU_LAYERS_ALL = -1
 
 LoadProgress = Callable[[float], bool]
 """Called with the fraction loaded (0 to 1); returning False cancels the load."""
@@ -21,8 +24,9 @@ class LoadParams:
     """Context window in tokens; 0 uses the model's trained length."""
     n_threads: int | None = None
     """CPU threads for generation; None lets Hearth pick (logical CPUs, at most 8)."""
-    n_gpu_layers: int = 0
-    """Layers to offload to the GPU; -1 offloads all of them."""
+    n_gpu_layers: int = GPU_LAYERS_AUTO
+    """Layers to offload to the GPU: ``GPU_LAYERS_AUTO`` (-2) as many as fit, -1 all,
+    0 none (the CPU only)."""
     n_batch: int = 512
     """Prompt tokens evaluated per step."""
     flash_attn: bool = False

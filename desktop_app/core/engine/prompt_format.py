@@ -1,8 +1,9 @@
 """Turning a conversation into a prompt.
 
 The model's own chat template (GGUF ``tokenizer.chat_template``) is rendered in a
-sandboxed, immutable Jinja environment: a template is data from a downloaded file and
-must not be able to run code or read files. A model without a template gets a
+sandboxed, immutable Jinja environment, in a child process with limits on time and
+memory (``template_sandbox``): a template is data from a downloaded file and must not
+be able to run code, read files, or hang or exhaust the app. A model without a template gets a
 fallback chosen by its architecture, else a plain "User:/Assistant:" format; the
 chosen format is reported so the UI and ``--verbose`` can say which one is in use.
 """
@@ -12,16 +13,20 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 
 import jinja2
-from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from desktop_app.core.engine.base import ChatTurn
-
-
-class TemplateError(Exception):
-    """A chat template failed to render (broken, or blocked by the sandbox)."""
+from desktop_app.core.engine.template_sandbox import (
+    RenderLimits,
+    TemplateError,
+    TemplateSandbox,
+    describe,
+    make_environment,
+    render_bounded,
+)
+from desktop_app.core.tools.calls import ToolSpec
+from desktop_app.core.tools.prompting import template_messages, template_supports_tools
 
 
 @dataclass(frozen=True)
@@ -110,26 +115,12 @@ def choose_format(
     return FORMATS["plain"]
 
 
-def _raise(message: str) -> None:
-    raise TemplateError(message)
-
-
-def _strftime_now(fmt: str) -> str:
-    return datetime.now().strftime(fmt)
-
-
-_ENVIRONMENT = ImmutableSandboxedEnvironment(
-    trim_blocks=True,
-    lstrip_blocks=True,
-    autoescape=False,
-    extensions=["jinja2.ext.loopcontrols"],
-)
-_ENVIRONMENT.globals.update(raise_exception=_raise, strftime_now=_strftime_now)
+_ENVIRONMENT = make_environment()
 
 
 @functools.lru_cache(maxsize=16)
 def _compile(source: str) -> jinja2.Template:
-    """Compiling costs far more than rendering; a model's template is compiled once."""
+    """Compiling costs far more than rendering; a built-in format is compiled once."""
     return _ENVIRONMENT.from_string(source)
 
 
@@ -140,17 +131,34 @@ def render_prompt(
     bos_token: str = "",
     eos_token: str = "",
     add_generation_prompt: bool = True,
+    sandbox: TemplateSandbox | None = None,
+    should_stop: Callable[[], bool] | None = None,
+    tools: Sequence[ToolSpec] = (),
 ) -> str:
-    """Render ``turns`` with ``fmt``; raises ``TemplateError`` on any template failure."""
+    """Render ``turns`` with ``fmt``; raises ``TemplateError`` on any template failure.
+
+    A model's own template renders in ``sandbox`` (a child process with time and
+    memory limits; a one-off one when None); a built-in format renders here. ``tools``
+    go to a template that reads them, else into the conversation's text
+    (``core.tools.prompting``).
+    """
+    native = fmt.from_model and template_supports_tools(fmt.template)
+    context = {
+        "messages": template_messages(turns, tools, native),
+        "bos_token": bos_token,
+        "eos_token": eos_token,
+        "add_generation_prompt": add_generation_prompt,
+    }
+    if tools and native:
+        context["tools"] = [tool.to_openai() for tool in tools]
+    if fmt.from_model:
+        if sandbox is not None:
+            return sandbox.render(context, should_stop)
+        with TemplateSandbox(fmt.template) as one_off:
+            return one_off.render(context, should_stop)
     try:
-        template = _compile(fmt.template)
-        return template.render(
-            messages=[{"role": t.role, "content": t.content} for t in turns],
-            bos_token=bos_token,
-            eos_token=eos_token,
-            add_generation_prompt=add_generation_prompt,
-        )
+        return render_bounded(_compile(fmt.template), context, RenderLimits().max_chars)
     except TemplateError:
         raise
-    except Exception as exc:  # a template is untrusted input: any failure is its fault
-        raise TemplateError(f"{type(exc).__name__}: {exc}") from exc
+    except Exception as exc:
+        raise TemplateError(describe(exc)) from exc

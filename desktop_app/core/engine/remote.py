@@ -43,6 +43,7 @@ from desktop_app.core.engine.remote_spec import REMOTE_PREFIX as REMOTE_PREFIX
 from desktop_app.core.engine.remote_spec import RemoteModelSpec as RemoteModelSpec
 from desktop_app.core.engine.remote_spec import is_remote_spec as is_remote_spec
 from desktop_app.core.engine.remote_spec import parse_remote_spec as parse_remote_spec
+from desktop_app.core.tools.remote_calls import StreamedCalls, request_message, request_options
 
 CONNECT_TIMEOUT_S = 10.0
 READ_TIMEOUT_S = 300.0
@@ -323,7 +324,7 @@ class RemoteEngine:
     def _body(self, turns: list[ChatTurn], params: GenerationParams) -> dict[str, Any]:
         body: dict[str, Any] = {
             "model": self._model,
-            "messages": [{"role": t.role, "content": t.content} for t in turns],
+            "messages": [request_message(t) for t in turns],
             "stream": True,
             "stream_options": {"include_usage": True},
             "max_tokens": params.max_tokens,
@@ -334,6 +335,7 @@ class RemoteEngine:
             body["seed"] = params.seed
         if params.stop:
             body["stop"] = list(params.stop)[:4]
+        body.update(request_options(params))
         body.update(self._extra)
         return body
 
@@ -376,6 +378,7 @@ class RemoteEngine:
     ) -> Iterator[EngineEvent]:
         reason: FinishReason | None = None
         done = False
+        calls = StreamedCalls()
         for payload in _sse_data(response.iter_lines()):
             if cancel.cancelled:
                 break
@@ -408,12 +411,16 @@ class RemoteEngine:
                 if text:
                     progress.token()
                     yield TextDelta(text, progress.generated)
+                if isinstance(delta, dict) and delta.get("tool_calls"):
+                    calls.feed(delta["tool_calls"])
                 finished = choice.get("finish_reason")
                 if finished:
                     reason = _FINISH_REASONS.get(str(finished), FinishReason.STOP)
         if cancel.cancelled:
             yield Finished(FinishReason.CANCELLED, progress.stats())
             return
+        if called := calls.text():
+            yield TextDelta(called, progress.generated)
         if reason is None:
             ending = "" if done else " (the connection closed early)"
             yield Finished(

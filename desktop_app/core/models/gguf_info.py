@@ -86,6 +86,8 @@ class GGUFInfo:
     """Elements in this file's tensors (a split file's shards each hold a part)."""
     main_tensor_type: int | None = None
     """The ggml type that holds the most elements (the quant when no file type is given)."""
+    tensor_bytes: dict[str, int] | None = None
+    """Each tensor's data size in bytes, by name (0 for a type this reader does not know)."""
 
     def _text(self, key: str) -> str | None:
         value = self.metadata.get(key)
@@ -222,6 +224,7 @@ def _parse(path: Path, reader: _Reader) -> GGUFInfo:
     data_end = 0
     parameters = 0
     elements_by_type: dict[int, int] = {}
+    tensor_bytes: dict[str, int] = {}
     for index in range(tensor_count):
         name = reader.string(f"the name of tensor #{index}", MAX_KEY_LENGTH)
         dims = reader.u32(f"the dimension count of tensor '{name}'")
@@ -233,7 +236,9 @@ def _parse(path: Path, reader: _Reader) -> GGUFInfo:
         tensor_type = reader.u32(f"the type of tensor '{name}'")
         offset = reader.u64(f"the data offset of tensor '{name}'")
         block_elements, block_bytes = _BLOCKS.get(tensor_type, (1, 0))
-        data_end = max(data_end, offset + elements // block_elements * block_bytes)
+        size = elements // block_elements * block_bytes
+        data_end = max(data_end, offset + size)
+        tensor_bytes[name] = size
         parameters += elements
         elements_by_type[tensor_type] = elements_by_type.get(tensor_type, 0) + elements
     data_start = -(-reader.offset // alignment) * alignment
@@ -243,7 +248,9 @@ def _parse(path: Path, reader: _Reader) -> GGUFInfo:
             f"file has {reader.size} (an incomplete download?)"
         )
     main_type = max(elements_by_type, key=elements_by_type.__getitem__, default=None)
-    return GGUFInfo(path, reader.size, version, tensor_count, metadata, parameters, main_type)
+    return GGUFInfo(
+        path, reader.size, version, tensor_count, metadata, parameters, main_type, tensor_bytes
+    )
 
 
 def _value(reader: _Reader, value_type: int, key: str) -> MetadataValue | ArrayValue:

@@ -102,7 +102,11 @@ class ChatSettings(QObject):
         try:
             conversation = self._store.create_conversation(system_prompt=prompt)
             if preset is not None:
-                overrides = ChatOverrides(preset=preset.id, sampling=dict(preset.sampling))
+                overrides = ChatOverrides(
+                    preset=preset.id,
+                    sampling=dict(preset.sampling),
+                    response_schema=preset.response_schema,
+                )
                 self._store.set_conversation_overrides(conversation.id, overrides.to_mapping())
         except StoreError as exc:
             self.error.emit(str(exc))

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 from desktop_app.core.secrets import SecretStore
 from desktop_app.server.keys import is_loopback, server_key
 from desktop_app.server.listen import DEFAULT_PORT, ServeError, bind_socket
+from desktop_app.server.security import AccessPolicy, PolicyError, split_list
 from desktop_app.ui.engine.shared import BridgeJobRunner
 from desktop_app.ui.engine.worker import EngineBridge
 
@@ -105,11 +106,32 @@ class ServerPage(QWidget):
         self._host = QLineEdit("127.0.0.1", self)
         self._host.setObjectName("serverHost")
         form.addRow(self.tr("Address"), self._host)
+        self._allowed_hosts = QLineEdit(self)
+        self._allowed_hosts.setObjectName("serverAllowedHosts")
+        self._allowed_hosts.setPlaceholderText(self.tr("e.g. mybox.local (this computer's names)"))
+        self._allowed_hosts.setToolTip(
+            self.tr(
+                "Host names, besides localhost and this computer's addresses, that requests "
+                "may be sent to. Others are refused, so web pages cannot reach the server "
+                "by pointing their own domain at this computer."
+            )
+        )
+        self._cors_origins = QLineEdit(self)
+        self._cors_origins.setObjectName("serverCorsOrigins")
+        self._cors_origins.setPlaceholderText(self.tr("none (e.g. http://localhost:3000)"))
+        self._cors_origins.setToolTip(
+            self.tr(
+                "Web apps that may call the server from a browser. Requests from any "
+                "other web page are refused."
+            )
+        )
         self._port = QSpinBox(self)
         self._port.setObjectName("serverPort")
         self._port.setRange(1, 65535)
         self._port.setValue(DEFAULT_PORT)
         form.addRow(self.tr("Port"), self._port)
+        form.addRow(self.tr("Allowed host names"), self._allowed_hosts)
+        form.addRow(self.tr("Allowed web apps"), self._cors_origins)
         self._model = QLineEdit(model_path, self)
         self._model.setObjectName("serverModel")
         self._model.setPlaceholderText(self.tr("path of a .gguf file (default: the last model)"))
@@ -148,7 +170,14 @@ class ServerPage(QWidget):
     def _update_controls(self) -> None:
         running = self.is_running
         self._toggle.setText(self.tr("Stop server") if running else self.tr("Start server"))
-        for field in (self._host, self._port, self._model, self._new_key):
+        for field in (
+            self._host,
+            self._port,
+            self._allowed_hosts,
+            self._cors_origins,
+            self._model,
+            self._new_key,
+        ):
             field.setEnabled(not running)
         if not running:
             self._state.setText(self.tr("Off."))
@@ -179,8 +208,13 @@ class ServerPage(QWidget):
         self._key_note.hide()
         self._log.clear()
         try:
+            access = AccessPolicy.build(
+                host,
+                split_list(self._allowed_hosts.text()),
+                split_list(self._cors_origins.text()),
+            )
             sock = bind_socket(host, self._port.value())
-        except ServeError as exc:
+        except (ServeError, PolicyError) as exc:
             self._state.setText(str(exc))
             return
         api_key = None
@@ -199,7 +233,9 @@ class ServerPage(QWidget):
         from desktop_app.server.run import ServerThread
 
         runner = BridgeJobRunner(bridge)
-        server = ServerThread(create_app(runner, ServerConfig("", Path(), api_key)), sock)
+        server = ServerThread(
+            create_app(runner, ServerConfig("", Path(), api_key, access=access)), sock
+        )
         if not server.start():
             server.stop()
             self._state.setText(self.tr("The server could not be started."))
@@ -214,6 +250,10 @@ class ServerPage(QWidget):
 
     def _start_child(self) -> None:
         arguments = ["--host", self._host.text().strip(), "--port", str(self._port.value())]
+        for host in split_list(self._allowed_hosts.text()):
+            arguments += ["--allowed-host", host]
+        for origin in split_list(self._cors_origins.text()):
+            arguments += ["--cors-origin", origin]
         if self._new_key.isChecked():
             arguments.append("--new-api-key")
         if self._model.text().strip():

@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_app.core.engine.base import ModelInfo
 from desktop_app.core.hardware import HardwareInfo, format_bytes
 from desktop_app.core.setting_types import (
     Bool,
@@ -209,8 +210,10 @@ class SettingsDialog(QDialog):
         config_dir: Path,
         hardware_info: Callable[[], HardwareInfo] | None = None,
         parent: QWidget | None = None,
+        loaded_model: ModelInfo | None = None,
     ) -> None:
         super().__init__(parent)
+        self._loaded_model = loaded_model
         self._settings = settings
         self._config_dir = config_dir
         self._editors: dict[str, SettingEditor] = {}
@@ -361,9 +364,20 @@ class SettingsDialog(QDialog):
         )
         offload.setObjectName("gpuOffloadLabel")
         rows.addRow(self.tr("GPU offload"), offload)
+        backends = QLabel(", ".join(info.backends) or self.tr("Unknown"), box)
+        backends.setObjectName("backendsLabel")
+        rows.addRow(self.tr("llama.cpp backends"), backends)
+        free_of = self.tr("%1 free of %2")
         device_lines = [
             f"{d.name} — {d.description} ({d.kind}"
-            + (f", {format_bytes(d.memory_total)}" if d.memory_total else "")
+            + (
+                ", "
+                + free_of.replace("%1", format_bytes(d.memory_free)).replace(
+                    "%2", format_bytes(d.memory_total)
+                )
+                if d.memory_total
+                else ""
+            )
             + ")"
             for d in info.devices
         ]
@@ -371,12 +385,18 @@ class SettingsDialog(QDialog):
         devices.setObjectName("devicesLabel")
         devices.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         rows.addRow(self.tr("Devices"), devices)
+        if self._loaded_model is not None and self._loaded_model.offload:
+            placement = QLabel(self._loaded_model.offload, box)
+            placement.setObjectName("modelPlacementLabel")
+            placement.setWordWrap(True)
+            placement.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            rows.addRow(self.tr("Loaded model"), placement)
         recommend = QPushButton(self.tr("Use recommended threads and GPU layers"), box)
         recommend.setObjectName("recommendedHardwareButton")
         recommend.setToolTip(
             self.tr("%1 threads, GPU layers: %2")
             .replace("%1", str(info.recommended_threads))
-            .replace("%2", self.tr("all") if info.recommended_gpu_layers == -1 else "0")
+            .replace("%2", self.tr("automatic") if info.recommended_gpu_layers != 0 else "0")
         )
         recommend.clicked.connect(self._use_recommended)
         rows.addRow("", recommend)

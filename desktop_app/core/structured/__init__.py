@@ -1,0 +1,1 @@
+"""Structured output: JSON schemas turned into llama.cpp grammars, and sampling under one."""
