@@ -284,5 +284,8 @@ def test_a_chat_started_from_a_preset_answers_from_its_collections(
     qtbot.waitUntil(lambda: answer_finished(hearth), timeout=ANSWER_TIMEOUT_MS)
     picker = window.findChild(CollectionPicker)
     assert picker.chosen() == ["notes"]
+    picker.menu().aboutToShow.emit()
+    [note] = [a for a in picker.menu().actions() if a.objectName() == "searchNote"]
+    assert note.text().startswith("Keyword search only") and not note.isEnabled()
     question = hearth.store.messages(window.conversation_id or -1)[0]
     assert "The meeting is on Tuesday." in question.content

@@ -76,6 +76,11 @@ class DocumentsFeature:
         row.setContentsMargins(0, 0, 0, 0)
         self.bar = AttachmentsBar(controls)
         self.picker = CollectionPicker(self.index, controls)
+        self.picker.set_search_note(
+            QCoreApplication.translate(
+                "Documents", "Keyword search only: the window does not use an embedding model"
+            )
+        )
         row.addWidget(self.bar)
         row.addWidget(self.picker)
         api.add_header_control(controls)
