@@ -14,6 +14,11 @@ run in turn so that machine noise hits them alike:
 
 Rates are tokens / wall time from the request to the last token, prompt included. The
 last line gives the medians and each path's ratio to ``engine``.
+
+``--parallel-suite`` measures parallel decoding instead (``benchmarks/serve_parallel.py``):
+aggregate tok/s with 1, 2, 4 and 8 streaming clients beside ``llama-batched-bench``
+(``--batched-bench PATH``), the single client against the one-at-a-time server, time to
+first token while 3 others stream, and a cold load on demand.
 """
 
 from __future__ import annotations
@@ -138,7 +143,16 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--timeout", type=float, default=60.0)
+    parser.add_argument("--parallel-suite", action="store_true")
+    parser.add_argument("--batched-bench", type=Path, metavar="PATH")
     args = parser.parse_args()
+    if args.parallel_suite:
+        from benchmarks.serve_parallel import run_suite
+
+        run_suite(
+            resolve_model(args.model), args.tokens, args.threads, args.runs, args.batched_bench
+        )
+        return
     path = resolve_model(args.model)
     n_ctx = args.tokens + 256
     load = LoadParams(n_ctx=n_ctx, n_threads=args.threads)

@@ -18,6 +18,7 @@ from desktop_app.cli import docs as cli_docs
 from desktop_app.cli import endpoints as cli_endpoints
 from desktop_app.cli import hardware as cli_hardware
 from desktop_app.cli import models as cli_models
+from desktop_app.cli import ps as cli_ps
 from desktop_app.cli import serve as cli_serve
 from desktop_app.cli import settings as cli_settings
 from desktop_app.cli import tools as cli_tools
@@ -76,6 +77,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     cli_chats.add_commands(commands)
     cli_serve.add_commands(commands)
+    cli_ps.add_commands(commands)
     cli_endpoints.add_commands(commands)
     cli_models.add_commands(commands)
     cli_docs.add_commands(commands)
@@ -109,6 +111,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cli_models.run(args)
         if args.command == "serve":
             return cli_serve.run(args)
+        if args.command == "ps":
+            return cli_ps.run(args)
         if args.command == "endpoints":
             return cli_endpoints.run(args)
         if args.command == "docs":

@@ -1,6 +1,8 @@
 """``hearth serve``: Hearth's local OpenAI-compatible API server.
 
-Loads one model on a dedicated engine thread and serves it with uvicorn. Binds
+Serves the model a request names, loading it on demand (``--model`` loads one at
+start), several requests of a model decoded together (``--parallel``), with uvicorn.
+Binds
 127.0.0.1 by default; any other address needs an API key (``--api-key``,
 ``HEARTH_API_KEY``, or one generated, saved in the keyring and printed once).
 """
@@ -9,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 from typing import Any
 
 from desktop_app.cli import settings as cli_settings
@@ -29,6 +32,16 @@ def _count(text: str) -> int:
     return int(text)
 
 
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"must be a number of seconds above 0, not {text!r}")
+    return value
+
+
 def add_commands(commands: Any) -> None:
     serve = commands.add_parser(
         "serve",
@@ -44,7 +57,31 @@ def add_commands(commands: Any) -> None:
         "--port", type=_port, default=DEFAULT_PORT, help=f"default: {DEFAULT_PORT}; 0 picks one"
     )
     serve.add_argument(
-        "--model", default="", metavar="ID|PATH", help="default: the last model used"
+        "--model",
+        default="",
+        metavar="ID|PATH",
+        help="load this model at start (default: none; requests load the model they name)",
+    )
+    serve.add_argument(
+        "--parallel",
+        type=_count,
+        metavar="N",
+        help="requests of one model decoded together (default: chosen from the model and "
+        "the free memory, shown at start)",
+    )
+    serve.add_argument(
+        "--max-models",
+        type=_count,
+        default=1,
+        metavar="N",
+        help="local models kept loaded at once; the least recently used is unloaded to make "
+        "room (default 1)",
+    )
+    serve.add_argument(
+        "--ttl",
+        type=_seconds,
+        metavar="SECONDS",
+        help="unload a model that has been idle this long (default: keep it)",
     )
     serve.add_argument(
         "--api-key",
@@ -98,16 +135,15 @@ def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from desktop_app.core.engine.base import EngineError
-    from desktop_app.core.engine.llama_engine import LlamaEngine
     from desktop_app.core.paths import app_paths
     from desktop_app.core.secrets import NO_KEYRING_MESSAGE, SecretStore
     from desktop_app.core.settings import load_settings
-    from desktop_app.core.window_state import StateFile
     from desktop_app.server.app import ServerConfig, create_app
-    from desktop_app.server.engine_thread import EngineThread
     from desktop_app.server.keys import is_loopback, server_key
     from desktop_app.server.models import resolve_model
+    from desktop_app.server.runtime_file import RuntimeFile, client_root
     from desktop_app.server.security import AccessPolicy, PolicyError
+    from desktop_app.server.serve_pool import build_pool
 
     try:
         access = AccessPolicy.build(args.host, args.allowed_host, args.cors_origin)
@@ -115,14 +151,15 @@ def _serve(args: argparse.Namespace) -> int:
         raise ServeError(str(exc)) from exc
 
     paths = app_paths()
-    last_model = StateFile(paths.data_dir, paths.config_dir).state.last_model
     settings, warning = load_settings(paths.config_dir)
     if warning:
         print(f"hearth: warning: {warning}", file=sys.stderr)
-    try:
-        model_id, path = resolve_model(args.model, last_model or None)
-    except EngineError as exc:
-        raise ServeError(str(exc)) from exc
+    model_id, path = "", None
+    if args.model:
+        try:
+            model_id, path = resolve_model(args.model)
+        except EngineError as exc:
+            raise ServeError(str(exc)) from exc
 
     sock = bind_socket(args.host, args.port)
     api_key: str | None = args.api_key
@@ -141,41 +178,58 @@ def _serve(args: argparse.Namespace) -> int:
             print(f"hearth: requests must carry the API key from {key.source}", file=sys.stderr)
 
     load = cli_settings.apply_options(settings, args).load_params()
-    engine = EngineThread(lambda: LlamaEngine(path, load), max_waiting=args.queue_size)
-    try:
-        info = engine.start()
-    except EngineError as exc:
-        sock.close()
-        raise ServeError(str(exc)) from exc
+    pool = build_pool(settings, paths, load, args, model_id, path)
     host, port = sock.getsockname()[:2]
     shown_host = f"[{host}]" if ":" in host else host
-    print(
-        f"hearth: serving {model_id} ({info.architecture}, context {info.context_length} "
-        f"tokens) at http://{shown_host}:{port}/v1",
-        file=sys.stderr,
-        flush=True,
-    )
+    url = f"http://{shown_host}:{port}/v1"
+    if model_id:
+        try:
+            info = pool.load(model_id)
+        except EngineError as exc:
+            pool.close()
+            sock.close()
+            raise ServeError(str(exc)) from exc
+        parallel = pool.loaded()[0]["parallel"]
+        print(
+            f"hearth: serving {model_id} ({info.architecture}, context {info.context_length} "
+            f"tokens, {parallel} in parallel) at {url}",
+            file=sys.stderr,
+            flush=True,
+        )
+    else:
+        print(
+            f"hearth: serving models on demand (none loaded yet; see {url}/models) at {url}",
+            file=sys.stderr,
+            flush=True,
+        )
+    limits = f"up to {pool.max_models} model(s) loaded"
+    if pool.ttl_s is not None:
+        limits += f", unloaded after {pool.ttl_s:g} s idle"
+    print(f"hearth: {limits}", file=sys.stderr, flush=True)
     from desktop_app.cli.common import CliError
     from desktop_app.cli.docs import open_embedder
 
     try:
         embedder = open_embedder(args)
     except CliError as exc:
-        engine.stop()
+        pool.close()
         sock.close()
         raise ServeError(str(exc)) from exc
     if embedder is not None:
         print(f"hearth: /v1/embeddings uses {embedder.info.name}", file=sys.stderr)
-    app = create_app(engine, ServerConfig(model_id, path, api_key, access=access), embedder)
+    app = create_app(pool, ServerConfig(model_id, path or Path(), api_key, access=access), embedder)
     config = uvicorn.Config(app, log_level="warning", timeout_graceful_shutdown=5)
     server = uvicorn.Server(config)
+    runtime = RuntimeFile(paths.data_dir)
+    runtime.publish(client_root(host, port), api_key is not None)
     try:
         server.run(sockets=[sock])
     except KeyboardInterrupt:
         print("hearth: stopped", file=sys.stderr)
         return 130
     finally:
-        engine.stop()
+        runtime.withdraw()
+        pool.close()
         if embedder is not None:
             embedder.close()
         sock.close()

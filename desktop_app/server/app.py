@@ -14,7 +14,7 @@ import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -26,10 +26,12 @@ from starlette.routing import Route
 from desktop_app.core.chats.model import FinishReason
 from desktop_app.core.engine.base import Finished, ModelInfo, TextDelta
 from desktop_app.core.engine.remote import is_remote_spec
-from desktop_app.server import protocol, tools_api
+from desktop_app.server import protocol, timings, tools_api
 from desktop_app.server.embeddings import Embedder, embeddings_route
 from desktop_app.server.engine_thread import JOB_STARTED, Job, JobEvent, QueueFull
+from desktop_app.server.metrics import ServerMetrics
 from desktop_app.server.models import matches
+from desktop_app.server.operations import model_entries, operation_routes, runner_status
 from desktop_app.server.protocol import ApiError, GenerationRequest
 from desktop_app.server.security import AccessGuard, AccessPolicy
 
@@ -46,6 +48,21 @@ class JobRunner(Protocol):
     def info(self) -> ModelInfo | None: ...
 
     def submit(self, job: Job) -> None: ...
+
+
+class ModelRouter(Protocol):
+    """Many models, loaded on demand (``ModelPool``): each request is routed to one."""
+
+    @property
+    def info(self) -> ModelInfo | None: ...
+
+    def route(self, requested: str | None) -> tuple[str, int, JobRunner]: ...
+
+    def find(self, requested: str | None) -> Any: ...
+
+    def listing(self) -> list[Any]: ...
+
+    def loaded(self) -> list[dict[str, Any]]: ...
 
 
 @dataclass(frozen=True)
@@ -70,10 +87,15 @@ def _sse(data: dict[str, Any] | str) -> str:
 
 
 class _Api:
-    def __init__(self, engine: JobRunner, config: ServerConfig) -> None:
-        self.engine = engine
+    def __init__(self, engine: JobRunner | ModelRouter, config: ServerConfig) -> None:
+        self.router = cast(ModelRouter, engine) if hasattr(engine, "route") else None
+        self.engine = cast(JobRunner, engine)
         self.config = config
         self.created = protocol.now()
+        self.metrics = ServerMetrics(lambda: runner_status(engine, self.served_id))
+
+    def served_id(self) -> str:
+        return self.current_model()[0]
 
     # Checks
 
@@ -147,43 +169,74 @@ class _Api:
 
     async def models(self, request: Request) -> Response:
         self.check_auth(request)
-        return JSONResponse(
-            {
-                "object": "list",
-                "data": [protocol.model_entry(self.current_model()[0], self.created)],
-            }
-        )
+        if self.router is not None:
+            data = await asyncio.to_thread(model_entries, self.router, self.created)
+        else:
+            data = [protocol.model_entry(self.current_model()[0], self.created)]
+        return JSONResponse({"object": "list", "data": data})
 
     async def model(self, request: Request) -> Response:
         self.check_auth(request)
-        model_id = self.check_model(request.path_params["model"])
+        requested = request.path_params["model"]
+        if self.router is not None:
+            entries = await asyncio.to_thread(model_entries, self.router, self.created)
+            for entry in entries:
+                if entry["id"] == requested:
+                    return JSONResponse(entry)
+            source = await asyncio.to_thread(self.router.find, requested)  # or the 404
+            return JSONResponse(protocol.model_entry(source.id, self.created))
+        model_id = self.check_model(requested)
         return JSONResponse(protocol.model_entry(model_id, self.created))
+
+    async def target(self, body: Any) -> tuple[str, int, JobRunner]:
+        """The model a request names, its context length and the runner to submit to."""
+        if not isinstance(body, dict):
+            raise ApiError(400, "The request body must be a JSON object.")
+        requested = body.get("model")
+        if not isinstance(requested, str):
+            requested = None
+        if self.router is not None:  # models on demand (ModelPool)
+            return await asyncio.to_thread(self.router.route, requested)
+        return self.check_model(requested), self.current_model()[2], self.engine
 
     async def chat(self, request: Request) -> Response:
         self.check_auth(request)
         body = await self.read_json(request)
-        parsed = protocol.parse_chat(body, self.current_model()[2] or 4096)
-        return await self.generate(request, parsed, chat=True)
+        model_id, context, runner = await self.target(body)
+        parsed = protocol.parse_chat(body, context or 4096)
+        return await self.generate(request, parsed, True, model_id, runner)
 
     async def completions(self, request: Request) -> Response:
         self.check_auth(request)
         body = await self.read_json(request)
-        parsed = protocol.parse_completion(body, self.current_model()[2] or 4096)
-        return await self.generate(request, parsed, chat=False)
+        model_id, context, runner = await self.target(body)
+        parsed = protocol.parse_completion(body, context or 4096)
+        return await self.generate(request, parsed, False, model_id, runner)
 
     # Generation
 
-    async def generate(self, request: Request, parsed: GenerationRequest, chat: bool) -> Response:
-        model_id = self.check_model(parsed.model)
+    async def generate(
+        self,
+        request: Request,
+        parsed: GenerationRequest,
+        chat: bool,
+        model_id: str,
+        runner: JobRunner,
+    ) -> Response:
         loop = asyncio.get_running_loop()
         events: asyncio.Queue[JobEvent] = asyncio.Queue()
 
         def sink(event: JobEvent) -> None:
             loop.call_soon_threadsafe(events.put_nowait, event)
 
-        job = Job(parsed.params, sink, turns=parsed.turns, prompt=parsed.prompt)
+        job = Job(
+            parsed.params,
+            self.metrics.track(model_id, sink),
+            turns=parsed.turns,
+            prompt=parsed.prompt,
+        )
         try:
-            self.engine.submit(job)
+            runner.submit(job)
         except QueueFull:
             raise ApiError(
                 503,
@@ -194,7 +247,7 @@ class _Api:
                 headers={"Retry-After": "1"},
             ) from None
         shape = _Shape(
-            chat, model_id, protocol.new_id("chatcmpl" if chat else "cmpl"), parsed.tool_names
+            chat, model_id, protocol.new_id("chatcmpl" if chat else "cmpl"), job, parsed.tool_names
         )
         if parsed.stream:
             return StreamingResponse(
@@ -270,6 +323,7 @@ class _Shape:
     chat: bool
     model: str
     id: str
+    job: Job
     tool_names: tuple[str, ...] = ()
 
     @property
@@ -302,7 +356,9 @@ class _Shape:
             return [error, "[DONE]"]
         empty: dict[str, Any] | str = {} if self.chat else ""
         reason = "tool_calls" if called else protocol.finish_reason(finished.reason)
-        lines: list[dict[str, Any] | str] = [self.chunk(empty, reason)]
+        last = self.chunk(empty, reason)
+        last["timings"] = timings.timings(finished.stats, self.job)
+        lines: list[dict[str, Any] | str] = [last]
         if include_usage:
             lines.append(
                 {
@@ -311,7 +367,7 @@ class _Shape:
                     "created": self.created,
                     "model": self.model,
                     "choices": [],
-                    "usage": protocol.usage(finished.stats),
+                    "usage": timings.usage(finished.stats),
                 }
             )
         lines.append("[DONE]")
@@ -334,7 +390,8 @@ class _Shape:
             "created": self.created,
             "model": self.model,
             "choices": [choice],
-            "usage": protocol.usage(finished.stats),
+            "usage": timings.usage(finished.stats),
+            "timings": timings.timings(finished.stats, self.job),
         }
 
 
@@ -364,11 +421,12 @@ async def _unexpected(request: Request, exc: Exception) -> Response:
 
 
 def create_app(
-    engine: JobRunner, config: ServerConfig, embedder: Embedder | None = None
+    engine: JobRunner | ModelRouter, config: ServerConfig, embedder: Embedder | None = None
 ) -> Starlette:
     """The ASGI app; ``engine`` must already be started."""
     api = _Api(engine, config)
     routes = [
+        *operation_routes(engine, api.metrics, api.check_auth, api.served_id),
         Route("/v1/models", api.models, methods=["GET"]),
         Route("/v1/models/{model:path}", api.model, methods=["GET"]),
         Route("/v1/chat/completions", api.chat, methods=["POST"]),

@@ -70,6 +70,10 @@ class Job:
     turns: list[ChatTurn] | None = None
     prompt: str | None = None
     cancel: CancelToken = field(default_factory=CancelToken)
+    submitted_at: float = 0.0
+    """``time.perf_counter()`` when the runner took the job (set by ``BatchScheduler``)."""
+    load_wait_s: float = 0.0
+    """How long the job waited for its model to load (models loaded on demand)."""
 
 
 class EngineThread:

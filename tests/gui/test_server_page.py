@@ -21,6 +21,8 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 
 from desktop_app.core.chats.model import FinishReason
+from desktop_app.core.paths import app_paths
+from desktop_app.server.runtime_file import RuntimeFile
 from desktop_app.ui.chat.composer import Composer
 from desktop_app.ui.server.page import ServerPage
 from tests.gui.helpers import (
@@ -151,8 +153,15 @@ def test_in_window_the_server_shares_the_windows_model_and_engine_thread(
     qtbot.keyClick(composer, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: answer_finished(hearth), timeout=ANSWER_TIMEOUT_MS)
     assert rows(hearth)[-1].finish_reason is FinishReason.LENGTH
+    # hearth ps finds the window's server through the runtime file.
+    runtime = RuntimeFile(app_paths().data_dir)
+    found = runtime.read()
+    assert found is not None and found.url == f"http://127.0.0.1:{port}"
+    listed = httpx.get(found.url + "/v1/ps", timeout=5).json()["data"]
+    assert [(r["id"], r["state"]) for r in listed] == [("tiny", "ready")]
     click(qtbot, child(page, QPushButton, "serverToggleButton"))
     assert not page.is_running
+    assert runtime.read() is None
     with pytest.raises(httpx.ConnectError):
         httpx.get(base + "/models", timeout=5)
 

@@ -1,4 +1,5 @@
-"""API jobs on the window's engine thread: the waiting count and the 503 limit."""
+"""API jobs on the window's engine thread: the waiting count, the 503 limit, and one job at
+a time handed to the engine thread (the window's chats never wait behind a queue)."""
 
 from __future__ import annotations
 
@@ -30,11 +31,15 @@ def test_a_job_stops_waiting_once_whether_it_starts_or_ends_first() -> None:
     with pytest.raises(QueueFull):
         runner.submit(Job(GenerationParams(), seen.append))
 
-    first, second = bridge.jobs
+    assert len(bridge.jobs) == 1, "API jobs reach the engine thread one at a time"
+    first = bridge.jobs[0]
     first.sink(JOB_STARTED)
     assert runner.waiting == 1
+    assert len(bridge.jobs) == 1
     first.sink(Finished(FinishReason.STOP))
     assert runner.waiting == 1, "a started job is not counted off twice"
+    assert len(bridge.jobs) == 2, "the next job goes once the first has ended"
+    second = bridge.jobs[1]
     second.cancel.cancel()
     second.sink(Finished(FinishReason.STOP))  # skipped before it started
     assert runner.waiting == 0

@@ -128,6 +128,32 @@ def _load_progress(llama_cpp: Any, report: LoadProgress) -> Iterator[None]:
         module.llama_model_default_params = original
 
 
+@contextlib.contextmanager
+def _sequences(llama_cpp: Any, n_seq_max: int) -> Iterator[None]:
+    """Give the next context ``n_seq_max`` sequences, each with its own part of the cache.
+
+    ``Llama.__init__`` (0.3) takes no ``n_seq_max``; it starts from
+    ``llama_context_default_params()``, which returns these for the load's duration.
+    """
+    if n_seq_max <= 1:
+        yield
+        return
+    module = llama_cpp.llama_cpp
+    original = module.llama_context_default_params
+
+    def default_params_with_sequences() -> Any:
+        params = original()
+        params.n_seq_max = n_seq_max
+        params.kv_unified = False
+        return params
+
+    module.llama_context_default_params = default_params_with_sequences
+    try:
+        yield
+    finally:
+        module.llama_context_default_params = original
+
+
 class TokenizedFit(NamedTuple):
     tokens: list[int]
     dropped_turns: int
@@ -225,7 +251,8 @@ class LlamaEngine:
         defer_library_templates(llama_cpp)
         llama_logs.take_recent_errors()
         trained = info.context_length or DEFAULT_CONTEXT
-        n_ctx = params.n_ctx if params.n_ctx > 0 else trained
+        self.sequences = max(1, params.n_seq_max)
+        n_ctx = (params.n_ctx if params.n_ctx > 0 else trained) * self.sequences
         cancelled = False
         system_info = llama_cpp.llama_print_system_info().decode("utf-8", "replace")
         gpu_offload = bool(llama_cpp.llama_supports_gpu_offload())
@@ -245,7 +272,11 @@ class LlamaEngine:
             n_ubatch = min(n_batch, ubatch_size(attempt, gpu_offload))
             devices = hidden_gpus(llama_cpp) if cpu_only else contextlib.nullcontext()
             try:
-                with _load_progress(llama_cpp, report), devices:
+                with (
+                    _load_progress(llama_cpp, report),
+                    devices,
+                    _sequences(llama_cpp, self.sequences),
+                ):
                     llm = llama_cpp.Llama(
                         model_path=str(path),
                         n_ctx=n_ctx,
@@ -292,6 +323,8 @@ class LlamaEngine:
             plan = plan_for(info, n_ctx, loaded.n_gpu_layers)
         self._offload = OffloadReport(plan, loaded.notice, llama_logs.take_offloaded())
         model = self._llm._model
+        self.sequence_context = int(llama_cpp.llama_n_ctx_seq(self._llm._ctx.ctx))
+        """Tokens of context each sequence has (all of it with one sequence)."""
         self._vocab = llama_cpp.llama_model_get_vocab(model.model)
         self._n_swa = 0 if params.swa_full else int(llama_cpp.llama_model_n_swa(model.model))
         n_vocab = self._llm.n_vocab()
@@ -323,7 +356,7 @@ class LlamaEngine:
             name=info.name,
             path=str(path),
             architecture=info.architecture,
-            context_length=self._llm.n_ctx(),
+            context_length=self.sequence_context,
             chat_format=self._format_words(),
             format_name=self._format.name,
             format_source=self._format_source(bool(self._format_problem)),
@@ -579,7 +612,7 @@ class LlamaEngine:
         Raises ``ContextOverflowError`` (strategy "stop", or a message too long even
         alone) and ``TemplateError``.
         """
-        n_ctx = self._llm.n_ctx()
+        n_ctx = self.sequence_context
         prompts: dict[int, list[int]] = {}
 
         def count_prompt(candidate: list[ChatTurn]) -> int:
@@ -610,7 +643,7 @@ class LlamaEngine:
         """Continue raw ``prompt`` text, with no chat template (an OpenAI-style completion)."""
         started = time.perf_counter()
         tokens = self._llm.tokenize(prompt.encode("utf-8"), add_bos=self._add_bos, special=False)
-        n_ctx = self._llm.n_ctx()
+        n_ctx = self.sequence_context
         if not tokens or len(tokens) >= n_ctx:
             yield Finished(
                 FinishReason.ERROR,
@@ -633,7 +666,7 @@ class LlamaEngine:
         *,
         format_stops: bool = True,
     ) -> Iterator[EngineEvent]:
-        budget = min(params.max_tokens, self._llm.n_ctx() - len(prompt))
+        budget = min(params.max_tokens, self.sequence_context - len(prompt))
         if budget <= 0:
             stats = self._stats(prompt, 0, 0, started, 0.0, 0.0, dropped)
             yield Finished(FinishReason.LENGTH, stats)

@@ -36,3 +36,6 @@ class LoadParams:
     memory and attention time on every token."""
     kv_cache_type: str = KV_AUTO
     """Number format of the KV cache: "f16", "bf16", or "auto" (see ``kv_cache_type``)."""
+    n_seq_max: int = 1
+    """Sequences decoded together (``core.engine.batched``); each gets ``n_ctx`` tokens of
+    its own KV cache."""

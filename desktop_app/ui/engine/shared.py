@@ -2,13 +2,16 @@
 
 ``BridgeJobRunner`` gives the API app (``desktop_app.server.app``) the window's
 ``EngineBridge`` as its job runner: API requests run on the same engine thread, with the
-same loaded model, as the chat window (one llama.cpp context, one thread). They wait in
-arrival order behind whatever the window asked for; when ``max_waiting`` API requests
-are already waiting, new ones get 503.
+same loaded model, as the chat window (one llama.cpp context, one thread). They run in
+arrival order, and only one at a time is handed to the engine thread: the others wait
+here, so a chat the user starts in the window waits at most for the API answer being
+written, never behind a queue of API requests. When ``max_waiting`` API requests are
+already waiting, new ones get 503.
 """
 
 from __future__ import annotations
 
+import collections
 import threading
 
 from desktop_app.core.chats.model import FinishReason
@@ -26,6 +29,8 @@ class BridgeJobRunner:
         self._lock = threading.Lock()
         self._waiting = 0
         self._jobs: dict[int, Job] = {}
+        self._queue: collections.deque[Job] = collections.deque()
+        self._in_flight = False
         self.completed: list[FinishReason] = []
         """How each API job ended, in order (diagnostics and tests)."""
 
@@ -59,11 +64,28 @@ class BridgeJobRunner:
                         self._jobs.pop(key, None)
                         reason = FinishReason.CANCELLED if job.cancel.cancelled else event.reason
                         self.completed.append(reason)
-            reply(event)
+            try:
+                reply(event)
+            finally:
+                if isinstance(event, Finished):
+                    self._forward_next(finished=True)
 
         job.sink = sink
+        with self._lock:
+            self._queue.append(job)
+        self._forward_next()
+
+    def _forward_next(self, finished: bool = False) -> None:
+        """Hand the next waiting job to the engine thread unless one is there already."""
+        with self._lock:
+            if finished:
+                self._in_flight = False
+            if self._in_flight or not self._queue:
+                return
+            job = self._queue.popleft()
+            self._in_flight = True
         if not self._bridge.submit_job(job):
-            sink(Finished(FinishReason.ERROR, error="Hearth is shutting down."))
+            job.sink(Finished(FinishReason.ERROR, error="Hearth is shutting down."))
 
     def cancel_all(self) -> None:
         """Stop every API job, waiting or running (the server is being turned off)."""

@@ -31,9 +31,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_app.core.paths import app_paths
 from desktop_app.core.secrets import SecretStore
 from desktop_app.server.keys import is_loopback, server_key
 from desktop_app.server.listen import DEFAULT_PORT, ServeError, bind_socket
+from desktop_app.server.runtime_file import RuntimeFile, client_root
 from desktop_app.server.security import AccessPolicy, PolicyError, split_list
 from desktop_app.ui.engine.shared import BridgeJobRunner
 from desktop_app.ui.engine.worker import EngineBridge
@@ -241,6 +243,7 @@ class ServerPage(QWidget):
             self._state.setText(self.tr("The server could not be started."))
             return
         self._server, self._runner = server, runner
+        RuntimeFile(app_paths().data_dir).publish(client_root(*server.address), bool(api_key))
         shown_host, port = server.address
         url = f"http://{shown_host}:{port}/v1"
         self._state.setText(self.tr("Serving the window's model at %1").replace("%1", url))
@@ -280,6 +283,7 @@ class ServerPage(QWidget):
             if runner is not None:
                 runner.cancel_all()
             server.stop()
+            RuntimeFile(app_paths().data_dir).withdraw()
             self._update_controls()
             self.running_changed.emit(False)
             return

@@ -1,0 +1,257 @@
+"""Parallel decoding figures for ``benchmarks/serve.py --parallel-suite``.
+
+All in one run, so machine noise hits every figure alike; the last lines are ratios.
+
+1. Aggregate tok/s with 1, 2, 4 and 8 concurrent clients (the official ``openai``
+   client, streaming, ``--tokens`` each, end-of-turn ignored) against ``hearth serve``'s
+   app over a ``ModelPool`` (one ``BatchScheduler``, ``--parallel 8``), beside
+   ``llama-batched-bench`` (``--batched-bench PATH``) for the same model, thread count,
+   compute pass and KV format. Aggregate = all clients' tokens / wall time from the
+   first request to the last token (prompts included).
+2. Single client: the parallel server against today's one-at-a-time server
+   (``EngineThread``), same client, same tokens.
+3. Time to first token (p50/p90) of a request arriving while 3 others stream, against
+   the same request on an idle server.
+4. Cold load on demand: from the request for a model that is not loaded to its first
+   token (a fresh pool each time).
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+import subprocess
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import openai
+import uvicorn
+
+from desktop_app.core.engine.llama_engine import (
+    LlamaEngine,
+    LoadParams,
+    kv_cache_type,
+    ubatch_size,
+)
+from desktop_app.server.app import ServerConfig, create_app
+from desktop_app.server.catalog import LibraryCatalog, file_source
+from desktop_app.server.engine_thread import EngineThread
+from desktop_app.server.listen import bind_socket
+from desktop_app.server.model_pool import ModelPool
+
+PROMPT = "Write a long story about a lighthouse keeper."
+CLIENTS = (1, 2, 4, 8)
+
+
+@contextmanager
+def serving(runner: object, model_id: str, path: Path) -> Iterator[str]:
+    sock = bind_socket("127.0.0.1", 0)
+    app = create_app(runner, ServerConfig(model_id, path))  # type: ignore[arg-type]
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    while not server.started:
+        time.sleep(0.02)
+    try:
+        yield f"http://127.0.0.1:{sock.getsockname()[1]}/v1"
+    finally:
+        server.should_exit = True
+        thread.join(30)
+        sock.close()
+
+
+def make_pool(path: Path, load: LoadParams, parallel: int) -> ModelPool:
+    return ModelPool(
+        LibraryCatalog(None, [file_source("bench", path)]),
+        lambda file: LlamaEngine(file, LoadParams(**{**load.__dict__, "n_seq_max": parallel})),
+        max_waiting=64,
+    )
+
+
+def stream_once(base: str, tokens: int, prompt: str = PROMPT) -> tuple[int, float, float]:
+    """(tokens, seconds to first token, seconds to last) for one streamed answer."""
+    with openai.OpenAI(base_url=base, api_key="unused", max_retries=0, timeout=600) as client:
+        started = time.perf_counter()
+        first = 0.0
+        generated = 0
+        stream = client.chat.completions.create(
+            model="bench", messages=[{"role": "user", "content": prompt}], max_tokens=tokens,
+            seed=1, stream=True, stream_options={"include_usage": True},
+            extra_body={"ignore_eos": True},
+        )  # fmt: skip
+        for chunk in stream:
+            if not first and chunk.choices and chunk.choices[0].delta.content:
+                first = time.perf_counter() - started
+            if chunk.usage is not None:
+                generated = chunk.usage.completion_tokens
+        return generated, first, time.perf_counter() - started
+
+
+def aggregate(base: str, clients: int, tokens: int) -> float:
+    results: list[tuple[int, float, float]] = []
+    barrier = threading.Barrier(clients)
+
+    def run(index: int) -> None:
+        barrier.wait()
+        results.append(stream_once(base, tokens, f"{PROMPT} Part {index + 1}."))
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(clients)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    wall = time.perf_counter() - started
+    return sum(r[0] for r in results) / wall
+
+
+def ttft_samples(base: str, samples: int, background: int, tokens: int) -> list[float]:
+    """TTFT of ``samples`` short requests, each sent while ``background`` others stream."""
+    stop = threading.Event()
+
+    def keep_streaming(index: int) -> None:
+        while not stop.is_set():
+            stream_once(base, tokens, f"{PROMPT} Background {index}.")
+
+    threads = [threading.Thread(target=keep_streaming, args=(i,)) for i in range(background)]
+    for thread in threads:
+        thread.start()
+    if background:
+        time.sleep(2.0)  # let the background answers get going
+    firsts = []
+    for index in range(samples):
+        firsts.append(stream_once(base, 8, f"Say hello number {index}.")[1])
+        time.sleep(0.2)
+    stop.set()
+    for thread in threads:
+        thread.join()
+    return firsts
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def batched_bench(
+    binary: Path,
+    model: Path,
+    threads: int,
+    tokens: int,
+    prompt_tokens: int,
+    load: LoadParams,
+    sequences: tuple[int, ...] = CLIENTS,
+) -> dict[int, tuple[float, float]]:
+    """``{sequences: (S_TG tok/s, S tok/s)}`` from llama.cpp's ``llama-batched-bench``,
+    with Hearth's compute pass, KV format and attention (no flash attention)."""
+    kv = kv_cache_type(load, _system_info())
+    ubatch = ubatch_size(load)
+    command = [
+        str(binary), "-m", str(model), "-c", str(max(CLIENTS) * (prompt_tokens + tokens + 16)),
+        "-b", "512", "-ub", str(ubatch), "-npp", str(prompt_tokens), "-ntg", str(tokens),
+        "-npl", ",".join(map(str, sequences)), "-t", str(threads), "-ctk", kv, "-ctv", kv,
+        "-fa", "on" if load.flash_attn else "off",
+    ]  # fmt: skip
+    out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    rows: dict[int, tuple[float, float]] = {}
+    for line in out.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) >= 10 and re.fullmatch(r"\d+", cells[2] or ""):
+            # | PP | TG | B | N_KV | T_PP s | S_PP t/s | T_TG s | S_TG t/s | T s | S t/s |
+            rows[int(cells[2])] = (float(cells[7]), float(cells[9]))
+    return rows
+
+
+def _system_info() -> str:
+    import llama_cpp
+
+    return llama_cpp.llama_print_system_info().decode("utf-8", "replace")
+
+
+def prompt_length(path: Path) -> int:
+    engine = LlamaEngine(path, LoadParams(n_ctx=256, n_threads=1))
+    try:
+        from desktop_app.core.engine.base import ChatTurn
+
+        return len(engine.prompt_tokens([ChatTurn("user", f"{PROMPT} Part 1.")]))
+    finally:
+        engine.close()
+
+
+def median_of(runs: int, measure: Callable[[], float]) -> float:
+    return statistics.median(measure() for _ in range(runs))
+
+
+def run_suite(
+    path: Path, tokens: int, threads: int, runs: int, batched_bench_path: Path | None
+) -> None:
+    prompt = prompt_length(path)
+    n_ctx = prompt + tokens + 64
+    load = LoadParams(n_ctx=n_ctx, n_threads=threads)
+    print(f"parallel suite: {path.name}, {tokens} tokens per client, {threads} threads, "
+          f"{runs} runs, prompt {prompt} tokens", flush=True)  # fmt: skip
+
+    sequential = EngineThread(lambda: LlamaEngine(path, load))
+    sequential.start()
+    with serving(sequential, "bench", path) as base:
+        single_today = median_of(runs, lambda: aggregate(base, 1, tokens))
+        idle_today = ttft_samples(base, 10, 0, tokens)
+    sequential.stop()
+    print(f"one-at-a-time server, 1 client: {single_today:.1f} tok/s", flush=True)
+
+    pool = make_pool(path, load, max(CLIENTS))
+    pool.load("bench")
+    rates: dict[int, list[float]] = {c: [] for c in CLIENTS}
+    llama_rates: dict[int, list[tuple[float, float]]] = {c: [] for c in CLIENTS}
+    with serving(pool, "", path) as base:
+        for _ in range(runs):
+            for clients in CLIENTS:  # each count beside llama.cpp's, so noise hits both
+                rates[clients].append(aggregate(base, clients, tokens))
+                print(f"parallel server, {clients} clients: {rates[clients][-1]:.1f} tok/s "
+                      "aggregate", flush=True)  # fmt: skip
+                if batched_bench_path is None:
+                    continue
+                row = batched_bench(
+                    batched_bench_path, path, threads, tokens, prompt, load, (clients,)
+                )[clients]
+                llama_rates[clients].append(row)
+                print(f"llama-batched-bench, {clients} sequences: S_TG {row[0]:.1f} tok/s, "
+                      f"S {row[1]:.1f} tok/s", flush=True)  # fmt: skip
+        idle = ttft_samples(base, 10, 0, tokens)
+        busy = ttft_samples(base, 10, 3, tokens)
+    pool.close()
+    hearth = {c: statistics.median(v) for c, v in rates.items()}
+    llama = {
+        c: (statistics.median(r[0] for r in v), statistics.median(r[1] for r in v))
+        for c, v in llama_rates.items()
+        if v
+    }
+
+    colds = []
+    for _ in range(runs):
+        cold_pool = make_pool(path, load, 4)
+        with serving(cold_pool, "", path) as base:
+            colds.append(stream_once(base, 8)[1])
+        cold_pool.close()
+
+    print()
+    print("clients  hearth tok/s  x single  llama.cpp S_TG  x single  hearth/llama.cpp")
+    for clients in CLIENTS:
+        line = f"{clients:>7}  {hearth[clients]:>12.1f}  {hearth[clients] / hearth[1]:>8.2f}"
+        if clients in llama:
+            s_tg = llama[clients][0]
+            line += f"  {s_tg:>14.1f}  {s_tg / llama[1][0]:>8.2f}  {hearth[clients] / s_tg:>16.3f}"
+        print(line)
+    print(f"single client: parallel server {hearth[1]:.1f} tok/s, one-at-a-time server "
+          f"{single_today:.1f} tok/s, ratio {hearth[1] / single_today:.3f}")  # fmt: skip
+    print(f"TTFT one-at-a-time idle p50 {percentile(idle_today, 0.5) * 1000:.0f} ms; "
+          f"parallel idle p50/p90 {percentile(idle, 0.5) * 1000:.0f}/"
+          f"{percentile(idle, 0.9) * 1000:.0f} ms; while 3 stream p50/p90 "
+          f"{percentile(busy, 0.5) * 1000:.0f}/{percentile(busy, 0.9) * 1000:.0f} ms; "
+          f"ratio p50 {percentile(busy, 0.5) / percentile(idle, 0.5):.2f}, "
+          f"p90 {percentile(busy, 0.9) / percentile(idle, 0.9):.2f}")  # fmt: skip
+    print(f"cold load on demand to first token: median {statistics.median(colds):.2f} s "
+          f"({', '.join(f'{c:.2f}' for c in colds)})")  # fmt: skip

@@ -1,0 +1,396 @@
+"""Continuous batching: several answers decoded together in one llama.cpp context.
+
+On a CPU, decoding one sequence leaves most of the arithmetic idle while the weights
+stream from memory, so a batch that carries one token of each of several answers costs
+little more than one token. ``BatchedDecoder`` drives a ``LlamaEngine`` loaded with
+``n_seq_max`` sequences (``LoadParams.n_seq_max``): each request gets a slot (one
+llama.cpp sequence), and every ``step`` builds one batch from all active slots, a chunk
+of the prompt of each slot still reading its prompt and the last sampled token of each
+slot that is answering, then calls ``llama_decode`` once and samples each answering
+slot's next token from its own logits.
+
+What a request sees is the engine's single-sequence behaviour: its own sampler chain
+(seed, temperature, top-k/p, min-p, repeat penalty), its own stop strings, end-of-turn
+tokens, the incremental UTF-8 decoder and the shared token-to-text tables. A request
+joins as soon as a slot frees (``admit`` between two steps), a cancelled one leaves its
+slot at the next step and the others go on. Each slot keeps the tokens of its last
+answer in its part of the KV cache; a new request takes the free slot whose cache
+shares the longest prefix with its prompt, so a client's next turn only evaluates what
+is new.
+
+Not thread-safe: every call must come from the thread that owns the engine.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from desktop_app.core.chats.model import FinishReason, GenerationStats
+from desktop_app.core.engine.base import (
+    DELTA_INTERVAL_S,
+    CancelToken,
+    ChatTurn,
+    EngineEvent,
+    Finished,
+    GenerationParams,
+    TextDelta,
+)
+from desktop_app.core.engine.context_window import ContextOverflowError
+from desktop_app.core.engine.llama_engine import LlamaEngine, window_intact
+from desktop_app.core.engine.prompt_format import TemplateError
+from desktop_app.core.engine.streaming import StopScanner, Utf8Stream
+
+Emit = Callable[[EngineEvent], None]
+
+
+@dataclass
+class SequenceRequest:
+    """One answer to decode: prompt tokens, sampling, and where its events go."""
+
+    prompt: list[int]
+    params: GenerationParams
+    emit: Emit
+    """Called on the engine thread with each event; ends with one ``Finished``."""
+    cancel: CancelToken = field(default_factory=CancelToken)
+    started: float = field(default_factory=time.perf_counter)
+    dropped_turns: int = 0
+    format_stops: bool = True
+    """Stop at the prompt format's text markers (chat); off for raw completions."""
+
+
+class _Slot:
+    """One llama.cpp sequence: the tokens its KV cache holds and the answer in progress."""
+
+    def __init__(self, seq_id: int) -> None:
+        self.seq_id = seq_id
+        self.cache: list[int] = []
+        """Token ids whose keys and values this sequence holds, by position."""
+        self.last_used = 0.0
+        self.request: SequenceRequest | None = None
+        self.pending: list[int] = []
+        """Tokens to evaluate next: the rest of the prompt, or the last sampled token."""
+        self.sampler: Any = None
+        self.cached = 0
+        self.generated = 0
+        self.budget = 0
+        self.first = 0.0
+        self.delta_due = 0.0
+        self.texts: list[str] = []
+        self.utf8 = Utf8Stream()
+        self.partial = False
+        self.stops = StopScanner(())
+        self.ends_answer: list[bool] = []
+
+
+class BatchedDecoder:
+    """Up to ``engine``'s ``n_seq_max`` answers decoded together (see the module doc)."""
+
+    def __init__(self, engine: LlamaEngine) -> None:
+        self._engine = engine
+        llm = engine.llama
+        self._llm = llm
+        self._llama_cpp = engine._llama_cpp
+        llama_cpp = self._llama_cpp
+        self._ctx = llm._ctx.ctx
+        self._memory = llama_cpp.llama_get_memory(self._ctx)
+        self.parallel = engine.sequences
+        self.sequence_context = engine.sequence_context
+        self._n_batch = max(self.parallel, int(llama_cpp.llama_n_batch(self._ctx)))
+        self._batch = llama_cpp.llama_batch_init(self._n_batch, 0, self.parallel)
+        batch = self._batch
+        self._tokens = np.ctypeslib.as_array(batch.token, shape=(self._n_batch,))
+        self._pos = np.ctypeslib.as_array(batch.pos, shape=(self._n_batch,))
+        self._n_seq = np.ctypeslib.as_array(batch.n_seq_id, shape=(self._n_batch,))
+        self._logits = np.ctypeslib.as_array(batch.logits, shape=(self._n_batch,))
+        self._n_seq[:] = 1
+        self._seq_ids = [batch.seq_id[i] for i in range(self._n_batch)]
+        self._slots = [_Slot(i) for i in range(self.parallel)]
+        for seq in range(self.parallel):
+            llama_cpp.llama_memory_seq_rm(self._memory, seq, -1, -1)
+        self._threads = int(llama_cpp.llama_n_threads(self._ctx))
+        self._threads_batch = int(llama_cpp.llama_n_threads_batch(self._ctx))
+        self._batch_threads_set = self._threads_batch
+        self._clock = time.perf_counter
+        self.decode_steps = 0
+        """``llama_decode`` calls made so far (diagnostics and tests)."""
+
+    # What is going on
+
+    @property
+    def active(self) -> int:
+        """Requests decoding now."""
+        return sum(1 for slot in self._slots if slot.request is not None)
+
+    @property
+    def free(self) -> int:
+        return self.parallel - self.active
+
+    def cached_tokens(self) -> list[int]:
+        """How many tokens each slot's cache holds (diagnostics and tests)."""
+        return [len(slot.cache) for slot in self._slots]
+
+    # Preparing requests
+
+    def chat_prompt(
+        self, turns: list[ChatTurn], params: GenerationParams
+    ) -> tuple[list[int], int] | Finished:
+        """The prompt tokens and dropped turns for a chat, or why there is none."""
+        try:
+            fit = self._engine.fit_context(turns, params)
+        except TemplateError as exc:
+            return Finished(FinishReason.ERROR, error=f"The chat template failed: {exc}")
+        except ContextOverflowError as exc:
+            stats = GenerationStats(prompt_tokens=exc.prompt_tokens)
+            return Finished(FinishReason.ERROR, stats, error=str(exc))
+        return fit.tokens, fit.dropped_turns
+
+    def completion_prompt(self, prompt: str) -> list[int] | Finished:
+        """The tokens of raw ``prompt`` text, or why it cannot be continued."""
+        engine = self._engine
+        tokens = self._llm.tokenize(prompt.encode("utf-8"), add_bos=engine._add_bos, special=False)
+        if not tokens or len(tokens) >= self.sequence_context:
+            return Finished(
+                FinishReason.ERROR,
+                GenerationStats(prompt_tokens=len(tokens)),
+                error=f"The prompt ({len(tokens)} tokens) does not fit the context window "
+                f"({self.sequence_context} tokens).",
+            )
+        return tokens
+
+    # Admission
+
+    def admit(self, request: SequenceRequest) -> bool:
+        """Start ``request`` in a free slot; False when every slot is busy.
+
+        A request that cannot start (no room for an answer) is finished at once.
+        """
+        free = [slot for slot in self._slots if slot.request is None]
+        if not free:
+            return False
+        prompt = request.prompt
+        budget = min(request.params.max_tokens, self.sequence_context - len(prompt))
+        if budget <= 0:
+            stats = GenerationStats(prompt_tokens=len(prompt), dropped_turns=request.dropped_turns)
+            request.emit(Finished(FinishReason.LENGTH, stats))
+            return True
+        slot = self._choose(free, prompt)
+        slot.cached = self._keep_prefix(slot, prompt)
+        slot.request = request
+        slot.pending = prompt[slot.cached :]
+        slot.budget = budget
+        slot.generated = 0
+        slot.first = 0.0
+        slot.delta_due = 0.0
+        slot.texts = []
+        slot.utf8 = Utf8Stream()
+        slot.partial = False
+        params = request.params
+        engine = self._engine
+        text_stops = (
+            () if params.ignore_eos or not request.format_stops else engine._format_text_stops
+        )
+        slot.stops = StopScanner(params.stop + text_stops)
+        slot.ends_answer = engine._never_ends if params.ignore_eos else engine._ends_answer
+        seed = params.seed if params.seed is not None else random.randrange(2**31)
+        self._llm.set_seed(seed)
+        slot.sampler = self._llm._init_sampler(
+            top_k=params.top_k,
+            top_p=params.top_p,
+            min_p=params.min_p,
+            temp=params.temperature,
+            repeat_penalty=params.repeat_penalty,
+        )
+        return True
+
+    def _choose(self, free: list[_Slot], prompt: list[int]) -> _Slot:
+        """The free slot whose conversation ``prompt`` continues, else the least recently
+        used one. A slot counts as continued when the prompt shares at least half of what
+        it holds: a common system prompt alone must not take another client's slot."""
+        best, best_shared = None, 0
+        for slot in free:
+            shared = self._shared_prefix(slot.cache, prompt)
+            if shared > best_shared and 2 * shared >= len(slot.cache):
+                best, best_shared = slot, shared
+        return best or min(free, key=lambda s: s.last_used)
+
+    @staticmethod
+    def _shared_prefix(cache: list[int], prompt: list[int]) -> int:
+        n = min(len(cache), len(prompt) - 1)
+        if n <= 0:
+            return 0
+        mismatches = np.flatnonzero(np.asarray(cache[:n]) != np.asarray(prompt[:n]))
+        return int(mismatches[0]) if mismatches.size else n
+
+    def _keep_prefix(self, slot: _Slot, prompt: list[int]) -> int:
+        """Keep the part of the slot's cache that ``prompt`` starts with; its length."""
+        llama_cpp = self._llama_cpp
+        cached = self._shared_prefix(slot.cache, prompt)
+        if cached:
+            pos_min = llama_cpp.llama_memory_seq_pos_min(self._memory, slot.seq_id)
+            going_back = cached < len(slot.cache)
+            intact = not going_back or window_intact(cached, pos_min, self._engine._n_swa)
+            if intact and llama_cpp.llama_memory_seq_rm(self._memory, slot.seq_id, cached, -1):
+                del slot.cache[cached:]
+                return cached
+        llama_cpp.llama_memory_seq_rm(self._memory, slot.seq_id, -1, -1)
+        slot.cache.clear()
+        return 0
+
+    # Decoding
+
+    def step(self) -> None:
+        """Decode one batch over every active slot and hand out what it produced."""
+        answering: list[tuple[_Slot, int]] = []
+        reading: list[_Slot] = []
+        n = 0
+        tokens, positions, logits, seq_ids = self._tokens, self._pos, self._logits, self._seq_ids
+        for slot in self._slots:
+            request = slot.request
+            if request is None:
+                continue
+            if request.cancel.cancelled:
+                self._finish(slot, FinishReason.CANCELLED)
+                continue
+            if slot.first:  # answering: one token each
+                token = slot.pending[0]
+                tokens[n] = token
+                positions[n] = len(slot.cache)
+                seq_ids[n][0] = slot.seq_id
+                logits[n] = 1
+                slot.cache.append(token)
+                answering.append((slot, n))
+                n += 1
+            else:
+                reading.append(slot)
+        for slot in reading:  # prompts share what is left of the batch, first come first
+            room = self._n_batch - n
+            if room <= 0:
+                break
+            chunk = slot.pending[:room]
+            del slot.pending[: len(chunk)]
+            start = len(slot.cache)
+            end = n + len(chunk)
+            tokens[n:end] = chunk
+            positions[n:end] = np.arange(start, start + len(chunk))
+            logits[n:end] = 0
+            for i in range(n, end):
+                seq_ids[i][0] = slot.seq_id
+            slot.cache.extend(chunk)
+            n = end
+            if not slot.pending:
+                logits[n - 1] = 1
+                answering.append((slot, n - 1))
+        if n == 0:
+            return
+        self._batch.n_tokens = n
+        self._use_threads(self._threads_batch if reading else self._threads)
+        status = self._llama_cpp.llama_decode(self._ctx, self._batch)
+        self.decode_steps += 1
+        if status != 0:
+            self._fail_all(f"llama_decode returned {status}")
+            return
+        sample = self._llama_cpp.llama_sampler_sample
+        now = self._clock()
+        for slot, index in answering:
+            token = sample(slot.sampler.sampler, self._ctx, index)
+            self._take(slot, token, now)
+
+    def _use_threads(self, batch_threads: int) -> None:
+        """Threads for the next decode. llama.cpp uses its batch thread count for any
+        batch of more than one token; a step of several answers' next tokens is
+        generation, so it gets the generation count, as one answer alone would (and
+        prompts keep the batch count, as with one sequence)."""
+        if batch_threads != self._batch_threads_set:
+            self._llama_cpp.llama_set_n_threads(self._ctx, self._threads, batch_threads)
+            self._batch_threads_set = batch_threads
+
+    def _take(self, slot: _Slot, token: int, now: float) -> None:
+        """Handle one sampled token: end, stop string, budget, or text to stream."""
+        request = slot.request
+        assert request is not None
+        if not slot.first:
+            slot.first = now
+        if request.cancel.cancelled:
+            self._finish(slot, FinishReason.CANCELLED)
+            return
+        if slot.ends_answer[token]:
+            self._finish(slot, FinishReason.STOP)
+            return
+        slot.generated += 1
+        engine = self._engine
+        text = engine._texts[token]
+        if text is None or slot.partial:
+            text = slot.utf8.feed(engine._pieces[token])
+            slot.partial = slot.utf8.pending
+        stops = slot.stops
+        if stops.active:
+            text = stops.feed(text)
+            if stops.stopped:
+                if text:
+                    slot.texts.append(text)
+                self._finish(slot, FinishReason.STOP)
+                return
+        if text:
+            slot.texts.append(text)
+            if now >= slot.delta_due:
+                request.emit(TextDelta("".join(slot.texts), slot.generated))
+                slot.texts.clear()
+                slot.delta_due = now + DELTA_INTERVAL_S
+        if slot.generated >= slot.budget:
+            self._finish(slot, FinishReason.LENGTH)
+            return
+        slot.pending = [token]
+
+    def _finish(self, slot: _Slot, reason: FinishReason, error: str | None = None) -> None:
+        request = slot.request
+        assert request is not None
+        last = self._clock()
+        if reason is not FinishReason.ERROR:
+            slot.texts.append(slot.stops.feed(slot.utf8.flush()) + slot.stops.flush())
+        tail = "".join(slot.texts)
+        if tail:
+            request.emit(TextDelta(tail, slot.generated))
+        first = slot.first if slot.generated else 0.0
+        stats = GenerationStats(
+            dropped_turns=request.dropped_turns,
+            cached_prompt_tokens=slot.cached,
+            prompt_tokens=len(request.prompt),
+            generated_tokens=slot.generated,
+            time_to_first_token_s=(slot.first - request.started) if first else None,
+            tokens_per_s=(slot.generated - 1) / (last - first)
+            if slot.generated > 1 and last > first
+            else None,
+        )
+        slot.sampler.close()
+        slot.sampler = None
+        slot.request = None
+        slot.pending = []
+        slot.texts = []
+        slot.last_used = last
+        request.emit(Finished(reason, stats, error=error))
+
+    def _fail_all(self, reason: str) -> None:
+        """llama.cpp refused a batch: end every active answer and forget the caches."""
+        for slot in self._slots:
+            if slot.request is not None:
+                self._finish(slot, FinishReason.ERROR, f"Generation failed: {reason}")
+            self._llama_cpp.llama_memory_seq_rm(self._memory, slot.seq_id, -1, -1)
+            slot.cache.clear()
+
+    def cancel_all(self, reason: FinishReason = FinishReason.CANCELLED) -> None:
+        for slot in self._slots:
+            if slot.request is not None:
+                self._finish(slot, reason)
+
+    def close(self) -> None:
+        """End what is running and free the batch (the engine stays open)."""
+        self.cancel_all()
+        if self._batch is not None:
+            self._llama_cpp.llama_batch_free(self._batch)
+            self._batch = None
