@@ -238,6 +238,8 @@ def test_window_attaches_a_file_and_shows_the_answers_sources(
     rect = view.delegate.link_rect(row, 0)
     assert rect is not None and view.viewport().rect().contains(rect.center())
     viewport = view.viewport()
+    window.activateWindow()  # item views show tooltips only in the active window
+    qtbot.waitUntil(window.isActiveWindow, timeout=WAIT_MS)
     QApplication.sendEvent(
         viewport,
         QHelpEvent(QEvent.Type.ToolTip, rect.center(), viewport.mapToGlobal(rect.center())),
