@@ -9,7 +9,6 @@ installed metadata, which the build took from ``pyproject.toml``.
 from __future__ import annotations
 
 import re
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 DISTRIBUTION = "hearth"
@@ -41,6 +40,10 @@ def find_version() -> str:
     )
     if source_tree_version:
         return source_tree_version
+    # Imported here: importlib.metadata costs a noticeable part of startup, and a
+    # source checkout never needs it.
+    from importlib.metadata import PackageNotFoundError, version
+
     try:
         return version(DISTRIBUTION)
     except PackageNotFoundError:

@@ -31,6 +31,7 @@ from desktop_app.ui.endpoints.feature import EndpointsFeature
 from desktop_app.ui.engine.worker import EngineBridge, EngineFactory
 from desktop_app.ui.help.feature import HelpFeature
 from desktop_app.ui.main_window import MainWindow
+from desktop_app.ui.models.feature import ModelsFeature
 from desktop_app.ui.models.service import ModelsService
 from desktop_app.ui.server.feature import ServerFeature
 from desktop_app.ui.shared.error_reports import UncaughtErrors, offer_crash_report
@@ -122,12 +123,12 @@ def build(
         paths.config_dir,
         bridge,
         generation_params,
-        models=models,
         state=state,
         data_dir=paths.data_dir,
     )
     window.install_features(
         [
+            ModelsFeature(models, paths.models_dir),  # first: others add to its picker
             ConversationsFeature(),
             EndpointsFeature(endpoints),
             ServerFeature(),

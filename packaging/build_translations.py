@@ -24,6 +24,11 @@ ROOT = Path(__file__).resolve().parents[1]
 TRANSLATIONS = ROOT / "resources" / "translations"
 LOCALES = ("zh_CN",)
 AREAS: dict[str, list[str]] = {
+    "tools": [
+        "desktop_app/ui/tools/answer_card.py",
+        "desktop_app/ui/tools/feature.py",
+        "desktop_app/ui/tools/settings_page.py",
+    ],
     "main": [
         "desktop_app/app.py",
         "desktop_app/ui/chat/model.py",

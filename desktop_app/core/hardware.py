@@ -17,8 +17,6 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-import psutil
-
 from desktop_app.core.engine.load_params import GPU_LAYERS_AUTO
 
 _DEVICE_KINDS = {0: "CPU", 1: "GPU", 2: "integrated GPU", 3: "accelerator"}
@@ -206,6 +204,8 @@ def gpu_offload_supported() -> bool:
 
 
 def detect() -> HardwareInfo:
+    import psutil  # here: not needed before the window shows (issue 13)
+
     memory = psutil.virtual_memory()
     return HardwareInfo(
         cpu_name=cpu_name(),

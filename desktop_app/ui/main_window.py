@@ -5,44 +5,37 @@ into widget updates. It never touches the engine; the only store calls it makes 
 the GUI thread are small ones (read the conversation on start, create a conversation
 on its first message). The answer itself is written by the engine thread.
 
-Size (about 1,000 lines, over the ~600 aimed at): the chat page itself (header,
-composer, status bar), the send/answer flow, model loading and drag and drop, and the
-bridge's signals to widgets. Per-chat settings, presets and context usage live in
-``ui/chat/chat_settings.py``; other features plug in through ``ui/extensions``. Still
-here and next to move: the models hookup (menu action, header picker, welcome-page
-buttons, models folder), into a ``ModelsFeature`` under ``ui/models/``, which needs a
-welcome-page slot in ``WindowApi`` and the header control placed where the picker is.
+Per-chat settings, presets and context usage live in ``ui/chat/chat_settings.py``;
+the chat page's widgets are built in ``ui/chat/page.py`` and file drops handled in
+``ui/chat/file_drop.py``; features (models, conversations, endpoints, server, documents,
+help) plug in through ``ui/extensions``.
+
+Size (about 850 lines, over the ~600 aimed at): the send/answer flow, model loading,
+the status bar, the bridge's signals to widgets and applying saved settings. Next to
+move out: the status bar and its signal handlers, and the Settings dialog hookup.
 """
 
 from __future__ import annotations
 
 import logging
 import os
-from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QMimeData, QObject, Qt, QUrl, Signal, Slot
+from PySide6.QtCore import QEvent, Qt, Signal, Slot
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
-    QDragEnterEvent,
-    QDragMoveEvent,
-    QDropEvent,
     QKeySequence,
     QPalette,
 )
 from PySide6.QtWidgets import (
     QApplication,
     QFileDialog,
-    QFrame,
-    QHBoxLayout,
     QLabel,
     QMainWindow,
     QMessageBox,
     QProgressBar,
-    QPushButton,
-    QSizePolicy,
     QSplitter,
     QStackedWidget,
     QToolButton,
@@ -59,16 +52,14 @@ from desktop_app.core.presets import PresetLibrary
 from desktop_app.core.settings import Settings, resume_cache_config, save_settings
 from desktop_app.core.window_state import StateFile
 from desktop_app.ui.chat.chat_settings import ChatSettings, model_key
-from desktop_app.ui.chat.composer import Composer
+from desktop_app.ui.chat.file_drop import ModelFileDrop
 from desktop_app.ui.chat.model import PAGE_ROWS, ChatListModel, format_stats, format_tokens
+from desktop_app.ui.chat.page import ChatPage
 from desktop_app.ui.chat.view import ChatView
-from desktop_app.ui.chat.welcome import WelcomePage, muted, scaled_font
+from desktop_app.ui.chat.welcome import WelcomePage
 from desktop_app.ui.engine.worker import AnswerJob, EngineBridge
 from desktop_app.ui.extensions.api import Feature, Menu, MessageView, OutgoingMessage, Section
 from desktop_app.ui.extensions.points import ExtensionPoints, SectionedMenu
-from desktop_app.ui.models.hookup import ModelsHookup
-from desktop_app.ui.models.picker import ModelPicker
-from desktop_app.ui.models.service import ModelsService
 from desktop_app.ui.shared.banner import ErrorBanner
 from desktop_app.ui.shared.i18n import ui_language
 from desktop_app.ui.shared.icons import themed_icon
@@ -77,19 +68,13 @@ from desktop_app.ui.shared.theme import apply_theme
 
 if TYPE_CHECKING:
     from desktop_app.ui.chat.settings_dialog import ChatSettingsDialog
+    from desktop_app.ui.models.picker import ModelPicker
     from desktop_app.ui.settings.dialog import SettingsDialog
 
 log = logging.getLogger(__name__)
 
-MODEL_SUFFIX = ".gguf"
 STATUS_TIMEOUT_MS = 8000
 SHUTDOWN_TIMEOUT_MS = 10_000
-
-
-def _local_files(mime: QMimeData) -> list[str]:
-    if not mime.hasUrls():
-        return []
-    return [url.toLocalFile() for url in mime.urls() if isinstance(url, QUrl) and url.isLocalFile()]
 
 
 class MainWindow(QMainWindow):
@@ -112,7 +97,6 @@ class MainWindow(QMainWindow):
         bridge: EngineBridge,
         generation_params: GenerationParams | None = None,
         parent: QWidget | None = None,
-        models: ModelsService | None = None,
         state: StateFile | None = None,
         data_dir: Path | None = None,
     ) -> None:
@@ -142,7 +126,6 @@ class MainWindow(QMainWindow):
         self.setMinimumSize(520, 420)
 
         self._chat_model = ChatListModel(self)
-        self._models = ModelsHookup(models, self) if models is not None else None
         self._build_actions()
         self._build_menus()
         self._build_central()
@@ -160,6 +143,8 @@ class MainWindow(QMainWindow):
             self._header_row,
             lambda: self._header_row.indexOf(self._chat_settings_button),
             self._splitter,
+            self._empty_page,
+            lambda: self._header_row.indexOf(self._new_chat_button) + 1,
         )
         self._chat_model.set_decorator(
             lambda row: self._extensions.decorations(
@@ -205,8 +190,8 @@ class MainWindow(QMainWindow):
 
     @property
     def model_picker(self) -> ModelPicker | None:
-        """The header's model picker; other sources add entries with ``set_entries``."""
-        return self._models.picker if self._models is not None else None
+        """The header's model picker (the models feature's); others add entries to it."""
+        return self._extensions.model_picker
 
     @property
     def conversation_id(self) -> int | None:
@@ -258,11 +243,6 @@ class MainWindow(QMainWindow):
         self._open_action.setStatusTip(self.tr("Load a GGUF model file from this computer"))
         self._open_action.triggered.connect(self._choose_model)
 
-        if self._models is not None:
-            self._models_action = self._models.build_action(self)
-            self._models.open_requested.connect(self.open_model)
-            self._models.models_dir_requested.connect(self._set_models_dir)
-
         self._new_chat_action = QAction(self.tr("&New Chat"), self)
         self._new_chat_action.setObjectName("newChatAction")
         self._new_chat_action.setShortcut(QKeySequence(QKeySequence.StandardKey.New))
@@ -305,8 +285,6 @@ class MainWindow(QMainWindow):
             self._menus[menu] = SectionedMenu(qmenu)
         file_menu = self._menus[Menu.FILE]
         file_menu.add(self._open_action, Section.MAIN)
-        if self._models is not None:
-            file_menu.add(self._models_action, Section.MAIN)
         file_menu.add(self._new_chat_action, Section.MAIN)
         file_menu.add(self._settings_action, Section.SETTINGS)
         file_menu.add(self._quit_action, Section.END)
@@ -325,9 +303,7 @@ class MainWindow(QMainWindow):
         self._pages = QStackedWidget(central)
         self._pages.setObjectName("pages")
         self._pages.setAccessibleName(self.tr("Pages"))
-        self._empty_page = WelcomePage(
-            self, self._models.build_welcome_widgets if self._models is not None else None
-        )
+        self._empty_page = WelcomePage(self)
         self._empty_page.open_requested.connect(self._choose_model)
         self._open_button = self._empty_page.open_button
         self._empty_loading = self._empty_page.loading
@@ -341,36 +317,30 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self._splitter)
 
     def _build_chat_page(self) -> QWidget:
-        page = QWidget(self)
-        page.setObjectName("chatPage")
-        page.setAccessibleName(self.tr("Chat"))
-        layout = QVBoxLayout(page)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(0)
+        page = ChatPage(self, self._make_chat_settings, self._settings.send_key == "ctrl+enter")
+        self._chat_settings = page.chat_settings
+        self._chat_settings_button = page.chat_settings.button
+        self._preset_bar = page.chat_settings.preset_bar
+        self._header_row = page.header_row
+        self._model_title, self._format_label = page.model_title, page.format_label
+        self._new_chat_button, self._header_open_button = (
+            page.new_chat_button,
+            page.header_open_button,
+        )
+        self._chat_view, self._context_notice = page.chat_view, page.context_notice
+        self._composer, self._send_button = page.composer, page.send_button
+        self._new_chat_button.clicked.connect(self._new_chat)
+        self._header_open_button.clicked.connect(self._choose_model)
+        self._chat_view.setModel(self._chat_model)
+        self._composer.submitted.connect(self._send)
+        drop = ModelFileDrop(self, self._composer.viewport())
+        drop.model_dropped.connect(self.open_model)
+        drop.notice.connect(self._show_notice)
+        self._send_button.clicked.connect(self._send_or_stop)
+        return page
 
-        header = QFrame(page)
-        header.setObjectName("chatHeader")
-        header.setAccessibleName(self.tr("Model"))
-        header.setStyleSheet("#chatHeader { border-bottom: 1px solid palette(mid); }")
-        header_row = QHBoxLayout(header)
-        self._header_row = header_row
-        header_row.setContentsMargins(20, 10, 12, 10)
-        titles = QVBoxLayout()
-        titles.setSpacing(2)
-        self._model_title = QLabel(header)
-        self._model_title.setObjectName("modelTitle")
-        self._model_title.setAccessibleName(self.tr("Model name"))
-        self._model_title.setFont(scaled_font(self.font(), 1.2, bold=True))
-        self._model_title.setTextFormat(Qt.TextFormat.PlainText)
-        titles.addWidget(self._model_title)
-        self._format_label = muted(QLabel(header))
-        self._format_label.setObjectName("chatFormatLabel")
-        self._format_label.setAccessibleName(self.tr("Chat format"))
-        self._format_label.setTextFormat(Qt.TextFormat.PlainText)
-        self._format_label.setWordWrap(True)
-        titles.addWidget(self._format_label)
-        header_row.addLayout(titles, 1)
-        self._chat_settings = ChatSettings(
+    def _make_chat_settings(self, header: QWidget, page: QWidget) -> ChatSettings:
+        chat_settings = ChatSettings(
             self._store,
             self._bridge,
             self._presets,
@@ -380,72 +350,9 @@ class MainWindow(QMainWindow):
             header,
             page,
         )
-        self._chat_settings.error.connect(self.show_error)
-        self._chat_settings.open_model_requested.connect(self.open_model)
-        self._chat_settings_button = self._chat_settings.button
-        header_row.addWidget(self._chat_settings.usage_label, 0, Qt.AlignmentFlag.AlignVCenter)
-        header_row.addWidget(self._chat_settings_button, 0, Qt.AlignmentFlag.AlignVCenter)
-        new_chat = QPushButton(self.tr("New chat"), header)
-        new_chat.setObjectName("newChatButton")
-        new_chat.setAccessibleName(self.tr("New chat"))
-        new_chat.setToolTip(self.tr("Start a new conversation (Ctrl+N)"))
-        new_chat.clicked.connect(self._new_chat)
-        header_row.addWidget(new_chat, 0, Qt.AlignmentFlag.AlignVCenter)
-        self._new_chat_button = new_chat
-        if self._models is not None:
-            header_row.addWidget(self._models.picker, 0, Qt.AlignmentFlag.AlignVCenter)
-        open_model = QPushButton(self.tr("Open model…"), header)
-        open_model.setObjectName("headerOpenModelButton")
-        open_model.setAccessibleName(self.tr("Open model"))
-        open_model.setToolTip(self.tr("Open a GGUF model (Ctrl+O)"))
-        open_model.clicked.connect(self._choose_model)
-        header_row.addWidget(open_model, 0, Qt.AlignmentFlag.AlignVCenter)
-        self._header_open_button = open_model
-        layout.addWidget(header)
-
-        self._chat_view = ChatView(page)
-        self._chat_view.setModel(self._chat_model)
-        layout.addWidget(self._chat_view, 1)
-
-        self._context_notice = muted(QLabel(page))
-        self._context_notice.setObjectName("contextNotice")
-        self._context_notice.setAccessibleName(self.tr("Context notice"))
-        self._context_notice.setWordWrap(True)
-        self._context_notice.setContentsMargins(20, 4, 20, 0)
-        self._context_notice.hide()
-        layout.addWidget(self._context_notice)
-        self._preset_bar = self._chat_settings.preset_bar
-        layout.addWidget(self._preset_bar)
-
-        composer_area = QWidget(page)
-        composer_area.setObjectName("composerArea")
-        area_row = QHBoxLayout(composer_area)
-        area_row.setContentsMargins(16, 8, 16, 14)
-        frame = QFrame(composer_area)
-        frame.setObjectName("composerFrame")
-        frame.setStyleSheet(
-            "#composerFrame { border: 1px solid palette(mid); border-radius: 10px;"
-            " background: palette(base); }"
-        )
-        frame_row = QHBoxLayout(frame)
-        frame_row.setContentsMargins(10, 6, 6, 6)
-        frame_row.setSpacing(8)
-        self._composer = Composer(frame)
-        self._composer.set_ctrl_enter_sends(self._settings.send_key == "ctrl+enter")
-        self._composer.submitted.connect(self._send)
-        self._composer.viewport().installEventFilter(self)
-        frame_row.addWidget(self._composer, 1)
-        self._send_button = QPushButton(self.tr("Send"), frame)
-        self._send_button.setObjectName("sendButton")
-        self._send_button.setAccessibleName(self.tr("Send"))
-        self._send_button.setMinimumWidth(84)
-        self._send_button.setMinimumHeight(34)
-        self._send_button.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
-        self._send_button.clicked.connect(self._send_or_stop)
-        frame_row.addWidget(self._send_button, 0, Qt.AlignmentFlag.AlignBottom)
-        area_row.addWidget(frame)
-        layout.addWidget(composer_area)
-        return page
+        chat_settings.error.connect(self.show_error)
+        chat_settings.open_model_requested.connect(self.open_model)
+        return chat_settings
 
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
@@ -668,51 +575,6 @@ class MainWindow(QMainWindow):
 
     # Drag and drop
 
-    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        if _local_files(event.mimeData()):
-            event.acceptProposedAction()
-        else:
-            event.ignore()
-
-    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
-        if _local_files(event.mimeData()):
-            event.acceptProposedAction()
-        else:
-            event.ignore()
-
-    def dropEvent(self, event: QDropEvent) -> None:
-        files = _local_files(event.mimeData())
-        if not files:
-            event.ignore()
-            return
-        event.acceptProposedAction()
-        models = [path for path in files if path.lower().endswith(MODEL_SUFFIX)]
-        if len(files) == 1 and len(models) == 1:
-            self.open_model(models[0])
-            return
-        message = (
-            self.tr("Drop one model file at a time.")
-            if len(models) > 1
-            else self.tr("Only GGUF model files (.gguf) can be opened: %1").replace(
-                "%1", ", ".join(Path(path).name for path in files)
-            )
-        )
-        self.statusBar().showMessage(message, STATUS_TIMEOUT_MS)
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        # A file dropped on the composer opens the file instead of pasting its path.
-        if watched is self._composer.viewport():
-            kind = event.type()
-            if kind in (QEvent.Type.DragEnter, QEvent.Type.DragMove, QEvent.Type.Drop) and (
-                _local_files(event.mimeData())  # type: ignore[attr-defined]
-            ):
-                if kind == QEvent.Type.Drop:
-                    self.dropEvent(event)  # type: ignore[arg-type]
-                else:
-                    event.acceptProposedAction()  # type: ignore[attr-defined]
-                return True
-        return super().eventFilter(watched, event)
-
     # Bridge signals
 
     @Slot(str)
@@ -764,8 +626,6 @@ class MainWindow(QMainWindow):
         self._chat_view.scroll_to_end()
         self._composer.setFocus()
         self._remember_model(info.path)
-        if self._models is not None:
-            self._models.set_current_path(info.path, info.name)
         self._update_controls()
         self._chat_settings.measure_usage()
         pending, self._pending_send = self._pending_send, None
@@ -882,18 +742,15 @@ class MainWindow(QMainWindow):
     def _remember_model(self, path: str) -> None:
         self._state.update(last_model=path)
 
-    @Slot(str)
-    def _set_models_dir(self, folder: str) -> None:
-        if self._models is None:
-            return
-        self._settings = replace(self._settings, models_dir=folder)
+    def save_settings(self, settings: Settings) -> None:
+        """Keep and save settings a feature changed outside the Settings dialog."""
+        self._settings = settings
         try:
-            save_settings(self._config_dir, self._settings)
+            save_settings(self._config_dir, settings)
         except OSError as exc:
             self.show_error(
                 self.tr("Could not save the settings: %1").replace("%1", exc.strerror or str(exc))
             )
-        self._models.service.set_models_dir(Path(folder))
 
     def _set_title(self, conversation_title: str) -> None:
         if conversation_title:
@@ -941,12 +798,6 @@ class MainWindow(QMainWindow):
             self._params = settings.generation
         self._composer.set_ctrl_enter_sends(settings.send_key == "ctrl+enter")
         self._apply_font_size()
-        if self._models is not None and settings.models_dir != previous.models_dir:
-            from desktop_app.core.models.library import models_dir_for
-            from desktop_app.core.paths import app_paths
-
-            folder = models_dir_for(app_paths().models_dir, settings.models_dir)
-            self._models.service.set_models_dir(folder)
         app = QApplication.instance()
         if isinstance(app, QApplication) and settings.theme != previous.theme:
             apply_theme(app, settings.theme)
@@ -961,6 +812,7 @@ class MainWindow(QMainWindow):
                 STATUS_TIMEOUT_MS,
             )
         self._chat_settings.measure_usage()
+        self._extensions.settings_changed(previous, settings)
 
     @Slot()
     def _delete_all_data(self) -> None:
@@ -1004,8 +856,6 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self._extensions.closing()
-        if self._models is not None:
-            self._models.close()
         if not self._bridge.shutdown(SHUTDOWN_TIMEOUT_MS):
             log.warning("The engine thread did not stop within %d ms", SHUTDOWN_TIMEOUT_MS)
         event.accept()

@@ -70,7 +70,8 @@ def test_ctrl_comma_opens_settings_and_ok_saves_them(launch: Launcher, qtbot: Qt
     qtbot.keyClick(window, Qt.Key.Key_Comma, Qt.KeyboardModifier.ControlModifier)
     dialog = window.findChild(SettingsDialog, "settingsDialog")
     assert dialog is not None and dialog.isVisible()
-    pages = ["General", "Generation", "Hardware", "Privacy", "Endpoints", "Documents", "Extra"]
+    pages = ["General", "Generation", "Hardware", "Privacy", "Endpoints", "Documents", "Tools"]
+    pages.append("Extra")
     assert dialog.page_titles() == pages
 
     theme = dialog.editor("theme")

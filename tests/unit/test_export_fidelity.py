@@ -172,3 +172,25 @@ def test_an_unpinned_chat_without_settings_exports_as_such(
     assert (exported["pinned"], exported["settings"], exported["current"]) == (False, {}, None)
     assert exported["messages"] == []
     assert exported["created_at"] == exported["updated_at"] == at(0)
+
+
+def test_the_markdown_export_reads_as_written_by_hand(store: Store, clock: list[float]) -> None:
+    """Guards the Markdown layout, line by line: title, start, system prompt, headings
+    with the model and the version shown, and the separator between conversations."""
+    conversation_id = _branched_conversation(store, clock)
+    conversation = store.conversation(conversation_id)
+    assert conversation is not None
+    expected = (
+        "# Name a colour 颜色\n\n"
+        f"_Started {at(0)}_\n\n"
+        "## System\n\nBe brief.\n\n"
+        "## You\n\nName a colour 颜色\n\n"
+        "## Assistant (Tiny) [version 1/2]\n\nRed\n"
+    )
+    assert export_text(store, conversation, as_json=False) == expected
+    other = store.create_conversation("Plain")
+    store.add_user_message(other.id, "Hi")
+    answer = store.begin_answer(other.id, "")
+    store.finish_answer(answer, "Hello", FinishReason.STOP, GenerationStats(1, 1))
+    plain = f"# Plain\n\n_Started {at(5)}_\n\n## You\n\nHi\n\n## Assistant\n\nHello\n"
+    assert export_all_text(store, as_json=False) == plain + "\n---\n\n" + expected

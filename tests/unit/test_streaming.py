@@ -96,6 +96,7 @@ STOP_CASES = [
     ("<</answer>>", ("</answer>",)),
     ("x\nUse\nUser:y", ("\nUser:", "</answer>")),
     ("tail <|end|>", ("<|end|>", "\nUser:")),
+    ("Line one\nUseful tip", ("\nUser:",)),
 ]
 
 

@@ -12,8 +12,6 @@ import shutil
 import subprocess
 from dataclasses import dataclass
 
-import psutil
-
 GIB = 1024**3
 RUNTIME_OVERHEAD_BYTES = 512 * 1024**2
 """llama.cpp's compute buffers and the app itself, roughly."""
@@ -36,6 +34,8 @@ class Machine:
     @classmethod
     def current(cls, with_gpu: bool = False) -> Machine:
         """This computer; ``with_gpu`` also asks ``nvidia-smi`` (slow: not on a GUI thread)."""
+        import psutil  # here: not needed before the window shows (issue 13)
+
         ram = int(psutil.virtual_memory().total)
         return cls(ram_bytes=ram, vram_bytes=nvidia_vram_bytes() if with_gpu else 0)
 

@@ -33,7 +33,6 @@ class WelcomePage(QWidget):
     def __init__(
         self,
         parent: QWidget | None = None,
-        extra: Callable[[QWidget], list[QWidget]] | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("emptyState")
@@ -43,7 +42,10 @@ class WelcomePage(QWidget):
         content = QWidget(self)
         content.setObjectName("emptyStateContent")
         content.setFixedWidth(480)
+        self._content = content
         column = QVBoxLayout(content)
+        self._column = column
+        self._has_extras = False
         column.setSpacing(14)
 
         title = QLabel(QCoreApplication.translate("MainWindow", "Welcome to Hearth"), content)
@@ -95,10 +97,6 @@ class WelcomePage(QWidget):
         hint.setAccessibleName(QCoreApplication.translate("MainWindow", "Hint"))
         hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
         column.addWidget(hint)
-        if extra is not None:
-            column.addSpacing(8)
-            for widget in extra(content):
-                column.addWidget(widget, 0, Qt.AlignmentFlag.AlignHCenter)
 
         self.loading = QLabel(content)
         self.loading.setObjectName("emptyStateLoading")
@@ -113,3 +111,14 @@ class WelcomePage(QWidget):
         centered.addStretch(1)
         outer.addLayout(centered)
         outer.addStretch(3)
+
+    def add_widgets(self, factory: Callable[[QWidget], list[QWidget]]) -> None:
+        """Add a feature's widgets under the hint, above the loading line."""
+        index = self._column.indexOf(self.loading)
+        if not self._has_extras:
+            self._column.insertSpacing(index, 8)
+            self._has_extras = True
+            index += 1
+        for widget in factory(self._content):
+            self._column.insertWidget(index, widget, 0, Qt.AlignmentFlag.AlignHCenter)
+            index += 1

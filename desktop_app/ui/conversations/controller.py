@@ -27,11 +27,11 @@ from desktop_app.core.chats.model import Role
 from desktop_app.core.chats.store import StoreError
 from desktop_app.core.engine.base import Finished
 from desktop_app.ui.chat.message_actions import MessageAction
-from desktop_app.ui.conversations.search_popup import SearchPopup
 from desktop_app.ui.conversations.sidebar import ConversationSidebar
 from desktop_app.ui.extensions.api import Menu
 
 if TYPE_CHECKING:
+    from desktop_app.ui.conversations.search_popup import SearchPopup
     from desktop_app.ui.extensions.api import WindowApi
 
 STATUS_TIMEOUT_MS = 6000
@@ -156,6 +156,8 @@ class ConversationsController(QObject):
     @Slot()
     def open_search(self) -> None:
         if self._search is None:
+            from desktop_app.ui.conversations.search_popup import SearchPopup
+
             self._search = SearchPopup(self._store, self._main)
             self._search.chosen.connect(self._open_hit)
         self._search.open_search()

@@ -11,6 +11,8 @@ Translations keep the ``RemoteMenu`` context this code was first written under.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QThreadPool, Signal, Slot
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDialog, QMainWindow, QVBoxLayout, QWidget
@@ -18,9 +20,11 @@ from PySide6.QtWidgets import QDialog, QMainWindow, QVBoxLayout, QWidget
 from desktop_app.core.endpoints import EndpointStore, RemoteModelEntry, remote_model_entries
 from desktop_app.core.engine.base import ModelInfo
 from desktop_app.core.engine.remote_spec import is_remote_spec, parse_remote_spec
-from desktop_app.ui.endpoints.page import EndpointsPage
 from desktop_app.ui.extensions.api import ChatWindow, Menu, WindowApi
 from desktop_app.ui.models.picker import ModelPicker, PickerEntry
+
+if TYPE_CHECKING:
+    from desktop_app.ui.endpoints.page import EndpointsPage
 
 REMOTE_SOURCE = "remote"
 
@@ -117,6 +121,8 @@ def _settings_endpoints_page(
     window: ChatWindow, endpoints: EndpointStore, remote: RemoteModels
 ) -> EndpointsPage:
     """The Endpoints page as the Settings dialog shows it (a fresh one per opening)."""
+    from desktop_app.ui.endpoints.page import EndpointsPage
+
     page = EndpointsPage(endpoints)
     page.model_chosen.connect(window.open_model)
     page.endpoints_changed.connect(remote.refresh)
@@ -137,17 +143,30 @@ class EndpointsFeature:
         remote = RemoteModels(host, window, endpoints)
         remote.setObjectName("remoteModels")
         self.remote = remote
-        page = EndpointsPage(endpoints)
-        dialog = _dialog(
-            window, page, QCoreApplication.translate("RemoteMenu", "Endpoints"), "endpointsDialog"
-        )
+        dialog: QDialog | None = None
 
         def use(spec: str) -> None:
-            dialog.hide()
+            if dialog is not None:
+                dialog.hide()
             host.open_model(spec)
 
-        page.model_chosen.connect(use)
-        page.endpoints_changed.connect(remote.refresh)
+        def show_dialog() -> None:
+            # Built on first use, not before the window shows (issue 13: start fast).
+            nonlocal dialog
+            if dialog is None:
+                from desktop_app.ui.endpoints.page import EndpointsPage
+
+                page = EndpointsPage(endpoints)
+                dialog = _dialog(
+                    window,
+                    page,
+                    QCoreApplication.translate("RemoteMenu", "Endpoints"),
+                    "endpointsDialog",
+                )
+                page.model_chosen.connect(use)
+                page.endpoints_changed.connect(remote.refresh)
+            dialog.show()
+
         api.add_settings_page(
             lambda: (
                 QCoreApplication.translate("RemoteMenu", "Endpoints"),
@@ -156,6 +175,6 @@ class EndpointsFeature:
         )
         action = QAction(QCoreApplication.translate("RemoteMenu", "&Endpoints…"), window)
         action.setObjectName("endpointsAction")
-        action.triggered.connect(dialog.show)
+        action.triggered.connect(show_dialog)
         api.add_menu_action(Menu.SETTINGS, action)
         remote.refresh()

@@ -13,6 +13,10 @@ What a feature can add, and where it shows:
 - ``add_settings_page(factory)``: a page of the Settings dialog, built afresh each time
   the dialog opens, returning ``(title, widget)``.
 - ``add_header_control(widget)``: a control in the chat header, beside the model picker.
+- ``set_model_picker(picker)``: the chat header's model picker, after "New chat";
+  ``host.model_picker`` returns it from then on (features install in order).
+- ``add_welcome_widgets(factory)``: widgets on the welcome page (no model loaded),
+  under "Open a GGUF model…".
 - ``add_side_panel(widget)``: a panel left of the chat (the conversation list is one).
 - ``add_attachment_provider(provider)``: items added to the next message sent.
 - ``add_request_contributor(contributor)``: changes to the outgoing request (extra
@@ -22,7 +26,8 @@ What a feature can add, and where it shows:
 - ``add_message_links(provider)``: clickable links under a message (``MessageLink``:
   a label, a tooltip shown on hover, and what a click does), e.g. an answer's sources.
 - ``on_conversation_shown(callback)``, ``on_model_loaded(callback)``,
-  ``on_new_chat(callback)``, ``on_close(callback)``: notifications.
+  ``on_new_chat(callback)``, ``on_settings_changed(callback)``, ``on_close(callback)``:
+  notifications.
 
 Example, a documents feature (lives in ``ui/documents/feature.py``; ``app.py`` adds
 ``DocumentsFeature(library)`` to its list; ``main_window.py`` is not touched)::
@@ -91,6 +96,9 @@ class Section(Enum):
     END = "end"
     """Last: Quit in File, About in Help."""
 
+
+WelcomeWidgetsFactory = Callable[["QWidget"], "list[QWidget]"]
+"""Builds a feature's widgets for the welcome page, given their parent."""
 
 SettingsPageFactory = Callable[[], "tuple[str, QWidget]"]
 """Builds one Settings dialog page: its tab title and its widget (a fresh one per opening)."""
@@ -178,6 +186,10 @@ class ChatWindow(Protocol):
     def new_chat(self) -> None: ...
     @property
     def model_picker(self) -> ModelPicker | None: ...
+    def save_settings(self, settings: Settings) -> None:
+        """Keep and save settings a feature changed outside the Settings dialog."""
+        ...
+
     def set_format_note(self, text: str) -> None:
         """Replace the chat header's prompt-format line (until the next model loads)."""
         ...
@@ -202,6 +214,8 @@ class WindowApi(Protocol):
     ) -> None: ...
     def add_settings_page(self, factory: SettingsPageFactory) -> None: ...
     def add_header_control(self, widget: QWidget) -> None: ...
+    def set_model_picker(self, picker: ModelPicker) -> None: ...
+    def add_welcome_widgets(self, factory: WelcomeWidgetsFactory) -> None: ...
     def add_side_panel(self, widget: QWidget) -> None: ...
     def add_attachment_provider(self, provider: AttachmentProvider) -> None: ...
     def add_request_contributor(self, contributor: RequestContributor) -> None: ...
@@ -210,6 +224,10 @@ class WindowApi(Protocol):
     def on_conversation_shown(self, callback: Callable[[int], None]) -> None: ...
     def on_new_chat(self, callback: Callable[[], None]) -> None: ...
     def on_model_loaded(self, callback: Callable[[ModelInfo], None]) -> None: ...
+    def on_settings_changed(self, callback: Callable[[Settings, Settings], None]) -> None:
+        """Called with the previous and the new settings after the Settings dialog saves."""
+        ...
+
     def on_close(self, callback: Callable[[], None]) -> None:
         """Called when the window closes (stop services, flush pending work)."""
         ...

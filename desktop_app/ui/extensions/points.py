@@ -26,10 +26,14 @@ from desktop_app.ui.extensions.api import (
     RequestContributor,
     Section,
     SettingsPageFactory,
+    WelcomeWidgetsFactory,
 )
 
 if TYPE_CHECKING:
     from desktop_app.core.engine.base import ModelInfo
+    from desktop_app.core.settings import Settings
+    from desktop_app.ui.chat.welcome import WelcomePage
+    from desktop_app.ui.models.picker import ModelPicker
 
 
 class SectionedMenu:
@@ -75,6 +79,8 @@ class ExtensionPoints:
         header: QBoxLayout,
         header_index: Callable[[], int],
         splitter: QSplitter,
+        welcome: WelcomePage,
+        picker_index: Callable[[], int],
     ) -> None:
         self._window = window
         self._host = host
@@ -82,6 +88,9 @@ class ExtensionPoints:
         self._header = header
         self._header_index = header_index
         self._splitter = splitter
+        self._welcome = welcome
+        self._picker_index = picker_index
+        self.model_picker: ModelPicker | None = None
         self.settings_pages: list[SettingsPageFactory] = []
         self._attachments: list[AttachmentProvider] = []
         self._contributors: list[RequestContributor] = []
@@ -90,6 +99,7 @@ class ExtensionPoints:
         self._conversation_shown: list[Callable[[int], None]] = []
         self._new_chat: list[Callable[[], None]] = []
         self._model_loaded: list[Callable[[ModelInfo], None]] = []
+        self._settings_changed: list[Callable[[Settings, Settings], None]] = []
         self._close: list[Callable[[], None]] = []
 
     # WindowApi
@@ -112,6 +122,23 @@ class ExtensionPoints:
 
     def add_header_control(self, widget: QWidget) -> None:
         self._header.insertWidget(self._header_index(), widget, 0, Qt.AlignmentFlag.AlignVCenter)
+        self._header_grew()
+
+    def set_model_picker(self, picker: ModelPicker) -> None:
+        self.model_picker = picker
+        self._header.insertWidget(self._picker_index(), picker, 0, Qt.AlignmentFlag.AlignVCenter)
+        self._header_grew()
+
+    def _header_grew(self) -> None:
+        """Drop the chat page's cached size of the header, which is not shown yet: else the
+        page's minimum width leaves out what features added (and a restored splitter with it).
+        """
+        header = self._header.parentWidget()
+        if header is not None:
+            header.updateGeometry()
+
+    def add_welcome_widgets(self, factory: WelcomeWidgetsFactory) -> None:
+        self._welcome.add_widgets(factory)
 
     def add_side_panel(self, widget: QWidget) -> None:
         self._splitter.insertWidget(self._splitter.count() - 1, widget)
@@ -140,6 +167,9 @@ class ExtensionPoints:
 
     def on_model_loaded(self, callback: Callable[[ModelInfo], None]) -> None:
         self._model_loaded.append(callback)
+
+    def on_settings_changed(self, callback: Callable[[Settings, Settings], None]) -> None:
+        self._settings_changed.append(callback)
 
     def on_close(self, callback: Callable[[], None]) -> None:
         self._close.append(callback)
@@ -173,6 +203,10 @@ class ExtensionPoints:
     def model_loaded(self, info: ModelInfo) -> None:
         for callback in self._model_loaded:
             callback(info)
+
+    def settings_changed(self, previous: Settings, settings: Settings) -> None:
+        for callback in self._settings_changed:
+            callback(previous, settings)
 
     def closing(self) -> None:
         for callback in self._close:

@@ -14,10 +14,6 @@ from desktop_app.ui.tools.answer_card import AnswerCard, parse_structured
 from desktop_app.ui.tools.settings_page import ToolsSettingsPage
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("Tools", text)
-
-
 def summary_line(message: MessageView) -> str | None:
     """A short reading of a structured (JSON object) answer, for under the message."""
     if message.role != "assistant":
@@ -27,18 +23,26 @@ def summary_line(message: MessageView) -> str | None:
         return None
     label = data.get("sentiment")
     if isinstance(label, str):
-        parts = [_tr("Sentiment: %1").replace("%1", label.capitalize())]
+        parts = [
+            QCoreApplication.translate("Tools", "Sentiment: %1").replace("%1", label.capitalize())
+        ]
         confidence = data.get("confidence")
         if isinstance(confidence, (int, float)) and not isinstance(confidence, bool):
-            parts.append(_tr("%1 % confident").replace("%1", str(round(confidence * 100))))
+            parts.append(
+                QCoreApplication.translate("Tools", "%1 % confident").replace(
+                    "%1", str(round(confidence * 100))
+                )
+            )
         return " · ".join(parts)
-    return _tr("Structured answer (%1 fields)").replace("%1", str(len(data)))
+    return QCoreApplication.translate("Tools", "Structured answer (%1 fields)").replace(
+        "%1", str(len(data))
+    )
 
 
 class AnswerCardDialog(QDialog):
     def __init__(self, data: dict, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle(_tr("Structured answer"))
+        self.setWindowTitle(QCoreApplication.translate("Tools", "Structured answer"))
         self.card = AnswerCard(data, self)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.rejected.connect(self.accept)
@@ -58,9 +62,16 @@ class ToolsFeature:
 
     def install(self, api: WindowApi) -> None:
         self._api = api
-        api.add_settings_page(lambda: (_tr("Tools"), ToolsSettingsPage(self._config_dir)))
+        api.add_settings_page(
+            lambda: (
+                QCoreApplication.translate("Tools", "Tools"),
+                ToolsSettingsPage(self._config_dir),
+            )
+        )
         api.add_message_decorator(summary_line)
-        action = QAction(_tr("Show Structured &Answer…"), api.window)
+        action = QAction(
+            QCoreApplication.translate("Tools", "Show Structured &Answer…"), api.window
+        )
         action.setObjectName("structuredAnswerAction")
         action.triggered.connect(self.show_last_answer)
         api.add_menu_action(Menu.CHAT, action, Section.FEATURES)
@@ -77,4 +88,6 @@ class ToolsFeature:
                 self.last_dialog = AnswerCardDialog(data, self._api.window)
                 self.last_dialog.open()
                 return
-        host.show_error(_tr("This chat has no structured (JSON) answer."))
+        host.show_error(
+            QCoreApplication.translate("Tools", "This chat has no structured (JSON) answer.")
+        )

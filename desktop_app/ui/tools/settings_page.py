@@ -159,7 +159,10 @@ class ToolsSettingsPage(QWidget):
         server_layout.addWidget(self.servers)
         server_layout.addLayout(row)
         note = QLabel(
-            self.tr("Every tool call is shown in the chat and runs only with your approval."),
+            self.tr(
+                "Every tool call needs your approval. Tools run in 'hearth chat --tools' "
+                "and through the local API; chats in this window do not call tools yet."
+            ),
             self,
         )
         note.setWordWrap(True)

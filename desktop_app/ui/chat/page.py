@@ -1,0 +1,125 @@
+"""The chat page: the header (model, chat format, per-chat settings, New chat, Open
+model), the conversation, the context notice, the preset bar and the composer.
+
+Only builds and holds the widgets; the main window connects them. Strings keep the
+"MainWindow" translation context they had when the window built this page itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_app.ui.chat.chat_settings import ChatSettings
+from desktop_app.ui.chat.composer import Composer
+from desktop_app.ui.chat.view import ChatView
+from desktop_app.ui.chat.welcome import muted, scaled_font
+
+
+class ChatPage(QWidget):
+    def __init__(
+        self,
+        parent: QWidget,
+        chat_settings: Callable[[QWidget, QWidget], ChatSettings],
+        ctrl_enter_sends: bool,
+    ) -> None:
+        super().__init__(parent)
+        page = self
+        page.setObjectName("chatPage")
+        page.setAccessibleName(QCoreApplication.translate("MainWindow", "Chat"))
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+
+        header = QFrame(page)
+        header.setObjectName("chatHeader")
+        header.setAccessibleName(QCoreApplication.translate("MainWindow", "Model"))
+        header.setStyleSheet("#chatHeader { border-bottom: 1px solid palette(mid); }")
+        header_row = QHBoxLayout(header)
+        self.header_row = header_row
+        header_row.setContentsMargins(20, 10, 12, 10)
+        titles = QVBoxLayout()
+        titles.setSpacing(2)
+        self.model_title = QLabel(header)
+        self.model_title.setObjectName("modelTitle")
+        self.model_title.setAccessibleName(QCoreApplication.translate("MainWindow", "Model name"))
+        self.model_title.setFont(scaled_font(self.font(), 1.2, bold=True))
+        self.model_title.setTextFormat(Qt.TextFormat.PlainText)
+        titles.addWidget(self.model_title)
+        self.format_label = muted(QLabel(header))
+        self.format_label.setObjectName("chatFormatLabel")
+        self.format_label.setAccessibleName(QCoreApplication.translate("MainWindow", "Chat format"))
+        self.format_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.format_label.setWordWrap(True)
+        titles.addWidget(self.format_label)
+        header_row.addLayout(titles, 1)
+        self.chat_settings = chat_settings(header, page)
+        header_row.addWidget(self.chat_settings.usage_label, 0, Qt.AlignmentFlag.AlignVCenter)
+        header_row.addWidget(self.chat_settings.button, 0, Qt.AlignmentFlag.AlignVCenter)
+        new_chat = QPushButton(QCoreApplication.translate("MainWindow", "New chat"), header)
+        new_chat.setObjectName("newChatButton")
+        new_chat.setAccessibleName(QCoreApplication.translate("MainWindow", "New chat"))
+        new_chat.setToolTip(
+            QCoreApplication.translate("MainWindow", "Start a new conversation (Ctrl+N)")
+        )
+        header_row.addWidget(new_chat, 0, Qt.AlignmentFlag.AlignVCenter)
+        self.new_chat_button = new_chat
+        open_model = QPushButton(QCoreApplication.translate("MainWindow", "Open model…"), header)
+        open_model.setObjectName("headerOpenModelButton")
+        open_model.setAccessibleName(QCoreApplication.translate("MainWindow", "Open model"))
+        open_model.setToolTip(
+            QCoreApplication.translate("MainWindow", "Open a GGUF model (Ctrl+O)")
+        )
+        header_row.addWidget(open_model, 0, Qt.AlignmentFlag.AlignVCenter)
+        self.header_open_button = open_model
+        layout.addWidget(header)
+
+        self.chat_view = ChatView(page)
+        layout.addWidget(self.chat_view, 1)
+
+        self.context_notice = muted(QLabel(page))
+        self.context_notice.setObjectName("contextNotice")
+        self.context_notice.setAccessibleName(
+            QCoreApplication.translate("MainWindow", "Context notice")
+        )
+        self.context_notice.setWordWrap(True)
+        self.context_notice.setContentsMargins(20, 4, 20, 0)
+        self.context_notice.hide()
+        layout.addWidget(self.context_notice)
+        layout.addWidget(self.chat_settings.preset_bar)
+
+        composer_area = QWidget(page)
+        composer_area.setObjectName("composerArea")
+        area_row = QHBoxLayout(composer_area)
+        area_row.setContentsMargins(16, 8, 16, 14)
+        frame = QFrame(composer_area)
+        frame.setObjectName("composerFrame")
+        frame.setStyleSheet(
+            "#composerFrame { border: 1px solid palette(mid); border-radius: 10px;"
+            " background: palette(base); }"
+        )
+        frame_row = QHBoxLayout(frame)
+        frame_row.setContentsMargins(10, 6, 6, 6)
+        frame_row.setSpacing(8)
+        self.composer = Composer(frame)
+        self.composer.set_ctrl_enter_sends(ctrl_enter_sends)
+        frame_row.addWidget(self.composer, 1)
+        self.send_button = QPushButton(QCoreApplication.translate("MainWindow", "Send"), frame)
+        self.send_button.setObjectName("sendButton")
+        self.send_button.setAccessibleName(QCoreApplication.translate("MainWindow", "Send"))
+        self.send_button.setMinimumWidth(84)
+        self.send_button.setMinimumHeight(34)
+        self.send_button.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+        frame_row.addWidget(self.send_button, 0, Qt.AlignmentFlag.AlignBottom)
+        area_row.addWidget(frame)
+        layout.addWidget(composer_area)
