@@ -46,6 +46,8 @@ class Preset:
     builtin: bool = False
     response_schema: Mapping[str, Any] | None = None
     """A JSON schema every answer must follow (constrained decoding), or None."""
+    collections: tuple[str, ...] = ()
+    """Document collections a chat started from this preset answers from (by name)."""
 
     def name_for(self, language: str) -> str:
         return _pick(self.name, language)
@@ -74,6 +76,7 @@ class Preset:
             "system_prompt": dict(self.system_prompt),
             "sampling": dict(self.sampling),
             **({"response_schema": dict(self.response_schema)} if self.response_schema else {}),
+            **({"collections": list(self.collections)} if self.collections else {}),
         }
 
 
@@ -139,7 +142,18 @@ def preset_from_dict(data: Any, *, builtin: bool = False) -> Preset:
             check_schema(schema)
         except SchemaError as exc:
             raise PresetError(f"response_schema: {exc}") from exc
-    return Preset(preset_id, name, prompt, description, sampling, builtin, schema)
+    return Preset(
+        preset_id, name, prompt, description, sampling, builtin, schema, _collections(data)
+    )
+
+
+def _collections(data: dict[str, Any]) -> tuple[str, ...]:
+    names = data.get("collections", [])
+    if not isinstance(names, list) or not all(
+        isinstance(name, str) and name.strip() for name in names
+    ):
+        raise PresetError("collections must be a list of collection names")
+    return tuple(dict.fromkeys(name.strip() for name in names))
 
 
 def builtin_presets(folder: Path | None = None) -> list[Preset]:

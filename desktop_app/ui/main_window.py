@@ -151,6 +151,11 @@ class MainWindow(QMainWindow):
                 MessageView(row.message_id, row.role.value, row.text)
             )
         )
+        self._chat_model.set_links(
+            lambda row: self._extensions.links(
+                MessageView(row.message_id, row.role.value, row.text)
+            )
+        )
         self.conversation_shown.connect(self._extensions.conversation_shown)
         self.new_chat_started.connect(self._extensions.new_chat)
         self._bridge.model_loaded.connect(self._extensions.model_loaded)

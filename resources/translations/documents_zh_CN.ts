@@ -61,12 +61,12 @@
 <context>
     <name>Documents</name>
     <message>
-        <source>Sources: %1</source>
-        <translation>来源：%1</translation>
-    </message>
-    <message>
         <source>Documents</source>
         <translation>文档</translation>
+    </message>
+    <message>
+        <source>Keyword search only: the window does not use an embedding model</source>
+        <translation>仅关键词搜索：窗口不使用嵌入模型</translation>
     </message>
 </context>
 <context>

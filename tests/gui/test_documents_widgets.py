@@ -7,9 +7,23 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
-from PySide6.QtGui import QDragEnterEvent, QDropEvent, QGuiApplication, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QPushButton, QToolButton
+from PySide6.QtCore import QEvent, QMimeData, QPoint, QPointF, Qt, QUrl
+from PySide6.QtGui import (
+    QDesktopServices,
+    QDragEnterEvent,
+    QDropEvent,
+    QGuiApplication,
+    QHelpEvent,
+    QKeySequence,
+)
+from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
+    QFileDialog,
+    QPushButton,
+    QToolButton,
+    QToolTip,
+)
 from pytestqt.qtbot import QtBot
 
 from desktop_app.core.documents.attachments import Source
@@ -209,8 +223,71 @@ def test_window_attaches_a_file_and_shows_the_answers_sources(
     assert question.role is Role.USER and "[1] notes.md" in question.content
     assert "The meeting is on Tuesday." in question.content
     view = child(window, ChatView, "chatView")
+    row = view.model().index(1, 0)
     qtbot.waitUntil(
-        lambda: "Sources: [1] notes.md" in (view.model().index(1, 0).data(ChatRoles.FOOTER) or ""),
+        lambda: [link.label for link in row.data(ChatRoles.LINKS) or []] == ["[1] notes.md"],
         timeout=WAIT_MS,
     )
     assert [s.label for s in answer_sources(hearth.store, answer.id)] == ["[1] notes.md"]
+
+    # The source under the answer: the passage on hover, a click opens the file.
+    opened: list[QUrl] = []
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url) or True)
+    view.scrollToBottom()
+    qtbot.waitUntil(lambda: view.delegate.link_rect(row, 0) is not None, timeout=WAIT_MS)
+    rect = view.delegate.link_rect(row, 0)
+    assert rect is not None and view.viewport().rect().contains(rect.center())
+    viewport = view.viewport()
+    window.activateWindow()  # item views show tooltips only in the active window
+    qtbot.waitUntil(window.isActiveWindow, timeout=WAIT_MS)
+    QApplication.sendEvent(
+        viewport,
+        QHelpEvent(QEvent.Type.ToolTip, rect.center(), viewport.mapToGlobal(rect.center())),
+    )
+    assert "The meeting is on Tuesday." in QToolTip.text()
+    qtbot.mouseClick(viewport, Qt.MouseButton.LeftButton, pos=rect.center())
+    assert [url.toLocalFile() for url in opened] == [str(files["good"])]
+
+
+def test_a_chat_started_from_a_preset_answers_from_its_collections(
+    launch, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, tiny_model: Path,  # type: ignore[no-untyped-def]
+    files: dict[str, Path],
+) -> None:  # fmt: skip
+    import json
+
+    from desktop_app.core.documents.index import DATABASE_NAME
+    from desktop_app.core.documents.indexer import Indexer
+    from desktop_app.core.paths import app_paths
+    from desktop_app.core.presets import PresetLibrary
+    from desktop_app.ui.documents.collection_picker import CollectionPicker
+    from tests.gui.helpers import ANSWER_TIMEOUT_MS, SHORT_ANSWER, answer_finished, open_model
+
+    paths = app_paths()
+    paths.ensure()
+    index = DocumentIndex.open(paths.data_dir / DATABASE_NAME)
+    Indexer(index).run(index.add_collection("notes", files["good"].parent))
+    index.close()
+    preset_file = files["good"].parent.parent / "preset.json"
+    preset_file.write_text(
+        json.dumps({"id": "planner", "name": "Planner", "collections": ["notes"]}),
+        encoding="utf-8",
+    )
+    PresetLibrary(paths.config_dir).import_file(preset_file)
+
+    hearth = launch(generation_params=SHORT_ANSWER)
+    window = hearth.window
+    open_model(qtbot, window, monkeypatch, tiny_model)
+    window.new_chat()
+    combo = window.findChild(QComboBox, "presetCombo")
+    combo.setCurrentIndex(combo.findData("planner"))
+    composer = window.findChild(Composer, "composer")
+    qtbot.keyClicks(composer, "When is the meeting?")
+    qtbot.keyClick(composer, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: answer_finished(hearth), timeout=ANSWER_TIMEOUT_MS)
+    picker = window.findChild(CollectionPicker)
+    assert picker.chosen() == ["notes"]
+    picker.menu().aboutToShow.emit()
+    [note] = [a for a in picker.menu().actions() if a.objectName() == "searchNote"]
+    assert note.text().startswith("Keyword search only") and not note.isEnabled()
+    question = hearth.store.messages(window.conversation_id or -1)[0]
+    assert "The meeting is on Tuesday." in question.content

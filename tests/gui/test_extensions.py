@@ -18,6 +18,7 @@ from desktop_app.ui.chat.model import ChatRoles
 from desktop_app.ui.extensions.api import (
     Attachment,
     Menu,
+    MessageLink,
     MessageView,
     OutgoingMessage,
     WindowApi,
@@ -43,6 +44,7 @@ class NotesFeature:
         self.loaded: list[str] = []
         self.pending = [Attachment("Note", "The sky is green here.")]
         self.requests: list[OutgoingMessage] = []
+        self.opened: list[int | None] = []
 
     def install(self, api: WindowApi) -> None:
         action = QAction("Take a Note", api.window)
@@ -55,6 +57,7 @@ class NotesFeature:
         api.add_attachment_provider(self)
         api.add_request_contributor(self._contribute)
         api.add_message_decorator(self._decorate)
+        api.add_message_links(self._links)
         api.on_conversation_shown(self.shown.append)
         api.on_model_loaded(lambda info: self.loaded.append(info.name))
 
@@ -68,6 +71,15 @@ class NotesFeature:
 
     def _decorate(self, message: MessageView) -> str | None:
         return "noted" if message.role == "assistant" else None
+
+    def _links(self, message: MessageView) -> list[MessageLink]:
+        if message.role != "assistant":
+            return []
+        return [
+            MessageLink(
+                "the note", "The sky is green here.", lambda: self.opened.append(message.message_id)
+            )
+        ]
 
 
 def test_a_feature_adds_itself_without_touching_the_window(
@@ -109,6 +121,15 @@ def test_a_feature_adds_itself_without_touching_the_window(
     footer = model.data(model.index(1), ChatRoles.FOOTER)
     assert footer.endswith(" · noted")
     assert "noted" not in (model.data(model.index(0), ChatRoles.FOOTER) or "")
+    assert model.data(model.index(0), ChatRoles.LINKS) == []
+    [link] = model.data(model.index(1), ChatRoles.LINKS)
+    assert (link.label, link.tooltip) == ("the note", "The sky is green here.")
+    view = window.chat_view
+    view.scrollToBottom()
+    rect = view.delegate.link_rect(model.index(1), 0)
+    assert rect is not None
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert notes.opened == [hearth.store.messages(conversation_id)[1].id]
 
     window.show_conversation(conversation_id)
     assert notes.shown[-1] == conversation_id

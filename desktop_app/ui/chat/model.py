@@ -83,6 +83,9 @@ class ChatRoles(IntEnum):
     IS_STREAMING = Qt.ItemDataRole.UserRole + 7
     FOOTER = Qt.ItemDataRole.UserRole + 8
     """The small line under a finished answer (model, tokens, speed, TTFT, reason)."""
+    LINKS = Qt.ItemDataRole.UserRole + 9
+    """Links under a finished message (objects with ``label``, ``tooltip``, ``activate``),
+    supplied by features through the extension API."""
 
 
 def finish_reason_text(reason: FinishReason) -> str:
@@ -154,11 +157,16 @@ class ChatListModel(QAbstractListModel):
         self._earlier: list[ChatRow] = []
         """Older rows not shown yet (see ``set_messages``)."""
         self._decorate: Callable[[ChatRow], list[str]] | None = None
+        self._links: Callable[[ChatRow], list[Any]] | None = None
 
     def set_decorator(self, decorate: Callable[[ChatRow], list[str]] | None) -> None:
         """Extra lines for a finished message's footer (sources, a tool step...), joined
         after the model and stats; features supply them through the extension API."""
         self._decorate = decorate
+
+    def set_links(self, links: Callable[[ChatRow], list[Any]] | None) -> None:
+        """Links shown under a finished message (an answer's sources...)."""
+        self._links = links
 
     # Qt model interface
 
@@ -189,6 +197,10 @@ class ChatListModel(QAbstractListModel):
             if self._decorate is None or row.is_streaming:
                 return footer_text(row)
             return " · ".join(part for part in (footer_text(row), *self._decorate(row)) if part)
+        if role == ChatRoles.LINKS:
+            if self._links is None or row.is_streaming:
+                return []
+            return self._links(row)
         if role == Qt.ItemDataRole.AccessibleTextRole:
             speaker = (
                 QCoreApplication.translate("ChatListModel", "You")

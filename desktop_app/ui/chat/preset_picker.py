@@ -8,6 +8,7 @@ through ``PresetLibrary``, which validates and saves it.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Slot
@@ -236,7 +237,7 @@ class PresetPicker(QDialog):
             return
         name = {**preset.name, self._language: editor.name.text()}
         prompt = {**preset.system_prompt, self._language: editor.prompt.toPlainText()}
-        changed = Preset(preset.id, name, prompt, preset.description, editor.sampling())
+        changed = replace(preset, name=name, system_prompt=prompt, sampling=editor.sampling())
         try:
             self._library.update(changed)
         except (PresetError, OSError) as exc:

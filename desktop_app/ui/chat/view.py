@@ -17,8 +17,8 @@ scrolling policy share one layout cache and change together.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
 
 from PySide6.QtCore import (
@@ -43,6 +43,7 @@ from PySide6.QtGui import (
     QFont,
     QFontMetrics,
     QGuiApplication,
+    QHelpEvent,
     QMouseEvent,
     QPainter,
     QPaintEvent,
@@ -57,6 +58,7 @@ from PySide6.QtWidgets import (
     QStyledItemDelegate,
     QStyleOptionViewItem,
     QToolButton,
+    QToolTip,
     QWidget,
 )
 
@@ -112,6 +114,17 @@ def _muted(palette: QPalette) -> QColor:
     )
 
 
+class FooterLink(Protocol):
+    """A link under a message (``ui.extensions.api.MessageLink`` has this shape)."""
+
+    @property
+    def label(self) -> str: ...
+    @property
+    def tooltip(self) -> str: ...
+    @property
+    def activate(self) -> Callable[[], object]: ...
+
+
 @dataclass
 class _Layout:
     """One row laid out at one width."""
@@ -126,6 +139,8 @@ class _Layout:
     footer: str
     footer_rect: QRect | None
     size: QSize
+    links: list[tuple[QRect, FooterLink]] = field(default_factory=list)
+    """The links under the footer and where each is drawn, relative to the row."""
 
 
 class MessageDelegate(QStyledItemDelegate):
@@ -264,6 +279,19 @@ class MessageDelegate(QStyledItemDelegate):
             flags = Qt.AlignmentFlag.AlignLeft | Qt.TextFlag.TextWordWrap
             painter.drawText(layout.footer_rect.translated(origin), flags, layout.footer)
             painter.restore()
+        if layout.links:
+            painter.save()
+            link_font = self._footer_font(option.font)
+            link_font.setUnderline(True)
+            painter.setFont(link_font)
+            painter.setPen(palette.color(QPalette.ColorRole.Link))
+            for rect, link in layout.links:
+                painter.drawText(
+                    rect.translated(origin),
+                    Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                    link.label,
+                )
+            painter.restore()
         ActionBar.paint(
             painter, row, self.action_bar_rect(option.rect, option.font), option.font, palette
         )
@@ -331,6 +359,36 @@ class MessageDelegate(QStyledItemDelegate):
             return ""
         return layout.body.anchor_at((position - body_rect.topLeft()).toPointF())
 
+    def link_at(self, index: AnyIndex, position: QPoint) -> FooterLink | None:
+        """The footer link under ``position`` (viewport coordinates) in row ``index``."""
+        layout = self._layout(self._view.font(), index)
+        origin = self._view.visualRect(index).topLeft()
+        for rect, link in layout.links:
+            if rect.translated(origin).contains(position):
+                return link
+        return None
+
+    def link_rect(self, index: AnyIndex, number: int) -> QRect | None:
+        """Where footer link ``number`` (0-based) of row ``index`` is, in the viewport."""
+        layout = self._layout(self._view.font(), index)
+        if not 0 <= number < len(layout.links):
+            return None
+        return layout.links[number][0].translated(self._view.visualRect(index).topLeft())
+
+    def helpEvent(
+        self,
+        event: QHelpEvent,
+        view: QAbstractItemView,
+        option: QStyleOptionViewItem,
+        index: AnyIndex,
+    ) -> bool:
+        if event.type() == QEvent.Type.ToolTip and index.isValid():
+            link = self.link_at(index, event.pos())
+            if link is not None:
+                QToolTip.showText(event.globalPos(), link.tooltip, view)
+                return True
+        return super().helpEvent(event, view, option, index)
+
     def activate_anchor(self, index: AnyIndex, anchor: str) -> None:
         """Do what a click on link ``anchor`` in row ``index`` means."""
         scheme, _, rest = anchor.partition(":")
@@ -356,7 +414,19 @@ class MessageDelegate(QStyledItemDelegate):
         index: AnyIndex,
     ) -> bool:
         if isinstance(event, QMouseEvent):
-            anchor = self.anchor_at(index, event.position().toPoint())
+            position = event.position().toPoint()
+            link = self.link_at(index, position)
+            if link is not None:
+                if event.type() == QEvent.Type.MouseMove:
+                    self._view.viewport().setCursor(Qt.CursorShape.PointingHandCursor)
+                elif (
+                    event.type() == QEvent.Type.MouseButtonRelease
+                    and event.button() == Qt.MouseButton.LeftButton
+                ):
+                    link.activate()
+                    return True
+                return super().editorEvent(event, model, option, index)
+            anchor = self.anchor_at(index, position)
             if event.type() == QEvent.Type.MouseMove:
                 shape = Qt.CursorShape.PointingHandCursor if anchor else Qt.CursorShape.ArrowCursor
                 self._view.viewport().setCursor(shape)
@@ -417,9 +487,33 @@ class MessageDelegate(QStyledItemDelegate):
             )
             footer_rect = QRect(SIDE_MARGIN, bottom + FOOTER_GAP, content_width, bounds.height())
             bottom = footer_rect.bottom() + 1
+        links, bottom = self._place_links(font, index, content_width, bottom)
         bottom += ActionBar.height_for(row, font)
         size = QSize(width, bottom + ROW_SPACING - ROW_SPACING // 2)
-        return _Layout(width, text, body, body_rect, None, footer, footer_rect, size)
+        return _Layout(width, text, body, body_rect, None, footer, footer_rect, size, links)
+
+    def _place_links(
+        self, font: QFont, index: AnyIndex, content_width: int, bottom: int
+    ) -> tuple[list[tuple[QRect, FooterLink]], int]:
+        """Lay a row's footer links out left to right, wrapping; returns them and the new
+        bottom of the row's content."""
+        links: list[FooterLink] = list(index.data(ChatRoles.LINKS) or [])
+        if not links:
+            return [], bottom
+        link_font = self._footer_font(font)
+        link_font.setUnderline(True)
+        metrics = QFontMetrics(link_font)
+        gap = metrics.horizontalAdvance("  ")
+        line = metrics.height()
+        x, y = SIDE_MARGIN, bottom + FOOTER_GAP
+        placed: list[tuple[QRect, FooterLink]] = []
+        for link in links:
+            width = min(metrics.horizontalAdvance(link.label) + 1, content_width)
+            if x > SIDE_MARGIN and x + width > SIDE_MARGIN + content_width:
+                x, y = SIDE_MARGIN, y + line
+            placed.append((QRect(x, y, width, line), link))
+            x += width + gap
+        return placed, y + line
 
     @staticmethod
     def _footer_font(font: QFont) -> QFont:

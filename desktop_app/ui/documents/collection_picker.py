@@ -17,6 +17,7 @@ class CollectionPicker(QToolButton):
         self.setAccessibleName(self.tr("Document collections"))
         self._index = index
         self._conversation: int | None = None
+        self._search_note = ""
         self._menu = QMenu(self)
         self._menu.setObjectName("collectionMenu")
         self._menu.aboutToShow.connect(self._fill)
@@ -26,6 +27,13 @@ class CollectionPicker(QToolButton):
     def show_conversation(self, conversation_id: int | None) -> None:
         self._conversation = conversation_id
         self._show_count()
+
+    def set_search_note(self, note: str) -> None:
+        """How the collections are searched (e.g. keyword search only), shown at the end
+        of the menu and in the tooltip."""
+        self._search_note = note
+        tip = self.tr("Document collections this chat answers from")
+        self.setToolTip(f"{tip}\n{note}" if note else tip)
 
     def chosen(self) -> list[str]:
         if self._conversation is None:
@@ -53,6 +61,11 @@ class CollectionPicker(QToolButton):
             action.setEnabled(self._conversation is not None)
             action.toggled.connect(lambda on, name=collection.name: self._toggle(name, on))
             self._menu.addAction(action)
+        if self._search_note:
+            self._menu.addSeparator()
+            note = self._menu.addAction(self._search_note)
+            note.setObjectName("searchNote")
+            note.setEnabled(False)
 
     def _toggle(self, name: str, on: bool) -> None:
         if self._conversation is None:

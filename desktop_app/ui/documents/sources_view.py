@@ -18,6 +18,14 @@ from desktop_app.core.documents.attachments import Source
 PASSAGE_TOOLTIP_CHARS = 600
 
 
+def source_tooltip(source: Source) -> str:
+    """The file and (the start of) the passage, shown when the pointer rests on a source."""
+    passage = " ".join(source.passage.split())
+    if len(passage) > PASSAGE_TOOLTIP_CHARS:
+        passage = passage[: PASSAGE_TOOLTIP_CHARS - 1] + "…"
+    return f"{source.path}\n\n{passage}"
+
+
 def open_source(source: Source) -> bool:
     url = source.open_url()
     return bool(url) and QDesktopServices.openUrl(QUrl(url))
@@ -45,10 +53,7 @@ class SourcesView(QWidget):
             link.setObjectName(f"source_{source.number}")
             link.setText(source.label)
             link.setAutoRaise(True)
-            passage = " ".join(source.passage.split())
-            if len(passage) > PASSAGE_TOOLTIP_CHARS:
-                passage = passage[: PASSAGE_TOOLTIP_CHARS - 1] + "…"
-            link.setToolTip(f"{source.path}\n\n{passage}")
+            link.setToolTip(source_tooltip(source))
             link.clicked.connect(lambda _=False, s=source: self._open(s))
             layout.addWidget(link)
         layout.addStretch(1)

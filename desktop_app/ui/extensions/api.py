@@ -23,6 +23,8 @@ What a feature can add, and where it shows:
   context text, generation parameters) just before a message is sent.
 - ``add_message_decorator(decorator)``: a line rendered under a message (sources, a
   tool-call step).
+- ``add_message_links(provider)``: clickable links under a message (``MessageLink``:
+  a label, a tooltip shown on hover, and what a click does), e.g. an answer's sources.
 - ``on_conversation_shown(callback)``, ``on_model_loaded(callback)``,
   ``on_new_chat(callback)``, ``on_settings_changed(callback)``, ``on_close(callback)``:
   notifications.
@@ -65,6 +67,7 @@ if TYPE_CHECKING:
 
     from desktop_app.core.chats.store import Store
     from desktop_app.core.engine.base import GenerationParams, ModelInfo
+    from desktop_app.core.presets import PresetLibrary
     from desktop_app.core.settings import Settings
     from desktop_app.ui.chat.model import ChatListModel
     from desktop_app.ui.chat.view import ChatView
@@ -146,6 +149,20 @@ MessageDecorator = Callable[[MessageView], "str | None"]
 """Returns a line to show under the message, or None for none."""
 
 
+@dataclass(frozen=True)
+class MessageLink:
+    """A link shown under a message: ``label`` is drawn as a link, ``tooltip`` shows on
+    hover, ``activate`` runs (on the GUI thread) when the user clicks it."""
+
+    label: str
+    tooltip: str
+    activate: Callable[[], object]
+
+
+MessageLinkProvider = Callable[[MessageView], "list[MessageLink]"]
+"""Returns the links to show under a finished message (none: an empty list)."""
+
+
 class ChatWindow(Protocol):
     """What features may use of the main window beyond ``WindowApi``'s additions."""
 
@@ -155,6 +172,8 @@ class ChatWindow(Protocol):
     def bridge(self) -> EngineBridge: ...
     @property
     def settings(self) -> Settings: ...
+    @property
+    def presets(self) -> PresetLibrary: ...
     @property
     def conversation_id(self) -> int | None: ...
     @property
@@ -201,6 +220,7 @@ class WindowApi(Protocol):
     def add_attachment_provider(self, provider: AttachmentProvider) -> None: ...
     def add_request_contributor(self, contributor: RequestContributor) -> None: ...
     def add_message_decorator(self, decorator: MessageDecorator) -> None: ...
+    def add_message_links(self, provider: MessageLinkProvider) -> None: ...
     def on_conversation_shown(self, callback: Callable[[int], None]) -> None: ...
     def on_new_chat(self, callback: Callable[[], None]) -> None: ...
     def on_model_loaded(self, callback: Callable[[ModelInfo], None]) -> None: ...

@@ -19,6 +19,8 @@ from desktop_app.ui.extensions.api import (
     ChatWindow,
     Menu,
     MessageDecorator,
+    MessageLink,
+    MessageLinkProvider,
     MessageView,
     OutgoingMessage,
     RequestContributor,
@@ -93,6 +95,7 @@ class ExtensionPoints:
         self._attachments: list[AttachmentProvider] = []
         self._contributors: list[RequestContributor] = []
         self.decorators: list[MessageDecorator] = []
+        self.link_providers: list[MessageLinkProvider] = []
         self._conversation_shown: list[Callable[[int], None]] = []
         self._new_chat: list[Callable[[], None]] = []
         self._model_loaded: list[Callable[[ModelInfo], None]] = []
@@ -153,6 +156,9 @@ class ExtensionPoints:
     def add_message_decorator(self, decorator: MessageDecorator) -> None:
         self.decorators.append(decorator)
 
+    def add_message_links(self, provider: MessageLinkProvider) -> None:
+        self.link_providers.append(provider)
+
     def on_conversation_shown(self, callback: Callable[[int], None]) -> None:
         self._conversation_shown.append(callback)
 
@@ -182,6 +188,9 @@ class ExtensionPoints:
     def decorations(self, message: MessageView) -> list[str]:
         lines = (decorator(message) for decorator in self.decorators)
         return [line for line in lines if line]
+
+    def links(self, message: MessageView) -> list[MessageLink]:
+        return [link for provider in self.link_providers for link in provider(message)]
 
     def conversation_shown(self, conversation_id: int) -> None:
         for callback in self._conversation_shown:
