@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.metadata
 import sys
 from pathlib import Path
 
@@ -52,5 +53,5 @@ def test_an_installed_copy_reads_the_package_metadata(
     package = tmp_path / "site-packages" / "desktop_app"
     package.mkdir(parents=True)
     monkeypatch.setattr(_version, "__file__", str(package / "_version.py"))
-    monkeypatch.setattr(_version, "version", lambda name: f"7.7.7 of {name}")
+    monkeypatch.setattr(importlib.metadata, "version", lambda name: f"7.7.7 of {name}")
     assert _version.find_version() == "7.7.7 of hearth"
