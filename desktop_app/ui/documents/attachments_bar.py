@@ -12,7 +12,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, QRunnable, QThreadPool, Signal, Slot
-from PySide6.QtGui import QDragEnterEvent, QDropEvent, QGuiApplication, QKeyEvent, QKeySequence
+from PySide6.QtGui import (
+    QDragEnterEvent,
+    QDropEvent,
+    QGuiApplication,
+    QKeyEvent,
+    QKeySequence,
+    QPalette,
+)
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -23,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app.core.documents.attachments import Attachment, attach
 from desktop_app.core.documents.extract import ExtractionError, format_size, is_supported
+from desktop_app.ui.shared.icons import themed_icon
 
 
 class _Relay(QObject):
@@ -111,7 +119,7 @@ class AttachmentsBar(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         self.paperclip = QToolButton(self)
         self.paperclip.setObjectName("attachButton")
-        self.paperclip.setText("📎")
+        self._show_paperclip_icon()
         self.paperclip.setToolTip(self.tr("Attach files to the next message"))
         self.paperclip.setAccessibleName(self.tr("Attach files"))
         self.paperclip.clicked.connect(self.choose_files)
@@ -119,6 +127,15 @@ class AttachmentsBar(QWidget):
         self._chip_row = QHBoxLayout()
         layout.addLayout(self._chip_row)
         layout.addStretch(1)
+
+    def _show_paperclip_icon(self) -> None:
+        colour = self.palette().color(QPalette.ColorRole.ButtonText)
+        self.paperclip.setIcon(themed_icon("paperclip", colour))
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:  # the theme changed: redraw the icon
+            self._show_paperclip_icon()
 
     def chips(self) -> list[Chip]:
         return list(self._chips.values())
