@@ -275,7 +275,8 @@ def test_sigkill_mid_stream_keeps_the_partial_answer_and_a_sound_database(
     process.send_signal(signal.SIGKILL)
     process.wait(timeout=30)
     assert still_running, "the answer finished before the kill; the test proves nothing"
-    shown = shown_file.read_text(encoding="utf-8", errors="replace")
+    # Bytes, not read_text: newline translation would turn a streamed "\r" into "\n".
+    shown = shown_file.read_bytes().decode("utf-8", errors="replace")
 
     raw = sqlite3.connect(database)
     assert raw.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
