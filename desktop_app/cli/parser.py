@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from desktop_app import __version__
 from desktop_app.cli import chat as cli_chat
@@ -25,6 +25,21 @@ from desktop_app.cli import tools as cli_tools
 from desktop_app.cli.common import EXIT_ERROR, EXIT_INTERRUPTED, EXIT_OK, CliError, UsageError
 
 LOG_LEVELS = ("debug", "info", "warning", "error", "critical")
+
+
+_COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "chat": cli_chat.run,
+    "chats": cli_chats.run,
+    "settings": cli_settings.run,
+    "models": cli_models.run,
+    "serve": cli_serve.run,
+    "ps": cli_ps.run,
+    "endpoints": cli_endpoints.run,
+    "docs": cli_docs.run,
+    "hardware": cli_hardware.run,
+    "tools": cli_tools.run,
+}
+"""Each command group's entry point; without a command, ``hearth`` opens the window."""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -101,26 +116,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             return check_window()
         _configure_logging(args.log_level)
-        if args.command == "chat":
-            return cli_chat.run(args)
-        if args.command == "chats":
-            return cli_chats.run(args)
-        if args.command == "settings":
-            return cli_settings.run(args)
-        if args.command == "models":
-            return cli_models.run(args)
-        if args.command == "serve":
-            return cli_serve.run(args)
-        if args.command == "ps":
-            return cli_ps.run(args)
-        if args.command == "endpoints":
-            return cli_endpoints.run(args)
-        if args.command == "docs":
-            return cli_docs.run(args)
-        if args.command == "hardware":
-            return cli_hardware.run(args)
-        if args.command == "tools":
-            return cli_tools.run(args)
+        command = _COMMANDS.get(args.command or "")
+        if command is not None:
+            return command(args)
         from desktop_app.cli.window import open_window
 
         return open_window(getattr(args, "model", None) or args.top_model)

@@ -27,7 +27,12 @@ from desktop_app.core.chats.search import index_text
 # reused as it is; only the prompt of the last question differs.
 from desktop_app.core.chats.session import FLUSH_INTERVAL_S, _stream_answer, conversation_turns
 from desktop_app.core.chats.store import Store
-from desktop_app.core.documents.chunking import Chunk, chunk_sections, estimate_tokens
+from desktop_app.core.documents.chunking import (
+    Chunk,
+    chunk_sections,
+    describe_location,
+    estimate_tokens,
+)
 from desktop_app.core.documents.extract import Section, extract
 from desktop_app.core.documents.index import Collection, retrieval_expression
 from desktop_app.core.documents.retrieval import Retriever, fuse
@@ -103,12 +108,7 @@ class Source:
 
     @property
     def locator(self) -> str:
-        parts = []
-        if self.page is not None:
-            parts.append(f"page {self.page}")
-        if self.heading:
-            parts.append(self.heading)
-        return " · ".join(parts)
+        return describe_location(self.page, self.heading)
 
     @property
     def label(self) -> str:

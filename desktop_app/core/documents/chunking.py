@@ -33,6 +33,16 @@ def estimate_tokens(text: str) -> int:
     return cjk + (other + 3) // 4
 
 
+def describe_location(page: int | None, heading: str | None) -> str:
+    """Where a passage is, for people: "page 3", "Installation", "page 2 · Setup"."""
+    parts = []
+    if page is not None:
+        parts.append(f"page {page}")
+    if heading:
+        parts.append(heading)
+    return " · ".join(parts)
+
+
 @dataclass(frozen=True)
 class Chunk:
     ordinal: int
@@ -43,13 +53,7 @@ class Chunk:
 
     @property
     def locator(self) -> str:
-        """Where the chunk is, for people: "page 3", "Installation", "page 2 · Setup"."""
-        parts = []
-        if self.page is not None:
-            parts.append(f"page {self.page}")
-        if self.heading:
-            parts.append(self.heading)
-        return " · ".join(parts)
+        return describe_location(self.page, self.heading)
 
 
 def chunk_sections(sections: Iterable[Section], budget: int = DEFAULT_CHUNK_TOKENS) -> list[Chunk]:
