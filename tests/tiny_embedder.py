@@ -18,7 +18,7 @@ from pathlib import Path
 import gguf
 import numpy as np
 
-from tests.tiny_model import _vocabulary
+from tests.tiny_model import _vocabulary, finish, write_from_command_line
 
 MODEL_NAME = "Hearth Tiny Test Embedder"
 EMBEDDING_LENGTH = 32
@@ -92,21 +92,11 @@ def write_tiny_embedder(path: Path, *, seed: int = 0) -> Path:
         writer.add_tensor(f"{prefix}.layer_output_norm.weight", ones())
         writer.add_tensor(f"{prefix}.layer_output_norm.bias", zeros())
 
-    writer.write_header_to_file()
-    writer.write_kv_data_to_file()
-    writer.write_tensors_to_file()
-    writer.close()
-    return path
+    return finish(writer, path)
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = sys.argv[1:] if argv is None else argv
-    if len(args) != 1:
-        print("usage: python -m tests.tiny_embedder OUT.gguf", file=sys.stderr)
-        return 2
-    path = write_tiny_embedder(Path(args[0]))
-    print(f"{path} {path.stat().st_size} bytes")
-    return 0
+    return write_from_command_line(argv, "tiny_embedder", write_tiny_embedder)
 
 
 if __name__ == "__main__":

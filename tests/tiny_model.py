@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 import sys
 from collections import Counter
+from collections.abc import Callable
 from itertools import pairwise
 from pathlib import Path
 
@@ -236,6 +237,11 @@ def write_tiny_model(
     writer.add_tensor("output_norm.weight", norm())
     writer.add_tensor("output.weight", matrix(vocab_size, EMBEDDING_LENGTH))
 
+    return finish(writer, path)
+
+
+def finish(writer: gguf.GGUFWriter, path: Path) -> Path:
+    """Write out a GGUF whose metadata and tensors have all been added."""
     writer.write_header_to_file()
     writer.write_kv_data_to_file()
     writer.write_tensors_to_file()
@@ -243,14 +249,21 @@ def write_tiny_model(
     return path
 
 
-def main(argv: list[str] | None = None) -> int:
+def write_from_command_line(
+    argv: list[str] | None, module: str, write: Callable[[Path], Path]
+) -> int:
+    """``python -m tests.MODULE OUT.gguf``: write one test model and say how big it is."""
     args = sys.argv[1:] if argv is None else argv
     if len(args) != 1:
-        print("usage: python -m tests.tiny_model OUT.gguf", file=sys.stderr)
+        print(f"usage: python -m tests.{module} OUT.gguf", file=sys.stderr)
         return 2
-    path = write_tiny_model(Path(args[0]))
+    path = write(Path(args[0]))
     print(f"{path} {path.stat().st_size} bytes")
     return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    return write_from_command_line(argv, "tiny_model", write_tiny_model)
 
 
 if __name__ == "__main__":
