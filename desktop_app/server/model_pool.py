@@ -284,10 +284,15 @@ class ModelPool:
         self._unload(victim, why)
         return True
 
-    def _unload(self, entry: _Entry, why: str) -> None:
-        """Forget ``entry`` (holding the lock) and free it on another thread."""
+    def _forget(self, entry: _Entry, why: str) -> None:
+        """Take ``entry`` out of the pool (holding the lock); the caller stops its runner."""
         self._entries.pop(entry.source.id, None)
         self.unloaded.append(f"{entry.source.id}:{why}")
+
+    def _unload(self, entry: _Entry, why: str) -> None:
+        """Forget ``entry`` (holding the lock) and stop it: a local model before this returns,
+        so that a model loaded next has its memory; a remote one on another thread."""
+        self._forget(entry, why)
         runner = entry.runner
         if isinstance(runner, BatchScheduler):
             runner.stop()  # joins the thread: the memory is free when this returns
@@ -300,13 +305,17 @@ class ModelPool:
         while not self._closing.wait(period):
             now = time.monotonic()
             with self._lock:
-                for entry in list(self._entries.values()):
-                    if (
-                        entry.state == READY
-                        and not entry.busy
-                        and now - entry.idle_since() >= self.ttl_s
-                    ):
-                        self._unload(entry, "ttl")
+                expired = [
+                    entry
+                    for entry in self._entries.values()
+                    if entry.state == READY
+                    and not entry.busy
+                    and now - entry.idle_since() >= self.ttl_s
+                ]
+                for entry in expired:
+                    self._forget(entry, "ttl")
+            for entry in expired:  # outside the lock: /health and /metrics never wait on it
+                entry.runner.stop()
 
 
 __all__ = ["Job", "ModelCatalog", "ModelPool", "ModelSource"]

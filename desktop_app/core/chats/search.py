@@ -22,18 +22,19 @@ _CJK_CLASS = (
     "\uac00-\ud7af"  # Hangul syllables
     "\uf900-\ufaff"  # CJK Compatibility Ideographs
 )
-_CJK_RUN = re.compile(f"[{_CJK_CLASS}]+")
+CJK_RUN = re.compile(f"[{_CJK_CLASS}]+")
+"""A run of Chinese, Japanese or Korean characters (indexed as overlapping pairs)."""
 _QUERY_PART = re.compile(f"[{_CJK_CLASS}]+|[^\\W_{_CJK_CLASS}]+")
 
 
 def index_text(text: str) -> str:
     """The text the FTS5 index holds for ``text`` (see the module docstring)."""
-    if not _CJK_RUN.search(text):
+    if not CJK_RUN.search(text):
         return text
     parts: list[str] = []
     singles: list[str] = []
     position = 0
-    for match in _CJK_RUN.finditer(text):
+    for match in CJK_RUN.finditer(text):
         parts.append(text[position : match.start()])
         run = match.group()
         if len(run) > 1:
@@ -53,7 +54,7 @@ def match_expression(query: str) -> str | None:
     """An FTS5 MATCH expression for what a user typed; None when nothing is searchable."""
     clauses: list[str] = []
     for term in query_terms(query):
-        if _CJK_RUN.fullmatch(term):
+        if CJK_RUN.fullmatch(term):
             if len(term) == 1:
                 clauses.append(f'"{term}"*')
             else:
@@ -98,7 +99,7 @@ class SearchHit:
 def _term_pattern(terms: list[str]) -> re.Pattern[str] | None:
     alternatives = []
     for term in sorted(set(terms), key=len, reverse=True):
-        if _CJK_RUN.fullmatch(term):
+        if CJK_RUN.fullmatch(term):
             alternatives.append(re.escape(term))
         else:
             alternatives.append(f"(?<![^\\W_]){re.escape(term)}")

@@ -13,7 +13,6 @@ chunks or the new ones, never a mix.
 
 from __future__ import annotations
 
-import re
 import sqlite3
 import threading
 import time
@@ -23,8 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from desktop_app.core.chats.search import index_text, query_terms
-from desktop_app.core.documents.chunking import Chunk
+from desktop_app.core.chats.search import CJK_RUN, index_text, query_terms
+from desktop_app.core.documents.chunking import Chunk, describe_location
 
 if TYPE_CHECKING:  # numpy loads with the first vector, not with the window
     import numpy as np
@@ -111,7 +110,6 @@ _STOPWORDS = frozenset(
         "with would you your "
     )
 )
-_CJK_RUN = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]+")
 
 
 class DocumentIndexError(Exception):
@@ -158,12 +156,7 @@ class StoredChunk:
 
     @property
     def locator(self) -> str:
-        parts = []
-        if self.page is not None:
-            parts.append(f"page {self.page}")
-        if self.heading:
-            parts.append(self.heading)
-        return " · ".join(parts)
+        return describe_location(self.page, self.heading)
 
 
 @dataclass(frozen=True)
@@ -182,7 +175,7 @@ def retrieval_terms(query: str) -> list[str]:
     (the index holds them), each once, in order."""
     terms: list[str] = []
     for term in query_terms(query):
-        if _CJK_RUN.fullmatch(term):
+        if CJK_RUN.fullmatch(term):
             if len(term) == 1:
                 terms.append(term)
             else:

@@ -47,6 +47,11 @@ class Toolbox:
         self._connections.append(connection)
         for spec in tools:
             name = spec.name if spec.name not in self._tools else f"{server.name}_{spec.name}"
+            if name in self._tools:  # consent is remembered by name: never let one name two
+                self.problems.append(
+                    f"{server.name}: tool {spec.name} left out (its name is already taken)"
+                )
+                continue
             shown = ToolSpec(name, spec.description, spec.parameters)
             self._tools[name] = _McpTool(connection, spec.name, shown)
 
