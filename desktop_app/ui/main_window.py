@@ -67,7 +67,6 @@ from desktop_app.ui.shared.shortcuts import install_chat_shortcuts
 from desktop_app.ui.shared.theme import apply_theme
 
 if TYPE_CHECKING:
-    from desktop_app.ui.chat.settings_dialog import ChatSettingsDialog
     from desktop_app.ui.models.picker import ModelPicker
     from desktop_app.ui.settings.dialog import SettingsDialog
 
@@ -231,8 +230,7 @@ class MainWindow(QMainWindow):
 
     def show_error(self, message: str) -> None:
         """Show a message in the banner at the top of the window (non-blocking)."""
-        self._banner_text.setText(message)
-        self._banner.show()
+        self._banner.show_message(message)
 
     # Building
 
@@ -298,7 +296,6 @@ class MainWindow(QMainWindow):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         self._banner = ErrorBanner(self)
-        self._banner_text = self._banner.text
         layout.addWidget(self._banner)
         self._pages = QStackedWidget(central)
         self._pages.setObjectName("pages")
@@ -848,11 +845,6 @@ class MainWindow(QMainWindow):
             return False
         self._conversation_id = conversation_id
         return True
-
-    @Slot()
-    def open_chat_settings(self) -> ChatSettingsDialog | None:
-        """Edit this chat's model, system prompt and sampling (returns the dialog for tests)."""
-        return self._chat_settings.open_dialog()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self._extensions.closing()
