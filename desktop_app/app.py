@@ -16,6 +16,7 @@ from desktop_app import APP_ID, APP_NAME, __version__
 from desktop_app.core import logs
 from desktop_app.core.chats.store import Store, StoreError, open_or_recover
 from desktop_app.core.documents.index import DATABASE_NAME as DOCUMENTS_DATABASE
+from desktop_app.core.documents.models import installed_embedding_model
 from desktop_app.core.endpoints import EndpointStore
 from desktop_app.core.engine.base import GenerationParams
 from desktop_app.core.engine.factory import engine_factory as local_or_remote
@@ -132,7 +133,10 @@ def build(
             ConversationsFeature(),
             EndpointsFeature(endpoints),
             ServerFeature(),
-            DocumentsFeature(paths.data_dir / DOCUMENTS_DATABASE),
+            DocumentsFeature(
+                paths.data_dir / DOCUMENTS_DATABASE,
+                lambda: installed_embedding_model(models.library),
+            ),
             ToolsFeature(paths.config_dir),
             HelpFeature(),
         ]

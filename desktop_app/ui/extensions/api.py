@@ -20,7 +20,8 @@ What a feature can add, and where it shows:
 - ``add_side_panel(widget)``: a panel left of the chat (the conversation list is one).
 - ``add_attachment_provider(provider)``: items added to the next message sent.
 - ``add_request_contributor(contributor)``: changes to the outgoing request (extra
-  context text, generation parameters) just before a message is sent.
+  context text, generation parameters, the job that answers it) just before a
+  message is sent.
 - ``add_message_decorator(decorator)``: a line rendered under a message (sources, a
   tool-call step).
 - ``add_message_links(provider)``: clickable links under a message (``MessageLink``:
@@ -127,6 +128,10 @@ class OutgoingMessage:
     params: GenerationParams
     context: list[str] = field(default_factory=list)
     """Extra context blocks, sent before ``text`` in the same user turn."""
+    answer_job: Callable[[str], AnswerJob] | None = None
+    """Makes the job that answers, given the full text (None: a plain turn). A feature
+    that needs more than text (files stored with the question, a search run on the
+    engine thread) sets it; the job runs on the engine thread."""
 
     def full_text(self) -> str:
         return "\n\n".join([*self.context, self.text])
