@@ -328,3 +328,77 @@ def test_a_chat_started_from_a_preset_answers_from_its_collections(
     answer = hearth.store.messages(window.conversation_id or -1)[-1]
     [source] = answer_sources(hearth.store, answer.id)
     assert source.name == "notes.md" and "The meeting is on Tuesday." in source.passage
+
+
+def test_window_searches_by_meaning_too_when_an_embedding_model_is_installed(
+    launch, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, tiny_model: Path,  # type: ignore[no-untyped-def]
+    tiny_embedder: Path, tmp_path: Path,
+) -> None:  # fmt: skip
+    import threading
+
+    from desktop_app.core.documents.attachments import answer_sources
+    from desktop_app.core.documents.embedder import EmbeddingEngine
+    from desktop_app.core.models.library import Library
+    from desktop_app.core.paths import app_paths
+    from desktop_app.ui.chat.model import ChatRoles
+    from desktop_app.ui.chat.view import ChatView
+    from desktop_app.ui.documents.collection_picker import CollectionPicker
+    from tests.gui.helpers import SHORT_ANSWER, child, open_model
+
+    paths = app_paths()
+    paths.ensure()
+    Library(paths.models_dir).import_file(tiny_embedder)
+    long_file = tmp_path / "long.md"
+    filler = "\n\n".join(f"# Part {i}\n\n" + "Nothing to see here. " * 60 for i in range(60))
+    long_file.write_text(filler + "\n\n# Answer\n\nThe password is swordfish.\n", "utf-8")
+    embedded_on: list[threading.Thread] = []
+    original = EmbeddingEngine.embed_query
+
+    def spy(self: EmbeddingEngine, text: str):  # type: ignore[no-untyped-def]
+        embedded_on.append(threading.current_thread())
+        return original(self, text)
+
+    monkeypatch.setattr(EmbeddingEngine, "embed_query", spy)
+    hearth = launch(generation_params=SHORT_ANSWER)
+    window = hearth.window
+    open_model(qtbot, window, monkeypatch, tiny_model)
+    picker = child(window, CollectionPicker, "collectionPicker")
+    qtbot.waitUntil(lambda: "Hybrid search" in picker.toolTip(), timeout=WAIT_MS)
+    assert "tiny-embed" in picker.toolTip()
+    monkeypatch.setattr(QFileDialog, "getOpenFileNames", lambda *a, **k: ([str(long_file)], ""))
+    bar = child(window, AttachmentsBar, "attachmentsBar")
+    qtbot.mouseClick(child(window, QToolButton, "attachButton"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: len(bar.chips()) == 1 and not bar.pending(), timeout=WAIT_MS)
+    _ask(qtbot, hearth, "What is the password?")
+    # The question was embedded, on a worker thread, and the passages ranked by both.
+    assert embedded_on and threading.main_thread() not in embedded_on
+    answer = hearth.store.messages(window.conversation_id or -1)[-1]
+    sources = answer_sources(hearth.store, answer.id)
+    assert sources and any("swordfish" in source.passage for source in sources)
+    view = child(window, ChatView, "chatView")
+    footer = view.model().index(1, 0).data(ChatRoles.FOOTER)
+    assert "relevant passages retrieved" in footer and "BM25" not in footer
+
+
+def test_documents_page_refreshes_once_for_a_burst_of_events(
+    qtbot: QtBot, service: IndexingService, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from desktop_app.core.documents.service import IndexingEvent
+    from desktop_app.ui.documents.documents_page import REFRESH_INTERVAL_MS
+
+    index = DocumentIndex.open(tmp_path / "documents.sqlite3")  # the window's own connection
+    index.add_collection("Notes", tmp_path)
+    page = DocumentsPage(service, service.relay, index)  # type: ignore[attr-defined]
+    qtbot.addWidget(page)
+    reads: list[str] = []
+    original = index.status
+    monkeypatch.setattr(index, "status", lambda *a: reads.append("status") or original(*a))
+    page.refresh()
+    one_refresh = len(reads)
+    reads.clear()
+    for _ in range(20):  # e.g. many small collections finishing one after another
+        service.relay(IndexingEvent("Notes", removed=True))  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: bool(reads), timeout=WAIT_MS)
+    qtbot.wait(REFRESH_INTERVAL_MS * 2)
+    assert len(reads) == one_refresh
+    index.close()

@@ -25,7 +25,7 @@ import contextlib
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QThreadPool, Signal, Slot
 from PySide6.QtWidgets import QHBoxLayout, QWidget
@@ -43,6 +43,9 @@ from desktop_app.ui.documents.documents_page import DocumentsPage, IndexingRelay
 from desktop_app.ui.documents.sources import source_link
 from desktop_app.ui.extensions.api import MessageLink, MessageView, OutgoingMessage, WindowApi
 
+if TYPE_CHECKING:
+    from desktop_app.core.documents.embedder import EmbeddingEngine
+
 
 class _Relay(QObject):
     """Results of worker threads (the engine thread, the pool), queued to the GUI."""
@@ -51,8 +54,8 @@ class _Relay(QObject):
     """(conversation id, ``SourcesFound``, names of the files attached to the question)."""
     documents_loaded = Signal(int, object)
     """(conversation id, {message id: its stored documents})."""
-    embedder_ready = Signal(str, str)
-    """(the embedding model's name or "", why it could not be loaded or "")."""
+    embedder_ready = Signal(object, str)
+    """(the embedding model or None, why it could not be loaded or "")."""
 
     def emit_safely(self, signal_name: str, *args: object) -> None:
         """Emit from a worker; the window (this object's parent) may be gone already."""
@@ -86,8 +89,7 @@ class _LoadEmbedder(QRunnable):
 
     def run(self) -> None:
         engine = self._slot.get()
-        name = engine.info.name if engine is not None else ""
-        self._relay.emit_safely("embedder_ready", name, self._slot.error or "")
+        self._relay.emit_safely("embedder_ready", engine, self._slot.error or "")
 
 
 class DocumentsFeature:
@@ -244,14 +246,16 @@ class DocumentsFeature:
             if sources or attached:
                 model.refresh_message(message_id)
 
-    @Slot(str, str)
-    def _on_embedder_ready(self, name: str, error: str) -> None:
+    @Slot(object, str)
+    def _on_embedder_ready(self, embedder: EmbeddingEngine | None, error: str) -> None:
         if self._closed or self.picker is None:
             return
-        if name:
+        if embedder is not None:
+            if self.service is not None:
+                self.service.use_embedder(embedder)
             note = QCoreApplication.translate(
                 "Documents", "Hybrid search: keywords and meaning (%1)"
-            ).replace("%1", name)
+            ).replace("%1", embedder.info.name)
         elif error:
             note = QCoreApplication.translate(
                 "Documents", "Keyword search only (the embedding model failed: %1)"
