@@ -128,8 +128,8 @@ class IndexingService:
             if item is _STOP:
                 return
             if item is _EVERY_COLLECTION:
-                for collection in self.index.collections():
-                    self._queue.put(collection.name)
+                for each in self.index.collections():
+                    self._queue.put(each.name)
                 continue
             if isinstance(item, threading.Event):
                 item.set()
