@@ -243,13 +243,18 @@ def test_window_attaches_a_file_and_shows_the_answers_sources(
     row = view.model().index(1, 0)
     opened: list[QUrl] = []
     monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url) or True)
+    window.activateWindow()  # item views show tooltips only in the active window
+    qtbot.waitUntil(window.isActiveWindow, timeout=WAIT_MS)
     view.scrollToBottom()
-    qtbot.waitUntil(lambda: view.delegate.link_rect(row, 0) is not None, timeout=WAIT_MS)
+
+    def link_in_place() -> bool:  # the rows laid out with their measured heights
+        rect = view.delegate.link_rect(row, 0)
+        return rect is not None and view.indexAt(rect.center()) == row
+
+    qtbot.waitUntil(link_in_place, timeout=WAIT_MS)
     rect = view.delegate.link_rect(row, 0)
     assert rect is not None and view.viewport().rect().contains(rect.center())
     viewport = view.viewport()
-    window.activateWindow()  # item views show tooltips only in the active window
-    qtbot.waitUntil(window.isActiveWindow, timeout=WAIT_MS)
     QApplication.sendEvent(
         viewport,
         QHelpEvent(QEvent.Type.ToolTip, rect.center(), viewport.mapToGlobal(rect.center())),

@@ -239,11 +239,14 @@ class DocumentsFeature:
                 for a in stored.get("attachments", [])
                 if isinstance(a, dict)
             ]
+            new = (sources and message_id not in self._sources) or (
+                attached and message_id not in self._attached
+            )
             if sources:
                 self._sources.setdefault(message_id, sources)
             if attached:
                 self._attached.setdefault(message_id, attached)
-            if sources or attached:
+            if new:  # drawn again only when something changed under it
                 model.refresh_message(message_id)
 
     @Slot(object, str)
