@@ -57,6 +57,8 @@ class EmbeddingEngine:
             gguf = read_gguf_info(path)
         except (OSError, GGUFError) as exc:
             raise EngineError(f"{path.name} is not a usable GGUF model: {exc}") from exc
+        if gguf.context_length:  # an encoder has positions for its trained length only
+            n_ctx = min(n_ctx, gguf.context_length)
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="HearthEmbedder")
         self._closed = threading.Event()
         self._llm: Any = None
