@@ -19,7 +19,7 @@ dir=$2
 [ -x .venv/bin/python ] || { echo "backend-venv: no .venv; run packaging/setup-dev.sh" >&2; exit 1; }
 
 base=$(.venv/bin/python -c 'import sys; print(sys._base_executable)')
-shared=$(.venv/bin/python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
+shared=$(.venv/bin/python -c 'import os, sysconfig; print(os.path.realpath(sysconfig.get_paths()["purelib"]))')
 rm -rf "$dir"
 "$base" -m venv "$dir"
 own=$("$dir/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
