@@ -87,6 +87,8 @@ class MainWindow(QMainWindow):
     conversation_shown = Signal(int)
     """A saved conversation is now on screen (after loading, switching, searching)."""
     new_chat_started = Signal()
+    ready = Signal()
+    """The start is complete: features installed, the first conversation on screen."""
 
     def __init__(
         self,
@@ -116,6 +118,7 @@ class MainWindow(QMainWindow):
         self._conversation_id: int | None = None
         self._stream_visible = False
         """Whether the answer that is streaming belongs to the conversation on screen."""
+        self._ready = False
 
         self.setObjectName("mainWindow")
         self.setAccessibleName(self.tr("Hearth"))
@@ -161,13 +164,33 @@ class MainWindow(QMainWindow):
         self._update_controls()
 
     def install_features(self, features: list[Feature]) -> None:
-        """Let each feature add itself through the extension API, then show the latest chat.
-
-        Called once by the composition root (``desktop_app.app.build``).
-        """
+        """Let each feature add itself through the extension API."""
         for feature in features:
             feature.install(self._extensions)
-        self._show_latest_conversation()
+
+    def finish_start(self, resume: int | None) -> None:
+        """Show the first conversation and say the window is ``ready``.
+
+        The composition root calls it once, after the first paint and after installing
+        the features: ``resume`` (the conversation on screen when the window last
+        closed) if it still exists, else the latest one. Exactly one is loaded.
+        """
+        try:
+            self._store.mark_interrupted_answers()
+            conversation = self._store.conversation(resume) if resume is not None else None
+            conversation = conversation or self._store.latest_conversation()
+        except StoreError as exc:
+            self.show_error(str(exc))
+            conversation = None
+        if conversation is not None:
+            self.show_conversation(conversation.id)
+        self._ready = True
+        self.ready.emit()
+
+    @property
+    def is_ready(self) -> bool:
+        """Whether ``ready`` was emitted (features installed, first conversation shown)."""
+        return self._ready
 
     # Public API
 
@@ -395,16 +418,6 @@ class MainWindow(QMainWindow):
         bridge.tokens_streamed.connect(self._on_tokens_streamed)
         bridge.turn_finished.connect(self._on_turn_finished)
         bridge.busy_changed.connect(self._update_controls)
-
-    def _show_latest_conversation(self) -> None:
-        try:
-            self._store.mark_interrupted_answers()
-            conversation = self._store.latest_conversation()
-        except StoreError as exc:
-            self.show_error(str(exc))
-            return
-        if conversation is not None:
-            self.show_conversation(conversation.id)
 
     def show_conversation(self, conversation_id: int, message_id: int | None = None) -> None:
         """Show a saved conversation (its current branch), at ``message_id`` or at the end."""
