@@ -144,11 +144,15 @@ def features(paths: AppPaths, settings: Settings, endpoints: EndpointStore) -> l
     from desktop_app.ui.models.feature import ModelsFeature
     from desktop_app.ui.models.service import ModelsService
     from desktop_app.ui.server.feature import ServerFeature
+    from desktop_app.ui.settings.feature import SettingsFeature
+    from desktop_app.ui.status.feature import StatusBarFeature
     from desktop_app.ui.tools.feature import ToolsFeature
 
     models = ModelsService(models_dir_for(paths.models_dir, settings.models_dir))
     return [
         ModelsFeature(models, paths.models_dir),  # first: others add to its picker
+        StatusBarFeature(),
+        SettingsFeature(paths.config_dir),
         ConversationsFeature(),
         EndpointsFeature(endpoints),
         ServerFeature(),

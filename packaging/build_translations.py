@@ -42,6 +42,10 @@ AREAS: dict[str, list[str]] = {
         "desktop_app/ui/chat/welcome.py",
         "desktop_app/ui/shared/banner.py",
         "desktop_app/ui/chat/chat_settings.py",
+        "desktop_app/ui/settings/feature.py",
+        "desktop_app/ui/status/feature.py",
+        "desktop_app/ui/chat/page.py",
+        "desktop_app/ui/chat/file_drop.py",
     ],
     "conversations": [
         "desktop_app/ui/conversations/controller.py",

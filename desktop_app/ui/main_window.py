@@ -34,11 +34,8 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QLabel,
     QMainWindow,
-    QMessageBox,
-    QProgressBar,
     QSplitter,
     QStackedWidget,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -47,7 +44,6 @@ from desktop_app.core.chats.model import Role, title_from_text
 from desktop_app.core.chats.store import Store, StoreError
 from desktop_app.core.engine.base import Finished, GenerationParams, ModelInfo
 from desktop_app.core.engine.remote_spec import is_remote_spec
-from desktop_app.core.hardware import HardwareInfo
 from desktop_app.core.presets import PresetLibrary
 from desktop_app.core.settings import Settings, resume_cache_config, save_settings
 from desktop_app.core.window_state import StateFile
@@ -64,11 +60,9 @@ from desktop_app.ui.shared.banner import ErrorBanner
 from desktop_app.ui.shared.i18n import ui_language
 from desktop_app.ui.shared.icons import themed_icon
 from desktop_app.ui.shared.shortcuts import install_chat_shortcuts
-from desktop_app.ui.shared.theme import apply_theme
 
 if TYPE_CHECKING:
     from desktop_app.ui.models.picker import ModelPicker
-    from desktop_app.ui.settings.dialog import SettingsDialog
 
 log = logging.getLogger(__name__)
 
@@ -113,7 +107,6 @@ class MainWindow(QMainWindow):
         self._params_fixed = generation_params is not None
         self._params = generation_params or settings.generation
         self._presets = PresetLibrary(config_dir)
-        self._hardware: HardwareInfo | None = None
         self._pending_send: str | None = None
         self._conversation_id: int | None = None
         self._stream_visible = False
@@ -281,12 +274,6 @@ class MainWindow(QMainWindow):
         self._stop_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
         self._stop_action.triggered.connect(self._stop)
 
-        self._settings_action = QAction(self.tr("&Settings…"), self)
-        self._settings_action.setObjectName("settingsAction")
-        self._settings_action.setShortcut(QKeySequence("Ctrl+,"))
-        self._settings_action.setMenuRole(QAction.MenuRole.PreferencesRole)
-        self._settings_action.triggered.connect(self.open_settings)
-
     def _build_menus(self) -> None:
         """The named menus features add to (``Menu``), each kept in ``Section`` order."""
         menu_bar = self.menuBar()
@@ -307,10 +294,8 @@ class MainWindow(QMainWindow):
         file_menu = self._menus[Menu.FILE]
         file_menu.add(self._open_action, Section.MAIN)
         file_menu.add(self._new_chat_action, Section.MAIN)
-        file_menu.add(self._settings_action, Section.SETTINGS)
         file_menu.add(self._quit_action, Section.END)
         self._menus[Menu.CHAT].add(self._stop_action, Section.MAIN)
-        self._menus[Menu.SETTINGS].add(self._settings_action, Section.MAIN)
 
     def _build_central(self) -> None:
         central = QWidget(self)
@@ -378,33 +363,11 @@ class MainWindow(QMainWindow):
         bar = self.statusBar()
         bar.setObjectName("statusBar")
         bar.setAccessibleName(self.tr("Status"))
-        self._progress = QProgressBar(bar)
-        self._progress.setObjectName("loadingProgress")
-        self._progress.setAccessibleName(self.tr("Loading model"))
-        self._progress.setRange(0, 0)
-        self._progress.setMaximumWidth(140)
-        self._progress.setMaximumHeight(14)
-        self._progress.setTextVisible(False)
-        self._progress.hide()
-        bar.addPermanentWidget(self._progress)
-        self._cancel_load_button = QToolButton(bar)
-        self._cancel_load_button.setObjectName("cancelLoadButton")
-        self._cancel_load_button.setText(self.tr("Cancel"))
-        self._cancel_load_button.setAccessibleName(self.tr("Cancel loading the model"))
-        self._cancel_load_button.setAutoRaise(True)
-        self._cancel_load_button.clicked.connect(self._bridge.cancel_load)
-        self._cancel_load_button.hide()
-        bar.addPermanentWidget(self._cancel_load_button)
         self._stats_label = QLabel(bar)
         self._stats_label.setContentsMargins(8, 0, 8, 0)
         self._stats_label.setObjectName("statusStats")
         self._stats_label.setAccessibleName(self.tr("Last answer statistics"))
         bar.addPermanentWidget(self._stats_label)
-        self._model_label = QLabel(self.tr("No model"), bar)
-        self._model_label.setContentsMargins(8, 0, 8, 0)
-        self._model_label.setObjectName("statusModel")
-        self._model_label.setAccessibleName(self.tr("Loaded model"))
-        bar.addPermanentWidget(self._model_label)
 
     def _connect_bridge(self) -> None:
         bridge = self._bridge
@@ -412,7 +375,6 @@ class MainWindow(QMainWindow):
         bridge.model_loaded.connect(self._on_model_loaded)
         bridge.model_failed.connect(self._on_model_failed)
         bridge.load_cancelled.connect(self._on_load_cancelled)
-        bridge.load_progress.connect(self._on_load_progress)
         bridge.model_unloaded.connect(self._on_model_unloaded)
         bridge.text_received.connect(self._on_text)
         bridge.tokens_streamed.connect(self._on_tokens_streamed)
@@ -591,10 +553,6 @@ class MainWindow(QMainWindow):
     def _on_model_loading(self, path: str) -> None:
         message = self.tr("Loading %1…").replace("%1", Path(path).name)
         self._banner.hide()
-        self._progress.setRange(0, 0)
-        self._progress.show()
-        self._cancel_load_button.show()
-        self.statusBar().showMessage(message)
         self._empty_loading.setText(message)
         self._empty_loading.show()
         self._update_controls()
@@ -616,15 +574,8 @@ class MainWindow(QMainWindow):
         )
 
     def _on_model_loaded(self, info: ModelInfo) -> None:
-        self._progress.hide()
         self._empty_loading.hide()
         self._banner.hide()
-        self.statusBar().showMessage(
-            info.offload_notice or self.tr("%1 is ready.").replace("%1", info.name),
-            STATUS_TIMEOUT_MS,
-        )
-        self._model_label.setText(info.name)
-        self._model_label.setToolTip("\n".join(filter(None, (info.path, info.offload))))
         self._model_title.setText(info.name)
         self._model_title.setToolTip(info.path)
         self._format_label.setText(
@@ -642,34 +593,23 @@ class MainWindow(QMainWindow):
         if pending:
             self._send(pending)
 
-    @Slot(float)
-    def _on_load_progress(self, fraction: float) -> None:
-        self._progress.setRange(0, 100)
-        self._progress.setValue(round(fraction * 100))
-
     @Slot(str)
     def _on_load_cancelled(self, message: str) -> None:
         self._pending_send = None
-        self._progress.hide()
         self._empty_loading.hide()
-        self.statusBar().showMessage(self.tr("Loading the model was cancelled."), STATUS_TIMEOUT_MS)
         self._show_page()
         self._update_controls()
 
     @Slot(str)
     def _on_model_failed(self, message: str) -> None:
         self._pending_send = None
-        self._progress.hide()
         self._empty_loading.hide()
-        self.statusBar().clearMessage()
         self.show_error(message)
         self._show_page()
         self._update_controls()
 
     @Slot()
     def _on_model_unloaded(self) -> None:
-        self._model_label.setText(self.tr("No model"))
-        self._model_label.setToolTip("")
         self._show_page()
         self._update_controls()
 
@@ -724,9 +664,6 @@ class MainWindow(QMainWindow):
         self._open_action.setEnabled(not loading)
         self._open_button.setEnabled(not loading)
         self._header_open_button.setEnabled(not loading)
-        if not loading:
-            self._progress.hide()
-        self._cancel_load_button.setVisible(loading)
 
     def _apply_icons(self) -> None:
         """Icons drawn in the theme's text colour (again after a theme change)."""
@@ -778,68 +715,17 @@ class MainWindow(QMainWindow):
     def presets(self) -> PresetLibrary:
         return self._presets
 
-    @Slot()
-    def open_settings(self) -> SettingsDialog:
-        """Open the Settings dialog (non-modal result handling; returns it for tests)."""
-        if self._hardware is None:
-            from desktop_app.core.hardware import detect
-
-            self._hardware = detect()
-        hardware = self._hardware
-        from desktop_app.ui.settings.dialog import SettingsDialog  # when first opened
-
-        dialog = SettingsDialog(
-            self._settings, self._config_dir, lambda: hardware, self, self._bridge.model
-        )
-        for factory in self._extensions.settings_pages:
-            title, page = factory()
-            dialog.add_page(title, page)
-        dialog.settings_saved.connect(self._apply_settings)
-        dialog.delete_data_requested.connect(self._delete_all_data)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.open()
-        return dialog
-
     @Slot(object)
-    def _apply_settings(self, settings: Settings) -> None:
-        reload_needed = settings.load_params() != self._settings.load_params()
+    def apply_settings(self, settings: Settings) -> None:
+        """Use ``settings`` from now on (the Settings dialog saved them), then tell the features."""
         previous, self._settings = self._settings, settings
         if not self._params_fixed:
             self._params = settings.generation
         self._composer.set_ctrl_enter_sends(settings.send_key == "ctrl+enter")
         self._apply_font_size()
-        app = QApplication.instance()
-        if isinstance(app, QApplication) and settings.theme != previous.theme:
-            apply_theme(app, settings.theme)
-        if settings.language != previous.language:
-            self.statusBar().showMessage(
-                self.tr("The new language is used after Hearth restarts."), STATUS_TIMEOUT_MS
-            )
         self._bridge.configure_resume(*resume_cache_config(settings, self._data_dir))
-        if reload_needed and self._bridge.model is not None:
-            self.statusBar().showMessage(
-                self.tr("Open the model again to use the new hardware settings."),
-                STATUS_TIMEOUT_MS,
-            )
         self._chat_settings.measure_usage()
         self._extensions.settings_changed(previous, settings)
-
-    @Slot()
-    def _delete_all_data(self) -> None:
-        from desktop_app.core.paths import app_paths
-        from desktop_app.core.privacy import delete_all_data
-
-        self._bridge.shutdown(SHUTDOWN_TIMEOUT_MS)
-        self._store.close()
-        report = delete_all_data(app_paths())
-        if report.failed:
-            message = self.tr("Some files could not be deleted:\n%1").replace(
-                "%1", "\n".join(f"{path}: {why}" for path, why in report.failed)
-            )
-        else:
-            message = self.tr("All your data was deleted. Hearth will now close.")
-        QMessageBox.information(self, self.tr("Delete all my data"), message)
-        self.close()
 
     def _apply_font_size(self) -> None:
         """The chat's text size from Settings (0: the application font)."""

@@ -38,6 +38,7 @@ from tests.gui.helpers import (
     child,
     click,
     open_model,
+    open_settings,
 )
 from tests.gui.test_app import main_window, when
 
@@ -198,7 +199,7 @@ def test_the_resume_cache_never_goes_to_the_working_directory(
         settings=Settings(context_length=1024), generation_params=SHORT_ANSWER, restore=False
     )
     window = hearth.window
-    dialog = window.open_settings()
+    dialog = open_settings(window)
     assert isinstance(dialog, SettingsDialog)
     dialog.show_page("Hardware")
     on_disk = dialog.editor("resume_cache_on_disk")
