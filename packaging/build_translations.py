@@ -46,6 +46,8 @@ AREAS: dict[str, list[str]] = {
         "desktop_app/ui/status/feature.py",
         "desktop_app/ui/chat/page.py",
         "desktop_app/ui/chat/file_drop.py",
+        "desktop_app/ui/engine/opener.py",
+        "desktop_app/ui/menus.py",
     ],
     "conversations": [
         "desktop_app/ui/conversations/controller.py",

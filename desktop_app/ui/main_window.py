@@ -1,37 +1,33 @@
-"""Hearth's main window: the empty state, the chat page, menus and the status bar.
+"""Hearth's main window: it wires the chat page to the engine bridge, and features to it.
 
 The window turns gestures into ``EngineBridge`` requests and the bridge's signals
-into widget updates. It never touches the engine; the only store calls it makes on
-the GUI thread are small ones (read the conversation on start, create a conversation
-on its first message). The answer itself is written by the engine thread.
+into widget updates: the send/answer flow, which page shows, and the conversation on
+screen. It never touches the engine; the only store calls it makes on the GUI thread
+are small ones (read the conversation on start, create a conversation on its first
+message). The answer itself is written by the engine thread.
 
-Per-chat settings, presets and context usage live in ``ui/chat/chat_settings.py``;
-the chat page's widgets are built in ``ui/chat/page.py`` and file drops handled in
-``ui/chat/file_drop.py``; features (models, conversations, endpoints, server, documents,
-help) plug in through ``ui/extensions``.
-
-Size (about 850 lines, over the ~600 aimed at): the send/answer flow, model loading,
-the status bar, the bridge's signals to widgets and applying saved settings. Next to
-move out: the status bar and its signal handlers, and the Settings dialog hookup.
+Built elsewhere: the chat page's widgets and their wording (``ui/chat/page.py``), per-chat
+settings, presets and context usage (``ui/chat/chat_settings.py``), file drops
+(``ui/chat/file_drop.py``), the menus and the window's actions (``ui/menus.py``),
+opening models (``ui/engine/opener.py``). Features plug in through ``ui/extensions``:
+models, the status bar's model part, Settings…, conversations, endpoints, server,
+documents, tools, help. The window starts light: ``app.build`` installs the features
+after its first paint, then ``finish_start`` shows the first conversation and emits
+``ready``.
 """
 
 from __future__ import annotations
 
 import logging
-import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, Qt, Signal, Slot
 from PySide6.QtGui import (
-    QAction,
     QCloseEvent,
-    QKeySequence,
     QPalette,
 )
 from PySide6.QtWidgets import (
-    QApplication,
-    QFileDialog,
     QLabel,
     QMainWindow,
     QSplitter,
@@ -43,7 +39,6 @@ from PySide6.QtWidgets import (
 from desktop_app.core.chats.model import Role, title_from_text
 from desktop_app.core.chats.store import Store, StoreError
 from desktop_app.core.engine.base import Finished, GenerationParams, ModelInfo
-from desktop_app.core.engine.remote_spec import is_remote_spec
 from desktop_app.core.presets import PresetLibrary
 from desktop_app.core.settings import Settings, resume_cache_config, save_settings
 from desktop_app.core.window_state import StateFile
@@ -53,9 +48,11 @@ from desktop_app.ui.chat.model import PAGE_ROWS, ChatListModel, format_stats, fo
 from desktop_app.ui.chat.page import ChatPage
 from desktop_app.ui.chat.view import ChatView
 from desktop_app.ui.chat.welcome import WelcomePage
+from desktop_app.ui.engine.opener import ModelOpener
 from desktop_app.ui.engine.worker import AnswerJob, EngineBridge
-from desktop_app.ui.extensions.api import Feature, Menu, MessageView, OutgoingMessage, Section
-from desktop_app.ui.extensions.points import ExtensionPoints, SectionedMenu
+from desktop_app.ui.extensions.api import Feature, MessageView, OutgoingMessage
+from desktop_app.ui.extensions.points import ExtensionPoints
+from desktop_app.ui.menus import build_actions, build_menus
 from desktop_app.ui.shared.banner import ErrorBanner
 from desktop_app.ui.shared.i18n import ui_language
 from desktop_app.ui.shared.icons import themed_icon
@@ -98,7 +95,9 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self._store = store
         self._settings = settings
-        self._state = state or StateFile(None)
+        self._opener = ModelOpener(
+            self, bridge, state or StateFile(None), lambda: self._settings.load_params()
+        )
         self._data_dir = data_dir
         """Where the resume cache may go on disk (None: memory only); never the store's folder,
         which is no folder at all when the store is in memory."""
@@ -121,11 +120,11 @@ class MainWindow(QMainWindow):
         self.setMinimumSize(520, 420)
 
         self._chat_model = ChatListModel(self)
-        self._build_actions()
-        self._build_menus()
+        self._actions = build_actions(self, self._choose_model, self._new_chat, self._stop)
+        menus = build_menus(self, self._actions)
         self._build_central()
         if settings.font_size > 0:
-            self._apply_font_size()
+            self._chat_page.set_font_size(settings.font_size)
         self._build_status_bar()
         self._connect_bridge()
         self._shortcuts = install_chat_shortcuts(self, self._composer, self._chat_model)
@@ -134,12 +133,12 @@ class MainWindow(QMainWindow):
         self._extensions = ExtensionPoints(
             self,
             self,
-            self._menus,
-            self._header_row,
-            lambda: self._header_row.indexOf(self._chat_settings_button),
+            menus,
+            self._chat_page.header_row,
+            lambda: self._chat_page.header_row.indexOf(self._chat_settings.button),
             self._splitter,
             self._empty_page,
-            lambda: self._header_row.indexOf(self._new_chat_button) + 1,
+            lambda: self._chat_page.header_row.indexOf(self._chat_page.new_chat_button) + 1,
         )
         self._chat_model.set_decorator(
             lambda row: self._extensions.decorations(
@@ -214,88 +213,21 @@ class MainWindow(QMainWindow):
         return self._conversation_id
 
     def restore_model(self, path: str | None = None) -> None:
-        """Load ``path``, or else the last model used, in the background.
-
-        A remembered model whose file is gone is skipped with a note in the status
-        bar; an explicit ``path`` that fails shows the engine's message.
-        """
-        if path:
-            self.open_model(path)
-            return
-        last = self._state.state.last_model
-        if not last:
-            return
-        if is_remote_spec(last) or Path(last).is_file():
-            self.open_model(last)
-        else:
-            self.statusBar().showMessage(
-                self.tr("The last model, %1, is no longer there.").replace("%1", last),
-                STATUS_TIMEOUT_MS,
-            )
+        """Load ``path``, or else the last model used, in the background (``ModelOpener``)."""
+        self._opener.restore(path)
 
     def open_model(self, path: str) -> None:
         """Load a model file, or a remote model (``remote:ENDPOINT/MODEL``), in the background."""
-        target = path if is_remote_spec(path) else os.path.abspath(path)
-        if not self._bridge.load_model(target, self._settings.load_params()):
-            self.statusBar().showMessage(
-                self.tr("Please wait: a model is already loading."), STATUS_TIMEOUT_MS
-            )
+        self._opener.open(path)
 
     def set_format_note(self, text: str) -> None:
-        self._format_label.setText(text)
+        self._chat_page.format_label.setText(text)
 
     def show_error(self, message: str) -> None:
         """Show a message in the banner at the top of the window (non-blocking)."""
         self._banner.show_message(message)
 
     # Building
-
-    def _build_actions(self) -> None:
-        self._open_action = QAction(self.tr("&Open Model…"), self)
-        self._open_action.setObjectName("openModelAction")
-        self._open_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Open))
-        self._open_action.setStatusTip(self.tr("Load a GGUF model file from this computer"))
-        self._open_action.triggered.connect(self._choose_model)
-
-        self._new_chat_action = QAction(self.tr("&New Chat"), self)
-        self._new_chat_action.setObjectName("newChatAction")
-        self._new_chat_action.setShortcut(QKeySequence(QKeySequence.StandardKey.New))
-        self._new_chat_action.triggered.connect(self._new_chat)
-
-        self._quit_action = QAction(self.tr("&Quit"), self)
-        self._quit_action.setObjectName("quitAction")
-        self._quit_action.setShortcut(QKeySequence("Ctrl+Q"))
-        self._quit_action.setMenuRole(QAction.MenuRole.QuitRole)
-        self._quit_action.triggered.connect(self.close)
-
-        self._stop_action = QAction(self.tr("&Stop Generating"), self)
-        self._stop_action.setObjectName("stopAction")
-        self._stop_action.setShortcut(QKeySequence(Qt.Key.Key_Escape))
-        self._stop_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-        self._stop_action.triggered.connect(self._stop)
-
-    def _build_menus(self) -> None:
-        """The named menus features add to (``Menu``), each kept in ``Section`` order."""
-        menu_bar = self.menuBar()
-        menu_bar.setObjectName("menuBar")
-        menu_bar.setAccessibleName(self.tr("Menu bar"))
-        titles = {
-            Menu.FILE: (self.tr("&File"), self.tr("File")),
-            Menu.CHAT: (self.tr("&Chat"), self.tr("Chat")),
-            Menu.SETTINGS: (self.tr("&Settings"), self.tr("Settings")),
-            Menu.HELP: (self.tr("&Help"), self.tr("Help")),
-        }
-        self._menus: dict[Menu, SectionedMenu] = {}
-        for menu, (title, accessible) in titles.items():
-            qmenu = menu_bar.addMenu(title)
-            qmenu.setObjectName(menu.value)
-            qmenu.setAccessibleName(accessible)
-            self._menus[menu] = SectionedMenu(qmenu)
-        file_menu = self._menus[Menu.FILE]
-        file_menu.add(self._open_action, Section.MAIN)
-        file_menu.add(self._new_chat_action, Section.MAIN)
-        file_menu.add(self._quit_action, Section.END)
-        self._menus[Menu.CHAT].add(self._stop_action, Section.MAIN)
 
     def _build_central(self) -> None:
         central = QWidget(self)
@@ -321,27 +253,20 @@ class MainWindow(QMainWindow):
         self._splitter.addWidget(central)
         self.setCentralWidget(self._splitter)
 
-    def _build_chat_page(self) -> QWidget:
+    def _build_chat_page(self) -> ChatPage:
         page = ChatPage(self, self._make_chat_settings, self._settings.send_key == "ctrl+enter")
         self._chat_settings = page.chat_settings
-        self._chat_settings_button = page.chat_settings.button
         self._preset_bar = page.chat_settings.preset_bar
-        self._header_row = page.header_row
-        self._model_title, self._format_label = page.model_title, page.format_label
-        self._new_chat_button, self._header_open_button = (
-            page.new_chat_button,
-            page.header_open_button,
-        )
-        self._chat_view, self._context_notice = page.chat_view, page.context_notice
-        self._composer, self._send_button = page.composer, page.send_button
-        self._new_chat_button.clicked.connect(self._new_chat)
-        self._header_open_button.clicked.connect(self._choose_model)
+        self._chat_view, self._composer = page.chat_view, page.composer
+        self._header_open_button = page.header_open_button
+        page.new_chat_button.clicked.connect(self._new_chat)
+        page.header_open_button.clicked.connect(self._choose_model)
         self._chat_view.setModel(self._chat_model)
         self._composer.submitted.connect(self._send)
         drop = ModelFileDrop(self, self._composer.viewport())
         drop.model_dropped.connect(self.open_model)
         drop.notice.connect(self._show_notice)
-        self._send_button.clicked.connect(self._send_or_stop)
+        page.send_button.clicked.connect(self._send_or_stop)
         return page
 
     def _make_chat_settings(self, header: QWidget, page: QWidget) -> ChatSettings:
@@ -393,7 +318,7 @@ class MainWindow(QMainWindow):
             return
         if conversation_id != self._conversation_id:
             self._stream_visible = False  # an answer streaming elsewhere stays there
-            self._context_notice.hide()  # it spoke of the other conversation's last answer
+            self._chat_page.context_notice.hide()  # it spoke of the other chat's last answer
         if self._stream_visible:
             return  # the answer on screen is still streaming; it is reloaded when done
         self._conversation_id = conversation.id
@@ -449,29 +374,18 @@ class MainWindow(QMainWindow):
         model is gone; only a window with neither shows the welcome page.
         """
         if self._bridge.model is None:
-            self._model_title.setText(self.tr("No model loaded"))
-            self._model_title.setToolTip("")
-            self._format_label.setText(
-                self.tr("Open a GGUF model (Ctrl+O) to continue this conversation.")
-            )
+            self._chat_page.show_no_model()
         if self._bridge.model is not None or self._chat_model.rowCount() > 0:
             self._pages.setCurrentWidget(self._chat_page)
         else:
             self._pages.setCurrentWidget(self._empty_page)
-        self._chat_settings_button.setEnabled(self._conversation_id is not None)
+        self._chat_settings.button.setEnabled(self._conversation_id is not None)
 
     # Gestures
 
     @Slot()
     def _choose_model(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
-            self,
-            self.tr("Open a GGUF model"),
-            str(Path(self._state.state.last_model).parent) if self._state.state.last_model else "",
-            self.tr("GGUF models (*.gguf)"),
-        )
-        if path:
-            self.open_model(path)
+        self._opener.choose()
 
     @Slot(str)
     def _send(self, text: str) -> None:
@@ -526,7 +440,7 @@ class MainWindow(QMainWindow):
 
     def new_chat(self) -> None:
         """Start a new chat (what File > New Chat does)."""
-        self._new_chat_action.trigger()
+        self._actions.new_chat.trigger()
 
     @Slot()
     def _new_chat(self) -> None:
@@ -537,7 +451,7 @@ class MainWindow(QMainWindow):
         self._chat_model.clear()
         self._stats_label.clear()
         self._chat_settings.usage_label.clear()
-        self._context_notice.hide()
+        self._chat_page.context_notice.hide()
         self._preset_bar.reset()
         self._preset_bar.show()
         self._set_title("")
@@ -557,36 +471,14 @@ class MainWindow(QMainWindow):
         self._empty_loading.show()
         self._update_controls()
 
-    @Slot(object)
-    def _format_words(self, info: ModelInfo) -> str:
-        if info.format_source == "model":
-            return self.tr("the model's own chat template")
-        if info.format_source == "plain":
-            return self.tr("a plain User/Assistant format (the model has no chat template)")
-        if info.format_source == "rejected":
-            return (
-                self.tr("the built-in %1 format (the model's own template could not be used: %2)")
-                .replace("%1", info.format_name)
-                .replace("%2", info.format_problem)
-            )
-        return self.tr("the built-in %1 format (the model has no chat template)").replace(
-            "%1", info.format_name
-        )
-
     def _on_model_loaded(self, info: ModelInfo) -> None:
         self._empty_loading.hide()
         self._banner.hide()
-        self._model_title.setText(info.name)
-        self._model_title.setToolTip(info.path)
-        self._format_label.setText(
-            self.tr("Chat format: %1 · context %2 tokens")
-            .replace("%1", self._format_words(info))
-            .replace("%2", self.locale().toString(info.context_length))
-        )
+        self._chat_page.show_model(info)
         self._show_page()
         self._chat_view.scroll_to_end()
         self._composer.setFocus()
-        self._remember_model(info.path)
+        self._opener.remember(info.path)
         self._update_controls()
         self._chat_settings.measure_usage()
         pending, self._pending_send = self._pending_send, None
@@ -630,14 +522,7 @@ class MainWindow(QMainWindow):
             self._chat_settings.show_usage(
                 finished.stats.prompt_tokens + finished.stats.generated_tokens
             )
-            self._context_notice.setVisible(finished.stats.dropped_turns > 0)
-            self._context_notice.setText(
-                self.tr(
-                    "Older messages were left out so that this chat fits the model's context "
-                    "window. Messages the model did not see: %1."
-                ).replace("%1", str(finished.stats.dropped_turns))
-            )
-        if self._stream_visible:
+            self._chat_page.show_dropped_turns(finished.stats.dropped_turns)
             self._chat_model.finish_answer(finished)
         self._stream_visible = False
         if finished.error:
@@ -651,43 +536,24 @@ class MainWindow(QMainWindow):
         generating = self._bridge.is_generating
         loading = self._bridge.loading_path is not None
         ready = self._bridge.model is not None and not self._bridge.is_busy
-        self._send_button.setText(self.tr("Stop") if generating else self.tr("Send"))
-        self._send_button.setAccessibleName(
-            self.tr("Stop generating") if generating else self.tr("Send")
-        )
-        self._send_button.setToolTip(
-            self.tr("Stop generating (Esc)") if generating else self.tr("Send (Enter)")
-        )
-        self._send_button.setEnabled(generating or ready)
-        self._apply_icons()
-        self._stop_action.setEnabled(generating)
-        self._open_action.setEnabled(not loading)
+        colour = self.palette().color(QPalette.ColorRole.ButtonText)
+        self._chat_page.show_send_state(generating, ready, colour)
+        self._actions.new_chat.setIcon(themed_icon("new-chat", colour))
+        self._actions.open_model.setIcon(themed_icon("open-model", colour))
+        self._actions.stop.setIcon(themed_icon("stop", colour))
+        self._actions.stop.setEnabled(generating)
+        self._actions.open_model.setEnabled(not loading)
         self._open_button.setEnabled(not loading)
         self._header_open_button.setEnabled(not loading)
 
-    def _apply_icons(self) -> None:
-        """Icons drawn in the theme's text colour (again after a theme change)."""
-        colour = self.palette().color(QPalette.ColorRole.ButtonText)
-        self._send_button.setIcon(
-            themed_icon("stop" if self._bridge.is_generating else "send", colour)
-        )
-        self._new_chat_button.setIcon(themed_icon("new-chat", colour))
-        self._header_open_button.setIcon(themed_icon("open-model", colour))
-        self._new_chat_action.setIcon(themed_icon("new-chat", colour))
-        self._open_action.setIcon(themed_icon("open-model", colour))
-        self._stop_action.setIcon(themed_icon("stop", colour))
-
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
-        if event.type() == QEvent.Type.PaletteChange and hasattr(self, "_send_button"):
-            self._apply_icons()
+        if event.type() == QEvent.Type.PaletteChange and hasattr(self, "_extensions"):
+            self._update_controls()  # icons drawn in the theme's text colour
 
     @Slot(str)
     def _show_notice(self, message: str) -> None:
         self.statusBar().showMessage(message, STATUS_TIMEOUT_MS)
-
-    def _remember_model(self, path: str) -> None:
-        self._state.update(last_model=path)
 
     def save_settings(self, settings: Settings) -> None:
         """Keep and save settings a feature changed outside the Settings dialog."""
@@ -722,18 +588,10 @@ class MainWindow(QMainWindow):
         if not self._params_fixed:
             self._params = settings.generation
         self._composer.set_ctrl_enter_sends(settings.send_key == "ctrl+enter")
-        self._apply_font_size()
+        self._chat_page.set_font_size(settings.font_size)
         self._bridge.configure_resume(*resume_cache_config(settings, self._data_dir))
         self._chat_settings.measure_usage()
         self._extensions.settings_changed(previous, settings)
-
-    def _apply_font_size(self) -> None:
-        """The chat's text size from Settings (0: the application font)."""
-        for widget in (self._chat_view, self._composer):
-            font = QApplication.font(widget)
-            if self._settings.font_size > 0:
-                font.setPointSize(self._settings.font_size)
-            widget.setFont(font)
 
     def _start_conversation(self) -> bool:
         """Create the conversation of a new chat, with the preset chosen for it."""
