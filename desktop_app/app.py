@@ -27,7 +27,11 @@ from desktop_app.ui.engine.worker import EngineBridge, EngineFactory
 from desktop_app.ui.extensions.api import Feature
 from desktop_app.ui.main_window import MainWindow
 from desktop_app.ui.shared.error_reports import UncaughtErrors, offer_crash_report
-from desktop_app.ui.shared.first_paint import after_first_paint, report_first_paint
+from desktop_app.ui.shared.first_paint import (
+    after_first_paint,
+    report_first_paint,
+    report_ready,
+)
 from desktop_app.ui.shared.gui_gc import GuiThreadCollector
 from desktop_app.ui.shared.i18n import install_translations
 from desktop_app.ui.shared.theme import apply_cjk_fallback, apply_theme
@@ -122,6 +126,7 @@ def build(
     UncaughtErrors(window)
 
     def finish() -> None:
+        window.build_chat()
         window.install_features(features(paths, settings, endpoints))
         keeper.restore_splitter()  # after the features: the sidebar's splitter is theirs
         window.finish_start(state.state.last_conversation)
@@ -205,6 +210,7 @@ def run_gui(argv: list[str], model_path: str | None = None) -> int:
     collector = GuiThreadCollector(app)
     collector.start()
     window = hearth.window
+    window.ready.connect(report_ready)
     window.ready.connect(lambda: _when_ready(hearth, model_path))
     window.show()
     code = app.exec()

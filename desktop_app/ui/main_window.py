@@ -14,6 +14,9 @@ models, the status bar's model part, Settings…, conversations, endpoints, serv
 documents, tools, help. The window starts light: ``app.build`` installs the features
 after its first paint, then ``finish_start`` shows the first conversation and emits
 ``ready``.
+
+Size (about 620 lines, near the ~600 aimed at): the send/answer flow, the conversation
+on screen, the bridge's signals to widgets, and the two halves of the start.
 """
 
 from __future__ import annotations
@@ -36,29 +39,33 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.core.chats.model import Role, title_from_text
+from desktop_app.core.chats.model import title_from_text
 from desktop_app.core.chats.store import Store, StoreError
 from desktop_app.core.engine.base import Finished, GenerationParams, ModelInfo
-from desktop_app.core.presets import PresetLibrary
 from desktop_app.core.settings import Settings, resume_cache_config, save_settings
 from desktop_app.core.window_state import StateFile
-from desktop_app.ui.chat.chat_settings import ChatSettings, model_key
-from desktop_app.ui.chat.file_drop import ModelFileDrop
-from desktop_app.ui.chat.model import PAGE_ROWS, ChatListModel, format_stats, format_tokens
-from desktop_app.ui.chat.page import ChatPage
-from desktop_app.ui.chat.view import ChatView
+from desktop_app.ui.chat.model import (
+    PAGE_ROWS,
+    ChatListModel,
+    format_stats,
+    format_tokens,
+    last_stats,
+)
 from desktop_app.ui.chat.welcome import WelcomePage
 from desktop_app.ui.engine.opener import ModelOpener
 from desktop_app.ui.engine.worker import AnswerJob, EngineBridge
-from desktop_app.ui.extensions.api import Feature, MessageView, OutgoingMessage
+from desktop_app.ui.extensions.api import Feature, OutgoingMessage
 from desktop_app.ui.extensions.points import ExtensionPoints
 from desktop_app.ui.menus import build_actions, build_menus
 from desktop_app.ui.shared.banner import ErrorBanner
 from desktop_app.ui.shared.i18n import ui_language
 from desktop_app.ui.shared.icons import themed_icon
-from desktop_app.ui.shared.shortcuts import install_chat_shortcuts
 
 if TYPE_CHECKING:
+    from desktop_app.core.presets import PresetLibrary
+    from desktop_app.ui.chat.chat_settings import ChatSettings
+    from desktop_app.ui.chat.page import ChatPage
+    from desktop_app.ui.chat.view import ChatView
     from desktop_app.ui.models.picker import ModelPicker
 
 log = logging.getLogger(__name__)
@@ -105,7 +112,6 @@ class MainWindow(QMainWindow):
         self._bridge = bridge
         self._params_fixed = generation_params is not None
         self._params = generation_params or settings.generation
-        self._presets = PresetLibrary(config_dir)
         self._pending_send: str | None = None
         self._conversation_id: int | None = None
         self._stream_visible = False
@@ -121,11 +127,25 @@ class MainWindow(QMainWindow):
 
         self._chat_model = ChatListModel(self)
         self._actions = build_actions(self, self._choose_model, self._new_chat, self._stop)
-        menus = build_menus(self, self._actions)
+        self._actions.stop.setEnabled(False)
+        self._menus = build_menus(self, self._actions)
         self._build_central()
-        if settings.font_size > 0:
-            self._chat_page.set_font_size(settings.font_size)
         self._build_status_bar()
+
+    def build_chat(self) -> None:
+        """Build the chat page and connect the bridge: the start's second half.
+
+        The composition root calls it once, just after the window's first paint (the
+        chat page's modules are the heaviest of the window's), before ``install_features``.
+        """
+        from desktop_app.core.presets import PresetLibrary
+        from desktop_app.ui.shared.shortcuts import install_chat_shortcuts
+
+        self._presets = PresetLibrary(self._config_dir)
+        self._chat_page = self._build_chat_page()
+        self._pages.addWidget(self._chat_page)
+        if self._settings.font_size > 0:
+            self._chat_page.set_font_size(self._settings.font_size)
         self._connect_bridge()
         self._shortcuts = install_chat_shortcuts(self, self._composer, self._chat_model)
         self._shortcuts.notice.connect(self._show_notice)
@@ -133,27 +153,22 @@ class MainWindow(QMainWindow):
         self._extensions = ExtensionPoints(
             self,
             self,
-            menus,
+            self._menus,
             self._chat_page.header_row,
             lambda: self._chat_page.header_row.indexOf(self._chat_settings.button),
             self._splitter,
             self._empty_page,
             lambda: self._chat_page.header_row.indexOf(self._chat_page.new_chat_button) + 1,
         )
-        self._chat_model.set_decorator(
-            lambda row: self._extensions.decorations(
-                MessageView(row.message_id, row.role.value, row.text)
-            )
-        )
-        self._chat_model.set_links(
-            lambda row: self._extensions.links(
-                MessageView(row.message_id, row.role.value, row.text)
-            )
-        )
+        self._extensions.decorate(self._chat_model)
         self.conversation_shown.connect(self._extensions.conversation_shown)
         self.new_chat_started.connect(self._extensions.new_chat)
         self._bridge.model_loaded.connect(self._extensions.model_loaded)
         self._update_controls()
+        self._show_page()
+        if self._placeholder is not None:
+            self._placeholder.deleteLater()
+            self._placeholder = None
 
     def install_features(self, features: list[Feature]) -> None:
         """Let each feature add itself through the extension API."""
@@ -243,17 +258,29 @@ class MainWindow(QMainWindow):
         self._empty_page = WelcomePage(self)
         self._empty_page.open_requested.connect(self._choose_model)
         self._open_button = self._empty_page.open_button
-        self._empty_loading = self._empty_page.loading
-        self._chat_page = self._build_chat_page()
+        self._empty_page.follow(self._bridge)
         self._pages.addWidget(self._empty_page)
-        self._pages.addWidget(self._chat_page)
+        self._placeholder: QWidget | None = None
+        if self._has_conversations():  # a blank page until the chat page shows, not welcome
+            self._placeholder = QWidget(self._pages)
+            self._pages.setCurrentIndex(self._pages.addWidget(self._placeholder))
         layout.addWidget(self._pages, 1)
         self._splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self._splitter.setObjectName("mainSplitter")
         self._splitter.addWidget(central)
         self.setCentralWidget(self._splitter)
 
+    def _has_conversations(self) -> bool:
+        """Whether the chat page, not the welcome page, will show once built."""
+        try:
+            return self._store.latest_conversation() is not None
+        except StoreError:
+            return False
+
     def _build_chat_page(self) -> ChatPage:
+        from desktop_app.ui.chat.file_drop import ModelFileDrop
+        from desktop_app.ui.chat.page import ChatPage
+
         page = ChatPage(self, self._make_chat_settings, self._settings.send_key == "ctrl+enter")
         self._chat_settings = page.chat_settings
         self._preset_bar = page.chat_settings.preset_bar
@@ -270,6 +297,8 @@ class MainWindow(QMainWindow):
         return page
 
     def _make_chat_settings(self, header: QWidget, page: QWidget) -> ChatSettings:
+        from desktop_app.ui.chat.chat_settings import ChatSettings
+
         chat_settings = ChatSettings(
             self._store,
             self._bridge,
@@ -325,11 +354,7 @@ class MainWindow(QMainWindow):
         self._preset_bar.hide()
         self._chat_model.set_messages(messages, page=PAGE_ROWS)
         self._set_title(conversation.title)
-        self._stats_label.clear()
-        for message in reversed(messages):
-            if message.role is Role.ASSISTANT and message.stats is not None:
-                self._stats_label.setText(" · ".join(format_stats(message.stats)))
-                break
+        self._stats_label.setText(last_stats(messages))
         row = self._chat_model.reveal(message_id) if message_id else None
         if row is None:
             self._chat_view.scroll_to_end()
@@ -404,9 +429,10 @@ class MainWindow(QMainWindow):
             return
         assert self._conversation_id is not None
         overrides = self._chat_settings.overrides()
-        if overrides.model and model_key(overrides.model) != model.path:
+        other = self._chat_settings.other_model(overrides)
+        if other:
             self._pending_send = text  # this chat uses another model: load it, then send
-            self.open_model(overrides.model)
+            self.open_model(other)
             return
         first_message = self._chat_model.rowCount() == 0
         outgoing = self._extensions.prepare(
@@ -459,20 +485,14 @@ class MainWindow(QMainWindow):
         self._composer.setFocus()
         self.new_chat_started.emit()
 
-    # Drag and drop
-
     # Bridge signals
 
     @Slot(str)
     def _on_model_loading(self, path: str) -> None:
-        message = self.tr("Loading %1…").replace("%1", Path(path).name)
         self._banner.hide()
-        self._empty_loading.setText(message)
-        self._empty_loading.show()
         self._update_controls()
 
     def _on_model_loaded(self, info: ModelInfo) -> None:
-        self._empty_loading.hide()
         self._banner.hide()
         self._chat_page.show_model(info)
         self._show_page()
@@ -488,14 +508,12 @@ class MainWindow(QMainWindow):
     @Slot(str)
     def _on_load_cancelled(self, message: str) -> None:
         self._pending_send = None
-        self._empty_loading.hide()
         self._show_page()
         self._update_controls()
 
     @Slot(str)
     def _on_model_failed(self, message: str) -> None:
         self._pending_send = None
-        self._empty_loading.hide()
         self.show_error(message)
         self._show_page()
         self._update_controls()
@@ -604,7 +622,8 @@ class MainWindow(QMainWindow):
         return True
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        self._extensions.closing()
+        if hasattr(self, "_extensions"):  # else closed before the chat page was built
+            self._extensions.closing()
         if not self._bridge.shutdown(SHUTDOWN_TIMEOUT_MS):
             log.warning("The engine thread did not stop within %d ms", SHUTDOWN_TIMEOUT_MS)
         event.accept()

@@ -6,8 +6,9 @@ the first conversation only once the window has painted, so their imports and wo
 never delay the first frame.
 
 With ``HEARTH_REPORT_FIRST_PAINT=1`` in the environment, the first paint of any widget
-prints ``hearth-first-paint <unix time>`` on stderr, for ``benchmarks/startup.py``;
-otherwise nothing is installed.
+prints ``hearth-first-paint <unix time>`` on stderr, and the window's ``ready`` (features
+in, first conversation shown) ``hearth-ready <unix time>``, for
+``benchmarks/startup.py``; otherwise nothing is installed.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 ENV = "HEARTH_REPORT_FIRST_PAINT"
 MARK = "hearth-first-paint"
+READY_MARK = "hearth-ready"
 
 
 class _FirstPaint(QObject):
@@ -39,6 +41,12 @@ def report_first_paint(app: QApplication) -> None:
     if os.environ.get(ENV):
         reporter = _FirstPaint(app)
         app.installEventFilter(reporter)
+
+
+def report_ready() -> None:
+    """Print the ready mark when the environment asks for it (connect to ``ready``)."""
+    if os.environ.get(ENV):
+        print(f"{READY_MARK} {time.time():.6f}", file=sys.stderr, flush=True)
 
 
 class _AfterFirstPaint(QObject):
