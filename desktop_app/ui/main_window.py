@@ -117,6 +117,7 @@ class MainWindow(QMainWindow):
         self._stream_visible = False
         """Whether the answer that is streaming belongs to the conversation on screen."""
         self._ready = False
+        self._placeholder: QWidget | None = None
 
         self.setObjectName("mainWindow")
         self.setAccessibleName(self.tr("Hearth"))
@@ -260,12 +261,11 @@ class MainWindow(QMainWindow):
         self._open_button = self._empty_page.open_button
         self._empty_page.follow(self._bridge)
         self._pages.addWidget(self._empty_page)
-        self._placeholder: QWidget | None = None
         if self._has_conversations():  # a blank page until the chat page shows, not welcome
             self._placeholder = QWidget(self._pages)
             self._pages.setCurrentIndex(self._pages.addWidget(self._placeholder))
         layout.addWidget(self._pages, 1)
-        self._splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self._splitter: QSplitter = QSplitter(Qt.Orientation.Horizontal, self)
         self._splitter.setObjectName("mainSplitter")
         self._splitter.addWidget(central)
         self.setCentralWidget(self._splitter)
