@@ -48,6 +48,8 @@ AREAS: dict[str, list[str]] = {
         "desktop_app/ui/chat/file_drop.py",
         "desktop_app/ui/engine/opener.py",
         "desktop_app/ui/menus.py",
+        "desktop_app/ui/chat/pages.py",
+        "desktop_app/ui/status/stats.py",
     ],
     "conversations": [
         "desktop_app/ui/conversations/controller.py",

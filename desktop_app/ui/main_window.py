@@ -6,7 +6,8 @@ screen. It never touches the engine; the only store calls it makes on the GUI th
 are small ones (read the conversation on start, create a conversation on its first
 message). The answer itself is written by the engine thread.
 
-Built elsewhere: the chat page's widgets and their wording (``ui/chat/page.py``), per-chat
+Built elsewhere: the chat page's widgets and their wording (``ui/chat/page.py``), the
+pages (``ui/chat/pages.py``), the answer statistics (``ui/status/stats.py``), per-chat
 settings, presets and context usage (``ui/chat/chat_settings.py``), file drops
 (``ui/chat/file_drop.py``), the menus and the window's actions (``ui/menus.py``),
 opening models (``ui/engine/opener.py``). Features plug in through ``ui/extensions``:
@@ -15,8 +16,8 @@ documents, tools, help. The window starts light: ``app.build`` installs the feat
 after its first paint, then ``finish_start`` shows the first conversation and emits
 ``ready``.
 
-Size (about 620 lines, near the ~600 aimed at): the send/answer flow, the conversation
-on screen, the bridge's signals to widgets, and the two halves of the start.
+Size (about 600 lines): the send/answer flow, the conversation on screen, the bridge's
+signals to widgets, and the two halves of the start.
 """
 
 from __future__ import annotations
@@ -31,10 +32,8 @@ from PySide6.QtGui import (
     QPalette,
 )
 from PySide6.QtWidgets import (
-    QLabel,
     QMainWindow,
     QSplitter,
-    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -47,10 +46,8 @@ from desktop_app.core.window_state import StateFile
 from desktop_app.ui.chat.model import (
     PAGE_ROWS,
     ChatListModel,
-    format_stats,
-    format_tokens,
-    last_stats,
 )
+from desktop_app.ui.chat.pages import Pages
 from desktop_app.ui.chat.welcome import WelcomePage
 from desktop_app.ui.engine.opener import ModelOpener
 from desktop_app.ui.engine.worker import AnswerJob, EngineBridge
@@ -60,6 +57,7 @@ from desktop_app.ui.menus import build_actions, build_menus
 from desktop_app.ui.shared.banner import ErrorBanner
 from desktop_app.ui.shared.i18n import ui_language
 from desktop_app.ui.shared.icons import themed_icon
+from desktop_app.ui.status.stats import AnswerStats
 
 if TYPE_CHECKING:
     from desktop_app.core.presets import PresetLibrary
@@ -117,7 +115,6 @@ class MainWindow(QMainWindow):
         self._stream_visible = False
         """Whether the answer that is streaming belongs to the conversation on screen."""
         self._ready = False
-        self._placeholder: QWidget | None = None
 
         self.setObjectName("mainWindow")
         self.setAccessibleName(self.tr("Hearth"))
@@ -144,7 +141,7 @@ class MainWindow(QMainWindow):
 
         self._presets = PresetLibrary(self._config_dir)
         self._chat_page = self._build_chat_page()
-        self._pages.addWidget(self._chat_page)
+        self._pages.add_chat_page(self._chat_page)
         if self._settings.font_size > 0:
             self._chat_page.set_font_size(self._settings.font_size)
         self._connect_bridge()
@@ -158,7 +155,7 @@ class MainWindow(QMainWindow):
             self._chat_page.header_row,
             lambda: self._chat_page.header_row.indexOf(self._chat_settings.button),
             self._splitter,
-            self._empty_page,
+            self._pages.welcome,
             lambda: self._chat_page.header_row.indexOf(self._chat_page.new_chat_button) + 1,
         )
         self._extensions.decorate(self._chat_model)
@@ -167,9 +164,6 @@ class MainWindow(QMainWindow):
         self._bridge.model_loaded.connect(self._extensions.model_loaded)
         self._update_controls()
         self._show_page()
-        if self._placeholder is not None:
-            self._placeholder.deleteLater()
-            self._placeholder = None
 
     def install_features(self, features: list[Feature]) -> None:
         """Let each feature add itself through the extension API."""
@@ -253,17 +247,11 @@ class MainWindow(QMainWindow):
         layout.setSpacing(0)
         self._banner = ErrorBanner(self)
         layout.addWidget(self._banner)
-        self._pages = QStackedWidget(central)
-        self._pages.setObjectName("pages")
-        self._pages.setAccessibleName(self.tr("Pages"))
-        self._empty_page = WelcomePage(self)
-        self._empty_page.open_requested.connect(self._choose_model)
-        self._open_button = self._empty_page.open_button
-        self._empty_page.follow(self._bridge)
-        self._pages.addWidget(self._empty_page)
-        if self._has_conversations():  # a blank page until the chat page shows, not welcome
-            self._placeholder = QWidget(self._pages)
-            self._pages.setCurrentIndex(self._pages.addWidget(self._placeholder))
+        welcome = WelcomePage(self)
+        welcome.open_requested.connect(self._choose_model)
+        welcome.follow(self._bridge)
+        self._open_button = welcome.open_button
+        self._pages = Pages(welcome, self._has_conversations(), central)
         layout.addWidget(self._pages, 1)
         self._splitter: QSplitter = QSplitter(Qt.Orientation.Horizontal, self)
         self._splitter.setObjectName("mainSplitter")
@@ -317,11 +305,7 @@ class MainWindow(QMainWindow):
         bar = self.statusBar()
         bar.setObjectName("statusBar")
         bar.setAccessibleName(self.tr("Status"))
-        self._stats_label = QLabel(bar)
-        self._stats_label.setContentsMargins(8, 0, 8, 0)
-        self._stats_label.setObjectName("statusStats")
-        self._stats_label.setAccessibleName(self.tr("Last answer statistics"))
-        bar.addPermanentWidget(self._stats_label)
+        self._stats = AnswerStats(bar)
 
     def _connect_bridge(self) -> None:
         bridge = self._bridge
@@ -354,7 +338,7 @@ class MainWindow(QMainWindow):
         self._preset_bar.hide()
         self._chat_model.set_messages(messages, page=PAGE_ROWS)
         self._set_title(conversation.title)
-        self._stats_label.setText(last_stats(messages))
+        self._stats.last_of(messages)
         row = self._chat_model.reveal(message_id) if message_id else None
         if row is None:
             self._chat_view.scroll_to_end()
@@ -389,7 +373,7 @@ class MainWindow(QMainWindow):
         else:
             self._chat_model.begin_answer(self._bridge.model.name)
         self._chat_view.scroll_to_end()
-        self._stats_label.setText(self.tr("Generating…"))
+        self._stats.generating()
         return True
 
     def _show_page(self) -> None:
@@ -400,10 +384,7 @@ class MainWindow(QMainWindow):
         """
         if self._bridge.model is None:
             self._chat_page.show_no_model()
-        if self._bridge.model is not None or self._chat_model.rowCount() > 0:
-            self._pages.setCurrentWidget(self._chat_page)
-        else:
-            self._pages.setCurrentWidget(self._empty_page)
+        self._pages.show_chat(self._bridge.model is not None or self._chat_model.rowCount() > 0)
         self._chat_settings.button.setEnabled(self._conversation_id is not None)
 
     # Gestures
@@ -449,7 +430,7 @@ class MainWindow(QMainWindow):
         self._chat_model.add_user_message(text)
         self._chat_model.begin_answer(model.name)
         self._chat_view.scroll_to_end()
-        self._stats_label.setText(self.tr("Generating…"))
+        self._stats.generating()
 
     @Slot()
     def _send_or_stop(self) -> None:
@@ -475,14 +456,10 @@ class MainWindow(QMainWindow):
         self._stream_visible = False
         self._conversation_id = None
         self._chat_model.clear()
-        self._stats_label.clear()
-        self._chat_settings.usage_label.clear()
-        self._chat_page.context_notice.hide()
-        self._preset_bar.reset()
-        self._preset_bar.show()
+        self._stats.clear()
         self._set_title("")
         self._show_page()
-        self._composer.setFocus()
+        self._chat_page.start_new_chat()
         self.new_chat_started.emit()
 
     # Bridge signals
@@ -531,11 +508,11 @@ class MainWindow(QMainWindow):
     @Slot(int)
     def _on_tokens_streamed(self, count: int) -> None:
         if self._stream_visible:
-            self._stats_label.setText(self.tr("%1…").replace("%1", format_tokens(count)))
+            self._stats.streamed(count)
 
     @Slot(object)
     def _on_turn_finished(self, finished: Finished) -> None:
-        self._stats_label.setText(" · ".join(format_stats(finished.stats)))
+        self._stats.finished(finished.stats)
         if self._stream_visible:
             self._chat_settings.show_usage(
                 finished.stats.prompt_tokens + finished.stats.generated_tokens

@@ -138,6 +138,14 @@ class ChatPage(QWidget):
                 font.setPointSize(points)
             widget.setFont(font)
 
+    def start_new_chat(self) -> None:
+        """No usage and no context notice yet; the preset bar back, at its default."""
+        self.chat_settings.usage_label.clear()
+        self.context_notice.hide()
+        self.chat_settings.preset_bar.reset()
+        self.chat_settings.preset_bar.show()
+        self.composer.setFocus()
+
     def show_model(self, info: ModelInfo) -> None:
         """The header names the loaded model and the chat format it uses."""
         self.model_title.setText(info.name)
