@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
@@ -14,6 +15,7 @@ from desktop_app.app import build, run_gui
 from desktop_app.core.paths import app_paths
 from desktop_app.core.window_state import StateFile
 from desktop_app.ui.main_window import MainWindow
+from desktop_app.ui.shared import first_paint
 
 
 def when(condition: Callable[[], bool], action: Callable[[], None]) -> QTimer:
@@ -150,4 +152,17 @@ def test_the_window_paints_before_its_chat_page_and_features_come_in(
     assert window.is_ready
     for name in ("emptyState", "chatPage", "sidebar", "statusModel"):
         assert window.findChild(QWidget, name) is not None, name
+    assert hearth.close()
+
+
+def test_a_window_that_is_never_painted_completes_anyway(
+    qtbot: QtBot, hearth_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Shown on a hidden workspace, say: the features still come in."""
+    monkeypatch.setattr(first_paint, "UNPAINTED_MS", 50)
+    hearth = build(app_paths())
+    window = hearth.window
+    qtbot.waitUntil(lambda: window.is_ready, timeout=10_000)
+    assert not window.isVisible()
+    assert window.findChild(QWidget, "sidebar") is not None
     assert hearth.close()

@@ -22,6 +22,8 @@ from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
 ENV = "HEARTH_REPORT_FIRST_PAINT"
+UNPAINTED_MS = 5000
+"""A window not painted by then (started on a hidden workspace, say) completes anyway."""
 MARK = "hearth-first-paint"
 READY_MARK = "hearth-ready"
 
@@ -50,7 +52,8 @@ def report_ready() -> None:
 
 
 class _AfterFirstPaint(QObject):
-    """Watches the application's paint events until one is for a widget of ``window``."""
+    """Watches the application's paint events until one is for a widget of ``window``
+    (or ``UNPAINTED_MS`` pass)."""
 
     def __init__(self, window: QWidget, callback: Callable[[], None]) -> None:
         super().__init__(window)
@@ -59,6 +62,7 @@ class _AfterFirstPaint(QObject):
         app = QApplication.instance()
         assert app is not None, "after_first_paint needs a QApplication"
         app.installEventFilter(self)
+        QTimer.singleShot(UNPAINTED_MS, self, self._run)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if (
@@ -70,16 +74,21 @@ class _AfterFirstPaint(QObject):
             if app is not None:
                 app.removeEventFilter(self)
             # Queued, so the frame being painted is finished and shown first.
-            QTimer.singleShot(0, self._run)
+            QTimer.singleShot(0, self, self._run)
         return False
 
     def _run(self) -> None:
         callback, self._callback = self._callback, None
+        if callback is None:
+            return
+        app = QApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self)
         self.deleteLater()
-        if callback is not None:
-            callback()
+        callback()
 
 
 def after_first_paint(window: QWidget, callback: Callable[[], None]) -> None:
-    """Call ``callback`` once, on the GUI thread, just after ``window`` first paints."""
+    """Call ``callback`` once, on the GUI thread, just after ``window`` first paints, or
+    ``UNPAINTED_MS`` after this call if it has not painted by then."""
     _AfterFirstPaint(window, callback)
