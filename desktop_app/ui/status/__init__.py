@@ -1,1 +1,2 @@
-"""The status bar's model part: loading progress, Cancel, and the loaded model's name."""
+"""The status bar: loading progress, Cancel and the loaded model's name (a feature), and
+the last answer's statistics (the window's)."""

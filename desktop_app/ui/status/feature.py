@@ -3,7 +3,8 @@
 While a model loads: a progress bar, a Cancel button and "Loading NAME…"; then the
 loaded model's name (its path and where its layers run on hover) and "NAME is ready."
 (or the GPU plan's notice). All of it follows the engine bridge's signals; the window
-keeps the bar itself, its messages and the last answer's statistics.
+keeps the bar itself, its messages and the last answer's statistics (``stats.py``,
+which follow the chat on screen).
 
 Its strings keep the ``MainWindow`` translation context they were written under, so the
 catalogues need no change.
