@@ -76,8 +76,10 @@ class MainWindow(QMainWindow):
     """The one window of Hearth.
 
     ``generation_params`` overrides the settings' generation parameters (tests,
-    benchmarks, a future per-chat preset). Call ``restore_model`` after showing the
-    window to reload the last model in the background.
+    benchmarks, a future per-chat preset). Built light (menus, welcome page, status
+    bar); after the first paint the composition root calls ``build_chat``,
+    ``install_features`` and ``finish_start``, which emits ``ready``. Call
+    ``restore_model`` then to reload the last model in the background.
     """
 
     conversation_shown = Signal(int)
