@@ -100,8 +100,8 @@ def build(
 
     ``preferences`` applies the language, fonts and theme from the settings first
     (the app does; tests that set up their own leave it off). The window starts light:
-    the features are installed, and the first conversation shown, just after its first
-    paint (``desktop_app.ui.shared.first_paint``); then it emits ``ready``.
+    the chat page is built, the features installed and the first conversation shown just
+    after its first paint (``desktop_app.ui.shared.first_paint``); then it emits ``ready``.
     """
     paths.ensure()
     store, store_warning = open_or_recover(paths.database)
