@@ -74,8 +74,7 @@ class _LoadDocuments(QRunnable):
 
     def run(self) -> None:
         try:
-            ids = [message.id for message in self._store.messages(self._conversation_id)]
-            documents: dict[int, dict[str, Any]] = self._store.message_documents(ids)
+            documents = self._store.conversation_documents(self._conversation_id)
         except (StoreError, sqlite3.Error):
             return  # the store closed with the window meanwhile: nobody will look
         self._relay.emit_safely("documents_loaded", self._conversation_id, documents)
