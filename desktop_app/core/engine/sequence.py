@@ -13,11 +13,18 @@ up every candidate of the vocabulary in a hash map on every token (262,144 looku
 Gemma 3, about 2.6 ms a token against 0.4 ms for the rest of the chain), which cost a
 single answer about 15 % of its speed and eight answers decoded together a third.
 The arithmetic is the same, so the sampled tokens are too.
+
+The chain runs through a binding of ``llama_sampler_sample`` that keeps the GIL: a
+sample takes well under a millisecond, and releasing the GIL for it let the server's
+event loop (or any other Python thread) take the interpreter for up to a switch
+interval (5 ms) before the decoding thread got it back, once per answer per step.
 """
 
 from __future__ import annotations
 
 import collections
+import ctypes
+import functools
 import random
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -30,6 +37,16 @@ from desktop_app.core.engine.streaming import PieceTable, StopScanner, TextTable
 from desktop_app.core.structured.sampling import GrammarSampling, grammar_sampler
 
 
+@functools.cache
+def _keeping_gil(module: Any, name: str) -> Any:
+    """``module``'s ctypes binding ``name``, called without releasing the GIL."""
+    lib = module._lib
+    function = getattr(ctypes.PyDLL(lib._name, handle=lib._handle), name)
+    bound = getattr(module, name)
+    function.argtypes, function.restype = bound.argtypes, bound.restype
+    return function
+
+
 class RepeatPenalty:
     """llama.cpp's repeat penalty (``llama_sampler_init_penalties`` with no frequency or
     presence penalty) over the last ``last_n`` sampled tokens, applied to the logits row.
@@ -39,7 +56,7 @@ class RepeatPenalty:
     """
 
     def __init__(self, llama_cpp: Any, penalty: float, last_n: int) -> None:
-        self._logits_ith = llama_cpp.llama_get_logits_ith
+        self._logits_ith = _keeping_gil(llama_cpp.llama_cpp, "llama_get_logits_ith")
         self._penalty = float(np.float32(penalty))
         self.active = last_n > 0 and self._penalty != 1.0
         self._window: collections.deque[int] = collections.deque()
@@ -108,7 +125,9 @@ class TokenSampler:
             self._chain.close()
             raise
         self._sample = (
-            self.constrained.sample if self.constrained else llama_cpp.llama_sampler_sample
+            self.constrained.sample
+            if self.constrained
+            else _keeping_gil(llama_cpp.llama_cpp, "llama_sampler_sample")
         )
 
     def sample(self, ctx: Any, index: int) -> int:
