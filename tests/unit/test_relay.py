@@ -8,7 +8,7 @@ import threading
 
 import pytest
 
-from desktop_app.server.relay import LoopRelay, relay_for
+from desktop_app.server.relay import LoopRelay, one_wakeup, relay_for
 
 
 def test_events_from_threads_reach_their_queues_in_order() -> None:
@@ -66,3 +66,32 @@ def test_a_closed_loop_is_reported_each_time() -> None:
     for _ in range(2):
         with pytest.raises(RuntimeError):
             relay.send(queue, 1)
+
+
+def test_sends_inside_one_wakeup_wait_for_the_block_to_end() -> None:
+    async def scenario() -> tuple[list[int], int]:
+        loop = asyncio.get_running_loop()
+        relay = LoopRelay(loop)
+        queue: asyncio.Queue[int] = asyncio.Queue()
+        inside = threading.Event()
+        release = threading.Event()
+
+        def engine() -> None:
+            with one_wakeup():
+                relay.send(queue, 1)
+                relay.send(queue, 2)
+                inside.set()
+                release.wait(30)
+
+        sender = threading.Thread(target=engine)
+        sender.start()
+        await loop.run_in_executor(None, inside.wait)
+        await asyncio.sleep(0.05)  # the loop runs: nothing may have arrived yet
+        held = queue.qsize()
+        release.set()
+        got = [await queue.get(), await queue.get()]
+        sender.join()
+        return got, held
+
+    got, held = asyncio.run(scenario())
+    assert held == 0 and got == [1, 2]
