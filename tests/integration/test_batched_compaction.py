@@ -1,4 +1,4 @@
-"""``BatchedDecoder`` keeps the answering sequences on consecutive ids.
+"""``BatchedDecoder``: answers on consecutive sequence ids, newcomers' prompts read first.
 
 llama.cpp splits a batch into one compute pass per run of consecutive sequence ids, so
 the decoder places requests next to each other and moves an answer into the gap another
@@ -139,3 +139,28 @@ def test_a_follow_up_whose_conversation_sits_apart_is_copied_next_to_the_others(
         decoder.close()
     assert second.text == alone(engine, follow_up, 12)
     assert long.text == alone(engine, chats[0], 40)
+
+
+def generated(decoder: BatchedDecoder) -> dict[int, int]:
+    return {
+        slot.seq_id: slot.answer.generated for slot in decoder._slots if slot.answer is not None
+    }
+
+
+def test_a_newcomers_prompt_is_read_before_the_others_next_tokens(engine: LlamaEngine) -> None:
+    decoder = BatchedDecoder(engine)
+    try:
+        running = start(decoder, [ChatTurn("user", QUESTIONS[0])], 30)
+        decoder.step()
+        decoder.step()
+        assert generated(decoder) == {0: 2}
+        newcomer = start(decoder, [ChatTurn("user", QUESTIONS[1])], 30)
+        decoder.step()  # the prompt alone: the newcomer's first token, nothing for the other
+        assert decoder.reading == 0 and generated(decoder) == {0: 2, 1: 1}
+        decoder.step()  # then one token each, in one pass
+        assert generated(decoder) == {0: 3, 1: 2}
+        run(decoder, running, newcomer)
+    finally:
+        decoder.close()
+    assert running.text == alone(engine, [ChatTurn("user", QUESTIONS[0])], 30)
+    assert newcomer.text == alone(engine, [ChatTurn("user", QUESTIONS[1])], 30)

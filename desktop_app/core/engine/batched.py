@@ -299,10 +299,13 @@ class BatchedDecoder:
             if slot.request is not None and slot.request.cancel.cancelled:
                 self._finish(slot, FinishReason.CANCELLED)
         self._compact()
+        prompts_first = self._prompts_first()
         for slot in self._slots:
             if slot.request is None:
                 continue
-            if slot.first:  # answering: one token each
+            if slot.first:
+                if prompts_first:
+                    continue  # answering: one token each
                 token = slot.pending[0]
                 tokens[n] = token
                 positions[n] = len(slot.cache)
@@ -351,6 +354,18 @@ class BatchedDecoder:
                 continue
             self._take(slot, token, now)
         self._compact()
+
+    def _prompts_first(self) -> bool:
+        """Whether this step reads only the prompts, all of which it finishes.
+
+        llama.cpp computes a batch in one pass per group of sequences with as many
+        tokens each, so a prompt beside the others' next tokens costs two passes either
+        way. Reading it alone first gives its first token one pass earlier and delays
+        the others' next tokens by nothing; a prompt longer than a batch is read beside
+        them instead, so that they do not stall for its whole length.
+        """
+        reading = [s.pending for s in self._slots if s.request is not None and not s.first]
+        return bool(reading) and sum(map(len, reading)) <= self._n_batch
 
     def _use_threads(self, batch_threads: int) -> None:
         """Threads for the next decode. llama.cpp uses its batch thread count for any
