@@ -7,7 +7,9 @@ little more than one token. ``BatchedDecoder`` drives a ``LlamaEngine`` loaded w
 llama.cpp sequence), and every ``step`` builds one batch from all active slots, a chunk
 of the prompt of each slot still reading its prompt and the last sampled token of each
 slot that is answering, then calls ``llama_decode`` once and samples each answering
-slot's next token from its own logits.
+slot's next token from its own logits. Prompts that fit one batch are read alone first
+(``_prompts_first``), and answers are kept on consecutive sequence ids (``_compact``):
+both follow from how llama.cpp splits a batch into compute passes.
 
 What a request sees is the engine's single-sequence behaviour, from the same code
 (``core/engine/sequence``): its own seeded sampler chain and repeat penalty, its own
