@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+from collections.abc import Callable
 
 import pytest
 
@@ -42,14 +43,19 @@ def test_a_burst_wakes_the_loop_once(monkeypatch: pytest.MonkeyPatch) -> None:
         wakeups = 0
         schedule = loop.call_soon_threadsafe
 
-        def counting(callback, *args):  # type: ignore[no-untyped-def]
+        def counting(callback: Callable[..., object], *args: object) -> asyncio.Handle:
             nonlocal wakeups
             wakeups += 1
             return schedule(callback, *args)
 
         monkeypatch.setattr(loop, "call_soon_threadsafe", counting)
         queues: list[asyncio.Queue[int]] = [asyncio.Queue() for _ in range(8)]
-        sender = threading.Thread(target=lambda: [relay.send(q, i) for i, q in enumerate(queues)])
+
+        def engine() -> None:
+            for number, queue in enumerate(queues):
+                relay.send(queue, number)
+
+        sender = threading.Thread(target=engine)
         sender.start()
         sender.join()  # the loop is not running meanwhile: all eight wait for one wake-up
         return wakeups, [await q.get() for q in queues]
