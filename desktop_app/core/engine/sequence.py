@@ -39,10 +39,13 @@ from desktop_app.core.structured.sampling import GrammarSampling, grammar_sample
 
 @functools.cache
 def _keeping_gil(module: Any, name: str) -> Any:
-    """``module``'s ctypes binding ``name``, called without releasing the GIL."""
-    lib = module._lib
-    function = getattr(ctypes.PyDLL(lib._name, handle=lib._handle), name)
+    """``module``'s ctypes binding ``name``, called without releasing the GIL (the
+    ordinary binding where llama-cpp-python keeps its library elsewhere)."""
     bound = getattr(module, name)
+    lib = getattr(module, "_lib", None)
+    if not isinstance(lib, ctypes.CDLL) or not hasattr(bound, "argtypes"):
+        return bound
+    function = getattr(ctypes.PyDLL(lib._name, handle=lib._handle), name)
     function.argtypes, function.restype = bound.argtypes, bound.restype
     return function
 
