@@ -70,6 +70,15 @@ def test_the_sampling_settings_offer_the_documented_ranges() -> None:
         "generation.stop": ('a list of texts in JSON, like ["END"]', (), HIDDEN),
         "generation.ignore_eos": ("true or false", False, HIDDEN),
     }
+    top = {
+        d.key: (d.default, d.page, d.type.describe())
+        for d in settings_module._declare().values()
+        if not d.key.startswith("generation.")
+    }
+    assert top["language"] == ("system", "general", "one of 'system', 'en', 'zh_CN'")
+    assert top["n_gpu_layers"] == (-2, "hardware", "a whole number from -2 to 1000")
+    assert top["resume_cache_on_disk"] == (False, "hardware", "true or false")
+    assert top["system_prompt"] == ("", "generation", "text")
     special = {d.key: d.type for d in settings_module._generation_declarations()}
     assert special["generation.top_k"].special == ((0, "Off"),)
 
@@ -177,6 +186,32 @@ def test_a_repaired_file_that_cannot_be_written_says_so(
     assert warning is not None
     assert warning.endswith(
         f"theme went back to the default for this session; the file was kept as {kept[0]}."
+    )
+
+
+def test_a_settings_file_that_cannot_be_copied_is_left_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Promise: a bad file that cannot be copied aside is not overwritten, and the
+    message says so."""
+    (tmp_path / SETTINGS_FILE).write_text('{"theme": "pink"}', encoding="utf-8")
+    monkeypatch.setattr(settings_module, "copy_aside", lambda path: None)
+    _, warning = load_settings(tmp_path)
+    assert warning is not None
+    assert warning.endswith(
+        "theme went back to the default; the settings file could not be copied, "
+        "so it was left as it was."
+    )
+    assert (tmp_path / SETTINGS_FILE).read_text(encoding="utf-8") == '{"theme": "pink"}'
+
+
+def test_a_settings_path_that_cannot_be_read_names_the_system_reason(tmp_path: Path) -> None:
+    """Promise: an unreadable settings file (here a folder) gets the system's reason."""
+    (tmp_path / SETTINGS_FILE).mkdir()
+    settings, warning = load_settings(tmp_path)
+    assert settings == Settings()
+    assert warning == (
+        f"Could not read {tmp_path / SETTINGS_FILE} (Is a directory); using default settings."
     )
 
 
