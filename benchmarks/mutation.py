@@ -60,6 +60,7 @@ GROUPS: dict[str, Group] = {
             "tests/unit/test_gguf_info.py",
             "tests/unit/test_gguf_corpus.py",
             "tests/unit/test_gguf_quantized.py",
+            "tests/unit/test_gguf_exact.py",
         ),
         deselect=(
             "tests/unit/test_gguf_corpus.py::"
