@@ -71,7 +71,11 @@ GROUPS: dict[str, Group] = {
     ),
     "export": Group(
         ("core/chats/export.py", "core/chats/importer.py"),
-        ("tests/unit/test_chat_transfer.py", "tests/unit/test_export_fidelity.py"),
+        (
+            "tests/unit/test_chat_transfer.py",
+            "tests/unit/test_export_fidelity.py",
+            "tests/unit/test_transfer_exact.py",
+        ),
     ),
     "session_store": Group(
         ("core/chats/session.py", "core/chats/store.py"),
