@@ -134,7 +134,8 @@ def _problem(text: str) -> str:
         (
             "messages.0.finish_reason",
             "done",
-            "messages[0].finish_reason: expected one of stop, length, cancelled, error, interrupted, got 'done'",
+            "messages[0].finish_reason: expected one of stop, length, cancelled, error, "
+            "interrupted, got 'done'",
         ),
         ("messages.0.stats", 3, "messages[0].stats: expected an object, got a number"),
         (
