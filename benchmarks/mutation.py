@@ -1,26 +1,31 @@
 """Mutation testing of the modules that carry Hearth's promises, one module at a time.
 
-Usage: python benchmarks/mutation.py [GROUP ...] [--ref REF] [--max-children 1]
-                                     [--mutants GLOB ...] [--workdir DIR] [--list]
+Usage: python benchmarks/mutation.py [GROUP ...] [--fresh] [--rerun-survivors] [--list]
+                                     [--mutants GLOB ...] [--ref REF] [--workdir DIR]
 
 mutmut (3.x) makes many small bugs ("mutants") in a module — ``<`` for ``<=``, a
 constant changed, a call's argument dropped — and runs that module's own tests against
 each one; a mutant is *killed* when some test fails. The score is killed / (killed +
-survived + timeouts); a survivor is either a missing test or a change that cannot be
-observed (see the report of issue 19 for the survivors left and why).
+survived + timeouts + no tests); a survivor is either a missing test or a change that
+cannot be observed (benchmarks/mutation-results.md lists the survivors left and why).
 
 Each GROUP is mutated in its own scratch copy of the project (``--workdir``, default
 ``/tmp/hearth-mutation``), with a ``[tool.mutmut]`` section that names only that
-group's files and its tests, so a run fits the two shared cores: mutmut first runs
+group's files and its unit tests, so a run fits the two shared cores: mutmut first runs
 those tests once to learn which test reaches which function, then runs only those
-tests for each mutant, ``--max-children`` at a time. ``--ref main`` mutates the code and
-tests of a git ref instead of the working tree (the "before" figures). ``--mutants``
-limits a run to mutants whose names match a glob (``*_keep_cached_prefix*``), for the
-engine, whose full run takes hours on two cores.
+tests (``-x``) for each mutant, one at a time, each forked from mutmut's own process
+(``--isolation fork``). Runs resume where they stopped unless ``--fresh``.
 
-mutmut's own progress goes to ``mutmut-run.log`` in the scratch copy. Not part of CI:
-it prints figures and never fails a build. The last line of each group
-is ``GROUP: killed K / N = S %  (survived X, timeout T, no tests U)``.
+After adding tests, ``--rerun-survivors`` copies the working tree's tests into the
+scratch copy and runs again only the mutants that were not killed; the killed ones keep
+their verdict (tests were only added). ``--mutants`` limits a run to names matching a
+glob (``*_keep_cached_prefix*``): the engine's integration tests are too slow for the
+whole file. ``--ref main`` mutates a git ref's code and tests instead of the tree.
+
+mutmut's progress goes to ``mutmut-run.log`` in the scratch copy, the verdicts to its
+``results.json``. Not part of CI: it prints figures and never fails a build. Per file
+and per group it prints ``killed K / N = S %  (survived X, timeout T, no tests U;
+skipped V, W not run)``.
 """
 
 from __future__ import annotations
@@ -218,12 +223,13 @@ def summary(name: str, found: dict[str, str]) -> str:
     survived = sum(1 for s in found.values() if s == "survived")
     timeout = sum(1 for s in found.values() if s == "timeout")
     untested = sum(1 for s in found.values() if s == "no tests")
+    skipped = sum(1 for s in found.values() if s == "skipped")
     judged = killed + survived + timeout + untested
     score = 100 * killed / judged if judged else 0.0
     return (
         f"{name}: killed {killed} / {judged} = {score:.1f} %  "
         f"(survived {survived}, timeout {timeout}, no tests {untested}; "
-        f"{len(found) - judged} not run)"
+        f"skipped {skipped}, {len(found) - judged - skipped} not run)"
     )
 
 
