@@ -271,3 +271,13 @@ def test_a_true_or_false_is_not_a_number(tmp_path: Path) -> None:
         + b"\0" * 8
     )
     assert _read(tmp_path, content).context_length is None
+
+
+def test_an_array_may_end_the_file_and_a_key_may_take_the_longest_length(
+    tmp_path: Path,
+) -> None:
+    """Promise: limits are inclusive — an array ending exactly at the end of the file
+    and a key of exactly 65,535 bytes are read."""
+    longest = "k" * 65_535
+    content = KV + _string(longest) + struct.pack("<IIQ", ARRAY, U32, 2) + b"\0" * 8
+    assert _read(tmp_path, content).metadata == {longest: ArrayValue(U32, 2)}
