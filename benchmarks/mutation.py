@@ -94,6 +94,7 @@ GROUPS: dict[str, Group] = {
             "tests/unit/test_store_search.py",
             "tests/unit/test_store_durability.py",
             "tests/unit/test_overrides.py",
+            "tests/unit/test_session_engine_inputs.py",
         ),
     ),
     "settings": Group(
@@ -268,7 +269,7 @@ def main() -> None:
         names = list(args.mutants)
         if args.rerun_survivors:
             before = before or results(space)
-            names = [m for m, status in before.items() if status != "killed"]
+            names = [m for m, s in before.items() if s not in ("killed", "not checked")]
             if not names:
                 print(f"{name}: no survivors to run again")
             refresh_tests(name, group, space, args.isolation)
