@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import json
+import time
 from collections.abc import Sequence
 from typing import Any
 
@@ -55,7 +56,7 @@ class _Source:
 def test_the_json_file_is_readable_utf8_with_two_space_indent() -> None:
     """Promise: an export is a human-readable file (UTF-8 text, not \\u escapes)."""
     text = to_json(CHAT, [QUESTION])
-    assert '  "title": "Café",\n' in text
+    assert '\n  "title": "Café",\n' in text
     assert text.endswith("}\n")
     assert "\\u" not in text
 
@@ -158,6 +159,7 @@ def _problem(text: str) -> str:
             {"tokens_per_s": True},
             "messages[0].stats.tokens_per_s: expected a number, got true/false",
         ),
+        ("messages.0.finish_reason", 3, "messages[0].finish_reason: expected text, got a number"),
         ("messages.0.model", 3, "messages[0].model: expected text, got a number"),
         ("messages.0.documents", [1], "messages[0].documents: expected an object, got a list"),
         ("messages.0.content", ..., "messages[0].content: missing"),
@@ -232,6 +234,32 @@ def test_imported_facts_keep_their_values() -> None:
     assert answer.finish_reason is FinishReason.LENGTH
     assert question.documents == DOCUMENTS[1]
     assert answer.documents is None
+    assert question.stats is None
     assert question.created_at == T0
     assert chat.system_prompt == ""
     assert chat.current == 2
+
+
+def test_times_with_an_offset_and_without_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Promise: a time with an offset keeps it, and a time without one is UTC whatever
+    the computer's time zone."""
+    monkeypatch.setenv("TZ", "Asia/Shanghai")
+    time.tzset()
+    try:
+        document = _valid()
+        document["messages"][0]["created_at"] = "2023-11-15T00:13:20+02:00"
+        document["messages"][1]["created_at"] = "2023-11-14T22:13:20"
+        (chat,) = parse_export(json.dumps(document))
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+    assert [m.created_at for m in chat.messages] == [T0, T0]
+
+
+def test_a_conversation_without_messages_has_no_current_message() -> None:
+    """Promise: an exported empty chat imports as an empty chat."""
+    document = _valid()
+    document["messages"] = []
+    document["current"] = None
+    (chat,) = parse_export(json.dumps(document))
+    assert (chat.messages, chat.current) == ((), None)
