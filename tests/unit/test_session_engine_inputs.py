@@ -161,3 +161,22 @@ def test_unknown_ids_are_named(store: Store) -> None:
     with pytest.raises(KeyError, match=f"No answer with id {question.id}"):
         list(regenerate(RecordingEngine(), store, question.id, PARAMS))
     assert store.messages(chat.id)[-1].role is Role.USER
+
+
+def test_a_finished_answer_is_searchable_by_its_text(store: Store) -> None:
+    """Promise: search finds an answer by its words once it is finished, and points
+    at that answer."""
+    chat = store.create_conversation()
+    store.add_user_message(chat.id, "Hi")
+    answer_id = store.begin_answer(chat.id, "m")
+    store.finish_answer(answer_id, "penguins waddle", FinishReason.STOP, GenerationStats())
+    hits = store.search("penguins")
+    assert [(hit.message_id, hit.role) for hit in hits] == [(answer_id, "assistant")]
+
+
+def test_reopening_a_question_is_refused_by_id(store: Store) -> None:
+    """Promise: only an answer can be continued; the message names the id."""
+    chat = store.create_conversation()
+    question = store.add_user_message(chat.id, "Hi")
+    with pytest.raises(KeyError, match=f"No answer with id {question.id}"):
+        store.reopen_answer(question.id)
