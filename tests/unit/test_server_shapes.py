@@ -21,6 +21,7 @@ from desktop_app.core.chats.model import FinishReason, GenerationStats
 from desktop_app.core.engine.base import Finished, ModelInfo, TextDelta
 from desktop_app.server.app import ServerConfig, create_app
 from desktop_app.server.engine_thread import JOB_STARTED, Job, QueueFull
+from desktop_app.server.protocol import ApiError
 
 MODEL = "tiny"
 STATS = GenerationStats(
@@ -358,3 +359,105 @@ def test_the_request_reaches_the_engine(runner: ScriptedRunner, client: TestClie
     assert chat.prompt is None
     assert text.prompt == "Hi"
     assert text.turns is None
+
+
+class _Source:
+    def __init__(self, model_id: str, remote: bool = False) -> None:
+        self.id = model_id
+        self.remote = remote
+
+
+class ScriptedPool:
+    """A ModelPool stand-in: two models, "tiny" loaded; requests route to a runner."""
+
+    def __init__(self) -> None:
+        self.runner = ScriptedRunner()
+        self.info = self.runner.info
+        self.routed: list[str | None] = []
+
+    def route(self, requested: str | None) -> tuple[str, int, ScriptedRunner]:
+        self.routed.append(requested)
+        return requested or MODEL, 2048, self.runner
+
+    def find(self, requested: str | None) -> _Source:
+        if requested == "lazy":
+            return _Source("lazy")
+        raise ApiError(404, f"no {requested}", code="model_not_found")
+
+    def listing(self) -> list[_Source]:
+        return [_Source(MODEL), _Source("far", remote=True)]
+
+    def loaded(self) -> list[dict[str, Any]]:
+        return [{"id": MODEL, "state": "loaded"}]
+
+
+def test_models_on_demand_are_listed_found_and_routed() -> None:
+    """Promise: with models loaded on demand, GET /v1/models lists every model with its
+    state, GET /v1/models/{id} shows a listed or findable one (404 otherwise), and a
+    request is routed to the model it names."""
+    pool = ScriptedPool()
+    config = ServerConfig(model_id="", model_path=Path("/unused"))
+    with TestClient(create_app(pool, config), base_url="http://127.0.0.1") as client:
+        listing = client.get("/v1/models").json()["data"]
+        assert [(e["id"], e["owned_by"], e["remote"], e["state"]) for e in listing] == [
+            (MODEL, "hearth", False, "loaded"),
+            ("far", "remote", True, "unloaded"),
+        ]
+        far = client.get("/v1/models/far").json()
+        assert (far["id"], far["state"], far["created"]) == (
+            "far",
+            "unloaded",
+            listing[1]["created"],
+        )
+        lazy = client.get("/v1/models/lazy").json()
+        assert (lazy["id"], lazy["object"], lazy["created"]) == (
+            "lazy",
+            "model",
+            listing[0]["created"],
+        )
+        assert client.get("/v1/models/none").status_code == 404
+        answer = client.post("/v1/chat/completions", json={**CHAT, "model": "far"}).json()
+        assert answer["model"] == "far"
+        client.post("/v1/completions", json={**PROMPT, "model": 3})
+    assert pool.routed == ["far", None]
+
+
+def test_the_refusal_messages_say_what_to_do(runner: ScriptedRunner) -> None:
+    """Promise: a refused key and a full queue each get a sentence saying what to do."""
+    with _client(runner, api_key="k") as client:
+        refused = client.post("/v1/completions", json=PROMPT, headers={"Authorization": "Bearer x"})
+        assert refused.json()["error"]["message"] == (
+            "Missing or wrong API key. Send 'Authorization: Bearer <key>' with the key "
+            "hearth serve printed when it created it."
+        )
+        runner.busy = True
+        busy = client.post("/v1/completions", json=PROMPT, headers={"Authorization": "Bearer k"})
+        assert busy.json()["error"]["message"] == (
+            "The server is busy: too many requests are waiting for the model. Try again shortly."
+        )
+
+
+def test_a_failure_without_a_reason_says_generation_failed() -> None:
+    """Promise: an engine failure without a message still says what happened."""
+    runner = ScriptedRunner(Finished(FinishReason.ERROR, STATS))
+    with _client(runner) as client:
+        whole = client.post("/v1/completions", json=PROMPT)
+        assert whole.json()["error"]["message"] == "Generation failed."
+        events = _events(client.post("/v1/completions", json={**PROMPT, "stream": True}))
+        assert events[-2]["error"]["message"] == "Generation failed."
+
+
+@pytest.mark.parametrize("declared", [True, False])
+def test_a_body_of_exactly_the_limit_is_accepted(runner: ScriptedRunner, declared: bool) -> None:
+    """Promise: the body limit is inclusive, with or without a Content-Length."""
+    body = json.dumps({"prompt": "x"}).encode()
+    body += b" " * (100 - len(body))
+
+    def chunks() -> Iterator[bytes]:
+        yield body[:50]
+        yield body[50:]
+
+    with _client(runner, max_body_bytes=100) as client:
+        content = body if declared else chunks()
+        response = client.post("/v1/completions", content=content, headers=JSON)
+    assert response.status_code == 200
