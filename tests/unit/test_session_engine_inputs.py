@@ -169,6 +169,8 @@ def test_a_finished_answer_is_searchable_by_its_text(store: Store) -> None:
     chat = store.create_conversation()
     store.add_user_message(chat.id, "Hi")
     answer_id = store.begin_answer(chat.id, "m")
+    other = store.create_conversation()
+    store.add_user_message(other.id, "a question written while the answer streams")
     store.finish_answer(answer_id, "penguins waddle", FinishReason.STOP, GenerationStats())
     hits = store.search("penguins")
     assert [(hit.message_id, hit.role) for hit in hits] == [(answer_id, "assistant")]
