@@ -31,6 +31,7 @@ skipped V, W not run)``.
 from __future__ import annotations
 
 import argparse
+import fnmatch
 import json
 import os
 import re
@@ -269,7 +270,14 @@ def main() -> None:
         names = list(args.mutants)
         if args.rerun_survivors:
             before = before or results(space)
-            names = [m for m, s in before.items() if s not in ("killed", "not checked")]
+            if args.mutants:  # the subset named, whatever its verdict but killed
+                names = [
+                    m
+                    for m, s in before.items()
+                    if s != "killed" and any(fnmatch.fnmatch(m, g) for g in args.mutants)
+                ]
+            else:
+                names = [m for m, s in before.items() if s not in ("killed", "not checked")]
             if not names:
                 print(f"{name}: no survivors to run again")
             refresh_tests(name, group, space, args.isolation)
