@@ -461,3 +461,31 @@ def test_a_body_of_exactly_the_limit_is_accepted(runner: ScriptedRunner, declare
         content = body if declared else chunks()
         response = client.post("/v1/completions", content=content, headers=JSON)
     assert response.status_code == 200
+
+
+def test_embeddings_without_a_model_say_how_to_start_one(runner: ScriptedRunner) -> None:
+    """Promise: POST /v1/embeddings is routed, checks the key, and without an embedding
+    model says how to start one (503), never a crash."""
+    with _client(runner, api_key="k") as client:
+        refused = client.post("/v1/embeddings", json={"input": "hi"})
+        assert refused.status_code == 401
+        response = client.post(
+            "/v1/embeddings", json={"input": "hi"}, headers={"Authorization": "Bearer k"}
+        )
+    assert response.status_code == 503
+    assert response.json()["error"]["code"] == "model_not_loaded"
+
+
+def test_operations_report_the_served_model_behind_the_key(runner: ScriptedRunner) -> None:
+    """Promise: /health answers without a key; /v1/ps and /metrics need it and name the
+    served model."""
+    with _client(runner, api_key="k") as client:
+        assert client.get("/health").json() == {"status": "ok"}
+        assert client.get("/v1/ps").status_code == 401
+        assert client.get("/metrics").status_code == 401
+        key = {"Authorization": "Bearer k"}
+        rows = client.get("/v1/ps", headers=key).json()["data"]
+        assert [(row["id"], row["state"]) for row in rows] == [(MODEL, "ready")]
+        metrics = client.get("/metrics", headers=key)
+    assert metrics.status_code == 200
+    assert MODEL in metrics.text
