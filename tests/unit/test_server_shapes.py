@@ -89,6 +89,8 @@ def _without_id_and_time(item: dict[str, Any], prefix: str) -> dict[str, Any]:
 
 
 def _events(response: Any) -> list[Any]:
+    """The server-sent events of a stream; it must end with the literal ``[DONE]``."""
+    assert response.text.endswith("data: [DONE]\n\n")
     lines = [line for line in response.text.split("\n\n") if line]
     assert all(line.startswith("data: ") for line in lines), lines
     payloads = [line.removeprefix("data: ") for line in lines]
