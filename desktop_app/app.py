@@ -133,7 +133,7 @@ def build(
             EndpointsFeature(endpoints),
             ServerFeature(),
             DocumentsFeature(paths.data_dir / DOCUMENTS_DATABASE),
-            ToolsFeature(paths.config_dir),
+            ToolsFeature(paths.config_dir, paths.data_dir / DOCUMENTS_DATABASE),
             HelpFeature(),
         ]
     )

@@ -363,6 +363,7 @@ class LlamaEngine:
             format_problem=self._format_problem,
             offload=self._offload.describe(),
             offload_notice=self._offload.notice,
+            supports_tools=self.supports_tools,
         )
 
     def _format_words(self) -> str:

@@ -285,6 +285,13 @@ class ChatListModel(QAbstractListModel):
         index = self.index(last)
         self.dataChanged.emit(index, index)
 
+    def refresh_message(self, message_id: int) -> None:
+        """Lay the row of ``message_id`` out again (what features add under it changed)."""
+        row = self.row_of_message(message_id)
+        if row is not None:
+            index = self.index(row)
+            self.dataChanged.emit(index, index)
+
     def reopen_last(self) -> None:
         """Let the last row (an answer being continued) stream again."""
         if not self._rows or self._rows[-1].role is not Role.ASSISTANT:

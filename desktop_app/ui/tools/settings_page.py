@@ -135,6 +135,7 @@ class ToolsSettingsPage(QWidget):
             "time": self.tr("Date and time"),
             "search": self.tr("Search my conversations"),
             "file": self.tr("Read an attached file"),
+            "documents": self.tr("Search my documents"),
         }
         for short in BUILTIN_NAMES:
             box = QCheckBox(labels[short], builtins)
@@ -160,8 +161,10 @@ class ToolsSettingsPage(QWidget):
         server_layout.addLayout(row)
         note = QLabel(
             self.tr(
-                "Every tool call needs your approval. Tools run in 'hearth chat --tools' "
-                "and through the local API; chats in this window do not call tools yet."
+                "Every tool call needs your approval (or an earlier “Always allow”). Choose "
+                "a chat's tools with the Tools button in its header; an MCP server starts "
+                "only while a chat's answer uses it. 'hearth chat --tools' and the local "
+                "API use the same tools."
             ),
             self,
         )
