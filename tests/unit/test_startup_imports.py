@@ -3,7 +3,8 @@
 numpy and llama.cpp load on the engine thread with the first model, httpx with the
 first remote request or download, Starlette and uvicorn when the local server starts,
 keyring when a secret is first needed, huggingface_hub when the Hub is searched,
-markdown-it and Pygments with the first message shown. A
+markdown-it and Pygments with the first message shown, the MCP SDK (and anyio) with
+the first MCP server a chat starts. A
 subprocess builds and shows the window (fresh home, no model, offscreen) and reports
 which of them it imported. Measured by benchmarks/startup.py; no clock here.
 """
@@ -27,6 +28,8 @@ HEAVY = (
     "huggingface_hub",
     "markdown_it",
     "pygments",
+    "anyio",
+    "mcp",
 )
 
 SHOW_WINDOW = f"""
