@@ -6,6 +6,8 @@ support, and one answer with the real tiny model forced to call a tool."""
 from __future__ import annotations
 
 import json
+import os
+import sys
 import threading
 from collections.abc import Iterator
 from dataclasses import replace
@@ -28,8 +30,14 @@ from desktop_app.core.engine.base import (
 )
 from desktop_app.core.engine.llama_engine import LlamaEngine
 from desktop_app.core.paths import app_paths
-from desktop_app.core.tools.config import ToolsConfig, load_tools_config, save_tools_config
+from desktop_app.core.tools.config import (
+    McpServerConfig,
+    ToolsConfig,
+    load_tools_config,
+    save_tools_config,
+)
 from desktop_app.core.tools.loop import MAX_STEPS
+from desktop_app.core.tools.mcp_client import McpConnection
 from desktop_app.ui.chat.model import ChatRoles
 from desktop_app.ui.extensions.api import OutgoingMessage, WindowApi
 from desktop_app.ui.tools.approval import ApprovalPrompt, WindowApprovals
@@ -61,17 +69,19 @@ def tools_model(tmp_path: Path) -> Path:
 
 
 class CallingEngine(LlamaEngine):
-    """The real engine, whose answers are scripted: with tools offered it calls the
-    calculator until ``rounds`` results came back, then answers with the last result."""
+    """The real engine, whose answers are scripted: with tools offered it calls ``call``
+    (the calculator) until ``rounds`` results came back, then answers with the last
+    result."""
 
     rounds = 1
+    call = CALL
 
     def stream_chat(
         self, turns: list[ChatTurn], params: GenerationParams, cancel: CancelToken | None = None
     ) -> Iterator[EngineEvent]:
         results = [turn.content for turn in turns if turn.role == "tool"]
         if params.tools and len(results) < self.rounds:
-            yield TextDelta(CALL, 12)
+            yield TextDelta(self.call, 12)
             yield Finished(FinishReason.STOP, GenerationStats(generated_tokens=12))
             return
         yield TextDelta(f"Result: {results[-1] if results else 'none'}", 3)
@@ -283,3 +293,67 @@ def test_the_real_tiny_model_calls_a_tool_through_the_worker(
     finished(qtbot, hearth)
     labels = step_labels(hearth)
     assert labels and "current_time" in labels[0]
+
+
+ROOT = Path(__file__).parents[2]
+SERVER = McpServerConfig(
+    "test", (sys.executable, "-m", "tests.mcp_test_server"), env={"PYTHONPATH": str(ROOT)},
+    timeout_s=60,
+)  # fmt: skip
+
+
+def calling(tool: str) -> type[CallingEngine]:
+    call = f'<tool_call>{{"name": "{tool}", "arguments": {{}}}}</tool_call>'
+    return type(f"Calls_{tool}", (CallingEngine,), {"call": call})
+
+
+def gone(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    return False
+
+
+def test_an_mcp_server_runs_only_while_a_chat_that_uses_it_answers(
+    qtbot: QtBot, launch: Launcher, tools_model: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    save_tools_config(
+        app_paths().config_dir, ToolsConfig(servers=(SERVER,), always_allowed=("pid",))
+    )
+    started: list[str] = []
+    real_connect = McpConnection.connect
+
+    def counting(self: McpConnection):  # type: ignore[no-untyped-def]
+        started.append(self.name)
+        return real_connect(self)
+
+    monkeypatch.setattr(McpConnection, "connect", counting)
+    hearth = start(launch, qtbot, monkeypatch, tools_model, calling("pid"))
+    ask(qtbot, hearth, "Without the server")
+    finished(qtbot, hearth)
+    assert started == []  # the chat does not use it: never started
+    tools = button(hearth)
+    tools.menu_.aboutToShow.emit()  # the menu lists the servers switched on
+    tools.actions_by_key["mcp:test"].trigger()
+    ask(qtbot, hearth, "Which process?")
+    finished(qtbot, hearth)
+    assert started == ["test"]
+    pid = int(rows(hearth)[-1].text.removeprefix("Result: "))
+    qtbot.waitUntil(lambda: gone(pid), timeout=ANSWER_TIMEOUT_MS)  # stopped with the answer
+
+
+def test_a_server_crashing_mid_call_is_shown_in_the_step_and_the_chat_goes_on(
+    qtbot: QtBot, launch: Launcher, tools_model: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = ToolsConfig(servers=(SERVER,), builtins=(), always_allowed=("crash",))
+    save_tools_config(app_paths().config_dir, config)
+    hearth = start(launch, qtbot, monkeypatch, tools_model, calling("crash"))
+    tools = button(hearth)
+    tools.menu_.aboutToShow.emit()
+    tools.actions_by_key["mcp:test"].trigger()
+    ask(qtbot, hearth, "Crash, please")
+    finished(qtbot, hearth)
+    assert rows(hearth)[-1].text.startswith("Result: Error: The MCP server test stopped")
+    [label] = step_labels(hearth)
+    assert "crash" in label and "failed" in label

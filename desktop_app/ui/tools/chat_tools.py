@@ -43,7 +43,7 @@ class ChatToolsButton(QToolButton):
         self.menu_ = QMenu(self)
         self.menu_.setObjectName("chatToolsMenu")
         self.setMenu(self.menu_)
-        self.reason = QAction(self.menu_)
+        self.reason = QAction(self)  # kept across the menu's rebuilds (clear() deletes its own)
         self.reason.setObjectName("chatToolsReason")
         self.reason.setEnabled(False)
         self.actions_by_key: dict[str, QAction] = {}
