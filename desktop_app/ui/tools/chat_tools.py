@@ -20,13 +20,12 @@ SERVER_PREFIX = "mcp:"
 
 
 def builtin_labels() -> dict[str, str]:
-    tr = QCoreApplication.translate
     return {
-        "calculator": tr("ChatTools", "Calculator"),
-        "time": tr("ChatTools", "Date and time"),
-        "search": tr("ChatTools", "Search my conversations"),
-        "file": tr("ChatTools", "Read an attached file"),
-        "documents": tr("ChatTools", "Search my documents"),
+        "calculator": QCoreApplication.translate("ChatTools", "Calculator"),
+        "time": QCoreApplication.translate("ChatTools", "Date and time"),
+        "search": QCoreApplication.translate("ChatTools", "Search my conversations"),
+        "file": QCoreApplication.translate("ChatTools", "Read an attached file"),
+        "documents": QCoreApplication.translate("ChatTools", "Search my documents"),
     }
 
 

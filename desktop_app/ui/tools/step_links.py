@@ -16,12 +16,11 @@ MAX_DETAIL_CHARS = 4000
 
 
 def status_text(status: str) -> str:
-    tr = QCoreApplication.translate
     words = {
-        "done": tr("ToolSteps", "done"),
-        "failed": tr("ToolSteps", "failed"),
-        "denied": tr("ToolSteps", "denied"),
-        "cancelled": tr("ToolSteps", "stopped"),
+        "done": QCoreApplication.translate("ToolSteps", "done"),
+        "failed": QCoreApplication.translate("ToolSteps", "failed"),
+        "denied": QCoreApplication.translate("ToolSteps", "denied"),
+        "cancelled": QCoreApplication.translate("ToolSteps", "stopped"),
     }
     return words.get(status, status)
 
@@ -40,7 +39,6 @@ def step_label(step: StoredStep, opened: bool) -> str:
 
 
 def step_detail(step: StoredStep) -> str:
-    tr = QCoreApplication.translate
     result = step.result
     if len(result) > MAX_DETAIL_CHARS:
         result = result[:MAX_DETAIL_CHARS] + " …"
@@ -48,8 +46,10 @@ def step_detail(step: StoredStep) -> str:
         return result
     return "\n".join(
         [
-            tr("ToolSteps", "Arguments: %1").replace("%1", step.arguments_json),
-            tr("ToolSteps", "Result: %1").replace("%1", result),
+            QCoreApplication.translate("ToolSteps", "Arguments: %1").replace(
+                "%1", step.arguments_json
+            ),
+            QCoreApplication.translate("ToolSteps", "Result: %1").replace("%1", result),
         ]
     )
 
