@@ -132,6 +132,8 @@ def prompt_shown(qtbot: QtBot, hearth: Hearth) -> ApprovalPrompt:
 
 def finished(qtbot: QtBot, hearth: Hearth) -> None:
     qtbot.waitUntil(lambda: answer_finished(hearth), timeout=ANSWER_TIMEOUT_MS)
+    prompts = hearth.window.findChildren(ApprovalPrompt)
+    assert not any(prompt.isVisible() for prompt in prompts)  # no prompt left open
 
 
 def step_labels(hearth: Hearth) -> list[str]:

@@ -14,7 +14,6 @@ import threading
 from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Qt, Signal, Slot
-from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
@@ -88,24 +87,22 @@ class ApprovalPrompt(QDialog):
         self.allow_once.setFocus()
 
     def _decide(self, decision: Decision | None) -> None:
-        if not self._done:
-            self._done = True
-            self.decided.emit(decision)
-        self.close()
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.key() == Qt.Key.Key_Escape:
-            self._decide(None)
+        if self._done:
             return
-        super().keyPressEvent(event)
+        self._done = True
+        self.decided.emit(decision)
+        super().done(
+            QDialog.DialogCode.Rejected if decision is None else QDialog.DialogCode.Accepted
+        )
 
-    def reject(self) -> None:  # the window's close button: like Esc
+    def reject(self) -> None:
+        """Esc (or the window's close button): stop the answer."""
         self._decide(None)
 
     def dismiss(self) -> None:
         """Close without a decision (the answer was stopped elsewhere)."""
         self._done = True
-        self.close()
+        super().done(QDialog.DialogCode.Rejected)
 
 
 class _Request:
@@ -168,9 +165,8 @@ class WindowApprovals(QObject):
         if request.abandoned or self._closed.is_set():
             return
         prompt = ApprovalPrompt(request.call, self._window)
-        prompt.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         prompt.decided.connect(lambda decision: self._answer(request, decision))
-        prompt.destroyed.connect(lambda: self._forget(prompt))
+        prompt.finished.connect(lambda _result: self._forget(prompt))
         self.prompt = prompt
         prompt.open()
         prompt.allow_once.setFocus()
@@ -194,3 +190,4 @@ class WindowApprovals(QObject):
     def _forget(self, prompt: ApprovalPrompt) -> None:
         if self.prompt is prompt:
             self.prompt = None
+        prompt.deleteLater()
