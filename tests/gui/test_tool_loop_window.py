@@ -15,11 +15,12 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QComboBox, QWidget
 from pytestqt.qtbot import QtBot
 
 from desktop_app.app import Hearth
 from desktop_app.core.chats.model import FinishReason, GenerationStats
+from desktop_app.core.chats.overrides import ChatOverrides
 from desktop_app.core.engine.base import (
     CancelToken,
     ChatTurn,
@@ -359,3 +360,28 @@ def test_a_server_crashing_mid_call_is_shown_in_the_step_and_the_chat_goes_on(
     assert rows(hearth)[-1].text.startswith("Result: Error: The MCP server test stopped")
     [label] = step_labels(hearth)
     assert "crash" in label and "failed" in label
+
+
+def test_a_preset_turns_its_tools_on_for_a_new_chat(
+    qtbot: QtBot, launch: Launcher, tools_model: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config_dir = app_paths().config_dir
+    config_dir.mkdir(parents=True, exist_ok=True)
+    clock = {"id": "clock", "name": {"en": "Clock"}, "system_prompt": {"en": ""}, "tools": ["time"]}
+    (config_dir / "presets.json").write_text(
+        json.dumps({"version": 1, "presets": [clock]}), encoding="utf-8"
+    )
+    save_tools_config(config_dir, ToolsConfig(always_allowed=("current_time",)))
+    hearth = start(launch, qtbot, monkeypatch, tools_model, calling("current_time"))
+    assert button(hearth).selected() == ("calculator", "time")  # the settings' defaults
+    combo = child(hearth.window, QComboBox, "presetCombo")
+    combo.setCurrentIndex(combo.findData("clock"))
+    ask(qtbot, hearth, "What time is it?")
+    finished(qtbot, hearth)
+    assert button(hearth).selected() == ("time",)
+    overrides = ChatOverrides.from_mapping(
+        hearth.store.conversation_overrides(hearth.window.conversation_id)  # type: ignore[arg-type]
+    )
+    assert overrides.tools == ("time",)
+    [label] = step_labels(hearth)
+    assert "current_time" in label and "done" in label
