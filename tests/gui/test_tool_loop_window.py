@@ -385,3 +385,14 @@ def test_a_preset_turns_its_tools_on_for_a_new_chat(
     assert overrides.tools == ("time",)
     [label] = step_labels(hearth)
     assert "current_time" in label and "done" in label
+
+
+def test_the_chat_settings_dialog_keeps_what_it_does_not_edit(qtbot: QtBot) -> None:
+    from desktop_app.ui.chat.settings_dialog import ChatSettingsDialog
+
+    schema = {"type": "object", "properties": {"ok": {"type": "boolean"}}}
+    kept = ChatOverrides(preset="clock", response_schema=schema, tools=("time",))
+    dialog = ChatSettingsDialog(kept, "", GenerationParams())
+    qtbot.addWidget(dialog)
+    edited = dialog.overrides()
+    assert (edited.tools, edited.response_schema, edited.preset) == (("time",), schema, "clock")
