@@ -179,3 +179,33 @@ def test_chat_and_preset_tool_lists_and_remembered_consent_round_trip(tmp_path: 
     assert preset_from_dict(preset.to_dict()).tools == ("time", "documents")
     save_tools_config(tmp_path, ToolsConfig(always_allowed=("calculator",)))
     assert load_tools_config(tmp_path)[0].always_allowed == ("calculator",)
+
+
+def test_search_my_documents_finds_passages_with_their_place(tmp_path: Path) -> None:
+    from desktop_app.core.documents.chunking import Chunk
+    from desktop_app.core.documents.index import DocumentIndex
+    from desktop_app.core.tools.base import ToolError
+    from desktop_app.core.tools.builtins import builtin_tools
+
+    database = tmp_path / "documents.sqlite3"
+    [tool] = builtin_tools(["documents"], documents=database)
+    with pytest.raises(ToolError, match="no document collections"):
+        tool.run({"query": "zebra"}, 5)
+    index = DocumentIndex.open(database)
+    notes = index.add_collection("Notes", tmp_path)
+    index.replace_file(
+        notes.id,
+        "zoo.md",
+        1,
+        1,
+        "x",
+        [
+            Chunk(0, "The zebra sleeps standing up.", 2, "Animals", 6),
+            Chunk(1, "Opening hours are nine to five.", 3, None, 6),
+        ],
+    )
+    index.close()
+    found = tool.run({"query": "zebra"}, 5)
+    assert "[Notes: zoo.md" in found and "The zebra sleeps standing up." in found
+    assert "Opening hours" not in found
+    assert tool.run({"query": "giraffe"}, 5) == "No document mentions 'giraffe'."
