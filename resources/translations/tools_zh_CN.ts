@@ -214,6 +214,10 @@
         <translation>显示结构化回答(&amp;A)…</translation>
     </message>
     <message>
+        <source>Tools are off: the window runs tools with local models only.</source>
+        <translation>工具不可用：窗口只为本地模型运行工具。</translation>
+    </message>
+    <message>
         <source>Tools are off: the chat template of %1 has no tool support.</source>
         <translation>工具不可用：%1 的聊天模板不支持工具。</translation>
     </message>

@@ -396,3 +396,19 @@ def test_the_chat_settings_dialog_keeps_what_it_does_not_edit(qtbot: QtBot) -> N
     qtbot.addWidget(dialog)
     edited = dialog.overrides()
     assert (edited.tools, edited.response_schema, edited.preset) == (("time",), schema, "clock")
+
+
+class RemoteLikeEngine(CallingEngine):
+    """Says it is a remote model (a remote endpoint's ``ModelInfo``)."""
+
+    @property
+    def info(self):  # type: ignore[no-untyped-def]
+        return replace(super().info, format_source="remote", supports_tools=False)
+
+
+def test_tools_are_greyed_out_for_a_remote_model_with_the_reason(
+    qtbot: QtBot, launch: Launcher, tools_model: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    hearth = start(launch, qtbot, monkeypatch, tools_model, RemoteLikeEngine)
+    tools = button(hearth)
+    assert not tools.available and "local models only" in tools.reason.text()

@@ -144,7 +144,11 @@ class ToolsFeature:
     def _model_loaded(self, info: ModelInfo) -> None:
         assert self.button is not None
         reason = ""
-        if not info.supports_tools:
+        if info.format_source == "remote":
+            reason = QCoreApplication.translate(
+                "Tools", "Tools are off: the window runs tools with local models only."
+            )
+        elif not info.supports_tools:
             reason = QCoreApplication.translate(
                 "Tools", "Tools are off: the chat template of %1 has no tool support."
             ).replace("%1", info.name)
