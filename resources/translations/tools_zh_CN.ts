@@ -292,6 +292,18 @@
         <translation>每次调用工具都需要你的同意（或之前选择的“始终允许”）。用对话标题栏中的“工具”按钮选择该对话可用的工具；MCP 服务器只在使用它的对话回答时运行。&apos;hearth chat --tools&apos; 和本地 API 使用相同的工具。</translation>
     </message>
     <message>
+        <source>Ask Again for Every Tool</source>
+        <translation>每个工具都重新询问</translation>
+    </message>
+    <message>
+        <source>Always allowed without asking: %1</source>
+        <translation>无需询问即允许：%1</translation>
+    </message>
+    <message>
+        <source>Every tool call asks you first.</source>
+        <translation>每次调用工具都会先询问你。</translation>
+    </message>
+    <message>
         <source>Remove MCP server</source>
         <translation>移除 MCP 服务器</translation>
     </message>

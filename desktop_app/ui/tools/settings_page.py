@@ -169,6 +169,15 @@ class ToolsSettingsPage(QWidget):
             self,
         )
         note.setWordWrap(True)
+        self.always_label = QLabel(self)
+        self.always_label.setObjectName("alwaysAllowedLabel")
+        self.always_label.setWordWrap(True)
+        self.forget_button = QPushButton(self.tr("Ask Again for Every Tool"), self)
+        self.forget_button.setObjectName("forgetAlwaysAllowedButton")
+        self.forget_button.clicked.connect(self._forget_always)
+        always_row = QHBoxLayout()
+        always_row.addWidget(self.always_label, 1)
+        always_row.addWidget(self.forget_button)
         layout = QVBoxLayout(self)
         if warning:
             problem = QLabel(warning, self)
@@ -176,6 +185,7 @@ class ToolsSettingsPage(QWidget):
             layout.addWidget(problem)
         layout.addWidget(builtins)
         layout.addWidget(servers, 1)
+        layout.addLayout(always_row)
         layout.addWidget(note)
         self._fill()
 
@@ -196,6 +206,13 @@ class ToolsSettingsPage(QWidget):
         has = self.servers.count() > 0
         self.edit_button.setEnabled(has)
         self.remove_button.setEnabled(has)
+        always = self._config.always_allowed
+        self.always_label.setText(
+            self.tr("Always allowed without asking: %1").replace("%1", ", ".join(always))
+            if always
+            else self.tr("Every tool call asks you first.")
+        )
+        self.forget_button.setEnabled(bool(always))
 
     def _save(self, config: ToolsConfig) -> None:
         save_tools_config(self._config_dir, config)
@@ -210,6 +227,10 @@ class ToolsSettingsPage(QWidget):
     def _builtins_changed(self) -> None:
         chosen = tuple(name for name, box in self.builtin_boxes.items() if box.isChecked())
         self._save(replace(self._config, builtins=chosen))
+
+    @Slot()
+    def _forget_always(self) -> None:
+        self._save(replace(load_tools_config(self._config_dir)[0], always_allowed=()))
 
     @Slot(QListWidgetItem)
     def _server_toggled(self, item: QListWidgetItem) -> None:
