@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QWidget
+from PySide6.QtWidgets import QComboBox, QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
 from desktop_app.app import Hearth
@@ -412,3 +412,17 @@ def test_tools_are_greyed_out_for_a_remote_model_with_the_reason(
     hearth = start(launch, qtbot, monkeypatch, tools_model, RemoteLikeEngine)
     tools = button(hearth)
     assert not tools.available and "local models only" in tools.reason.text()
+
+
+def test_a_damaged_tools_file_is_reported_and_set_aside(
+    qtbot: QtBot, launch: Launcher, tools_model: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config_dir = app_paths().config_dir
+    config_dir.mkdir(parents=True, exist_ok=True)
+    (config_dir / "tools.json").write_text("{not json", encoding="utf-8")
+    hearth = launch(engine_factory=CallingEngine, restore=False)
+    banner = hearth.window.findChild(QWidget, "errorBanner")
+    assert banner is not None and banner.isVisible()
+    assert "tools file" in " ".join(label.text() for label in banner.findChildren(QLabel))
+    assert not (config_dir / "tools.json").exists()
+    assert button(hearth).selected() == ("calculator", "time")

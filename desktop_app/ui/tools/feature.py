@@ -134,7 +134,12 @@ class ToolsFeature:
     # The chat's tools
 
     def _config(self) -> ToolsConfig:
-        return load_tools_config(self._config_dir)[0]
+        """The tools file, read afresh (Settings → Tools writes it); a damaged one is set
+        aside with a message, and the defaults are used."""
+        config, warning = load_tools_config(self._config_dir)
+        if warning and self._api is not None:
+            self._api.host.show_error(warning)
+        return config
 
     @Slot()
     def _refresh_servers(self) -> None:
