@@ -227,6 +227,14 @@ class ChatListModel(QAbstractListModel):
                 return number
         return None
 
+    def refresh_message(self, message_id: int) -> None:
+        """Draw a message again: what features show under it (its footer, its links)
+        has changed."""
+        row = self.row_of_message(message_id)
+        if row is not None:
+            index = self.index(row)
+            self.dataChanged.emit(index, index)
+
     def set_messages(self, messages: list[Message], page: int | None = None) -> None:
         """Show a conversation (system messages are not shown).
 
@@ -284,13 +292,6 @@ class ChatListModel(QAbstractListModel):
         self._rows[last] = replace(self._rows[last], error=error)
         index = self.index(last)
         self.dataChanged.emit(index, index)
-
-    def refresh_message(self, message_id: int) -> None:
-        """Lay the row of ``message_id`` out again (what features add under it changed)."""
-        row = self.row_of_message(message_id)
-        if row is not None:
-            index = self.index(row)
-            self.dataChanged.emit(index, index)
 
     def reopen_last(self) -> None:
         """Let the last row (an answer being continued) stream again."""

@@ -20,7 +20,7 @@ What a feature can add, and where it shows:
 - ``add_side_panel(widget)``: a panel left of the chat (the conversation list is one).
 - ``add_attachment_provider(provider)``: items added to the next message sent.
 - ``add_request_contributor(contributor)``: changes to the outgoing request (extra
-  context text, generation parameters, a wrapper around the answer job) just before a
+  context text, generation parameters, the job that answers it) just before a
   message is sent.
 - ``add_message_decorator(decorator)``: a line rendered under a message (sources, a
   tool-call step).
@@ -129,11 +129,12 @@ class OutgoingMessage:
     params: GenerationParams
     context: list[str] = field(default_factory=list)
     """Extra context blocks, sent before ``text`` in the same user turn."""
-    job_wrappers: list[Callable[[AnswerJob], AnswerJob]] = field(default_factory=list)
-    """Each wraps the answer job, in order (the tools feature runs it in its tool loop)."""
 
     def full_text(self) -> str:
         return "\n\n".join([*self.context, self.text])
+
+    job_wrappers: list[Callable[[AnswerJob], AnswerJob]] = field(default_factory=list)
+    """Each wraps the answer job, in order (the tools feature runs it in its tool loop)."""
 
     def job(self, base: AnswerJob) -> AnswerJob:
         """``base`` (the job that answers ``full_text``) wrapped by ``job_wrappers``."""
