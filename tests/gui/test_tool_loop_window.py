@@ -426,3 +426,14 @@ def test_a_damaged_tools_file_is_reported_and_set_aside(
     assert "tools file" in " ".join(label.text() for label in banner.findChildren(QLabel))
     assert not (config_dir / "tools.json").exists()
     assert button(hearth).selected() == ("calculator", "time")
+
+
+def test_closing_the_window_during_a_prompt_ends_the_answer(
+    qtbot: QtBot, launch: Launcher, tools_model: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    hearth = start(launch, qtbot, monkeypatch, tools_model)
+    ask(qtbot, hearth, "Six times seven?")
+    prompt_shown(qtbot, hearth)
+    hearth.window.close()  # as the user does; it waits for the engine thread
+    assert not hearth.bridge.is_running, "the engine thread did not stop"
+    qtbot.wait(50)  # the answer's last signals arrive while the store is still open
