@@ -3,7 +3,8 @@
 The smoke test a packager (or CI) runs on a freshly built bundle. It runs offscreen
 (or on the display ``QT_QPA_PLATFORM`` names, e.g. ``xcb`` under Xvfb) in a throwaway
 ``HEARTH_HOME`` and goes through the real parts, in the order a user meets
-them: the Qt platform plugin, the app icon (SVG plugins), the main window, the model
+them: the Qt platform plugin, the app icon (SVG plugins), the modules features load
+only when first used (MCP, documents, the local API), the main window, the model
 loading and generating a few tokens on the real engine thread (when ``--model`` is
 given), and the SQLite store, written by the app and read back through a fresh
 connection. It prints one line, ``hearth self-test: ok: ...`` (exit 0) or
@@ -81,6 +82,7 @@ def _run_steps(model: Path | None) -> list[str]:
     app = _configure_application([sys.argv[0] if sys.argv else "hearth"])
     findings = [f"Hearth {__version__}", f"Qt {pyside_version} ({QApplication.platformName()})"]
     findings.append(_check_icon())
+    findings.append(_check_feature_modules())
 
     paths = app_paths()
     params = GenerationParams(max_tokens=ANSWER_TOKENS, ignore_eos=True, seed=1)
@@ -108,6 +110,30 @@ def _run_steps(model: Path | None) -> list[str]:
         raise SelfTestFailure("the engine thread did not stop")
     findings.append(_check_store(paths.database, answered))
     return findings
+
+
+FEATURE_MODULES = {
+    "MCP tools": ("mcp", "mcp.client.stdio", "mcp.client.streamable_http"),
+    "documents": ("pypdfium2", "docx", "charset_normalizer"),
+    "local API": ("desktop_app.server.app", "uvicorn"),
+    "structured output": ("jsonschema",),
+}
+"""What each feature imports only when first used, so a bundle that left one out (or a
+dependency of one) would otherwise start fine and fail later, in front of the user."""
+
+
+def _check_feature_modules() -> str:
+    import importlib
+
+    for feature, modules in FEATURE_MODULES.items():
+        for name in modules:
+            try:
+                importlib.import_module(name)
+            except ImportError as exc:
+                raise SelfTestFailure(
+                    f"the {feature} feature cannot load {name}: {type(exc).__name__}: {exc}"
+                ) from exc
+    return f"{', '.join(FEATURE_MODULES)} load"
 
 
 def _check_icon() -> str:

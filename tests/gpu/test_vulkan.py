@@ -54,7 +54,10 @@ def test_the_greedy_answer_matches_a_cpu_only_build(
     tiny_model: Path, lavapipe_run: dict[str, Any]
 ) -> None:
     if not os.environ.get("HEARTH_CPU_PYTHON"):
-        pytest.skip("HEARTH_CPU_PYTHON (the python of a CPU-only Hearth venv) is not set")
+        pytest.skip(
+            "HEARTH_CPU_PYTHON (the python of a CPU-only Hearth venv) is not set; "
+            "packaging/backend-venv.sh cpu DIR makes one and prints it"
+        )
     cpu = run_probe(tiny_model, cpu_env(), "--logits", python=os.environ["HEARTH_CPU_PYTHON"])
     assert cpu["backends"] == ["CPU"]
     assert np.abs(np.array(lavapipe_run["logits"]) - np.array(cpu["logits"])).max() < (

@@ -41,7 +41,8 @@ def test_loads_the_model_generates_and_reads_the_store_back(
     assert "(offscreen)" in line
     # The model line says where its layers run ("... on the CPU (...)" or "N/N layers on ...").
     assert re.search(
-        r"icon rendered; window opened; model Hearth Tiny Test Model loaded "
+        r"icon rendered; MCP tools, documents, local API, structured output load; "
+        r"window opened; model Hearth Tiny Test Model loaded "
         r"\(.*(CPU|layers on).*\); 8 tokens generated",
         line,
     ), line

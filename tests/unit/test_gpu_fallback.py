@@ -79,3 +79,44 @@ def test_a_cancelled_load_is_not_retried() -> None:
     with pytest.raises(LoadCancelledError):
         load_with_fallback(cancelled, 27, 26)
     assert calls == [27]
+
+
+@pytest.mark.parametrize(
+    "reason",
+    [
+        "llama_model_load: error loading model: error loading model architecture: "
+        "unknown model architecture: 'made-up'",
+        "error loading model hyperparameters: key not found in model: llama.context_length",
+        "llama_model_load: error loading model: tensor 'blk.0.attn_q.weight' data is not "
+        "within the file bounds, model is corrupted or incomplete",
+    ],
+)
+def test_a_model_file_failure_is_not_retried_on_other_devices(reason: str) -> None:
+    """Guards: only the GPU's failures fall back. A file llama.cpp cannot read fails the
+    same way on the CPU, so retrying it would only make the user wait for three loads
+    before hearing what is wrong with the file."""
+    calls = []
+
+    def broken_file(layers: int, _cpu_only: bool) -> str:
+        calls.append(layers)
+        raise ValueError("Failed to load model from file: model.gguf")
+
+    with pytest.raises(ValueError, match="Failed to load model"):
+        load_with_fallback(broken_file, 27, 26, failure_reason=lambda _exc: reason)
+    assert calls == [27]
+
+
+def test_a_device_failure_with_a_bland_exception_is_still_retried() -> None:
+    """llama-cpp-python's exception names only the file; the reason from llama.cpp's log
+    decides, so a device failure behind the same exception still falls back."""
+    calls = []
+
+    def small_gpu(layers: int, _cpu_only: bool) -> str:
+        calls.append(layers)
+        if layers:
+            raise ValueError("Failed to load model from file: model.gguf")
+        return "on the CPU"
+
+    reason = "ggml_backend_vk_buffer_type_alloc_buffer: unable to allocate Vulkan0 buffer"
+    loaded = load_with_fallback(small_gpu, 27, 26, failure_reason=lambda _exc: reason)
+    assert calls == [27, 13, 0] and loaded.value == "on the CPU"

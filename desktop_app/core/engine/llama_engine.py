@@ -50,6 +50,7 @@ from desktop_app.core.engine.context_window import (
     answer_reserve,
     fit_turns,
 )
+from desktop_app.core.engine.default_params import adjusted_defaults
 from desktop_app.core.engine.kv_state import KVSnapshot
 from desktop_app.core.engine.llama_templates import defer_library_templates
 from desktop_app.core.engine.load_params import (
@@ -69,7 +70,7 @@ from desktop_app.core.engine.streaming import PieceTable, StopScanner, TextTable
 from desktop_app.core.engine.template_sandbox import TemplateCancelled, TemplateSandbox
 from desktop_app.core.gpu.fallback import LoadCancelledError, hidden_gpus, load_with_fallback
 from desktop_app.core.gpu.report import OffloadReport
-from desktop_app.core.gpu.runtime import plan_for
+from desktop_app.core.gpu.runtime import DEFAULT_UBATCH, plan_for
 from desktop_app.core.hardware import looks_like_memory_failure, memory_advice
 from desktop_app.core.models.gguf_info import GGUFError, GGUFInfo, read_gguf_info
 from desktop_app.core.structured.sampling import grammar_sampler, prepare_utf8_classes
@@ -78,7 +79,6 @@ from desktop_app.core.tools.prompting import template_supports_tools
 
 log = logging.getLogger(__name__)
 
-LLAMA_DEFAULT_UBATCH = 512
 CPU_UBATCH = 256
 """Compute pass size on CPU. A sliding-window cache (Gemma 2 and 3…) holds the window
 plus one pass, so with 256 instead of 512 every windowed layer attends to 768 cells
@@ -93,19 +93,11 @@ class LoadCancelled(EngineError):
     """The user cancelled a model load; not an error to show as one."""
 
 
-@contextlib.contextmanager
-def _load_progress(llama_cpp: Any, report: LoadProgress) -> Iterator[None]:
-    """Give the next model load a llama.cpp progress callback.
-
-    ``Llama.__init__`` (llama-cpp-python 0.3) builds its ``llama_model_params`` from
-    ``llama_model_default_params()`` and offers no way to set ``progress_callback``,
-    llama.cpp's only hook to follow or abort a model load. For the duration of one
-    load, on the engine thread (the only thread that loads), that factory returns
-    params with our callback; the ctypes callback object is kept alive until the
-    load returns.
-    """
+def _load_progress(llama_cpp: Any, report: LoadProgress) -> contextlib.AbstractContextManager[None]:
+    """Give the next model load a llama.cpp progress callback, llama.cpp's only hook to
+    follow or abort a model load (``Llama.__init__`` has no argument for it). The ctypes
+    callback object stays alive with the context manager, until the load returns."""
     module = llama_cpp.llama_cpp
-    original = module.llama_model_default_params
 
     def reporting(_fraction: float, _user_data: Any) -> bool:
         try:
@@ -116,42 +108,23 @@ def _load_progress(llama_cpp: Any, report: LoadProgress) -> Iterator[None]:
 
     callback = module.llama_progress_callback(reporting)
 
-    def default_params_with_progress() -> Any:
-        params = original()
+    def with_progress(params: Any) -> None:
         params.progress_callback = callback
-        return params
 
-    module.llama_model_default_params = default_params_with_progress
-    try:
-        yield
-    finally:
-        module.llama_model_default_params = original
+    return adjusted_defaults(llama_cpp, "llama_model_default_params", with_progress)
 
 
-@contextlib.contextmanager
-def _sequences(llama_cpp: Any, n_seq_max: int) -> Iterator[None]:
-    """Give the next context ``n_seq_max`` sequences, each with its own part of the cache.
-
-    ``Llama.__init__`` (0.3) takes no ``n_seq_max``; it starts from
-    ``llama_context_default_params()``, which returns these for the load's duration.
-    """
+def _sequences(llama_cpp: Any, n_seq_max: int) -> contextlib.AbstractContextManager[None]:
+    """Give the next context ``n_seq_max`` sequences, each with its own part of the cache
+    (``Llama.__init__`` takes no ``n_seq_max``)."""
     if n_seq_max <= 1:
-        yield
-        return
-    module = llama_cpp.llama_cpp
-    original = module.llama_context_default_params
+        return contextlib.nullcontext()
 
-    def default_params_with_sequences() -> Any:
-        params = original()
+    def with_sequences(params: Any) -> None:
         params.n_seq_max = n_seq_max
         params.kv_unified = False
-        return params
 
-    module.llama_context_default_params = default_params_with_sequences
-    try:
-        yield
-    finally:
-        module.llama_context_default_params = original
+    return adjusted_defaults(llama_cpp, "llama_context_default_params", with_sequences)
 
 
 class TokenizedFit(NamedTuple):
@@ -205,7 +178,7 @@ def runs_on_cpu(params: LoadParams, gpu_offload: bool) -> bool:
 
 def ubatch_size(params: LoadParams, gpu_offload: bool = True) -> int:
     """Tokens per compute pass within a batch (see ``CPU_UBATCH``)."""
-    return CPU_UBATCH if runs_on_cpu(params, gpu_offload) else LLAMA_DEFAULT_UBATCH
+    return CPU_UBATCH if runs_on_cpu(params, gpu_offload) else DEFAULT_UBATCH
 
 
 def default_threads() -> int:

@@ -5,6 +5,10 @@ memory than the plan assumed (another program took it), or a backend error. Then
 load is retried with half the layers, and then on the CPU with the GPU devices hidden
 from llama.cpp (so that nothing, not even a compute buffer, goes to the device). Each
 fallback leaves a one-line notice; only a failure on the CPU reaches the caller.
+
+A failure that is the model file's own (an architecture this llama.cpp does not know, a
+missing key or tensor, a damaged file) would fail on every device, so it is not
+retried: the user hears about the file at once, not after three slow loads.
 """
 
 from __future__ import annotations
@@ -12,12 +16,39 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
+from desktop_app.core.engine.default_params import adjusted_defaults
+
 LOGGER = logging.getLogger("hearth.gpu")
 T = TypeVar("T")
+
+
+MODEL_FILE_FAILURES = (
+    "error loading model hyperparameters",
+    "error loading model vocabulary",
+    "unknown model architecture",
+    "key not found in model",
+    "has wrong type",
+    "has wrong shape",
+    "wrong array length",
+    "missing tensor",
+    "invalid model",
+    "corrupted model",
+    "not within the file bounds",
+    "invalid split",
+    "cannot be used as main model",
+)
+"""What llama.cpp's loader says (in its exception or its error log) when the GGUF
+itself is at fault, whatever the device."""
+
+
+def is_model_file_failure(reason: str) -> bool:
+    """Whether a failed load's reason blames the model file rather than the device."""
+    lowered = reason.lower()
+    return any(marker in lowered for marker in MODEL_FILE_FAILURES)
 
 
 class LoadCancelledError(Exception):
@@ -54,8 +85,9 @@ def load_with_fallback(
     """Call ``load(layers, cpu_only)`` with each of ``attempts()`` until one works.
 
     ``cpu_only`` is True for the last resort after a GPU failure. Exceptions other than
-    ``Exception`` subclasses, and ``LoadCancelledError``, propagate at once; the CPU
-    attempt's failure propagates as it is.
+    ``Exception`` subclasses, ``LoadCancelledError`` and failures whose reason blames the
+    model file (``is_model_file_failure``) propagate at once; the CPU attempt's failure
+    propagates as it is.
     """
     tried = attempts(n_gpu_layers, n_blocks)
     first_failure = ""
@@ -70,6 +102,8 @@ def load_with_fallback(
             if last:
                 raise
             reason = failure_reason(exc)
+            if is_model_file_failure(reason) or is_model_file_failure(str(exc)):
+                raise
             first_failure = first_failure or reason
             LOGGER.warning("GPU load with %s layers failed: %s", layers, reason)
             continue
@@ -82,26 +116,12 @@ def load_with_fallback(
     raise AssertionError("unreachable: the last attempt returns or raises")
 
 
-@contextlib.contextmanager
-def hidden_gpus(llama_cpp: Any) -> Iterator[None]:
+def hidden_gpus(llama_cpp: Any) -> contextlib.AbstractContextManager[None]:
     """Load the next model with no GPU device at all (llama.cpp's ``devices`` = an
-    empty NULL-terminated list), for the CPU fallback after a GPU failure.
-
-    Like the engine's load-progress hook, this wraps ``llama_model_default_params``,
-    which ``Llama.__init__`` uses to build its parameters, for one load on the
-    engine's thread.
-    """
-    module = llama_cpp.llama_cpp
-    original = module.llama_model_default_params
+    empty NULL-terminated list), for the CPU fallback after a GPU failure."""
     no_devices = (ctypes.c_void_p * 1)(None)
 
-    def default_params_without_gpus() -> Any:
-        params = original()
+    def without_gpus(params: Any) -> None:
         params.devices = ctypes.cast(no_devices, ctypes.c_void_p)
-        return params
 
-    module.llama_model_default_params = default_params_without_gpus
-    try:
-        yield
-    finally:
-        module.llama_model_default_params = original
+    return adjusted_defaults(llama_cpp, "llama_model_default_params", without_gpus)
