@@ -6,11 +6,14 @@ Usage (a display is needed; Xvfb will do):
 Each run launches ``python -m desktop_app`` with a fresh, empty HEARTH_HOME (no model,
 no conversations) and ``HEARTH_REPORT_FIRST_PAINT=1``, which makes the app print the
 time of its first paint (``desktop_app/ui/shared/first_paint.py``). Visible = that time
-minus the launch time. After the window has settled (--settle seconds) the process's
-resident memory (RSS, psutil) is read and the app is closed. A bare PySide6 window
-(a QApplication and an empty QWidget, same first-paint hook) runs alternately with it
-as the reference. Medians of --runs launches; the machine may be shared, so read the
-ratio beside the absolute figures. Goals (issue 13): visible <= 0.5 s, RSS <= 150 MB.
+minus the launch time: the window's frame, menus, status bar and its first page, before
+the features install. Ready = when the window emits ``ready`` (features installed, the
+first conversation shown), minus the launch time. After the window has settled
+(--settle seconds) the process's resident memory (RSS, psutil) is read and the app is
+closed. A bare PySide6 window (a QApplication and an empty QWidget, same first-paint
+hook) runs alternately with it as the reference. Medians of --runs launches; the
+machine may be shared, so read the ratio beside the absolute figures. Goals (issue 13):
+visible <= 0.5 s, RSS <= 150 MB.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ import psutil
 
 ROOT = Path(__file__).resolve().parents[1]
 MARK = "hearth-first-paint"
+READY_MARK = "hearth-ready"
 BARE_WINDOW = f"""
 import sys, time
 from PySide6.QtCore import QEvent, QObject
@@ -59,8 +63,8 @@ def _lines(stream, out: queue.Queue[str]) -> None:
     out.put("")
 
 
-def launch(command: list[str], env: dict[str, str], settle_s: float, timeout_s: float):
-    """(seconds from launch to first paint, idle RSS in bytes) for one launch."""
+def launch(command: list[str], env: dict[str, str], settle_s: float, timeout_s: float, ready: bool):
+    """(seconds from launch to first paint, to ready (or None), idle RSS in bytes)."""
     started = time.time()
     process = subprocess.Popen(
         command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
@@ -68,15 +72,18 @@ def launch(command: list[str], env: dict[str, str], settle_s: float, timeout_s: 
     lines: queue.Queue[str] = queue.Queue()
     threading.Thread(target=_lines, args=(process.stderr, lines), daemon=True).start()
     painted = None
+    readied = None
     log: list[str] = []
     try:
-        while painted is None:
+        while painted is None or (ready and readied is None):
             line = lines.get(timeout=timeout_s)
             if not line:
                 raise RuntimeError("exited before painting:\n" + "".join(log[-20:]))
             log.append(line)
             if line.startswith(MARK):
                 painted = float(line.split()[1])
+            elif line.startswith(READY_MARK):
+                readied = float(line.split()[1])
         time.sleep(settle_s)
         rss = psutil.Process(process.pid).memory_info().rss
     finally:
@@ -86,7 +93,7 @@ def launch(command: list[str], env: dict[str, str], settle_s: float, timeout_s: 
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
-    return painted - started, rss
+    return painted - started, (readied - started if readied else None), rss
 
 
 def main() -> int:
@@ -100,28 +107,41 @@ def main() -> int:
         return 2
     env = {k: v for k, v in os.environ.items() if k != "QT_QPA_PLATFORM"}
     env["HEARTH_REPORT_FIRST_PAINT"] = "1"
-    hearth: list[tuple[float, int]] = []
-    bare: list[tuple[float, int]] = []
+    hearth: list[tuple[float, float | None, int]] = []
+    bare: list[tuple[float, float | None, int]] = []
     for run in range(args.runs):
         with tempfile.TemporaryDirectory(prefix="hearth-startup-") as home:
             hearth_env = dict(env, HEARTH_HOME=home)
             hearth.append(
-                launch([sys.executable, "-m", "desktop_app"], hearth_env, args.settle, args.timeout)
+                launch(
+                    [sys.executable, "-m", "desktop_app"],
+                    hearth_env,
+                    args.settle,
+                    args.timeout,
+                    ready=True,
+                )
             )
-        bare.append(launch([sys.executable, "-c", BARE_WINDOW], env, args.settle, args.timeout))
+        bare.append(
+            launch([sys.executable, "-c", BARE_WINDOW], env, args.settle, args.timeout, False)
+        )
+        (visible, ready, rss), (bare_visible, _, bare_rss) = hearth[-1], bare[-1]
         print(
-            f"run {run + 1}: hearth {hearth[-1][0]:.3f} s {hearth[-1][1] / 2**20:.0f} MB, "
-            f"bare {bare[-1][0]:.3f} s {bare[-1][1] / 2**20:.0f} MB",
+            f"run {run + 1}: hearth {visible:.3f} s (ready {ready:.3f} s) {rss / 2**20:.0f} MB,"
+            f" bare {bare_visible:.3f} s {bare_rss / 2**20:.0f} MB",
             flush=True,
         )
-    h_time = statistics.median(t for t, _ in hearth)
-    b_time = statistics.median(t for t, _ in bare)
-    h_rss = statistics.median(r for _, r in hearth) / 2**20
-    b_rss = statistics.median(r for _, r in bare) / 2**20
-    print(f"\nmedians of {args.runs} launches       visible    idle RSS")
-    print(f"hearth (fresh home, no model)  {h_time:6.3f} s  {h_rss:7.0f} MB")
-    print(f"bare PySide6 window            {b_time:6.3f} s  {b_rss:7.0f} MB")
-    print(f"ratio hearth / bare            {h_time / b_time:6.2f}    {h_rss / b_rss:7.2f}")
+    h_time = statistics.median(t for t, _, _ in hearth)
+    h_ready = statistics.median(r for _, r, _ in hearth if r is not None)
+    b_time = statistics.median(t for t, _, _ in bare)
+    h_rss = statistics.median(m for _, _, m in hearth) / 2**20
+    b_rss = statistics.median(m for _, _, m in bare) / 2**20
+    print(f"\nmedians of {args.runs} launches       visible    ready     idle RSS")
+    print(f"hearth (fresh home, no model)  {h_time:6.3f} s  {h_ready:6.3f} s  {h_rss:7.0f} MB")
+    print(f"bare PySide6 window            {b_time:6.3f} s      -     {b_rss:7.0f} MB")
+    print(
+        f"ratio hearth / bare            {h_time / b_time:6.2f}    {h_ready / b_time:6.2f}"
+        f"    {h_rss / b_rss:7.2f}"
+    )
     print("goals: visible <= 0.5 s, idle RSS <= 150 MB")
     return 0
 

@@ -184,6 +184,8 @@ def time_open(home: Path, big: int, small: int, runs: int) -> tuple[list[float],
     window = hearth.window
     window.resize(1000, 760)
     window.show()
+    while not window.is_ready:  # the chat page and features come after the first paint
+        app.processEvents()
     watch = PaintWatch()
     viewport = window.chat_view.viewport()
     viewport.installEventFilter(watch)

@@ -15,32 +15,27 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from desktop_app import APP_ID, APP_NAME, __version__
 from desktop_app.core import logs
 from desktop_app.core.chats.store import Store, StoreError, open_or_recover
-from desktop_app.core.documents.index import DATABASE_NAME as DOCUMENTS_DATABASE
 from desktop_app.core.endpoints import EndpointStore
 from desktop_app.core.engine.base import GenerationParams
 from desktop_app.core.engine.factory import engine_factory as local_or_remote
-from desktop_app.core.models.library import models_dir_for
 from desktop_app.core.paths import AppPaths, app_paths
 from desktop_app.core.secrets import SecretStore
 from desktop_app.core.settings import Settings, load_settings, resume_cache_config
 from desktop_app.core.window_state import StateFile
 from desktop_app.resources import resource_path
-from desktop_app.ui.conversations.controller import ConversationsFeature, show_store_warning
-from desktop_app.ui.documents.feature import DocumentsFeature
-from desktop_app.ui.endpoints.feature import EndpointsFeature
 from desktop_app.ui.engine.worker import EngineBridge, EngineFactory
-from desktop_app.ui.help.feature import HelpFeature
+from desktop_app.ui.extensions.api import Feature
 from desktop_app.ui.main_window import MainWindow
-from desktop_app.ui.models.feature import ModelsFeature
-from desktop_app.ui.models.service import ModelsService
-from desktop_app.ui.server.feature import ServerFeature
 from desktop_app.ui.shared.error_reports import UncaughtErrors, offer_crash_report
-from desktop_app.ui.shared.first_paint import report_first_paint
+from desktop_app.ui.shared.first_paint import (
+    after_first_paint,
+    report_first_paint,
+    report_ready,
+)
 from desktop_app.ui.shared.gui_gc import GuiThreadCollector
 from desktop_app.ui.shared.i18n import install_translations
 from desktop_app.ui.shared.theme import apply_cjk_fallback, apply_theme
-from desktop_app.ui.shared.window_state import WindowStateKeeper, last_conversation
-from desktop_app.ui.tools.feature import ToolsFeature
+from desktop_app.ui.shared.window_state import WindowStateKeeper
 
 log = logging.getLogger(__name__)
 
@@ -104,7 +99,9 @@ def build(
     """Open the store and settings and build the window (not shown). Raises ``StoreError``.
 
     ``preferences`` applies the language, fonts and theme from the settings first
-    (the app does; tests that set up their own leave it off).
+    (the app does; tests that set up their own leave it off). The window starts light:
+    the chat page is built, the features installed and the first conversation shown just
+    after its first paint (``desktop_app.ui.shared.first_paint``); then it emits ``ready``.
     """
     paths.ensure()
     store, store_warning = open_or_recover(paths.database)
@@ -116,7 +113,6 @@ def build(
     endpoints = EndpointStore(paths.config_dir, SecretStore())
     bridge = EngineBridge(store, engine_factory or local_or_remote(endpoints))
     bridge.configure_resume(*resume_cache_config(settings, paths.data_dir))
-    models = ModelsService(models_dir_for(paths.models_dir, settings.models_dir))
     window = MainWindow(
         store,
         settings,
@@ -126,23 +122,49 @@ def build(
         state=state,
         data_dir=paths.data_dir,
     )
-    window.install_features(
-        [
-            ModelsFeature(models, paths.models_dir),  # first: others add to its picker
-            ConversationsFeature(),
-            EndpointsFeature(endpoints),
-            ServerFeature(),
-            DocumentsFeature(paths.data_dir / DOCUMENTS_DATABASE),
-            ToolsFeature(paths.config_dir, paths.data_dir / DOCUMENTS_DATABASE),
-            HelpFeature(),
-        ]
-    )
-    WindowStateKeeper(window, state)  # after the features: the sidebar's splitter is theirs
+    keeper = WindowStateKeeper(window, state)  # the size before the window shows
     UncaughtErrors(window)
-    resumed = last_conversation(store, state)
-    if resumed is not None and resumed != window.conversation_id:
-        window.show_conversation(resumed)
+
+    def finish() -> None:
+        window.build_chat()
+        window.install_features(features(paths, settings, endpoints))
+        keeper.restore_splitter()  # after the features: the sidebar's splitter is theirs
+        window.finish_start(state.state.last_conversation)
+
+    after_first_paint(window, finish)
     return Hearth(store, bridge, window, warning, store_warning, endpoints)
+
+
+def features(paths: AppPaths, settings: Settings, endpoints: EndpointStore) -> list[Feature]:
+    """The window's features, in install order (their menu actions and pages follow it).
+
+    Imported here, after the first paint, so that the window shows without them.
+    """
+    from desktop_app.core.documents.index import DATABASE_NAME as DOCUMENTS_DATABASE
+    from desktop_app.core.models.library import models_dir_for
+    from desktop_app.ui.conversations.controller import ConversationsFeature
+    from desktop_app.ui.documents.feature import DocumentsFeature
+    from desktop_app.ui.endpoints.feature import EndpointsFeature
+    from desktop_app.ui.help.feature import HelpFeature
+    from desktop_app.ui.models.feature import ModelsFeature
+    from desktop_app.ui.models.service import ModelsService
+    from desktop_app.ui.server.feature import ServerFeature
+    from desktop_app.ui.settings.feature import SettingsFeature
+    from desktop_app.ui.status.feature import StatusBarFeature
+    from desktop_app.ui.tools.feature import ToolsFeature
+
+    models = ModelsService(models_dir_for(paths.models_dir, settings.models_dir))
+    return [
+        ModelsFeature(models, paths.models_dir),  # first: others add to its picker
+        StatusBarFeature(),
+        SettingsFeature(paths.config_dir),
+        ConversationsFeature(),
+        EndpointsFeature(endpoints),
+        ServerFeature(),
+        DocumentsFeature(paths.data_dir / DOCUMENTS_DATABASE),
+        ToolsFeature(paths.config_dir, paths.data_dir / DOCUMENTS_DATABASE),
+        HelpFeature(),
+    ]
 
 
 def _configure_application(argv: list[str]) -> QApplication:
@@ -188,7 +210,26 @@ def run_gui(argv: list[str], model_path: str | None = None) -> int:
     collector = GuiThreadCollector(app)
     collector.start()
     window = hearth.window
+    window.ready.connect(report_ready)
+    window.ready.connect(lambda: _when_ready(hearth, model_path))
     window.show()
+    code = app.exec()
+    collector.stop()
+    if not hearth.close():
+        # A model load cannot be interrupted; leaving now is safe for SQLite and
+        # better than a window that seems to hang after it closed.
+        log.warning("Leaving without waiting for the engine thread")
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    return code
+
+
+def _when_ready(hearth: Hearth, model_path: str | None) -> None:
+    """What the start says and loads once the window is complete."""
+    from desktop_app.ui.conversations.controller import show_store_warning  # a feature's
+
+    window = hearth.window
     if hearth.settings_warning:
         box = QMessageBox(
             QMessageBox.Icon.Warning,
@@ -206,13 +247,3 @@ def run_gui(argv: list[str], model_path: str | None = None) -> int:
     if setup is not None and setup.previous_crash is not None:
         offer_crash_report(window, setup.previous_crash)
     window.restore_model(model_path)
-    code = app.exec()
-    collector.stop()
-    if not hearth.close():
-        # A model load cannot be interrupted; leaving now is safe for SQLite and
-        # better than a window that seems to hang after it closed.
-        log.warning("Leaving without waiting for the engine thread")
-        sys.stdout.flush()
-        sys.stderr.flush()
-        os._exit(code)
-    return code

@@ -29,6 +29,8 @@ if TYPE_CHECKING:  # Qt and the app are imported inside the run, so an import fa
 
 LOAD_TIMEOUT_S = 300.0
 ANSWER_TIMEOUT_S = 300.0
+READY_TIMEOUT_S = 60.0
+"""Features installed after the first paint (a hang guard: slow machines are slow)."""
 ANSWER_TOKENS = 8
 QUESTION = "Hello from the Hearth self-test"
 
@@ -97,6 +99,8 @@ def _run_steps(model: Path | None) -> list[str]:
         app.processEvents()
         if not window.isVisible():
             raise SelfTestFailure("the main window did not open")
+        if not _wait(app, lambda: window.is_ready, READY_TIMEOUT_S):
+            raise SelfTestFailure(f"the window was not complete within {READY_TIMEOUT_S:.0f} s")
         findings.append("window opened")
         if model is not None:
             findings.extend(_load_and_answer(app, hearth, model))

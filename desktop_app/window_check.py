@@ -9,6 +9,7 @@ libraries), to ask Qt where its plugins and libraries are.
 
 from __future__ import annotations
 
+import ctypes
 import os
 import sys
 from collections.abc import Mapping
@@ -59,6 +60,20 @@ def plugin_file(platform: str, env: Mapping[str, str], plugins: Path) -> Path | 
     return None
 
 
+def _loads(plugin: Path) -> bool:
+    """Whether the dynamic loader finds everything ``plugin`` needs, loading it here.
+
+    The common case, answered without running ``ldd`` (25 ms of every start, measured
+    under Xvfb); Qt loads the same plugin a moment later anyway. When it does not load,
+    ``missing_libraries`` names what is missing.
+    """
+    try:
+        ctypes.CDLL(str(plugin))
+    except OSError:
+        return False
+    return True
+
+
 def window_problem(
     env: Mapping[str, str] | None = None, platforms: list[str] | None = None
 ) -> str | None:
@@ -84,6 +99,8 @@ def window_problem(
         plugin = plugin_file(platform, env, plugins)
         if plugin is None:
             return None  # Qt reports a missing plugin itself, and may fall back
+        if _loads(plugin):
+            return None
         missing = missing_libraries(plugin, loader_env)
         if not missing:
             return None

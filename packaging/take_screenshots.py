@@ -194,6 +194,8 @@ def main() -> None:
         window = hearth.window
         window.resize(WIDTH, HEIGHT)
         window.show()
+        while not window.is_ready:  # the features install after the first paint
+            spin(20)
         window.open_model(str(args.model))
         while hearth.bridge.model is None:
             spin(50)

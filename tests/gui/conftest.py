@@ -24,7 +24,7 @@ from desktop_app.core.engine.llama_engine import LlamaEngine
 from desktop_app.core.paths import app_paths
 from desktop_app.core.settings import Settings, save_settings
 from desktop_app.ui.engine.worker import EngineFactory
-from tests.gui.helpers import Launcher
+from tests.gui.helpers import LOAD_TIMEOUT_MS, Launcher
 from tests.tiny_model import write_tiny_model
 
 
@@ -64,7 +64,8 @@ def launch(qtbot: QtBot, hearth_home: Path) -> Iterator[Launcher]:
             save_settings(paths.config_dir, settings)
         hearth = build(paths, generation_params=generation_params, engine_factory=engine_factory)
         launched.append(hearth)
-        hearth.window.show()
+        with qtbot.waitSignal(hearth.window.ready, timeout=LOAD_TIMEOUT_MS):
+            hearth.window.show()  # the features install just after the first paint
         qtbot.waitExposed(hearth.window)
         hearth.window.activateWindow()
         qtbot.waitUntil(hearth.window.isActiveWindow)

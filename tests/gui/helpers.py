@@ -8,6 +8,7 @@ from typing import Protocol, TypeVar
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QLabel, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -17,6 +18,7 @@ from desktop_app.core.engine.llama_engine import LlamaEngine
 from desktop_app.core.settings import Settings
 from desktop_app.ui.chat.model import ChatRow
 from desktop_app.ui.engine.worker import EngineFactory
+from desktop_app.ui.settings.dialog import SettingsDialog
 
 # Hang guards, not speed checks: a busy shared machine can slow llama.cpp a hundredfold.
 LOAD_TIMEOUT_MS = 30_000
@@ -66,6 +68,16 @@ def pick_file(monkeypatch: pytest.MonkeyPatch, path: Path | str) -> list[tuple[o
 
 def click(qtbot: QtBot, button: QWidget) -> None:
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+
+
+def open_settings(window: QWidget) -> SettingsDialog:
+    """File > Settings… (Ctrl+,); returns the dialog it opened."""
+    action = window.findChild(QAction, "settingsAction")
+    assert action is not None, "no Settings… action"
+    action.trigger()
+    dialogs = [d for d in window.findChildren(SettingsDialog) if d.isVisible()]
+    assert len(dialogs) == 1, "Settings… opened no dialog"
+    return dialogs[0]
 
 
 def open_model(qtbot: QtBot, window: QWidget, monkeypatch: pytest.MonkeyPatch, path: Path) -> None:

@@ -1,18 +1,21 @@
-"""The composition root: ``run_gui`` starts, loads a model from the command line, exits."""
+"""The composition root: ``run_gui`` starts, loads a model from the command line, exits;
+the window paints first, then its chat page and features come in and it is ``ready``."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QTimer
+import pytest
+from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
-from desktop_app.app import run_gui
+from desktop_app.app import build, run_gui
 from desktop_app.core.paths import app_paths
 from desktop_app.core.window_state import StateFile
 from desktop_app.ui.main_window import MainWindow
+from desktop_app.ui.shared import first_paint
 
 
 def when(condition: Callable[[], bool], action: Callable[[], None]) -> QTimer:
@@ -109,3 +112,57 @@ def test_an_unreadable_database_is_kept_aside_and_the_app_starts(
     [aside] = database.parent.glob("hearth.sqlite3.unreadable-*")
     assert aside.read_bytes() == garbage
     assert str(aside) in warnings[0]
+
+
+class FirstPaint(QObject):
+    """What a window held when it first painted."""
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__()
+        self.window = window
+        self.seen: list[str] | None = None
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            self.seen is None
+            and event.type() == QEvent.Type.Paint
+            and isinstance(watched, QWidget)
+            and watched.window() is self.window
+        ):
+            names = ("emptyState", "chatPage", "sidebar", "statusModel")
+            self.seen = [name for name in names if self.window.findChild(QWidget, name)]
+        return False
+
+
+def test_the_window_paints_before_its_chat_page_and_features_come_in(
+    qtbot: QtBot, hearth_home: Path
+) -> None:
+    hearth = build(app_paths())
+    window = hearth.window
+    watch = FirstPaint(window)
+    app = QApplication.instance()
+    assert app is not None
+    app.installEventFilter(watch)
+    try:
+        window.show()
+        qtbot.waitUntil(lambda: window.is_ready, timeout=30_000)
+    finally:
+        app.removeEventFilter(watch)
+    assert watch.seen == ["emptyState"], "the first frame is the light window"
+    assert window.is_ready
+    for name in ("emptyState", "chatPage", "sidebar", "statusModel"):
+        assert window.findChild(QWidget, name) is not None, name
+    assert hearth.close()
+
+
+def test_a_window_that_is_never_painted_completes_anyway(
+    qtbot: QtBot, hearth_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Shown on a hidden workspace, say: the features still come in."""
+    monkeypatch.setattr(first_paint, "UNPAINTED_MS", 50)
+    hearth = build(app_paths())
+    window = hearth.window
+    qtbot.waitUntil(lambda: window.is_ready, timeout=10_000)
+    assert not window.isVisible()
+    assert window.findChild(QWidget, "sidebar") is not None
+    assert hearth.close()

@@ -30,6 +30,7 @@ from tests.gui.helpers import (
     answer_finished,
     child,
     open_model,
+    open_settings,
 )
 
 
@@ -96,7 +97,7 @@ def test_a_feature_adds_itself_without_touching_the_window(
     button = child(window, QPushButton, "notesButton")
     assert button.parentWidget() is child(window, QWidget, "chatHeader")
 
-    dialog = window.open_settings()
+    dialog = open_settings(window)
     assert any(
         isinstance(w, QLabel) and w.text() == "Notes settings" for w in dialog.findChildren(QWidget)
     )

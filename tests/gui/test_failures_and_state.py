@@ -2,7 +2,8 @@
 
 - A crash of the last run is offered at the next start, with the report's text.
 - An uncaught exception on any thread shows a one-line, non-modal error.
-- Size, sidebar width and the conversation on screen come back at the next start.
+- Size, sidebar width and the conversation on screen come back at the next start, and
+  only that conversation is loaded (not the newest one first).
 - With the database unusable (conversations in memory), Ctrl+K searches the live
   store, and the resume cache goes to the data folder, never the working directory.
 """
@@ -19,7 +20,8 @@ from pytestqt.qtbot import QtBot
 
 from desktop_app.app import run_gui
 from desktop_app.core import logs
-from desktop_app.core.chats.model import FinishReason, GenerationStats
+from desktop_app.core.chats.model import FinishReason, GenerationStats, Message
+from desktop_app.core.chats.store import Store
 from desktop_app.core.paths import app_paths
 from desktop_app.core.settings import Settings
 from desktop_app.resources import resource_path
@@ -36,6 +38,7 @@ from tests.gui.helpers import (
     child,
     click,
     open_model,
+    open_settings,
 )
 from tests.gui.test_app import main_window, when
 
@@ -121,6 +124,31 @@ def test_size_sidebar_and_conversation_come_back(
     assert child(second, QSplitter, "mainSplitter").sizes() == sizes
 
 
+def test_the_restored_conversation_is_the_only_one_loaded(
+    launch: Launcher, qtbot: QtBot, hearth_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = launch(restore=False)
+    store = first.store
+    older = store.create_conversation()
+    store.add_user_message(older.id, "The older one")
+    newer = store.create_conversation()
+    store.add_user_message(newer.id, "The newer one")
+    first.window.show_conversation(older.id)
+    assert first.close()
+
+    loaded: list[int] = []
+    read_messages = Store.messages
+
+    def counting(self: Store, conversation_id: int) -> list[Message]:
+        loaded.append(conversation_id)
+        return read_messages(self, conversation_id)
+
+    monkeypatch.setattr(Store, "messages", counting)
+    second = launch(restore=False).window
+    assert second.conversation_id == older.id
+    assert loaded == [older.id], "the newest conversation was loaded first, then replaced"
+
+
 def _memory_only(hearth_home: Path) -> None:
     """A folder where the database file should be: it cannot be opened, nor replaced."""
     database = app_paths().database
@@ -171,7 +199,7 @@ def test_the_resume_cache_never_goes_to_the_working_directory(
         settings=Settings(context_length=1024), generation_params=SHORT_ANSWER, restore=False
     )
     window = hearth.window
-    dialog = window.open_settings()
+    dialog = open_settings(window)
     assert isinstance(dialog, SettingsDialog)
     dialog.show_page("Hardware")
     on_disk = dialog.editor("resume_cache_on_disk")

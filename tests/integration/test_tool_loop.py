@@ -145,6 +145,29 @@ def test_server_that_cannot_start_is_reported() -> None:
     assert "ghost could not start" in box.problems[0]
 
 
+def test_a_server_that_dies_at_start_is_quoted_and_kept_off_the_terminal(
+    capfd: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Guards the server's standard error: it goes to the server's own log file, not to
+    the user's terminal in the middle of a chat, and its last line (usually the reason
+    a server would not start) is quoted in the problem the user sees."""
+    from desktop_app.core import logs
+
+    folder = tmp_path / "logs"
+    setup = logs.LogSetup(folder, folder / logs.LOG_FILE, folder / logs.CRASH_FILE, None)
+    monkeypatch.setattr(logs, "current", lambda: setup)
+    script = "import sys; print('starting up', file=sys.stderr); "
+    script += "sys.exit('config.toml: no API token set')"
+    dying = McpServerConfig("dies", (sys.executable, "-c", script), timeout_s=30)
+    box = Toolbox.open([], [dying])
+    [problem] = box.problems
+    assert problem.startswith("The MCP server dies could not start: ")
+    assert problem.endswith("; the server said: config.toml: no API token set")
+    log_file = tmp_path / "logs" / "mcp-dies.log"
+    assert log_file.read_text() == "starting up\nconfig.toml: no API token set\n"
+    assert "no API token" not in capfd.readouterr().err
+
+
 def test_loop_is_bounded_and_cancellable(engine: LlamaEngine, toolbox: Toolbox) -> None:
     steps: list[ToolStep] = []
     cancel = CancelToken()

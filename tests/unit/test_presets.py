@@ -16,6 +16,7 @@ from desktop_app.core.presets import (
     builtin_presets,
     preset_from_dict,
 )
+from desktop_app.core.structured.schema import check_schema
 
 
 @pytest.fixture
@@ -45,6 +46,14 @@ def test_the_built_in_presets_cover_the_seed_tasks_in_both_languages() -> None:
     assert '"sentiment"' in sentiment.system_prompt_for("en")
     assert sentiment.response_schema is not None
     assert sentiment.response_schema["required"] == ["sentiment", "confidence", "reasons"]
+
+
+def test_every_built_in_schema_passes_the_full_check() -> None:
+    """Built-in presets skip the metaschema pass at start (it imports jsonschema)."""
+    schemas = [p.response_schema for p in builtin_presets() if p.response_schema is not None]
+    assert schemas
+    for schema in schemas:
+        check_schema(schema)
 
 
 def test_a_preset_with_a_schema_constrains_its_answers() -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import _ctypes
+import shutil
 from pathlib import Path
 
 import pytest
@@ -122,4 +124,14 @@ def test_no_display_or_offscreen_needs_no_check(
     seen = fake_missing(monkeypatch, {"libqxcb.so": ["libxcb-cursor.so.0"]})
     assert window_check.window_problem({}) is None
     assert window_check.window_problem({"DISPLAY": ":0", "QT_QPA_PLATFORM": "offscreen"}) is None
+    assert seen == []
+
+
+def test_a_plugin_that_loads_is_not_given_to_ldd(
+    plugins: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The common case costs no ``ldd`` run: the loader found everything the plugin needs."""
+    shutil.copyfile(_ctypes.__file__, plugins / "libqxcb.so")  # any library that loads
+    seen = fake_missing(monkeypatch, {"libqxcb.so": ["libxcb-cursor.so.0"]})
+    assert window_check.window_problem({"DISPLAY": ":0"}) is None
     assert seen == []

@@ -9,7 +9,8 @@ to that loop and waits with a timeout, checking its cancel token meanwhile.
 A server is started only when a chat uses it (``connect``) and stopped with the chat
 (``close``): the stdio child is terminated by the SDK when its context exits. Every
 failure (the program cannot start, no answer within the timeout, a broken JSON-RPC
-exchange, the process dying mid-call) becomes a ``ToolError`` with one readable line.
+exchange, the process dying mid-call) becomes a ``ToolError`` with one readable line,
+which quotes the server's last message when it had one (``server_log``).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ import anyio
 from desktop_app.core.tools.base import ToolError
 from desktop_app.core.tools.calls import ToolSpec
 from desktop_app.core.tools.config import McpServerConfig
+from desktop_app.core.tools.server_log import ServerLog
 
 POLL_S = 0.1
 REQUEST_TIMEOUT = 408
@@ -50,6 +52,7 @@ class McpConnection:
         self._error: str | None = None
         self._ended: str | None = None
         self.tools: list[ToolSpec] = []
+        self._server_log: ServerLog | None = None
 
     @property
     def name(self) -> str:
@@ -72,13 +75,18 @@ class McpConnection:
             raise ToolError(f"The MCP server {self.name} could not start: {self._error}")
         return self.tools
 
+    def _with_last_words(self, reason: str) -> str:
+        """``reason``, and what the server last wrote to its standard error, if anything."""
+        said = self._server_log.last_words() if self._server_log is not None else ""
+        return f"{reason}; the server said: {said}" if said else reason
+
     def _run(self) -> None:
         loop = asyncio.new_event_loop()
         self._loop = loop
         try:
             loop.run_until_complete(self._serve())
         except BaseException as exc:  # the transport or session broke: record why
-            reason = _reason(exc)
+            reason = self._with_last_words(_reason(exc))
             if not self._ready.is_set():
                 self._error = reason
             self._ended = reason
@@ -87,6 +95,8 @@ class McpConnection:
         finally:
             self._ready.set()
             loop.close()
+            if self._server_log is not None:
+                self._server_log.close()
 
     async def _serve(self) -> None:
         from mcp import ClientSession
@@ -111,7 +121,9 @@ class McpConnection:
 
         program, *arguments = self.config.command
         env = {**os.environ, **self.config.env}
-        return stdio_client(StdioServerParameters(command=program, args=arguments, env=env))
+        self._server_log = ServerLog(self.name)
+        parameters = StdioServerParameters(command=program, args=arguments, env=env)
+        return stdio_client(parameters, errlog=self._server_log.file)
 
     def call(
         self,
@@ -159,7 +171,7 @@ class McpConnection:
             if code == REQUEST_TIMEOUT:
                 raise ToolError(f"{self.name}.{name} gave no result within {timeout:g} s") from exc
             if isinstance(exc, (anyio.ClosedResourceError, anyio.BrokenResourceError)):
-                self._ended = self._ended or "the server process is gone"
+                self._ended = self._ended or self._with_last_words("the server process is gone")
             if self._ended is not None or code == CONNECTION_CLOSED:
                 reason = self._ended or "the connection closed"
                 raise ToolError(

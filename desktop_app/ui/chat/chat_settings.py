@@ -146,11 +146,18 @@ class ChatSettings(QObject):
         except (StoreError, KeyError) as exc:
             self.error.emit(str(exc))
             return
-        model = self._bridge.model
-        if overrides.model and (model is None or model_key(overrides.model) != model.path):
-            self.open_model_requested.emit(overrides.model)
+        other = self.other_model(overrides)
+        if other:
+            self.open_model_requested.emit(other)
         else:
             self.measure_usage()
+
+    def other_model(self, overrides: ChatOverrides) -> str | None:
+        """The model the chat asks for, when it is not the one loaded (else None)."""
+        model = self._bridge.model
+        if overrides.model and (model is None or model_key(overrides.model) != model.path):
+            return overrides.model
+        return None
 
     def measure_usage(self) -> None:
         """Ask the engine how much context the chat's next prompt takes."""

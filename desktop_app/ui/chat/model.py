@@ -6,7 +6,7 @@ Streaming touches only the last row: ``append_text`` changes its text and emits
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from enum import IntEnum
 from typing import Any
@@ -134,6 +134,14 @@ def format_stats(stats: GenerationStats) -> list[str]:
     if stats.time_to_first_token_s is not None:
         parts.append(format_ttft(stats.time_to_first_token_s))
     return parts
+
+
+def last_stats(messages: Sequence[Message]) -> str:
+    """The statistics of the last answer that has them ("" if none)."""
+    for message in reversed(messages):
+        if message.role is Role.ASSISTANT and message.stats is not None:
+            return " · ".join(format_stats(message.stats))
+    return ""
 
 
 def footer_text(row: ChatRow) -> str:

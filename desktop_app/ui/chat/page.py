@@ -1,8 +1,10 @@
 """The chat page: the header (model, chat format, per-chat settings, New chat, Open
 model), the conversation, the context notice, the preset bar and the composer.
 
-Only builds and holds the widgets; the main window connects them. Strings keep the
-"MainWindow" translation context they had when the window built this page itself.
+It builds and holds the widgets and words what they show (the model and its chat
+format, the Send/Stop button, the context notice); the main window connects them and
+decides when. Strings keep the "MainWindow" translation context they had when the
+window built this page itself.
 """
 
 from __future__ import annotations
@@ -10,7 +12,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
+    QApplication,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -20,10 +24,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_app.core.engine.base import ModelInfo
 from desktop_app.ui.chat.chat_settings import ChatSettings
 from desktop_app.ui.chat.composer import Composer
 from desktop_app.ui.chat.view import ChatView
 from desktop_app.ui.chat.welcome import muted, scaled_font
+from desktop_app.ui.shared.icons import themed_icon
 
 
 class ChatPage(QWidget):
@@ -123,3 +129,89 @@ class ChatPage(QWidget):
         frame_row.addWidget(self.send_button, 0, Qt.AlignmentFlag.AlignBottom)
         area_row.addWidget(frame)
         layout.addWidget(composer_area)
+
+    def set_font_size(self, points: int) -> None:
+        """The chat's text size from Settings (0: the application font)."""
+        for widget in (self.chat_view, self.composer):
+            font = QApplication.font(widget)
+            if points > 0:
+                font.setPointSize(points)
+            widget.setFont(font)
+
+    def start_new_chat(self) -> None:
+        """No usage and no context notice yet; the preset bar back, at its default."""
+        self.chat_settings.usage_label.clear()
+        self.context_notice.hide()
+        self.chat_settings.preset_bar.reset()
+        self.chat_settings.preset_bar.show()
+        self.composer.setFocus()
+
+    def show_model(self, info: ModelInfo) -> None:
+        """The header names the loaded model and the chat format it uses."""
+        self.model_title.setText(info.name)
+        self.model_title.setToolTip(info.path)
+        self.format_label.setText(
+            QCoreApplication.translate("MainWindow", "Chat format: %1 · context %2 tokens")
+            .replace("%1", format_words(info))
+            .replace("%2", self.locale().toString(info.context_length))
+        )
+
+    def show_no_model(self) -> None:
+        """The header of a saved conversation shown without a model."""
+        self.model_title.setText(QCoreApplication.translate("MainWindow", "No model loaded"))
+        self.model_title.setToolTip("")
+        self.format_label.setText(
+            QCoreApplication.translate(
+                "MainWindow", "Open a GGUF model (Ctrl+O) to continue this conversation."
+            )
+        )
+
+    def show_send_state(self, generating: bool, ready: bool, colour: QColor) -> None:
+        """Send, or Stop while an answer streams; enabled when either can be done."""
+        if generating:
+            text = QCoreApplication.translate("MainWindow", "Stop")
+            name = QCoreApplication.translate("MainWindow", "Stop generating")
+            tip = QCoreApplication.translate("MainWindow", "Stop generating (Esc)")
+        else:
+            text = name = QCoreApplication.translate("MainWindow", "Send")
+            tip = QCoreApplication.translate("MainWindow", "Send (Enter)")
+        self.send_button.setText(text)
+        self.send_button.setAccessibleName(name)
+        self.send_button.setToolTip(tip)
+        self.send_button.setEnabled(generating or ready)
+        self.send_button.setIcon(themed_icon("stop" if generating else "send", colour))
+        self.new_chat_button.setIcon(themed_icon("new-chat", colour))
+        self.header_open_button.setIcon(themed_icon("open-model", colour))
+
+    def show_dropped_turns(self, dropped: int) -> None:
+        """Say how many older messages the model did not see (hidden when none)."""
+        self.context_notice.setVisible(dropped > 0)
+        self.context_notice.setText(
+            QCoreApplication.translate(
+                "MainWindow",
+                "Older messages were left out so that this chat fits the model's context "
+                "window. Messages the model did not see: %1.",
+            ).replace("%1", str(dropped))
+        )
+
+
+def format_words(info: ModelInfo) -> str:
+    """Which chat format the model's prompts use, in words."""
+    if info.format_source == "model":
+        return QCoreApplication.translate("MainWindow", "the model's own chat template")
+    if info.format_source == "plain":
+        return QCoreApplication.translate(
+            "MainWindow", "a plain User/Assistant format (the model has no chat template)"
+        )
+    if info.format_source == "rejected":
+        return (
+            QCoreApplication.translate(
+                "MainWindow",
+                "the built-in %1 format (the model's own template could not be used: %2)",
+            )
+            .replace("%1", info.format_name)
+            .replace("%2", info.format_problem)
+        )
+    return QCoreApplication.translate(
+        "MainWindow", "the built-in %1 format (the model has no chat template)"
+    ).replace("%1", info.format_name)

@@ -6,10 +6,15 @@ Its strings keep the ``MainWindow`` translation context they were written under.
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtGui import QFont, QPalette
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+if TYPE_CHECKING:
+    from desktop_app.ui.engine.worker import EngineBridge
 
 
 def muted(label: QLabel) -> QLabel:
@@ -111,6 +116,18 @@ class WelcomePage(QWidget):
         centered.addStretch(1)
         outer.addLayout(centered)
         outer.addStretch(3)
+
+    def follow(self, bridge: EngineBridge) -> None:
+        """Say "Loading NAME…" under the button while ``bridge`` loads a model."""
+        bridge.model_loading.connect(self._loading)
+        for ended in (bridge.model_loaded, bridge.model_failed, bridge.load_cancelled):
+            ended.connect(lambda _: self.loading.hide())
+
+    def _loading(self, path: str) -> None:
+        self.loading.setText(
+            QCoreApplication.translate("MainWindow", "Loading %1…").replace("%1", Path(path).name)
+        )
+        self.loading.show()
 
     def add_widgets(self, factory: Callable[[QWidget], list[QWidget]]) -> None:
         """Add a feature's widgets under the hint, above the loading line."""

@@ -11,7 +11,8 @@ What a feature can add, and where it shows:
 - ``add_menu_action(Menu.CHAT, action)``: an action in a named menu of the menu bar
   (File, Chat, Settings, Help), in one of the menu's sections (``Section``).
 - ``add_settings_page(factory)``: a page of the Settings dialog, built afresh each time
-  the dialog opens, returning ``(title, widget)``.
+  the dialog opens, returning ``(title, widget)``; ``settings_pages`` lists them (the
+  settings feature, ``ui/settings/feature.py``, builds the dialog with them).
 - ``add_header_control(widget)``: a control in the chat header, beside the model picker.
 - ``set_model_picker(picker)``: the chat header's model picker, after "New chat";
   ``host.model_picker`` returns it from then on (features install in order).
@@ -203,6 +204,10 @@ class ChatWindow(Protocol):
         """Keep and save settings a feature changed outside the Settings dialog."""
         ...
 
+    def apply_settings(self, settings: Settings) -> None:
+        """Use settings the Settings dialog saved; ``on_settings_changed`` callbacks follow."""
+        ...
+
     def set_format_note(self, text: str) -> None:
         """Replace the chat header's prompt-format line (until the next model loads)."""
         ...
@@ -226,6 +231,11 @@ class WindowApi(Protocol):
         self, menu: Menu, action: QAction, section: Section = Section.FEATURES
     ) -> None: ...
     def add_settings_page(self, factory: SettingsPageFactory) -> None: ...
+    @property
+    def settings_pages(self) -> list[SettingsPageFactory]:
+        """The pages features added so far, in order (for the Settings dialog)."""
+        ...
+
     def add_header_control(self, widget: QWidget) -> None: ...
     def set_model_picker(self, picker: ModelPicker) -> None: ...
     def add_welcome_widgets(self, factory: WelcomeWidgetsFactory) -> None: ...

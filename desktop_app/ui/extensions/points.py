@@ -32,6 +32,7 @@ from desktop_app.ui.extensions.api import (
 if TYPE_CHECKING:
     from desktop_app.core.engine.base import ModelInfo
     from desktop_app.core.settings import Settings
+    from desktop_app.ui.chat.model import ChatListModel
     from desktop_app.ui.chat.welcome import WelcomePage
     from desktop_app.ui.models.picker import ModelPicker
 
@@ -184,6 +185,15 @@ class ExtensionPoints:
         for contributor in self._contributors:
             contributor(message)
         return message
+
+    def decorate(self, chat_model: ChatListModel) -> None:
+        """Give ``chat_model``'s rows the features' decorations and links."""
+        chat_model.set_decorator(
+            lambda row: self.decorations(MessageView(row.message_id, row.role.value, row.text))
+        )
+        chat_model.set_links(
+            lambda row: self.links(MessageView(row.message_id, row.role.value, row.text))
+        )
 
     def decorations(self, message: MessageView) -> list[str]:
         lines = (decorator(message) for decorator in self.decorators)
