@@ -52,6 +52,7 @@ def pool_server(
     queue_size: int = 8,
     extra: list | None = None,
     before_load: Callable[[Path], None] | None = None,
+    after_load: Callable[[Path, LlamaEngine], None] | None = None,
 ) -> Iterator[PoolServer]:
     loads: list[str] = []
     lock = threading.Lock()
@@ -61,7 +62,10 @@ def pool_server(
             loads.append(path.name)
         if before_load is not None:
             before_load(path)
-        return LlamaEngine(path, LoadParams(n_ctx=n_ctx, n_threads=1, n_seq_max=parallel))
+        engine = LlamaEngine(path, LoadParams(n_ctx=n_ctx, n_threads=1, n_seq_max=parallel))
+        if after_load is not None:
+            after_load(path, engine)
+        return engine
 
     pool = ModelPool(
         LibraryCatalog(library, extra),

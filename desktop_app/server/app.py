@@ -1,7 +1,7 @@
 """The ASGI application: OpenAI-compatible routes over one engine thread.
 
 Handlers never call the engine: they check the request, submit a job and relay its
-events (``call_soon_threadsafe`` into an ``asyncio.Queue``). A client that disconnects
+events (through ``relay``, into an ``asyncio.Queue``). A client that disconnects
 cancels its job, whether it is still queued or already generating.
 """
 
@@ -34,6 +34,7 @@ from desktop_app.server.metrics import ServerMetrics
 from desktop_app.server.models import matches
 from desktop_app.server.operations import model_entries, operation_routes, runner_status
 from desktop_app.server.protocol import GenerationRequest
+from desktop_app.server.relay import relay_for
 from desktop_app.server.security import AccessGuard, AccessPolicy
 
 _log = logging.getLogger(__name__)
@@ -224,11 +225,11 @@ class _Api:
         model_id: str,
         runner: JobRunner,
     ) -> Response:
-        loop = asyncio.get_running_loop()
+        relay = relay_for(asyncio.get_running_loop())
         events: asyncio.Queue[JobEvent] = asyncio.Queue()
 
         def sink(event: JobEvent) -> None:
-            loop.call_soon_threadsafe(events.put_nowait, event)
+            relay.send(events, event)
 
         job = Job(
             parsed.params,

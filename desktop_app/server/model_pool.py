@@ -5,9 +5,11 @@
 saved remote endpoints) and keeps up to ``max_models`` local ones loaded, each in its own
 ``BatchScheduler``. A request for a model that is not loaded starts its load and waits
 in that scheduler's queue; when the pool is full, or the machine lacks the memory, the
-least recently used idle model is unloaded first. With a ``ttl_s``, a model idle that
-long is unloaded by a sweeper thread. A model that fails to load fails the requests
-waiting for it with the reason; the next request for it tries again.
+least recently used idle model is unloaded first: it leaves the pool at once and stops
+on the new model's thread before that one loads, so requests for other models never
+wait on it. With a ``ttl_s``, a model idle that long is unloaded by a sweeper thread. A
+model that fails to load fails the requests waiting for it with the reason; the next
+request for it tries again.
 
 Remote models (``remote:<endpoint>/<model>``) go through an ``EngineThread`` with a
 ``RemoteEngine``: they take no memory here and do not count against ``max_models``.
@@ -247,22 +249,35 @@ class ModelPool:
                     502, f"Cannot use {source.id!r}: {exc}", kind="server_error", param="model"
                 ) from exc
         else:
-            self._make_room(source)
+            victims = self._make_room(source)
             path = Path(source.location)
-            runner = BatchScheduler(
-                lambda: self._open_local(path), self._max_waiting, name=source.id
-            )
+            open_local = self._open_local
+
+            def open_engine() -> LlamaEngine:
+                # On the new model's thread, outside the pool's lock: requests for other
+                # models go on while the evicted ones stop, and their memory is free
+                # before this one loads.
+                for victim in victims:
+                    victim.runner.stop()
+                return open_local(path)
+
+            runner = BatchScheduler(open_engine, self._max_waiting, name=source.id)
             runner.start()
         entry = _Entry(source, runner, time.monotonic())
         self._entries[source.id] = entry
         return entry
 
-    def _make_room(self, source: ModelSource) -> None:
+    def _make_room(self, source: ModelSource) -> list[_Entry]:
+        """Forget the least recently used idle local models (holding the lock) until
+        ``source`` fits; returns them, for the caller to stop outside the lock."""
+
         def local_entries() -> list[_Entry]:
             return [e for e in self._entries.values() if not e.source.remote]
 
+        victims: list[_Entry] = []
         while len(local_entries()) >= self.max_models:
-            if not self._unload_lru(local_entries(), "lru"):
+            victim = self._forget_lru(local_entries(), "lru")
+            if victim is None:
                 raise ApiError(
                     503,
                     f"Cannot load {source.id!r}: {self.max_models} model(s) are loaded and "
@@ -271,33 +286,31 @@ class ModelPool:
                     code="models_busy",
                     headers={"Retry-After": "2"},
                 )
+            victims.append(victim)
         needed = int(source.size * MEMORY_MARGIN)
-        while needed and self._available() < needed and local_entries():
-            if not self._unload_lru(local_entries(), "memory"):
-                break
 
-    def _unload_lru(self, entries: list[_Entry], why: str) -> bool:
+        def available() -> int:  # counting what the models about to stop will free
+            return self._available() + sum(_memory_of(v) for v in victims)
+
+        while needed and available() < needed and local_entries():
+            victim = self._forget_lru(local_entries(), "memory")
+            if victim is None:
+                break
+            victims.append(victim)
+        return victims
+
+    def _forget_lru(self, entries: list[_Entry], why: str) -> _Entry | None:
         idle = [e for e in entries if not e.busy]
         if not idle:
-            return False
+            return None
         victim = min(idle, key=_Entry.idle_since)
-        self._unload(victim, why)
-        return True
+        self._forget(victim, why)
+        return victim
 
     def _forget(self, entry: _Entry, why: str) -> None:
         """Take ``entry`` out of the pool (holding the lock); the caller stops its runner."""
         self._entries.pop(entry.source.id, None)
         self.unloaded.append(f"{entry.source.id}:{why}")
-
-    def _unload(self, entry: _Entry, why: str) -> None:
-        """Forget ``entry`` (holding the lock) and stop it: a local model before this returns,
-        so that a model loaded next has its memory; a remote one on another thread."""
-        self._forget(entry, why)
-        runner = entry.runner
-        if isinstance(runner, BatchScheduler):
-            runner.stop()  # joins the thread: the memory is free when this returns
-        else:
-            threading.Thread(target=runner.stop, daemon=True).start()
 
     def _sweep(self) -> None:
         assert self.ttl_s is not None
@@ -316,6 +329,11 @@ class ModelPool:
                     self._forget(entry, "ttl")
             for entry in expired:  # outside the lock: /health and /metrics never wait on it
                 entry.runner.stop()
+
+
+def _memory_of(entry: _Entry) -> int:
+    runner = entry.runner
+    return runner.memory_bytes if isinstance(runner, BatchScheduler) else 0
 
 
 __all__ = ["Job", "ModelCatalog", "ModelPool", "ModelSource"]

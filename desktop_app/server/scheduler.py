@@ -26,6 +26,7 @@ from desktop_app.core.engine.batched import BatchedDecoder, SequenceRequest
 from desktop_app.core.engine.llama_engine import LlamaEngine
 from desktop_app.core.models.gguf_info import GGUFError, read_gguf_info
 from desktop_app.server.engine_thread import JOB_STARTED, Job, JobEvent, QueueFull, deliver
+from desktop_app.server.relay import one_wakeup
 
 _log = logging.getLogger(__name__)
 
@@ -181,12 +182,13 @@ class BatchScheduler:
                     return
                 self._purge_cancelled()
                 jobs = [self._queue.popleft() for _ in range(min(decoder.free, len(self._queue)))]
-            for job in jobs:
-                self._admit(decoder, job)
-            self._active = decoder.active
-            if decoder.active:
-                decoder.step()
+            with one_wakeup():  # the event loop wakes once the step's tokens are out
+                for job in jobs:
+                    self._admit(decoder, job)
                 self._active = decoder.active
+                if decoder.active:
+                    decoder.step()
+                    self._active = decoder.active
 
     def _admit(self, decoder: BatchedDecoder, job: Job) -> None:
         self.last_active = time.monotonic()

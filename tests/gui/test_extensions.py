@@ -134,3 +134,31 @@ def test_a_feature_adds_itself_without_touching_the_window(
 
     window.show_conversation(conversation_id)
     assert notes.shown[-1] == conversation_id
+
+
+def test_header_controls_leave_the_chat_format_its_whole_line(
+    launch: Launcher, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, tiny_model: Path
+) -> None:
+    """Guards the header's layout: with every feature's controls in it, the chat-format
+    line under the model's name still spans the header, instead of being squeezed into a
+    narrow column that wraps every two words (as it was once documents and tools added
+    their buttons)."""
+    hearth = launch(restore=False)
+    window = hearth.window
+    for index in range(3):
+        window.install_features([_HeaderButtonFeature(f"extra{index}")])
+    window.resize(980, 740)
+    open_model(qtbot, window, monkeypatch, tiny_model)
+    header = child(window, QWidget, "chatHeader")
+    line = child(window, QLabel, "chatFormatLabel")
+    qtbot.waitUntil(lambda: line.isVisible() and bool(line.text()))
+    assert line.width() > header.width() * 0.8
+    assert line.height() < 3 * line.fontMetrics().height()
+
+
+class _HeaderButtonFeature:
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def install(self, api: WindowApi) -> None:
+        api.add_header_control(QPushButton(f"A wide {self.name} control", api.window))

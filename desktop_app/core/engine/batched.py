@@ -7,15 +7,18 @@ little more than one token. ``BatchedDecoder`` drives a ``LlamaEngine`` loaded w
 llama.cpp sequence), and every ``step`` builds one batch from all active slots, a chunk
 of the prompt of each slot still reading its prompt and the last sampled token of each
 slot that is answering, then calls ``llama_decode`` once and samples each answering
-slot's next token from its own logits.
+slot's next token from its own logits. Prompts that fit one batch are read alone first
+(``_prompts_first``), and answers are kept on consecutive sequence ids (``_compact``):
+both follow from how llama.cpp splits a batch into compute passes.
 
-What a request sees is the engine's single-sequence behaviour: its own sampler chain
-(seed, temperature, top-k/p, min-p, repeat penalty), its own grammar (structured output
-and forced tool calls, through ``core/structured``'s ``grammar_sampler``, as the engine
-does), its own stop strings, end-of-turn tokens, the incremental UTF-8 decoder and the
-shared token-to-text tables. A request joins as soon as a slot frees (``admit``
-between two steps), a cancelled one leaves its slot at the next step and the others go
-on. Each slot keeps the tokens of its last answer in its part of the KV cache; a new
+What a request sees is the engine's single-sequence behaviour, from the same code
+(``core/engine/sequence``): its own seeded sampler chain and repeat penalty, its own
+grammar (structured output and forced tool calls), its own stop strings, end-of-turn
+tokens, the incremental UTF-8 decoder, delta pacing and statistics. A slot whose prompt
+ends in a batch has its first token sampled before the others' next ones, so a
+newcomer's first token does not wait behind them. A request joins as soon as a slot
+frees (``admit`` between two steps), a cancelled one leaves its slot at the next step and
+the others go on. Each slot keeps the tokens of its last answer in its part of the KV cache; a new
 request takes the free slot whose cache shares the longest prefix with its prompt, so a
 client's next turn only evaluates what is new.
 
@@ -24,29 +27,25 @@ Not thread-safe: every call must come from the thread that owns the engine.
 
 from __future__ import annotations
 
-import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
 
 import numpy as np
 
 from desktop_app.core.chats.model import FinishReason, GenerationStats
 from desktop_app.core.engine.base import (
-    DELTA_INTERVAL_S,
     CancelToken,
     ChatTurn,
     EngineEvent,
     Finished,
     GenerationParams,
-    TextDelta,
 )
 from desktop_app.core.engine.context_window import ContextOverflowError
 from desktop_app.core.engine.llama_engine import LlamaEngine, window_intact
 from desktop_app.core.engine.prompt_format import TemplateError
-from desktop_app.core.engine.streaming import StopScanner, Utf8Stream
-from desktop_app.core.structured.sampling import GrammarSampling, grammar_sampler
+from desktop_app.core.engine.sequence import AnswerText, TokenSampler, answer_stats, shared_prefix
+from desktop_app.core.structured.sampling import GrammarSampling
 
 Emit = Callable[[EngineEvent], None]
 
@@ -69,6 +68,9 @@ class SequenceRequest:
 class _Slot:
     """One llama.cpp sequence: the tokens its KV cache holds and the answer in progress."""
 
+    STATE = ("cache", "last_used", "request", "pending", "sampler", "answer", "cached", "first")
+    """What moves with a sequence to another slot (all but ``seq_id``)."""
+
     def __init__(self, seq_id: int) -> None:
         self.seq_id = seq_id
         self.cache: list[int] = []
@@ -77,19 +79,15 @@ class _Slot:
         self.request: SequenceRequest | None = None
         self.pending: list[int] = []
         """Tokens to evaluate next: the rest of the prompt, or the last sampled token."""
-        self.sampler: Any = None
-        self.constrained: GrammarSampling | None = None
-        """The request's grammar beside its sampler chain, when it has one."""
+        self.sampler: TokenSampler | None = None
+        self.answer: AnswerText | None = None
         self.cached = 0
-        self.generated = 0
-        self.budget = 0
         self.first = 0.0
-        self.delta_due = 0.0
-        self.texts: list[str] = []
-        self.utf8 = Utf8Stream()
-        self.partial = False
-        self.stops = StopScanner(())
-        self.ends_answer: list[bool] = []
+
+    @property
+    def constrained(self) -> GrammarSampling | None:
+        """The answer's grammar beside its sampler chain, when it has one."""
+        return self.sampler.constrained if self.sampler is not None else None
 
 
 class BatchedDecoder:
@@ -132,8 +130,17 @@ class BatchedDecoder:
         return sum(1 for slot in self._slots if slot.request is not None)
 
     @property
+    def reading(self) -> int:
+        """Requests still reading their prompt (no token sampled yet)."""
+        return sum(1 for slot in self._slots if slot.request is not None and not slot.first)
+
+    @property
     def free(self) -> int:
         return self.parallel - self.active
+
+    def active_sequences(self) -> list[int]:
+        """The llama.cpp sequence ids of the requests decoding now, in order."""
+        return sorted(self._active_ids())
 
     def cached_tokens(self) -> list[int]:
         """How many tokens each slot's cache holds (diagnostics and tests)."""
@@ -183,69 +190,93 @@ class BatchedDecoder:
             stats = GenerationStats(prompt_tokens=len(prompt), dropped_turns=request.dropped_turns)
             request.emit(Finished(FinishReason.LENGTH, stats))
             return True
-        params = request.params
-        seed = params.seed if params.seed is not None else random.randrange(2**31)
-        self._llm.set_seed(seed)
-        sampler = self._llm._init_sampler(
-            top_k=params.top_k,
-            top_p=params.top_p,
-            min_p=params.min_p,
-            temp=params.temperature,
-            repeat_penalty=params.repeat_penalty,
-        )
         try:
-            constrained = grammar_sampler(
-                self._llama_cpp, self._llm, params.grammar, self._engine._token_bytes
-            )
+            sampler = self._engine.token_sampler(request.params)
         except Exception as exc:  # a grammar llama.cpp refuses: this request alone fails
-            sampler.close()
             stats = GenerationStats(prompt_tokens=len(prompt), dropped_turns=request.dropped_turns)
             request.emit(Finished(FinishReason.ERROR, stats, error=f"Generation failed: {exc}"))
             return True
         slot = self._choose(free, prompt)
         slot.cached = self._keep_prefix(slot, prompt)
         slot.sampler = sampler
-        slot.constrained = constrained
+        slot.answer = self._engine.answer_text(request.params, budget, request.format_stops)
         slot.request = request
         slot.pending = prompt[slot.cached :]
-        slot.budget = budget
-        slot.generated = 0
         slot.first = 0.0
-        slot.delta_due = 0.0
-        slot.texts = []
-        slot.utf8 = Utf8Stream()
-        slot.partial = False
-        engine = self._engine
-        text_stops = (
-            () if params.ignore_eos or not request.format_stops else engine._format_text_stops
-        )
-        slot.stops = StopScanner(params.stop + text_stops)
-        slot.ends_answer = engine._never_ends if params.ignore_eos else engine._ends_answer
         return True
 
     def _choose(self, free: list[_Slot], prompt: list[int]) -> _Slot:
-        """The free slot whose conversation ``prompt`` continues, else the least recently
-        used one. A slot counts as continued when the prompt shares at least half of what
-        it holds: a common system prompt alone must not take another client's slot."""
+        """The free slot for ``prompt``: next to the slots answering (see ``_compact``),
+        holding the conversation ``prompt`` continues when there is one, else the least
+        recently used. A slot counts as continued when the prompt shares at least half
+        of what it holds: a common system prompt alone must not take another client's
+        slot. A conversation held away from the others is copied next to them."""
+        active = self._active_ids()
+        fewest = min(_runs(active | {slot.seq_id}) for slot in free)
+        beside = [slot for slot in free if _runs(active | {slot.seq_id}) == fewest]
         best, best_shared = None, 0
         for slot in free:
-            shared = self._shared_prefix(slot.cache, prompt)
+            shared = shared_prefix(slot.cache, prompt)
             if shared > best_shared and 2 * shared >= len(slot.cache):
                 best, best_shared = slot, shared
-        return best or min(free, key=lambda s: s.last_used)
+        target = min(beside, key=lambda s: s.last_used)
+        if best is None or best in beside:
+            return best or target
+        self._copy(best, target)
+        return target
 
-    @staticmethod
-    def _shared_prefix(cache: list[int], prompt: list[int]) -> int:
-        n = min(len(cache), len(prompt) - 1)
-        if n <= 0:
-            return 0
-        mismatches = np.flatnonzero(np.asarray(cache[:n]) != np.asarray(prompt[:n]))
-        return int(mismatches[0]) if mismatches.size else n
+    def _active_ids(self) -> set[int]:
+        return {slot.seq_id for slot in self._slots if slot.request is not None}
+
+    def _copy(self, source: _Slot, target: _Slot) -> None:
+        """Give free ``target`` a copy of free ``source``'s conversation (KV and tokens)."""
+        self._llama_cpp.llama_memory_seq_cp(self._memory, source.seq_id, target.seq_id, -1, -1)
+        target.cache = list(source.cache)
+        target.last_used = source.last_used
+
+    def _compact(self) -> None:
+        """Keep the answering sequences on consecutive ids.
+
+        With a KV cache per sequence, llama.cpp splits a batch into one compute pass per
+        run of consecutive sequence ids, and each pass reads all the weights again: four
+        answers on sequences 0, 2, 4 and 6 decoded at half the speed of the same four on
+        0 to 3 (Gemma 3 270M). When an answer ends between others, the highest one
+        moves into the gap (llama.cpp copies its cache there before the next pass). The
+        conversation the gap held moves to the least recently used free slot, unless it
+        is older than that one's; when no other slot is free, the gap stays until a new
+        request fills it, rather than lose that conversation.
+        """
+        while True:
+            active = self.active_sequences()
+            if _runs(set(active)) <= 1:
+                return
+            gap = self._slots[next(i for i in range(active[0], active[-1]) if i not in active)]
+            spare = [s for s in self._slots if s.request is None and s is not gap]
+            if gap.cache and not spare:
+                return  # moving would lose that conversation: the next request fills the gap
+            if gap.cache:
+                keeper = min(spare, key=lambda s: s.last_used)
+                if keeper.last_used < gap.last_used:  # else the gap's is the oldest: dropped
+                    self._copy(gap, keeper)
+            self._move(self._slots[active[-1]], gap)
+
+    def _move(self, source: _Slot, target: _Slot) -> None:
+        """Move active ``source``'s sequence (KV and answer) to free ``target``."""
+        lib, memory = self._llama_cpp, self._memory
+        lib.llama_memory_seq_cp(memory, source.seq_id, target.seq_id, -1, -1)
+        lib.llama_memory_seq_rm(memory, source.seq_id, -1, -1)
+        for name in _Slot.STATE:
+            setattr(target, name, getattr(source, name))
+        source.cache = []
+        source.request = None
+        source.pending = []
+        source.sampler = None
+        source.answer = None
 
     def _keep_prefix(self, slot: _Slot, prompt: list[int]) -> int:
         """Keep the part of the slot's cache that ``prompt`` starts with; its length."""
         llama_cpp = self._llama_cpp
-        cached = self._shared_prefix(slot.cache, prompt)
+        cached = shared_prefix(slot.cache, prompt)
         if cached:
             pos_min = llama_cpp.llama_memory_seq_pos_min(self._memory, slot.seq_id)
             going_back = cached < len(slot.cache)
@@ -262,17 +293,21 @@ class BatchedDecoder:
     def step(self) -> None:
         """Decode one batch over every active slot and hand out what it produced."""
         answering: list[tuple[_Slot, int]] = []
+        starting: list[tuple[_Slot, int]] = []  # prompts ending here: sampled first
         reading: list[_Slot] = []
         n = 0
         tokens, positions, logits, seq_ids = self._tokens, self._pos, self._logits, self._seq_ids
         for slot in self._slots:
-            request = slot.request
-            if request is None:
-                continue
-            if request.cancel.cancelled:
+            if slot.request is not None and slot.request.cancel.cancelled:
                 self._finish(slot, FinishReason.CANCELLED)
+        self._compact()
+        prompts_first = self._prompts_first()
+        for slot in self._slots:
+            if slot.request is None:
                 continue
-            if slot.first:  # answering: one token each
+            if slot.first:
+                if prompts_first:
+                    continue  # answering: one token each
                 token = slot.pending[0]
                 tokens[n] = token
                 positions[n] = len(slot.cache)
@@ -300,7 +335,7 @@ class BatchedDecoder:
             n = end
             if not slot.pending:
                 logits[n - 1] = 1
-                answering.append((slot, n - 1))
+                starting.append((slot, n - 1))
         if n == 0:
             return
         self._batch.n_tokens = n
@@ -310,19 +345,29 @@ class BatchedDecoder:
         if status != 0:
             self._fail_all(f"llama_decode returned {status}")
             return
-        sample = self._llama_cpp.llama_sampler_sample
         now = self._clock()
-        for slot, index in answering:
-            constrained = slot.constrained
+        ctx = self._ctx
+        for slot, index in starting + answering:
+            assert slot.sampler is not None
             try:
-                if constrained is None:
-                    token = sample(slot.sampler.sampler, self._ctx, index)
-                else:
-                    token = constrained.sample(slot.sampler.sampler, self._ctx, index)
+                token = slot.sampler.sample(ctx, index)
             except Exception as exc:  # no token fits the grammar: end this answer only
                 self._finish(slot, FinishReason.ERROR, f"Generation failed: {exc}")
                 continue
             self._take(slot, token, now)
+        self._compact()
+
+    def _prompts_first(self) -> bool:
+        """Whether this step reads only the prompts, all of which it finishes.
+
+        llama.cpp computes a batch in one pass per group of sequences with as many
+        tokens each, so a prompt beside the others' next tokens costs two passes either
+        way. Reading it alone first gives its first token one pass earlier and delays
+        the others' next tokens by nothing; a prompt longer than a batch is read beside
+        them instead, so that they do not stall for its whole length.
+        """
+        reading = [s.pending for s in self._slots if s.request is not None and not s.first]
+        return bool(reading) and sum(map(len, reading)) <= self._n_batch
 
     def _use_threads(self, batch_threads: int) -> None:
         """Threads for the next decode. llama.cpp uses its batch thread count for any
@@ -335,69 +380,44 @@ class BatchedDecoder:
 
     def _take(self, slot: _Slot, token: int, now: float) -> None:
         """Handle one sampled token: end, stop string, budget, or text to stream."""
-        request = slot.request
-        assert request is not None
+        request, answer = slot.request, slot.answer
+        assert request is not None and answer is not None
         if not slot.first:
             slot.first = now
         if request.cancel.cancelled:
             self._finish(slot, FinishReason.CANCELLED)
             return
-        if slot.ends_answer[token]:
-            self._finish(slot, FinishReason.STOP)
+        reason = answer.take(token)
+        if reason is not None:
+            self._finish(slot, reason)
             return
-        slot.generated += 1
-        engine = self._engine
-        text = engine._texts[token]
-        if text is None or slot.partial:
-            text = slot.utf8.feed(engine._pieces[token])
-            slot.partial = slot.utf8.pending
-        stops = slot.stops
-        if stops.active:
-            text = stops.feed(text)
-            if stops.stopped:
-                if text:
-                    slot.texts.append(text)
-                self._finish(slot, FinishReason.STOP)
-                return
-        if text:
-            slot.texts.append(text)
-            if now >= slot.delta_due:
-                request.emit(TextDelta("".join(slot.texts), slot.generated))
-                slot.texts.clear()
-                slot.delta_due = now + DELTA_INTERVAL_S
-        if slot.generated >= slot.budget:
-            self._finish(slot, FinishReason.LENGTH)
-            return
+        delta = answer.ready(now)
+        if delta is not None:
+            request.emit(delta)
         slot.pending = [token]
 
     def _finish(self, slot: _Slot, reason: FinishReason, error: str | None = None) -> None:
-        request = slot.request
-        assert request is not None
+        request, answer, sampler = slot.request, slot.answer, slot.sampler
+        assert request is not None and answer is not None and sampler is not None
         last = self._clock()
-        if reason is not FinishReason.ERROR:
-            slot.texts.append(slot.stops.feed(slot.utf8.flush()) + slot.stops.flush())
-        tail = "".join(slot.texts)
-        if tail:
-            request.emit(TextDelta(tail, slot.generated))
-        first = slot.first if slot.generated else 0.0
-        stats = GenerationStats(
-            dropped_turns=request.dropped_turns,
-            cached_prompt_tokens=slot.cached,
-            prompt_tokens=len(request.prompt),
-            generated_tokens=slot.generated,
-            time_to_first_token_s=(slot.first - request.started) if first else None,
-            tokens_per_s=(slot.generated - 1) / (last - first)
-            if slot.generated > 1 and last > first
-            else None,
+        tail = answer.finish(complete=reason is not FinishReason.ERROR)
+        if tail is not None:
+            request.emit(tail)
+        generated = answer.generated
+        stats = answer_stats(
+            len(request.prompt),
+            slot.cached,
+            generated,
+            request.started,
+            slot.first if generated else 0.0,
+            last,
+            request.dropped_turns,
         )
-        slot.sampler.close()
+        sampler.close()
         slot.sampler = None
-        if slot.constrained is not None:
-            slot.constrained.close()
-            slot.constrained = None
+        slot.answer = None
         slot.request = None
         slot.pending = []
-        slot.texts = []
         slot.last_used = last
         request.emit(Finished(reason, stats, error=error))
 
@@ -420,3 +440,8 @@ class BatchedDecoder:
         if self._batch is not None:
             self._llama_cpp.llama_batch_free(self._batch)
             self._batch = None
+
+
+def _runs(ids: set[int]) -> int:
+    """How many runs of consecutive numbers ``ids`` makes (llama.cpp's passes per batch)."""
+    return sum(1 for i in ids if i - 1 not in ids)

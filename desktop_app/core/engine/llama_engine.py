@@ -22,7 +22,6 @@ import ctypes
 import hashlib
 import logging
 import os
-import random
 import time
 from collections.abc import Callable, Generator, Iterator
 from dataclasses import replace
@@ -34,7 +33,6 @@ import numpy as np
 from desktop_app.core.chats.model import FinishReason, GenerationStats
 from desktop_app.core.engine import llama_logs
 from desktop_app.core.engine.base import (
-    DELTA_INTERVAL_S,
     CancelToken,
     ChatTurn,
     EngineCapabilities,
@@ -43,7 +41,6 @@ from desktop_app.core.engine.base import (
     Finished,
     GenerationParams,
     ModelInfo,
-    TextDelta,
 )
 from desktop_app.core.engine.context_window import (
     ContextOverflowError,
@@ -66,14 +63,15 @@ from desktop_app.core.engine.prompt_format import (
     render_prompt,
 )
 from desktop_app.core.engine.prompt_tokens import SegmentTokenizer, safe_boundary
-from desktop_app.core.engine.streaming import PieceTable, StopScanner, TextTable, Utf8Stream
+from desktop_app.core.engine.sequence import AnswerText, TokenSampler, answer_stats, shared_prefix
+from desktop_app.core.engine.streaming import PieceTable, TextTable
 from desktop_app.core.engine.template_sandbox import TemplateCancelled, TemplateSandbox
 from desktop_app.core.gpu.fallback import LoadCancelledError, hidden_gpus, load_with_fallback
 from desktop_app.core.gpu.report import OffloadReport
 from desktop_app.core.gpu.runtime import DEFAULT_UBATCH, plan_for
 from desktop_app.core.hardware import looks_like_memory_failure, memory_advice
 from desktop_app.core.models.gguf_info import GGUFError, GGUFInfo, read_gguf_info
-from desktop_app.core.structured.sampling import grammar_sampler, prepare_utf8_classes
+from desktop_app.core.structured.sampling import prepare_utf8_classes
 from desktop_app.core.tools.calls import ToolSpec
 from desktop_app.core.tools.prompting import template_supports_tools
 
@@ -643,73 +641,57 @@ class LlamaEngine:
     ) -> Iterator[EngineEvent]:
         budget = min(params.max_tokens, self.sequence_context - len(prompt))
         if budget <= 0:
-            stats = self._stats(prompt, 0, 0, started, 0.0, 0.0, dropped)
-            yield Finished(FinishReason.LENGTH, stats)
+            none = answer_stats(len(prompt), 0, 0, started, 0.0, 0.0, dropped)
+            yield Finished(FinishReason.LENGTH, none)
             return
         cached = self._keep_cached_prefix(prompt)
-        seed = params.seed if params.seed is not None else random.randrange(2**31)
-        self._llm.set_seed(seed)
-        pieces, texts = self._pieces, self._texts
-        ends_answer = self._never_ends if params.ignore_eos else self._ends_answer
-        utf8 = Utf8Stream()
-        decode = utf8.feed
-        partial = False
-        text_stops = () if params.ignore_eos or not format_stops else self._format_text_stops
-        stops = StopScanner(params.stop + text_stops)
-        scan = stops.feed if stops.active else None
-        generated = 0
+        answer = self.answer_text(params, budget, format_stops)
         first = last = 0.0
-        reason = FinishReason.LENGTH
-        batch: list[str] = []
+        reason: FinishReason | None = None
         clock = time.perf_counter
-        due = 0.0
         tokens = self._sampled_tokens(prompt[cached:], params)
+
+        def stats() -> GenerationStats:
+            return answer_stats(
+                len(prompt), cached, answer.generated, started, first, last, dropped
+            )
+
         try:
             for token in tokens:
-                if not generated:
-                    first = clock()
+                now = clock()
+                if not first:
+                    first = now
                 if cancel.cancelled:
                     reason = FinishReason.CANCELLED
                     break
-                if ends_answer[token]:
-                    reason = FinishReason.STOP
+                reason = answer.take(token)
+                if reason is not None:
                     break
-                generated += 1
-                text = texts[token]
-                if text is None or partial:
-                    text = decode(pieces[token])
-                    partial = utf8.pending
-                if scan is not None:
-                    text = scan(text)
-                    if stops.stopped:
-                        reason = FinishReason.STOP
-                        if text:
-                            batch.append(text)
-                        break
-                if text:
-                    batch.append(text)
-                    now = clock()
-                    if now >= due:
-                        yield TextDelta("".join(batch), generated)
-                        batch.clear()
-                        due = now + DELTA_INTERVAL_S
-                if generated >= budget:
-                    break
+                delta = answer.ready(now)
+                if delta is not None:
+                    yield delta
             last = clock()
-            batch.append(stops.feed(utf8.flush()) + stops.flush())
-            tail = "".join(batch)
-            if tail:
-                yield TextDelta(tail, generated)
+            tail = answer.finish()
+            if tail is not None:
+                yield tail
         except Exception as exc:  # llama.cpp failed mid-answer: report, keep the text
-            log.exception("Generation failed after %d tokens", generated)
-            stats = self._stats(prompt, cached, generated, started, first, last, dropped)
-            yield Finished(FinishReason.ERROR, stats, error=f"Generation failed: {exc}")
+            log.exception("Generation failed after %d tokens", answer.generated)
+            yield Finished(FinishReason.ERROR, stats(), error=f"Generation failed: {exc}")
             return
         finally:
             tokens.close()
-        yield Finished(
-            reason, self._stats(prompt, cached, generated, started, first, last, dropped)
-        )
+        yield Finished(reason or FinishReason.LENGTH, stats())
+
+    def answer_text(self, params: GenerationParams, budget: int, format_stops: bool) -> AnswerText:
+        """An answer's token handling: end-of-turn tokens, stop strings (the prompt
+        format's text markers too when ``format_stops``, unless ``ignore_eos``)."""
+        text_stops = () if params.ignore_eos or not format_stops else self._format_text_stops
+        ends_answer = self._never_ends if params.ignore_eos else self._ends_answer
+        return AnswerText(self._pieces, self._texts, ends_answer, params.stop + text_stops, budget)
+
+    def token_sampler(self, params: GenerationParams) -> TokenSampler:
+        """A seeded sampler for ``params`` on this model (see ``TokenSampler``)."""
+        return TokenSampler(self._llama_cpp, self._llm, params, self._token_bytes)
 
     def _sampled_tokens(
         self, new_tokens: list[int], params: GenerationParams
@@ -726,25 +708,18 @@ class LlamaEngine:
             raise ValueError("at least one prompt token must be evaluated")
         llm = self._llm
         llama_cpp = self._llama_cpp
-        sampler = llm._init_sampler(
-            top_k=params.top_k,
-            top_p=params.top_p,
-            min_p=params.min_p,
-            temp=params.temperature,
-            repeat_penalty=params.repeat_penalty,
-        )
-        constrained = grammar_sampler(llama_cpp, llm, params.grammar, self._token_bytes)
+        sampler = self.token_sampler(params)
         try:
             llm.eval(new_tokens)
-            ctx, chain = llm._ctx.ctx, sampler.sampler
-            sample = constrained.sample if constrained else llama_cpp.llama_sampler_sample
+            ctx = llm._ctx.ctx
+            sample = sampler.sample
             decode = llama_cpp.llama_decode
             token_slot = (llama_cpp.llama_token * 1)()
             one_token = llama_cpp.llama_batch_get_one(token_slot, 1)
             input_ids = llm.input_ids
             n = llm.n_tokens
             while True:
-                token = sample(chain, ctx, -1)
+                token = sample(ctx, -1)
                 yield token
                 token_slot[0] = token
                 status = decode(ctx, one_token)
@@ -755,8 +730,6 @@ class LlamaEngine:
                 llm.n_tokens = n
         finally:
             sampler.close()
-            if constrained is not None:
-                constrained.close()
 
     def _keep_cached_prefix(self, prompt: list[int]) -> int:
         """Keep the part of the KV cache that ``prompt`` starts with, drop the rest, and
@@ -785,30 +758,4 @@ class LlamaEngine:
 
     def _cached_prefix(self, prompt: list[int]) -> int:
         """How many leading prompt tokens are already in the KV cache."""
-        previous = self._llm.input_ids[: self._llm.n_tokens]
-        n = min(len(previous), len(prompt) - 1)
-        if n <= 0:
-            return 0
-        mismatches = np.flatnonzero(previous[:n] != np.asarray(prompt[:n]))
-        return int(mismatches[0]) if mismatches.size else n
-
-    @staticmethod
-    def _stats(
-        prompt: list[int],
-        cached: int,
-        generated: int,
-        started: float,
-        first: float,
-        last: float,
-        dropped: int = 0,
-    ) -> GenerationStats:
-        return GenerationStats(
-            dropped_turns=dropped,
-            cached_prompt_tokens=cached,
-            prompt_tokens=len(prompt),
-            generated_tokens=generated,
-            time_to_first_token_s=(first - started) if first else None,
-            tokens_per_s=(generated - 1) / (last - first)
-            if generated > 1 and last > first
-            else None,
-        )
+        return shared_prefix(self._llm.input_ids[: self._llm.n_tokens], prompt)
