@@ -162,7 +162,7 @@ def features(paths: AppPaths, settings: Settings, endpoints: EndpointStore) -> l
         EndpointsFeature(endpoints),
         ServerFeature(),
         DocumentsFeature(paths.data_dir / DOCUMENTS_DATABASE),
-        ToolsFeature(paths.config_dir),
+        ToolsFeature(paths.config_dir, paths.data_dir / DOCUMENTS_DATABASE),
         HelpFeature(),
     ]
 

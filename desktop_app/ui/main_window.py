@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_app.core.chats.jobs import TurnJob
 from desktop_app.core.chats.model import title_from_text
 from desktop_app.core.chats.store import Store, StoreError
 from desktop_app.core.engine.base import Finished, GenerationParams, ModelInfo
@@ -421,7 +422,8 @@ class MainWindow(QMainWindow):
         outgoing = self._extensions.prepare(
             OutgoingMessage(self._conversation_id, text, overrides.params(self._params))
         )
-        if not self._bridge.send(self._conversation_id, outgoing.full_text(), outgoing.params):
+        job = outgoing.job(TurnJob(outgoing.full_text()))
+        if not self._bridge.start_job(self._conversation_id, job, outgoing.params):
             return
         self._preset_bar.hide()
         if first_message:

@@ -235,6 +235,14 @@ class ChatListModel(QAbstractListModel):
                 return number
         return None
 
+    def refresh_message(self, message_id: int) -> None:
+        """Draw a message again: what features show under it (its footer, its links)
+        has changed."""
+        row = self.row_of_message(message_id)
+        if row is not None:
+            index = self.index(row)
+            self.dataChanged.emit(index, index)
+
     def set_messages(self, messages: list[Message], page: int | None = None) -> None:
         """Show a conversation (system messages are not shown).
 

@@ -21,11 +21,13 @@ What a feature can add, and where it shows:
 - ``add_side_panel(widget)``: a panel left of the chat (the conversation list is one).
 - ``add_attachment_provider(provider)``: items added to the next message sent.
 - ``add_request_contributor(contributor)``: changes to the outgoing request (extra
-  context text, generation parameters) just before a message is sent.
+  context text, generation parameters, the job that answers it) just before a
+  message is sent.
 - ``add_message_decorator(decorator)``: a line rendered under a message (sources, a
   tool-call step).
 - ``add_message_links(provider)``: clickable links under a message (``MessageLink``:
-  a label, a tooltip shown on hover, and what a click does), e.g. an answer's sources.
+  a label, a tooltip shown on hover, what a click does, and optional detail text shown
+  under it), e.g. an answer's sources, or a tool step that a click opens.
 - ``on_conversation_shown(callback)``, ``on_model_loaded(callback)``,
   ``on_new_chat(callback)``, ``on_settings_changed(callback)``, ``on_close(callback)``:
   notifications.
@@ -132,6 +134,15 @@ class OutgoingMessage:
     def full_text(self) -> str:
         return "\n\n".join([*self.context, self.text])
 
+    job_wrappers: list[Callable[[AnswerJob], AnswerJob]] = field(default_factory=list)
+    """Each wraps the answer job, in order (the tools feature runs it in its tool loop)."""
+
+    def job(self, base: AnswerJob) -> AnswerJob:
+        """``base`` (the job that answers ``full_text``) wrapped by ``job_wrappers``."""
+        for wrap in self.job_wrappers:
+            base = wrap(base)
+        return base
+
 
 RequestContributor = Callable[[OutgoingMessage], None]
 """Called with each outgoing message before it is sent (add context, change params)."""
@@ -158,6 +169,8 @@ class MessageLink:
     label: str
     tooltip: str
     activate: Callable[[], object]
+    detail: str = ""
+    """Text shown under the link, on its own lines (an opened tool step); empty: none."""
 
 
 MessageLinkProvider = Callable[[MessageView], "list[MessageLink]"]
