@@ -1,31 +1,37 @@
 """Mutation testing of the modules that carry Hearth's promises, one module at a time.
 
-Usage: python benchmarks/mutation.py [GROUP ...] [--ref REF] [--max-children 1]
-                                     [--mutants GLOB ...] [--workdir DIR] [--list]
+Usage: python benchmarks/mutation.py [GROUP ...] [--fresh] [--rerun-survivors] [--list]
+                                     [--mutants GLOB ...] [--ref REF] [--workdir DIR]
 
 mutmut (3.x) makes many small bugs ("mutants") in a module — ``<`` for ``<=``, a
 constant changed, a call's argument dropped — and runs that module's own tests against
 each one; a mutant is *killed* when some test fails. The score is killed / (killed +
-survived + timeouts); a survivor is either a missing test or a change that cannot be
-observed (see the report of issue 19 for the survivors left and why).
+survived + timeouts + no tests); a survivor is either a missing test or a change that
+cannot be observed (benchmarks/mutation-results.md lists the survivors left and why).
 
 Each GROUP is mutated in its own scratch copy of the project (``--workdir``, default
 ``/tmp/hearth-mutation``), with a ``[tool.mutmut]`` section that names only that
-group's files and its tests, so a run fits the two shared cores: mutmut first runs
+group's files and its unit tests, so a run fits the two shared cores: mutmut first runs
 those tests once to learn which test reaches which function, then runs only those
-tests for each mutant, ``--max-children`` at a time. ``--ref main`` mutates the code and
-tests of a git ref instead of the working tree (the "before" figures). ``--mutants``
-limits a run to mutants whose names match a glob (``*_keep_cached_prefix*``), for the
-engine, whose full run takes hours on two cores.
+tests (``-x``) for each mutant, one at a time, each forked from mutmut's own process
+(``--isolation fork``). Runs resume where they stopped unless ``--fresh``.
 
-mutmut's own progress goes to ``mutmut-run.log`` in the scratch copy. Not part of CI:
-it prints figures and never fails a build. The last line of each group
-is ``GROUP: killed K / N = S %  (survived X, timeout T, no tests U)``.
+After adding tests, ``--rerun-survivors`` copies the working tree's tests into the
+scratch copy and runs again only the mutants that were not killed; the killed ones keep
+their verdict (tests were only added). ``--mutants`` limits a run to names matching a
+glob (``*_keep_cached_prefix*``): the engine's integration tests are too slow for the
+whole file. ``--ref main`` mutates a git ref's code and tests instead of the tree.
+
+mutmut's progress goes to ``mutmut-run.log`` in the scratch copy, the verdicts to its
+``results.json``. Not part of CI: it prints figures and never fails a build. Per file
+and per group it prints ``killed K / N = S %  (survived X, timeout T, no tests U;
+skipped V, W not run)``.
 """
 
 from __future__ import annotations
 
 import argparse
+import fnmatch
 import json
 import os
 import re
@@ -47,6 +53,9 @@ class Group:
     """Modules to mutate, relative to ``desktop_app/``."""
     tests: tuple[str, ...]
     """The tests that guard them (only these run)."""
+    deselect: tuple[str, ...] = ()
+    """Tests left out of the mutation run because each takes a minute under mutmut's
+    tracing; they still run in the suite."""
 
 
 GROUPS: dict[str, Group] = {
@@ -57,11 +66,22 @@ GROUPS: dict[str, Group] = {
             "tests/unit/test_gguf_info.py",
             "tests/unit/test_gguf_corpus.py",
             "tests/unit/test_gguf_quantized.py",
+            "tests/unit/test_gguf_exact.py",
+        ),
+        deselect=(
+            "tests/unit/test_gguf_corpus.py::"
+            "test_truncated_at_every_offset_of_the_header_and_many_beyond",
+            "tests/unit/test_gguf_corpus.py::"
+            "test_random_byte_damage_in_the_header_never_escapes_as_another_error",
         ),
     ),
     "export": Group(
         ("core/chats/export.py", "core/chats/importer.py"),
-        ("tests/unit/test_chat_transfer.py", "tests/unit/test_export_fidelity.py"),
+        (
+            "tests/unit/test_chat_transfer.py",
+            "tests/unit/test_export_fidelity.py",
+            "tests/unit/test_transfer_exact.py",
+        ),
     ),
     "session_store": Group(
         ("core/chats/session.py", "core/chats/store.py"),
@@ -74,6 +94,8 @@ GROUPS: dict[str, Group] = {
             "tests/unit/test_store_recovery.py",
             "tests/unit/test_store_search.py",
             "tests/unit/test_store_durability.py",
+            "tests/unit/test_overrides.py",
+            "tests/unit/test_session_engine_inputs.py",
         ),
     ),
     "settings": Group(
@@ -81,12 +103,20 @@ GROUPS: dict[str, Group] = {
         (
             "tests/unit/test_settings_and_paths.py",
             "tests/unit/test_settings_declared.py",
+            "tests/unit/test_setting_types.py",
+            "tests/unit/test_settings_migrations.py",
+            "tests/unit/test_settings_exact.py",
             "tests/unit/test_cli_settings.py",
         ),
     ),
     "server": Group(
         ("server/app.py", "server/protocol.py"),
-        ("tests/unit/test_server_auth.py", "tests/integration/test_serve_api.py"),
+        (
+            "tests/unit/test_server_protocol.py",
+            "tests/unit/test_server_auth.py",
+            "tests/unit/test_server_security.py",
+            "tests/unit/test_server_shapes.py",
+        ),
     ),
     "llama_engine": Group(
         ("core/engine/llama_engine.py",),
@@ -109,7 +139,9 @@ def _project_files(ref: str | None) -> list[str]:
     return []
 
 
-def make_workspace(name: str, group: Group, ref: str | None, workdir: Path, fresh: bool) -> Path:
+def make_workspace(
+    name: str, group: Group, ref: str | None, workdir: Path, fresh: bool, isolation: str
+) -> Path:
     """A scratch copy of the project whose pyproject tells mutmut what to mutate; an
     earlier copy is kept (mutmut resumes where it stopped) unless ``fresh``."""
     space = workdir / (f"{name}@{ref}" if ref else name)
@@ -130,10 +162,17 @@ def make_workspace(name: str, group: Group, ref: str | None, workdir: Path, fres
         ).stdout  # fmt: skip
         with tarfile.open(fileobj=BytesIO(archive)) as tar:
             tar.extractall(space, filter="data")
+    _write_config(name, group, space, isolation)
+    return space
+
+
+def _write_config(name: str, group: Group, space: Path, isolation: str) -> None:
     tests = [t for t in group.tests if (space / t).exists()]
     missing = sorted(set(group.tests) - set(tests))
     if missing:
         print(f"{name}: not in this tree, left out: {', '.join(missing)}")
+    deselect = [arg for test in group.deselect for arg in ("--deselect", test)]
+    pytest_args = ["-p", "no:cacheprovider", "-q", "-p", "no:randomly", *deselect]
     pytest_config = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
     pytest_section = pytest_config[pytest_config.index("[tool.pytest.ini_options]") :]
     pytest_section = pytest_section[: pytest_section.index("\n[", 1)]
@@ -142,15 +181,26 @@ def make_workspace(name: str, group: Group, ref: str | None, workdir: Path, fres
         'source_paths = ["desktop_app"]\n'
         f"only_mutate = {json.dumps([f'desktop_app/{f}' for f in group.files])}\n"
         f"pytest_add_cli_args_test_selection = {json.dumps(tests)}\n"
-        'pytest_add_cli_args = ["-p", "no:cacheprovider", "-q", "-p", "no:randomly"]\n'
+        f"pytest_add_cli_args = {json.dumps(pytest_args)}\n"
         'also_copy = ["resources"]\n'
-        'process_isolation = "forkserver"\n'
-        "timeout_multiplier = 5.0\n"
-        "timeout_constant = 20.0\n"
+        f'process_isolation = "{isolation}"\n'
+        "timeout_multiplier = 2.0\n"
+        "timeout_constant = 5.0\n"
         "use_git_change_detection = false\n\n" + pytest_section,
         encoding="utf-8",
     )
-    return space
+
+
+def refresh_tests(name: str, group: Group, space: Path, isolation: str) -> None:
+    """Copy the working tree's tests into the scratch copy (and mutmut's own copy of
+    them) and rewrite its mutmut configuration for the group's current test list."""
+    for relative in _project_files(None):
+        if relative.startswith("tests/"):
+            for root in (space, space / "mutants"):
+                target = root / relative
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(ROOT / relative, target)
+    _write_config(name, group, space, isolation)
 
 
 _RESULT = re.compile(r"^\s*(\S+__mutmut_\d+):\s*(.+?)\s*$")
@@ -175,12 +225,13 @@ def summary(name: str, found: dict[str, str]) -> str:
     survived = sum(1 for s in found.values() if s == "survived")
     timeout = sum(1 for s in found.values() if s == "timeout")
     untested = sum(1 for s in found.values() if s == "no tests")
+    skipped = sum(1 for s in found.values() if s == "skipped")
     judged = killed + survived + timeout + untested
     score = 100 * killed / judged if judged else 0.0
     return (
         f"{name}: killed {killed} / {judged} = {score:.1f} %  "
         f"(survived {survived}, timeout {timeout}, no tests {untested}; "
-        f"{len(found) - judged} not run)"
+        f"skipped {skipped}, {len(found) - judged - skipped} not run)"
     )
 
 
@@ -193,6 +244,18 @@ def main() -> None:
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/hearth-mutation"))
     parser.add_argument("--list", action="store_true", help="list survivors")
     parser.add_argument("--fresh", action="store_true", help="start over, not resume")
+    parser.add_argument(
+        "--isolation",
+        choices=("fork", "forkserver"),
+        default="fork",
+        help="fork each mutant from mutmut's own process (fast; default) or a fork server",
+    )
+    parser.add_argument(
+        "--rerun-survivors",
+        action="store_true",
+        help="after adding tests: refresh the copy's tests and run again only the mutants "
+        "not killed before (killed ones stay killed: tests were only added)",
+    )
     args = parser.parse_args()
     unknown = sorted(set(args.groups) - set(GROUPS))
     if unknown:
@@ -200,16 +263,39 @@ def main() -> None:
     lines: list[str] = []
     for name in args.groups or list(GROUPS):
         group = GROUPS[name]
-        space = make_workspace(name, group, args.ref, args.workdir, args.fresh)
+        space = make_workspace(name, group, args.ref, args.workdir, args.fresh, args.isolation)
         started = time.monotonic()
+        saved = space / "results.json"
+        before = json.loads(saved.read_text(encoding="utf-8")) if saved.exists() else {}
+        names = list(args.mutants)
+        if args.rerun_survivors:
+            before = before or results(space)
+            if args.mutants:  # the subset named, whatever its verdict but killed
+                names = [
+                    m
+                    for m, s in before.items()
+                    if s != "killed" and any(fnmatch.fnmatch(m, g) for g in args.mutants)
+                ]
+            else:
+                names = [m for m, s in before.items() if s not in ("killed", "not checked")]
+            if not names:
+                print(f"{name}: no survivors to run again")
+            refresh_tests(name, group, space, args.isolation)
         env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONDONTWRITEBYTECODE": "1"}
+        skip = args.rerun_survivors and not names
         with (space / "mutmut-run.log").open("ab") as log:
-            subprocess.run(
-                [sys.executable, "-m", "mutmut", "run", "--max-children",
-                 str(args.max_children), *args.mutants],
-                cwd=space, env=env, stdout=log, stderr=subprocess.STDOUT, check=False,
-            )  # fmt: skip
+            if not skip:
+                subprocess.run(
+                    [sys.executable, "-m", "mutmut", "run", "--max-children",
+                     str(args.max_children), *names],
+                    cwd=space, env=env, stdout=log, stderr=subprocess.STDOUT, check=False,
+                )  # fmt: skip
         found = results(space)
+        if before:
+            # A change of test selection resets mutmut's cache: what was not run again
+            # keeps its earlier verdict.
+            found = {m: (s if s != "not checked" else before.get(m, s)) for m, s in found.items()}
+        saved.write_text(json.dumps(found, indent=0, sort_keys=True), encoding="utf-8")
         for file in group.files:
             prefix = "desktop_app." + file.removesuffix(".py").replace("/", ".") + "."
             mine = {k: v for k, v in found.items() if k.startswith(prefix)}
@@ -218,7 +304,7 @@ def main() -> None:
             lines.append(line)
             if args.list:
                 for mutant, status in sorted(mine.items()):
-                    if status != "killed":
+                    if status not in ("killed", "not checked"):
                         print(f"    {status}: {mutant}")
         line = summary(name, found) + f" in {time.monotonic() - started:.0f} s"
         print(line, flush=True)

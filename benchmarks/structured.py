@@ -121,7 +121,10 @@ def main() -> None:
     grammar = compile_schema(LONG_SCHEMA).grammar
     started = time.perf_counter()
     sampling.utf8_classes(engine._llm.n_vocab(), engine._token_bytes)
-    print(f"utf8 classes (once per model): {(time.perf_counter() - started) * 1000:.0f} ms")
+    print(
+        f"utf8 classes (once per model, part of the load): "
+        f"{(time.perf_counter() - started) * 1000:.0f} ms"
+    )
     made: list[sampling.GrammarSampling] = []
     original = llama_engine.grammar_sampler
 

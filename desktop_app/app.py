@@ -166,7 +166,7 @@ def features(paths: AppPaths, settings: Settings, endpoints: EndpointStore) -> l
             paths.data_dir / DOCUMENTS_DATABASE,
             lambda: installed_embedding_model(models.library),
         ),
-        ToolsFeature(paths.config_dir),
+        ToolsFeature(paths.config_dir, paths.data_dir / DOCUMENTS_DATABASE),
         HelpFeature(),
     ]
 

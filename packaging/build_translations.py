@@ -26,8 +26,11 @@ LOCALES = ("zh_CN",)
 AREAS: dict[str, list[str]] = {
     "tools": [
         "desktop_app/ui/tools/answer_card.py",
+        "desktop_app/ui/tools/approval.py",
+        "desktop_app/ui/tools/chat_tools.py",
         "desktop_app/ui/tools/feature.py",
         "desktop_app/ui/tools/settings_page.py",
+        "desktop_app/ui/tools/step_links.py",
     ],
     "main": [
         "desktop_app/app.py",

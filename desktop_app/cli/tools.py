@@ -8,14 +8,17 @@ the prompt came from standard input); ``--yes`` allows every call, for scripts.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from desktop_app.cli.common import CliError
+
+TTY_PATH = "/dev/tty"
 
 if TYPE_CHECKING:
     from desktop_app.core.chats.store import Store
@@ -29,7 +32,8 @@ def add_chat_options(chat: argparse.ArgumentParser) -> None:
     chat.add_argument(
         "--tools",
         metavar="LIST",
-        help="built-in tools the model may call, comma-separated: calculator, time, search, file",
+        help="built-in tools the model may call, comma-separated: calculator, time, search, "
+        "file, documents",
     )
     chat.add_argument(
         "--mcp",
@@ -98,40 +102,54 @@ def terminal_asker(
 
     def ask(call: ToolCall) -> Decision:
         stream = out or sys.stderr
-        source = answers or _open_tty()
-        if source is None:
-            print(
-                f"hearth: tool call {call.name} denied: no terminal to ask on (use --yes)",
-                file=stream,
-            )
-            return Decision.DENY
-        while True:
-            print(
-                f"\nhearth: the model wants to call {call.name}({call.arguments_json})\n"
-                "  allow? [y]es once / [a]lways this tool / [n]o: ",
-                end="",
-                file=stream,
-                flush=True,
-            )
-            answer = source.readline()
-            if not answer:
+        with _answer_source(answers) as source:
+            if source is None:
+                print(
+                    f"hearth: tool call {call.name} denied: no terminal to ask on (use --yes)",
+                    file=stream,
+                )
                 return Decision.DENY
-            choice = answer.strip().lower()[:1]
-            if choice == "y":
-                return Decision.ALLOW_ONCE
-            if choice == "a":
-                return Decision.ALLOW_ALWAYS
-            if choice == "n":
-                return Decision.DENY
+            return _ask_until_answered(call, source, stream)
 
     return ask
 
 
-def _open_tty() -> TextIO | None:
-    try:
-        return open("/dev/tty", encoding="utf-8")
-    except OSError:
-        return None
+def _ask_until_answered(call: ToolCall, source: TextIO, stream: TextIO) -> Decision:
+    from desktop_app.core.tools.approval import Decision
+
+    while True:
+        print(
+            f"\nhearth: the model wants to call {call.name}({call.arguments_json})\n"
+            "  allow? [y]es once / [a]lways this tool / [n]o: ",
+            end="",
+            file=stream,
+            flush=True,
+        )
+        answer = source.readline()
+        if not answer:
+            return Decision.DENY
+        choice = answer.strip().lower()[:1]
+        if choice == "y":
+            return Decision.ALLOW_ONCE
+        if choice == "a":
+            return Decision.ALLOW_ALWAYS
+        if choice == "n":
+            return Decision.DENY
+
+
+@contextlib.contextmanager
+def _answer_source(answers: TextIO | None) -> Iterator[TextIO | None]:
+    """``answers`` as given (not closed), else the terminal, opened for one question and
+    closed after it; None when there is no terminal."""
+    if answers is not None:
+        yield answers
+        return
+    with contextlib.ExitStack() as stack:
+        try:
+            tty: TextIO | None = stack.enter_context(open(TTY_PATH, encoding="utf-8"))
+        except OSError:
+            tty = None
+        yield tty
 
 
 def print_step(step: ToolStep) -> None:
@@ -154,6 +172,7 @@ def tool_engine(
         if args.tool_choice != "auto":
             raise CliError("--tool-choice needs --tools or --mcp")
         return engine
+    from desktop_app.core.documents.index import DATABASE_NAME
     from desktop_app.core.paths import app_paths
     from desktop_app.core.tools.approval import ApprovalPolicy, allow_all
     from desktop_app.core.tools.builtins import builtin_tools
@@ -162,7 +181,8 @@ def tool_engine(
     from desktop_app.core.tools.toolbox import Toolbox
 
     try:
-        builtins = builtin_tools(wanted, open_store, args.attach or [])
+        documents = app_paths().data_dir / DATABASE_NAME
+        builtins = builtin_tools(wanted, open_store, args.attach or [], documents)
     except ValueError as exc:
         raise CliError(str(exc)) from exc
     config, warning = load_tools_config(app_paths().config_dir)
@@ -256,7 +276,7 @@ def _list(config: Any, connect: bool) -> None:
 
     print("Built-in tools (--tools NAME):")
     for short in BUILTIN_NAMES:
-        tool = builtin_tools([short], open_store=lambda: None)[0]  # type: ignore[arg-type,return-value]
+        tool = builtin_tools([short], open_store=lambda: None, documents=Path())[0]  # type: ignore[arg-type,return-value]
         print(f"  {short:<12} {tool.spec.name}: {tool.spec.description}")
     print("MCP servers (--mcp NAME):" if config.servers else "MCP servers: none (hearth tools add)")
     for server in config.servers:

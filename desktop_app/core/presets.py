@@ -48,6 +48,8 @@ class Preset:
     """A JSON schema every answer must follow (constrained decoding), or None."""
     collections: tuple[str, ...] = ()
     """Document collections a chat started from this preset answers from (by name)."""
+    tools: tuple[str, ...] = ()
+    """Tools a chat started from this preset may call (as ``ChatOverrides.tools``)."""
 
     def name_for(self, language: str) -> str:
         return _pick(self.name, language)
@@ -77,6 +79,7 @@ class Preset:
             "sampling": dict(self.sampling),
             **({"response_schema": dict(self.response_schema)} if self.response_schema else {}),
             **({"collections": list(self.collections)} if self.collections else {}),
+            **({"tools": list(self.tools)} if self.tools else {}),
         }
 
 
@@ -148,8 +151,19 @@ def preset_from_dict(data: Any, *, builtin: bool = False) -> Preset:
                 check_schema(schema)
         except SchemaError as exc:
             raise PresetError(f"response_schema: {exc}") from exc
+    tools = data.get("tools", [])
+    if not isinstance(tools, list) or not all(isinstance(t, str) and t for t in tools):
+        raise PresetError("tools must be a list of tool names")
     return Preset(
-        preset_id, name, prompt, description, sampling, builtin, schema, _collections(data)
+        preset_id,
+        name,
+        prompt,
+        description,
+        sampling,
+        builtin,
+        schema,
+        _collections(data),
+        tuple(tools),
     )
 
 

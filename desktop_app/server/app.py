@@ -29,10 +29,11 @@ from desktop_app.core.engine.remote import is_remote_spec
 from desktop_app.server import protocol, timings, tools_api
 from desktop_app.server.embeddings import Embedder, embeddings_route
 from desktop_app.server.engine_thread import JOB_STARTED, Job, JobEvent, QueueFull
+from desktop_app.server.errors import ApiError, error_body
 from desktop_app.server.metrics import ServerMetrics
 from desktop_app.server.models import matches
 from desktop_app.server.operations import model_entries, operation_routes, runner_status
-from desktop_app.server.protocol import ApiError, GenerationRequest
+from desktop_app.server.protocol import GenerationRequest
 from desktop_app.server.relay import relay_for
 from desktop_app.server.security import AccessGuard, AccessPolicy
 
@@ -353,7 +354,7 @@ class _Shape:
         self, finished: Finished, include_usage: bool, called: bool = False
     ) -> list[dict[str, Any] | str]:
         if finished.reason is FinishReason.ERROR:
-            error = protocol.error_body(finished.error or "Generation failed.", "server_error")
+            error = error_body(finished.error or "Generation failed.", "server_error")
             return [error, "[DONE]"]
         empty: dict[str, Any] | str = {} if self.chat else ""
         reason = "tool_calls" if called else protocol.finish_reason(finished.reason)

@@ -18,7 +18,7 @@ import numpy as np
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from desktop_app.server.protocol import ApiError, invalid
+from desktop_app.server.errors import ApiError, invalid
 
 MAX_INPUTS = 2048
 

@@ -30,8 +30,8 @@ from desktop_app.core.engine.base import Engine, EngineError, ModelInfo
 from desktop_app.core.engine.llama_engine import LlamaEngine
 from desktop_app.core.engine.remote import is_remote_spec
 from desktop_app.server.engine_thread import EngineThread, Job
+from desktop_app.server.errors import ApiError
 from desktop_app.server.models import matches
-from desktop_app.server.protocol import ApiError
 from desktop_app.server.scheduler import FAILED, LOADING, READY, STOPPED, BatchScheduler
 
 MEMORY_MARGIN = 1.2

@@ -1,22 +1,22 @@
 """OpenAI-style requests and answers: strict checks, clear error objects.
 
-Every bad request raises ``ApiError`` with the HTTP status, the OpenAI error ``type``,
-the offending ``param`` and a sentence saying what to send instead.
+Every bad request raises ``ApiError`` (``server/errors.py``, shared with ``tools_api``)
+with the HTTP status, the OpenAI error ``type``, the offending ``param`` and a sentence
+saying what to send instead.
 """
 
 from __future__ import annotations
 
-import contextlib
 import math
 import time
 import uuid
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from desktop_app.core.chats.model import FinishReason, GenerationStats
 from desktop_app.core.engine.base import ChatTurn, GenerationParams
-from desktop_app.server.tools_api import RequestProblem, turn_from_message, with_extensions
+from desktop_app.server.errors import ApiError, invalid
+from desktop_app.server.tools_api import turn_from_message, with_extensions
 
 MAX_STOP_STRINGS = 4
 ROLES = {
@@ -27,39 +27,6 @@ ROLES = {
     "tool": "tool",
 }
 FINISH_REASONS = {FinishReason.STOP: "stop", FinishReason.LENGTH: "length"}
-
-
-class ApiError(Exception):
-    def __init__(
-        self,
-        status: int,
-        message: str,
-        *,
-        kind: str = "invalid_request_error",
-        param: str | None = None,
-        code: str | None = None,
-        headers: dict[str, str] | None = None,
-    ) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
-        self.kind = kind
-        self.param = param
-        self.code = code
-        self.headers = headers or {}
-
-    def body(self) -> dict[str, Any]:
-        return error_body(self.message, self.kind, self.param, self.code)
-
-
-def error_body(
-    message: str, kind: str, param: str | None = None, code: str | None = None
-) -> dict[str, Any]:
-    return {"error": {"message": message, "type": kind, "param": param, "code": code}}
-
-
-def invalid(param: str, message: str) -> ApiError:
-    return ApiError(400, message, param=param, code="invalid_value")
 
 
 @dataclass(frozen=True)
@@ -180,10 +147,8 @@ def parse_chat(body: Any, context_length: int) -> GenerationRequest:
                 f"messages[{index}].role",
                 f"Unsupported role {message.get('role')!r}; use system, user, assistant or tool.",
             )
-        with _problems():
-            turns.append(turn_from_message(role, _content(message, index), message, index, turns))
-    with _problems():
-        params, names = with_extensions(body, params, chat=True)
+        turns.append(turn_from_message(role, _content(message, index), message, index, turns))
+    params, names = with_extensions(body, params, chat=True)
     return GenerationRequest(model, params, stream, usage, turns=turns, tool_names=names)
 
 
@@ -196,18 +161,8 @@ def parse_completion(body: Any, context_length: int) -> GenerationRequest:
         raise invalid("prompt", "'prompt' must be a non-empty string.")
     if body.get("max_tokens") is None and body.get("max_completion_tokens") is None:
         params = GenerationParams(**{**params.__dict__, "max_tokens": 16})
-    with _problems():
-        params, _ = with_extensions(body, params, chat=False)
+    params, _ = with_extensions(body, params, chat=False)
     return GenerationRequest(model, params, stream, usage, prompt=prompt)
-
-
-@contextlib.contextmanager
-def _problems() -> Iterator[None]:
-    """A bad structured-output or tools field, as a 400 naming it."""
-    try:
-        yield
-    except RequestProblem as exc:
-        raise ApiError(400, exc.message, param=exc.param, code=exc.code) from exc
 
 
 def new_id(prefix: str) -> str:

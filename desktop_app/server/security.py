@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from desktop_app.server.protocol import error_body
+from desktop_app.server.errors import error_body
 
 if TYPE_CHECKING:  # the window imports this module for its settings; Starlette waits
     from starlette.types import ASGIApp, Receive, Scope, Send

@@ -22,25 +22,11 @@ from desktop_app.core.tools.calls import (
 )
 from desktop_app.core.tools.choice import call_grammar, forced_tools
 from desktop_app.core.tools.parsing import ToolCallStream, parse_tool_calls
+from desktop_app.server.errors import ApiError, invalid
 
 
-class RequestProblem(ValueError):
-    """A bad ``response_format``/``tools``/``tool_choice``/tool message; ``protocol``
-    answers it as a 400 naming ``param``."""
-
-    def __init__(self, param: str, message: str, code: str = "invalid_value") -> None:
-        super().__init__(message)
-        self.param = param
-        self.message = message
-        self.code = code
-
-
-def invalid(param: str, message: str) -> RequestProblem:
-    return RequestProblem(param, message)
-
-
-def _schema_error(param: str, exc: SchemaError) -> RequestProblem:
-    return RequestProblem(param, str(exc), "unsupported_schema")
+def _schema_error(param: str, exc: SchemaError) -> ApiError:
+    return invalid(param, str(exc), "unsupported_schema")
 
 
 def _response_format(value: Any) -> tuple[str | None, Any]:

@@ -123,3 +123,17 @@ def test_window_answers_a_schema_and_shows_it_as_a_card(
     assert dialog is not None and dialog.isVisible()
     assert json.loads(dialog.card.raw.toPlainText()) == answer
     dialog.close()
+
+
+def test_the_page_lists_always_allowed_tools_and_forgets_them(qtbot: QtBot, tmp_path: Path) -> None:
+    from desktop_app.core.tools.config import ToolsConfig, save_tools_config
+
+    save_tools_config(tmp_path, ToolsConfig(always_allowed=("calculator", "pid")))
+    page = ToolsSettingsPage(tmp_path)
+    qtbot.addWidget(page)
+    page.show()
+    assert "calculator, pid" in page.always_label.text()
+    qtbot.mouseClick(page.forget_button, Qt.MouseButton.LeftButton)
+    assert load_tools_config(tmp_path)[0].always_allowed == ()
+    assert not page.forget_button.isEnabled()
+    assert page.always_label.text() == "Every tool call asks you first."

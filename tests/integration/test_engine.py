@@ -439,13 +439,22 @@ def test_going_back_within_a_sliding_window_keeps_the_cache(
     engine: LlamaEngine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The other side of the check: when the cache still holds the window, the shared
-    prefix is reused as without a sliding window."""
+    prefix is reused as without a sliding window. The oldest position is asked of the
+    engine's KV memory for the chat's sequence (0)."""
     monkeypatch.setattr(engine, "_n_swa", 16)
-    monkeypatch.setattr(engine._llama_cpp, "llama_memory_seq_pos_min", lambda _memory, _seq: 0)
+    asked: list[tuple[object, int]] = []
+
+    def pos_min(memory: object, seq: int) -> int:
+        asked.append((memory, seq))
+        return 0
+
+    monkeypatch.setattr(engine._llama_cpp, "llama_memory_seq_pos_min", pos_min)
     prompt = engine.prompt_tokens(LONG_QUESTION)
     first, _, again, finished = _regenerate(engine, LONG_QUESTION)
     assert finished.stats.cached_prompt_tokens == len(prompt) - 1
     assert again == first
+    assert asked and all(seq == 0 for _, seq in asked), "the sequence of the chat"
+    assert all(memory is not None for memory, _ in asked), "the engine's own KV memory"
 
 
 def test_going_forward_with_a_sliding_window_keeps_the_cache(

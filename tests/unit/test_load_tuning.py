@@ -55,3 +55,6 @@ def test_going_back_past_a_sliding_window_cache_is_refused() -> None:
     assert window_intact(cached=209, pos_min=0, n_swa=512)
     assert not window_intact(cached=209, pos_min=-1, n_swa=512), "an empty cache"
     assert window_intact(cached=209, pos_min=141, n_swa=0), "no sliding window"
+    assert window_intact(cached=5, pos_min=-1, n_swa=0), "no sliding window, empty cache"
+    assert not window_intact(cached=10, pos_min=-1, n_swa=1), "a window of one token"
+    assert not window_intact(cached=100, pos_min=1, n_swa=512), "position 0 is gone"

@@ -10,7 +10,8 @@ import pytest
 from desktop_app.core.chats.model import FinishReason, GenerationStats
 from desktop_app.core.engine.base import ChatTurn, GenerationParams
 from desktop_app.server import protocol
-from desktop_app.server.protocol import ApiError, parse_chat, parse_completion
+from desktop_app.server.errors import ApiError
+from desktop_app.server.protocol import parse_chat, parse_completion
 
 HELLO = [{"role": "user", "content": "Hello"}]
 

@@ -4,9 +4,10 @@ numpy and llama.cpp load on the engine thread with the first model, httpx with t
 first remote request or download, Starlette and uvicorn when the local server starts,
 keyring when a secret is first needed, huggingface_hub when the Hub is searched,
 markdown-it and Pygments with the first message shown, jsonschema with the first schema
-checked. A subprocess builds and shows the window (fresh home, no model, offscreen),
-waits until its features are in, and reports which of them it imported. Measured by
-benchmarks/startup.py; no clock here.
+checked, the MCP SDK (and anyio) with the first MCP server a chat starts. A subprocess
+builds and shows the window (fresh home, no model, offscreen), waits until its features
+are in, and reports which of them it imported. Measured by benchmarks/startup.py; no
+clock here.
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ HEAVY = (
     "markdown_it",
     "pygments",
     "jsonschema",
+    "anyio",
+    "mcp",
 )
 
 SHOW_WINDOW = f"""

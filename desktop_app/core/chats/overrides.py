@@ -27,6 +27,9 @@ class ChatOverrides:
     sampling: Mapping[str, Any] = field(default_factory=dict)
     response_schema: Mapping[str, Any] | None = None
     """A JSON schema every answer in this chat must follow (from a preset, or the CLI)."""
+    tools: tuple[str, ...] | None = None
+    """The tools this chat may call (built-in short names, ``mcp:NAME`` for a server);
+    None until the chat or its preset chose (then the tools settings' defaults apply)."""
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any]) -> ChatOverrides:
@@ -43,11 +46,13 @@ class ChatOverrides:
                     except SettingError:
                         continue
         schema = data.get("response_schema")
+        tools = data.get("tools")
         return cls(
             model if isinstance(model, str) else "",
             preset if isinstance(preset, str) else "",
             sampling,
             schema if isinstance(schema, Mapping) and _usable(schema) else None,
+            tuple(t for t in tools if isinstance(t, str)) if isinstance(tools, list) else None,
         )
 
     def to_mapping(self) -> dict[str, Any]:
@@ -60,6 +65,8 @@ class ChatOverrides:
             data["sampling"] = dict(self.sampling)
         if self.response_schema is not None:
             data["response_schema"] = dict(self.response_schema)
+        if self.tools is not None:
+            data["tools"] = list(self.tools)
         return data
 
     def params(self, base: GenerationParams) -> GenerationParams:

@@ -98,6 +98,9 @@ class ModelInfo:
     GPU fallback notice; empty for engines that do not run locally."""
     offload_notice: str = ""
     """One line when a GPU load failed and a fallback (fewer layers, the CPU) took over."""
+    supports_tools: bool = False
+    """Whether the model's own chat template takes tools (the window greys tools out
+    otherwise)."""
 
 
 class CancelToken:

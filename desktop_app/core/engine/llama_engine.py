@@ -71,6 +71,7 @@ from desktop_app.core.gpu.report import OffloadReport
 from desktop_app.core.gpu.runtime import DEFAULT_UBATCH, plan_for
 from desktop_app.core.hardware import looks_like_memory_failure, memory_advice
 from desktop_app.core.models.gguf_info import GGUFError, GGUFInfo, read_gguf_info
+from desktop_app.core.structured.sampling import prepare_utf8_classes
 from desktop_app.core.tools.calls import ToolSpec
 from desktop_app.core.tools.prompting import template_supports_tools
 
@@ -299,6 +300,7 @@ class LlamaEngine:
         self._n_swa = 0 if params.swa_full else int(llama_cpp.llama_model_n_swa(model.model))
         n_vocab = self._llm.n_vocab()
         self._pieces = PieceTable(self._token_bytes)
+        prepare_utf8_classes(self._llm, self._token_bytes)  # not on the first constrained answer
         self._texts = TextTable(self._pieces)
         self._bos = model.token_bos()
         self._eos = model.token_eos()
@@ -333,6 +335,7 @@ class LlamaEngine:
             format_problem=self._format_problem,
             offload=self._offload.describe(),
             offload_notice=self._offload.notice,
+            supports_tools=self.supports_tools,
         )
 
     def _format_words(self) -> str:

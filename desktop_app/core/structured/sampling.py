@@ -226,17 +226,29 @@ class GrammarSampling:
             self._grammar = None
 
 
+def prepare_utf8_classes(llm: Any, token_bytes: Callable[[int], bytes]) -> Utf8Classes:
+    """Find and keep the UTF-8 classes of ``llm``'s vocabulary.
+
+    The engine calls this while the model loads (on its thread): the scan reads every
+    token's bytes (about a second for a 262,144-token vocabulary on a busy machine),
+    which would otherwise delay the first constrained answer.
+    """
+    classes = _CLASSES.get(llm)
+    if classes is None:
+        classes = _CLASSES[llm] = utf8_classes(llm.n_vocab(), token_bytes)
+    return classes
+
+
 def grammar_sampler(
     llama_cpp: Any, llm: Any, grammar: str | None, token_bytes: Callable[[int], bytes]
 ) -> GrammarSampling | None:
     """A ``GrammarSampling`` for ``grammar`` on ``llm`` (a ``llama_cpp.Llama``), or None.
 
-    The model's UTF-8 classes are found on its first constrained answer and kept.
+    The model's UTF-8 classes come from ``prepare_utf8_classes`` (at load; found now if
+    the engine did not).
     """
     if not grammar:
         return None
-    classes = _CLASSES.get(llm)
-    if classes is None:
-        classes = _CLASSES[llm] = utf8_classes(llm.n_vocab(), token_bytes)
+    classes = prepare_utf8_classes(llm, token_bytes)
     vocab = llama_cpp.llama_model_get_vocab(llm._model.model)
     return GrammarSampling(llama_cpp, vocab, llm.n_vocab(), grammar, classes)

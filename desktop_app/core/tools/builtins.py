@@ -1,6 +1,7 @@
 """Hearth's own tools: calculator, date and time, search my conversations, read an
-attached file. Each is a small object with a spec and a ``run``; none touches anything
-the user did not hand it (the conversation store, the files attached to the chat)."""
+attached file, search my documents. Each is a small object with a spec and a ``run``;
+none touches anything the user did not hand it (the conversation store, the files
+attached to the chat, the document collections the user indexed)."""
 
 from __future__ import annotations
 
@@ -70,6 +71,18 @@ READ_FILE_SPEC = ToolSpec(
         "type": "object",
         "properties": {"name": {"type": "string", "maxLength": 255}},
         "required": ["name"],
+    },
+)
+
+
+SEARCH_DOCUMENTS_SPEC = ToolSpec(
+    "search_documents",
+    "Search the user's indexed document collections (keyword search); returns the "
+    "best matching passages with their file and place.",
+    {
+        "type": "object",
+        "properties": {"query": {"type": "string", "maxLength": 200}},
+        "required": ["query"],
     },
 )
 
@@ -145,11 +158,49 @@ class ReadAttachedFile:
         return text
 
 
+@dataclass(frozen=True)
+class SearchDocuments:
+    """Keyword (BM25) search over every collection of the document index at ``database``,
+    opened for the call on the calling thread."""
+
+    database: Path
+    spec: ToolSpec = SEARCH_DOCUMENTS_SPEC
+
+    def run(self, arguments: Mapping[str, Any], timeout_s: float) -> str:
+        query = _text_argument(arguments, "query")
+        if not self.database.exists():
+            raise ToolError("there are no document collections (add one in Documents)")
+        from desktop_app.core.documents.index import DocumentIndex, DocumentIndexError
+        from desktop_app.core.documents.retrieval import Retriever
+
+        try:
+            index = DocumentIndex.open(self.database)
+        except DocumentIndexError as exc:
+            raise ToolError(f"the document index cannot be read: {exc}") from exc
+        try:
+            collections = index.collections()
+            if not collections:
+                raise ToolError("there are no document collections (add one in Documents)")
+            passages = Retriever(index).search(query, collections, k=SEARCH_LIMIT).passages
+        finally:
+            index.close()
+        if not passages:
+            return f"No document mentions {query!r}."
+        return "\n\n".join(_passage_text(passage.chunk) for passage in passages)
+
+
+def _passage_text(chunk: Any) -> str:
+    where = f", {chunk.locator}" if chunk.locator else ""
+    text = chunk.text if len(chunk.text) <= 1500 else chunk.text[:1500] + " …"
+    return f"[{chunk.collection}: {chunk.path}{where}]\n{text}"
+
+
 BUILTIN_NAMES = {
     "calculator": "calculator",
     "time": "current_time",
     "search": "search_conversations",
     "file": "read_file",
+    "documents": "search_documents",
 }
 """Short names the CLI and settings use, and the tool names the model sees."""
 
@@ -158,9 +209,10 @@ def builtin_tools(
     wanted: Sequence[str],
     open_store: Callable[[], Store] | None = None,
     attachments: Sequence[Path] = (),
+    documents: Path | None = None,
 ) -> list[Tool]:
     """The built-in tools named in ``wanted`` (short or full names); ``ValueError`` for
-    an unknown one."""
+    an unknown one. ``documents`` is the document index database ("documents")."""
     tools: list[Tool] = []
     for name in wanted:
         full = BUILTIN_NAMES.get(name, name)
@@ -172,6 +224,8 @@ def builtin_tools(
             tools.append(SearchConversations(open_store))
         elif full == "read_file":
             tools.append(ReadAttachedFile(tuple(attachments)))
+        elif full == "search_documents" and documents is not None:
+            tools.append(SearchDocuments(documents))
         else:
             known = ", ".join(BUILTIN_NAMES)
             raise ValueError(f"unknown built-in tool {name!r} (known: {known})")

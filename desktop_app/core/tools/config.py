@@ -91,6 +91,8 @@ class ToolsConfig:
     servers: tuple[McpServerConfig, ...] = ()
     builtins: tuple[str, ...] = ("calculator", "time")
     """Built-in tools on by default in new chats (short names)."""
+    always_allowed: tuple[str, ...] = ()
+    """Tools the user chose "Always allow" for in the window (tool names)."""
 
     def server(self, name: str) -> McpServerConfig | None:
         return next((s for s in self.servers if s.name == name), None)
@@ -108,6 +110,7 @@ class ToolsConfig:
         return {
             "version": CONFIG_VERSION,
             "builtins": list(self.builtins),
+            **({"always_allowed": list(self.always_allowed)} if self.always_allowed else {}),
             "mcp_servers": [server.to_dict() for server in self.servers],
         }
 
@@ -125,7 +128,10 @@ def config_from_dict(data: Any) -> ToolsConfig:
     builtins = data.get("builtins", list(ToolsConfig().builtins))
     if not isinstance(builtins, list) or not all(isinstance(b, str) for b in builtins):
         raise ToolsConfigError("'builtins' must be a list of tool names")
-    return ToolsConfig(parsed, tuple(builtins))
+    always = data.get("always_allowed", [])
+    if not isinstance(always, list) or not all(isinstance(a, str) for a in always):
+        raise ToolsConfigError("'always_allowed' must be a list of tool names")
+    return ToolsConfig(parsed, tuple(builtins), tuple(always))
 
 
 def load_tools_config(config_dir: Path) -> tuple[ToolsConfig, str | None]:

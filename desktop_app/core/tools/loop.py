@@ -127,6 +127,9 @@ class ToolLoopEngine:
                 self.turns.append(
                     ChatTurn("tool", step.result, tool_call_id=call.id, name=call.name)
                 )
+            if cancel.cancelled:  # stopped while asked or during a call: no further answer
+                yield Finished(FinishReason.CANCELLED, GenerationStats(generated_tokens=generated))
+                return
         yield Finished(FinishReason.STOP, GenerationStats(generated_tokens=generated))
 
     def _report(self, step: ToolStep) -> None:
@@ -137,12 +140,12 @@ class ToolLoopEngine:
     def _run(self, call: ToolCall, cancel: CancelToken) -> ToolStep:
         self._report(ToolStep(call, "asking"))
         decision = self._policy.approve(call)
-        if decision is Decision.DENY:
-            step = ToolStep(call, "denied", "The user did not allow this call.")
+        if cancel.cancelled:  # stopped while the user was asked: not a denial
+            step = ToolStep(call, "cancelled", "The user stopped the chat before this call ran.")
             self._report(step)
             return step
-        if cancel.cancelled:
-            step = ToolStep(call, "cancelled", "The user stopped the chat before this call ran.")
+        if decision is Decision.DENY:
+            step = ToolStep(call, "denied", "The user did not allow this call.")
             self._report(step)
             return step
         self._report(ToolStep(call, "running"))

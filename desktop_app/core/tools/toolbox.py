@@ -9,11 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from desktop_app.core.tools.base import Tool, ToolError
 from desktop_app.core.tools.calls import ToolCall, ToolSpec
 from desktop_app.core.tools.config import McpServerConfig
-from desktop_app.core.tools.mcp_client import McpConnection
+
+if TYPE_CHECKING:  # the SDK (anyio, mcp) loads with the first server a chat starts
+    from desktop_app.core.tools.mcp_client import McpConnection
 
 
 @dataclass(frozen=True)
@@ -38,6 +41,8 @@ class Toolbox:
         return box
 
     def add_server(self, server: McpServerConfig) -> None:
+        from desktop_app.core.tools.mcp_client import McpConnection
+
         connection = McpConnection(server)
         try:
             tools = connection.connect()

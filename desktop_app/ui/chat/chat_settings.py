@@ -106,6 +106,7 @@ class ChatSettings(QObject):
                     preset=preset.id,
                     sampling=dict(preset.sampling),
                     response_schema=preset.response_schema,
+                    tools=preset.tools or None,
                 )
                 self._store.set_conversation_overrides(conversation.id, overrides.to_mapping())
         except StoreError as exc:

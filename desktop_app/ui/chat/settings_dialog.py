@@ -6,6 +6,7 @@ from Settings (shown greyed); unchecked, the chat keeps its own value.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import partial
 
 from PySide6.QtCore import Slot
@@ -117,7 +118,8 @@ class ChatSettingsDialog(QDialog):
             for key, editor in self.editors.items()
             if not self.use_default[key].isChecked()
         }
-        return ChatOverrides(self.model.text().strip(), self._overrides.preset, sampling)
+        # replace(): what this dialog does not edit (answer schema, tools) is kept
+        return replace(self._overrides, model=self.model.text().strip(), sampling=sampling)
 
     @Slot()
     def _choose_model(self) -> None:

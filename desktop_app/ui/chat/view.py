@@ -123,6 +123,8 @@ class FooterLink(Protocol):
     def tooltip(self) -> str: ...
     @property
     def activate(self) -> Callable[[], object]: ...
+    @property
+    def detail(self) -> str: ...
 
 
 @dataclass
@@ -141,6 +143,8 @@ class _Layout:
     size: QSize
     links: list[tuple[QRect, FooterLink]] = field(default_factory=list)
     """The links under the footer and where each is drawn, relative to the row."""
+    details: list[tuple[QRect, str]] = field(default_factory=list)
+    """The detail text under opened links and where it is drawn, relative to the row."""
 
 
 class MessageDelegate(QStyledItemDelegate):
@@ -291,6 +295,14 @@ class MessageDelegate(QStyledItemDelegate):
                     Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
                     link.label,
                 )
+            painter.restore()
+        if layout.details:
+            painter.save()
+            painter.setFont(self._footer_font(option.font))
+            painter.setPen(_muted(palette))
+            flags = Qt.AlignmentFlag.AlignLeft | Qt.TextFlag.TextWordWrap
+            for rect, detail in layout.details:
+                painter.drawText(rect.translated(origin), flags, detail)
             painter.restore()
         ActionBar.paint(
             painter, row, self.action_bar_rect(option.rect, option.font), option.font, palette
@@ -503,33 +515,50 @@ class MessageDelegate(QStyledItemDelegate):
             )
             footer_rect = QRect(SIDE_MARGIN, bottom + FOOTER_GAP, content_width, bounds.height())
             bottom = footer_rect.bottom() + 1
-        links, bottom = self._place_links(font, index, content_width, bottom)
+        links, details, bottom = self._place_links(font, index, content_width, bottom)
         bottom += ActionBar.height_for(row, font)
         size = QSize(width, bottom + ROW_SPACING - ROW_SPACING // 2)
-        return _Layout(width, text, body, body_rect, None, footer, footer_rect, size, links)
+        return _Layout(
+            width, text, body, body_rect, None, footer, footer_rect, size, links, details
+        )
 
     def _place_links(
         self, font: QFont, index: AnyIndex, content_width: int, bottom: int
-    ) -> tuple[list[tuple[QRect, FooterLink]], int]:
-        """Lay a row's footer links out left to right, wrapping; returns them and the new
-        bottom of the row's content."""
+    ) -> tuple[list[tuple[QRect, FooterLink]], list[tuple[QRect, str]], int]:
+        """Lay a row's footer links out left to right, wrapping, a link with detail text
+        on a line of its own with the text under it; returns the links, the details and
+        the new bottom of the row's content."""
         links: list[FooterLink] = list(index.data(ChatRoles.LINKS) or [])
         if not links:
-            return [], bottom
-        link_font = self._footer_font(font)
+            return [], [], bottom
+        small = self._footer_font(font)
+        link_font = QFont(small)
         link_font.setUnderline(True)
         metrics = QFontMetrics(link_font)
         gap = metrics.horizontalAdvance("  ")
         line = metrics.height()
         x, y = SIDE_MARGIN, bottom + FOOTER_GAP
         placed: list[tuple[QRect, FooterLink]] = []
+        details: list[tuple[QRect, str]] = []
         for link in links:
+            detail = getattr(link, "detail", "")
             width = min(metrics.horizontalAdvance(link.label) + 1, content_width)
-            if x > SIDE_MARGIN and x + width > SIDE_MARGIN + content_width:
+            if x > SIDE_MARGIN and (detail or x + width > SIDE_MARGIN + content_width):
                 x, y = SIDE_MARGIN, y + line
             placed.append((QRect(x, y, width, line), link))
             x += width + gap
-        return placed, y + line
+            if detail:
+                indent = metrics.horizontalAdvance("    ")
+                bounds = QFontMetrics(small).boundingRect(
+                    QRect(0, 0, content_width - indent, 100_000),
+                    int(Qt.AlignmentFlag.AlignLeft | Qt.TextFlag.TextWordWrap),
+                    detail,
+                )
+                left = SIDE_MARGIN + indent
+                rect = QRect(left, y + line, content_width - indent, bounds.height())
+                details.append((rect, detail))
+                x, y = SIDE_MARGIN + content_width + 1, rect.bottom() + 1 - line
+        return placed, details, y + line
 
     @staticmethod
     def _footer_font(font: QFont) -> QFont:

@@ -26,7 +26,8 @@ What a feature can add, and where it shows:
 - ``add_message_decorator(decorator)``: a line rendered under a message (sources, a
   tool-call step).
 - ``add_message_links(provider)``: clickable links under a message (``MessageLink``:
-  a label, a tooltip shown on hover, and what a click does), e.g. an answer's sources.
+  a label, a tooltip shown on hover, what a click does, and optional detail text shown
+  under it), e.g. an answer's sources, or a tool step that a click opens.
 - ``on_conversation_shown(callback)``, ``on_model_loaded(callback)``,
   ``on_new_chat(callback)``, ``on_settings_changed(callback)``, ``on_close(callback)``:
   notifications.
@@ -132,10 +133,18 @@ class OutgoingMessage:
     answer_job: Callable[[str], AnswerJob] | None = None
     """Makes the job that answers, given the full text (None: a plain turn). A feature
     that needs more than text (files stored with the question, a search run on the
-    engine thread) sets it; the job runs on the engine thread."""
+    engine thread) sets it; the job runs on the engine thread, inside ``job_wrappers``."""
+    job_wrappers: list[Callable[[AnswerJob], AnswerJob]] = field(default_factory=list)
+    """Each wraps the answer job, in order (the tools feature runs it in its tool loop)."""
 
     def full_text(self) -> str:
         return "\n\n".join([*self.context, self.text])
+
+    def job(self, base: AnswerJob) -> AnswerJob:
+        """``base`` (the job that answers ``full_text``) wrapped by ``job_wrappers``."""
+        for wrap in self.job_wrappers:
+            base = wrap(base)
+        return base
 
 
 RequestContributor = Callable[[OutgoingMessage], None]
@@ -163,6 +172,8 @@ class MessageLink:
     label: str
     tooltip: str
     activate: Callable[[], object]
+    detail: str = ""
+    """Text shown under the link, on its own lines (an opened tool step); empty: none."""
 
 
 MessageLinkProvider = Callable[[MessageView], "list[MessageLink]"]

@@ -135,6 +135,7 @@ class ToolsSettingsPage(QWidget):
             "time": self.tr("Date and time"),
             "search": self.tr("Search my conversations"),
             "file": self.tr("Read an attached file"),
+            "documents": self.tr("Search my documents"),
         }
         for short in BUILTIN_NAMES:
             box = QCheckBox(labels[short], builtins)
@@ -160,12 +161,23 @@ class ToolsSettingsPage(QWidget):
         server_layout.addLayout(row)
         note = QLabel(
             self.tr(
-                "Every tool call needs your approval. Tools run in 'hearth chat --tools' "
-                "and through the local API; chats in this window do not call tools yet."
+                "Every tool call needs your approval (or an earlier “Always allow”). Choose "
+                "a chat's tools with the Tools button in its header; an MCP server starts "
+                "only while a chat's answer uses it. 'hearth chat --tools' and the local "
+                "API use the same tools."
             ),
             self,
         )
         note.setWordWrap(True)
+        self.always_label = QLabel(self)
+        self.always_label.setObjectName("alwaysAllowedLabel")
+        self.always_label.setWordWrap(True)
+        self.forget_button = QPushButton(self.tr("Ask Again for Every Tool"), self)
+        self.forget_button.setObjectName("forgetAlwaysAllowedButton")
+        self.forget_button.clicked.connect(self._forget_always)
+        always_row = QHBoxLayout()
+        always_row.addWidget(self.always_label, 1)
+        always_row.addWidget(self.forget_button)
         layout = QVBoxLayout(self)
         if warning:
             problem = QLabel(warning, self)
@@ -173,6 +185,7 @@ class ToolsSettingsPage(QWidget):
             layout.addWidget(problem)
         layout.addWidget(builtins)
         layout.addWidget(servers, 1)
+        layout.addLayout(always_row)
         layout.addWidget(note)
         self._fill()
 
@@ -193,6 +206,13 @@ class ToolsSettingsPage(QWidget):
         has = self.servers.count() > 0
         self.edit_button.setEnabled(has)
         self.remove_button.setEnabled(has)
+        always = self._config.always_allowed
+        self.always_label.setText(
+            self.tr("Always allowed without asking: %1").replace("%1", ", ".join(always))
+            if always
+            else self.tr("Every tool call asks you first.")
+        )
+        self.forget_button.setEnabled(bool(always))
 
     def _save(self, config: ToolsConfig) -> None:
         save_tools_config(self._config_dir, config)
@@ -207,6 +227,10 @@ class ToolsSettingsPage(QWidget):
     def _builtins_changed(self) -> None:
         chosen = tuple(name for name, box in self.builtin_boxes.items() if box.isChecked())
         self._save(replace(self._config, builtins=chosen))
+
+    @Slot()
+    def _forget_always(self) -> None:
+        self._save(replace(load_tools_config(self._config_dir)[0], always_allowed=()))
 
     @Slot(QListWidgetItem)
     def _server_toggled(self, item: QListWidgetItem) -> None:
