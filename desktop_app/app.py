@@ -141,6 +141,7 @@ def features(paths: AppPaths, settings: Settings, endpoints: EndpointStore) -> l
     Imported here, after the first paint, so that the window shows without them.
     """
     from desktop_app.core.documents.index import DATABASE_NAME as DOCUMENTS_DATABASE
+    from desktop_app.core.documents.models import installed_embedding_model
     from desktop_app.core.models.library import models_dir_for
     from desktop_app.ui.conversations.controller import ConversationsFeature
     from desktop_app.ui.documents.feature import DocumentsFeature
@@ -161,7 +162,10 @@ def features(paths: AppPaths, settings: Settings, endpoints: EndpointStore) -> l
         ConversationsFeature(),
         EndpointsFeature(endpoints),
         ServerFeature(),
-        DocumentsFeature(paths.data_dir / DOCUMENTS_DATABASE),
+        DocumentsFeature(
+            paths.data_dir / DOCUMENTS_DATABASE,
+            lambda: installed_embedding_model(models.library),
+        ),
         ToolsFeature(paths.config_dir, paths.data_dir / DOCUMENTS_DATABASE),
         HelpFeature(),
     ]

@@ -118,7 +118,7 @@ def _run_steps(model: Path | None) -> list[str]:
 
 FEATURE_MODULES = {
     "MCP tools": ("mcp", "mcp.client.stdio", "mcp.client.streamable_http"),
-    "documents": ("pypdfium2", "docx", "charset_normalizer"),
+    "documents": ("pypdfium2", "docx", "charset_normalizer", "threadpoolctl"),
     "local API": ("desktop_app.server.app", "uvicorn"),
     "structured output": ("jsonschema",),
 }

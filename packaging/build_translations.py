@@ -76,7 +76,7 @@ AREAS: dict[str, list[str]] = {
         "desktop_app/ui/documents/collection_picker.py",
         "desktop_app/ui/documents/documents_page.py",
         "desktop_app/ui/documents/feature.py",
-        "desktop_app/ui/documents/sources_view.py",
+        "desktop_app/ui/documents/sources.py",
     ],
     "remote": [
         "desktop_app/ui/endpoints/page.py",

@@ -422,7 +422,7 @@ class MainWindow(QMainWindow):
         outgoing = self._extensions.prepare(
             OutgoingMessage(self._conversation_id, text, overrides.params(self._params))
         )
-        job = outgoing.job(TurnJob(outgoing.full_text()))
+        job = outgoing.job((outgoing.answer_job or TurnJob)(outgoing.full_text()))
         if not self._bridge.start_job(self._conversation_id, job, outgoing.params):
             return
         self._preset_bar.hide()

@@ -65,8 +65,24 @@
         <translation>文档</translation>
     </message>
     <message>
-        <source>Keyword search only: the window does not use an embedding model</source>
-        <translation>仅关键词搜索：窗口不使用嵌入模型</translation>
+        <source>Looking for an embedding model…</source>
+        <translation>正在查找嵌入模型…</translation>
+    </message>
+    <message>
+        <source>Attached: %1</source>
+        <translation>附件：%1</translation>
+    </message>
+    <message>
+        <source>Hybrid search: keywords and meaning (%1)</source>
+        <translation>混合搜索：关键词和语义（%1）</translation>
+    </message>
+    <message>
+        <source>Keyword search only (the embedding model failed: %1)</source>
+        <translation>仅关键词搜索（嵌入模型加载失败：%1）</translation>
+    </message>
+    <message>
+        <source>Keyword search only (no embedding model)</source>
+        <translation>仅关键词搜索（没有嵌入模型）</translation>
     </message>
 </context>
 <context>
@@ -134,13 +150,6 @@
     <message>
         <source>Documents</source>
         <translation>文档</translation>
-    </message>
-</context>
-<context>
-    <name>SourcesView</name>
-    <message>
-        <source>Sources:</source>
-        <translation>来源：</translation>
     </message>
 </context>
 </TS>

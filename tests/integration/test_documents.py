@@ -250,3 +250,42 @@ def test_v1_embeddings_with_the_openai_client(tiny_model: Path, embedder: Embedd
         pytest.raises(openai.InternalServerError, match="No embedding model is loaded"),
     ):
         client.embeddings.create(model="x", input="hello")
+
+
+def test_documents_job_ranks_a_long_stored_file_again_for_each_question(
+    tmp_path: Path, tiny_model: Path, tiny_embedder: Path
+) -> None:
+    from desktop_app.core.documents.turns import DocumentSearch, DocumentsTurnJob, EmbedderSlot
+    from desktop_app.core.engine.base import CancelToken
+
+    long_file = tmp_path / "long.md"
+    parts = [f"# Part {i}\n\n" + "Nothing to see in this part. " * 40 for i in range(60)]
+    parts.insert(10, "# Password\n\nThe secret password is swordfish.")
+    parts.insert(50, "# Door\n\nThe front door is painted teal.")
+    long_file.write_text("\n\n".join(parts), "utf-8")
+    store = Store.open(tmp_path / "hearth.sqlite3")
+    conversation = store.create_conversation()
+    search = DocumentSearch(tmp_path / "documents.sqlite3", EmbedderSlot(lambda: tiny_embedder))
+    engine = LlamaEngine(tiny_model, LoadParams(n_ctx=4096, n_threads=1))
+    found: list[SourcesFound] = []
+    params = GenerationParams(max_tokens=4, seed=1)
+    try:
+        for question, files in (
+            ("What is the secret password?", (attach(long_file),)),
+            ("What colour is the front door?", ()),  # the file was stored with the chat
+        ):
+            job = DocumentsTurnJob(question, files, search, lambda _id, f: found.append(f))
+            list(job(engine, store, conversation.id, params, CancelToken()))
+    finally:
+        engine.close()
+        search.close()
+    first, second = found
+    assert any("swordfish" in s.passage for s in first.sources)
+    assert any("teal" in s.passage for s in second.sources)
+    assert not any("teal" in s.passage for s in first.sources)
+    assert "relevant passages retrieved" in second.note and "BM25" not in second.note
+    assert [m.content for m in store.messages(conversation.id)][::2] == [
+        "What is the secret password?",
+        "What colour is the front door?",
+    ]
+    store.close()

@@ -342,3 +342,22 @@ def test_very_common_words_are_not_ranked_by(
     found = index.bm25("common filler", [collection.id], 5)
     assert queries[-1] == '"common" AND "filler"'  # every term is common: all of them
     assert len(found) == 5
+    # Word counts are kept between questions, and counted again once the index changes.
+    counts: list[str] = []
+    monkeypatch.setattr(
+        index,
+        "_rows",
+        lambda sql, args=(): (counts.append(sql) if "LIMIT ?)" in sql else None) or spy(sql, args),
+    )
+    index.bm25("common zebra giraffe", [collection.id], 5)
+    assert counts == []  # counted by the first question already
+    index.replace_file(
+        collection.id,
+        "a.txt",
+        1,
+        2,
+        "y",
+        [Chunk(i, f"giraffe {i}", None, None, 5) for i in range(100)],
+    )
+    index.bm25("common zebra giraffe", [collection.id], 5)
+    assert len(counts) == 3 and queries[-1] == '"common" OR "zebra"'  # giraffe is common now

@@ -132,3 +132,19 @@ def test_a_v2_database_gets_the_unfinished_answer_index_and_keeps_its_branches(
     assert store.mark_interrupted_answers() == 1
     assert [m.content for m in store.messages(1)][-1] == "Rain."
     assert [h.message_id for h in store.search("there")] == [5]
+
+
+def test_a_conversations_documents_are_read_in_one_go(tmp_path: Path) -> None:
+    store = Store.open(tmp_path / "hearth.sqlite3")
+    chat, other = store.create_conversation(), store.create_conversation()
+    question = store.add_user_message(chat.id, "Summarise this")
+    store.add_user_message(other.id, "Unrelated")
+    store.set_message_documents(question.id, {"attachments": [{"name": "notes.md"}]})
+    answer = store.begin_answer(chat.id, "model")
+    store.set_message_documents(answer, {"sources": [{"number": 1}]})
+    assert store.conversation_documents(chat.id) == {
+        question.id: {"attachments": [{"name": "notes.md"}]},
+        answer: {"sources": [{"number": 1}]},
+    }
+    assert store.conversation_documents(other.id) == {}
+    store.close()

@@ -18,7 +18,7 @@ import json
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
@@ -584,17 +584,27 @@ class Store:
         for start in range(0, len(message_ids), 500):
             part = list(message_ids[start : start + 500])
             marks = ",".join("?" * len(part))
-            for row in self._query(
-                f"SELECT id, documents FROM messages WHERE id IN ({marks})"
+            _read_documents(
+                self._query(
+                    f"SELECT id, documents FROM messages WHERE id IN ({marks})"
+                    " AND documents IS NOT NULL",
+                    tuple(part),
+                ),
+                found,
+            )
+        return found
+
+    def conversation_documents(self, conversation_id: int) -> dict[int, dict[str, Any]]:
+        """The documents of the conversation's messages that carry any (all branches)."""
+        found: dict[int, dict[str, Any]] = {}
+        _read_documents(
+            self._query(
+                "SELECT id, documents FROM messages WHERE conversation_id = ?"
                 " AND documents IS NOT NULL",
-                tuple(part),
-            ):
-                try:
-                    value = json.loads(row[1])
-                except ValueError:
-                    continue
-                if isinstance(value, dict):
-                    found[row[0]] = value
+                (conversation_id,),
+            ),
+            found,
+        )
         return found
 
     # Import
@@ -701,6 +711,17 @@ class Store:
 
     def integrity_check(self) -> str:
         return str(self._query("PRAGMA integrity_check")[0][0])
+
+
+def _read_documents(rows: Iterable[Sequence[Any]], found: dict[int, dict[str, Any]]) -> None:
+    """Add (message id, documents JSON) rows to ``found``, skipping unreadable ones."""
+    for row in rows:
+        try:
+            value = json.loads(row[1])
+        except ValueError:
+            continue
+        if isinstance(value, dict):
+            found[row[0]] = value
 
 
 def open_or_recover(path: Path) -> tuple[Store, str | None]:

@@ -35,7 +35,7 @@ from desktop_app.core.documents.chunking import (
 )
 from desktop_app.core.documents.extract import Section, extract
 from desktop_app.core.documents.index import Collection, retrieval_expression
-from desktop_app.core.documents.retrieval import Retriever, fuse
+from desktop_app.core.documents.retrieval import NO_EMBEDDER_NOTE, Retriever, fuse
 from desktop_app.core.engine.base import (
     CancelToken,
     ChatTurn,
@@ -143,6 +143,10 @@ class SourcesFound:
 
     sources: tuple[Source, ...]
     note: str
+    question_id: int = 0
+    """The stored question (which carries the attached files)."""
+    answer_id: int = 0
+    """The stored answer (which carries the sources)."""
 
 
 def attach(path: Path) -> Attachment:
@@ -189,7 +193,7 @@ def _rank_chunks(
     if embedder is not None:
         import numpy as np
 
-        matrix = embedder.embed_documents([chunk.text for _, chunk in chunks])
+        matrix = embedder.embed_documents([chunk.text for _, chunk in chunks], remember=True)
         scores = matrix @ embedder.embed_query(question)
         rankings.append([int(i) for i in np.argsort(-scores)[: limit * 4]])
     ranked = [item for item, _ in fuse(rankings)]
@@ -240,6 +244,8 @@ def gather_sources(
             )
             budget_tokens -= chunk.tokens
         notes.append(f"attached files are long: {len(sources)} relevant passages retrieved")
+        if embedder is None:
+            notes.append(NO_EMBEDDER_NOTE)
     if retriever is not None and collections:
         found = retriever.search(question, collections, k=PASSAGES)
         if found.note:
@@ -259,7 +265,7 @@ def gather_sources(
                     passage.chunk.text,
                 )
             )
-    return sources, "; ".join(notes)
+    return sources, "; ".join(dict.fromkeys(notes))
 
 
 def prompt_with_sources(question: str, sources: Sequence[Source]) -> str:
@@ -332,7 +338,7 @@ def run_turn_with_documents(
         store.set_message_documents(
             answer_id, {"sources": [source.to_dict() for source in sources]}
         )
-    yield SourcesFound(tuple(sources), note)
+    yield SourcesFound(tuple(sources), note, message.id, answer_id)
     yield from _stream_answer(
         engine, store, answer_id, turns, params, cancel, "", FLUSH_INTERVAL_S, time.monotonic
     )

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -25,6 +26,9 @@ from desktop_app.core.models.gguf_info import GGUFError, read_gguf_info
 
 DEFAULT_EMBEDDING_CONTEXT = 2048
 BATCH_TEXTS = 16
+REMEMBERED_VECTORS = 4096
+"""Vectors of attached files' passages kept for the next question (about 12 MB at 768
+dimensions): a long attached file is ranked again for every question of its chat."""
 
 # Query and document prefixes that some embedding models were trained with.
 _PREFIXES: dict[str, tuple[str, str]] = {
@@ -53,9 +57,13 @@ class EmbeddingEngine:
             gguf = read_gguf_info(path)
         except (OSError, GGUFError) as exc:
             raise EngineError(f"{path.name} is not a usable GGUF model: {exc}") from exc
+        if gguf.context_length:  # an encoder has positions for its trained length only
+            n_ctx = min(n_ctx, gguf.context_length)
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="HearthEmbedder")
         self._closed = threading.Event()
         self._llm: Any = None
+        self._remembered: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._remembered_lock = threading.Lock()
         future = self._executor.submit(self._load, path, n_ctx, n_threads)
         try:
             dimensions, context = future.result()
@@ -99,8 +107,26 @@ class EmbeddingEngine:
         )
         return int(self._llm.n_embd()), int(self._llm.n_ctx())
 
-    def embed_documents(self, texts: Sequence[str]) -> np.ndarray:
-        return self.embed([self._prefixes[1] + text for text in texts])
+    def embed_documents(self, texts: Sequence[str], *, remember: bool = False) -> np.ndarray:
+        """One row per text; with ``remember``, the vectors are kept (up to
+        ``REMEMBERED_VECTORS``, least recently used first out) and not computed again."""
+        if not remember:
+            return self.embed([self._prefixes[1] + text for text in texts])
+        with self._remembered_lock:
+            missing = list(dict.fromkeys(t for t in texts if t not in self._remembered))
+        fresh = self.embed([self._prefixes[1] + text for text in missing])
+        with self._remembered_lock:
+            found = dict(zip(missing, fresh, strict=True))
+            for text in texts:
+                if text in self._remembered:
+                    found[text] = self._remembered[text]
+                    self._remembered.move_to_end(text)
+            self._remembered.update((text, found[text]) for text in missing)
+            while len(self._remembered) > REMEMBERED_VECTORS:
+                self._remembered.popitem(last=False)
+        if not texts:
+            return np.zeros((0, self.info.dimensions), dtype=np.float32)
+        return np.vstack([found[text] for text in texts])
 
     def embed_query(self, text: str) -> np.ndarray:
         return self.embed([self._prefixes[0] + text])[0]

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 
+from desktop_app.core.hardware import format_bytes
+
 MAX_FILE_BYTES = 200 * 1024 * 1024
 """Larger files are refused: their text would not be useful, and reading them stalls."""
 
@@ -74,17 +76,8 @@ def is_supported(path: Path) -> bool:
 def check_size(size: int, limit: int = MAX_FILE_BYTES) -> None:
     if size > limit:
         raise ExtractionError(
-            f"too large to index ({format_size(size)}; the limit is {format_size(limit)})"
+            f"too large to index ({format_bytes(size)}; the limit is {format_bytes(limit)})"
         )
-
-
-def format_size(size: int) -> str:
-    value = float(size)
-    for unit in ("bytes", "KB", "MB", "GB"):
-        if value < 1024 or unit == "GB":
-            return f"{value:.0f} {unit}" if unit == "bytes" else f"{value:.1f} {unit}"
-        value /= 1024
-    raise AssertionError("unreachable")
 
 
 def extract(path: Path, data: bytes | None = None) -> Document:

@@ -204,6 +204,10 @@ class DocumentIndex:
         self.path = path
         self.generation = 0
         """Bumped by every change to chunks or vectors (caches compare it)."""
+        self._term_stats: tuple[object, int, dict[str, int]] = ((), 0, {})
+        """(``version()`` they were counted at, chunks in all, chunks per probed term
+        up to the cap): what ``bm25`` needs to leave out common words, kept until
+        the index changes, since counting costs more than the search itself."""
 
     @classmethod
     def open(cls, path: Path) -> DocumentIndex:
@@ -525,16 +529,24 @@ class DocumentIndex:
         marks = ",".join("?" * len(collection_ids))
         scope = f" AND collection_id IN ({marks})"
         try:
-            total = self._rows("SELECT COUNT(*) FROM chunks")[0][0]
+            version = self.version()
+            with self._lock:
+                if self._term_stats[0] != version:
+                    total = self._rows("SELECT COUNT(*) FROM chunks")[0][0]
+                    self._term_stats = (version, total, {})
+                _, total, counted = self._term_stats
             cap = max(COMMON_MIN, int(total * COMMON_SHARE))
             rare: list[str] = []
             if len(terms) > 1 and total > cap:
                 for term in terms:
-                    found = self._rows(
-                        "SELECT COUNT(*) FROM (SELECT rowid FROM chunk_search"
-                        " WHERE chunk_search MATCH ? LIMIT ?)",
-                        (f'"{term}"', cap),
-                    )[0][0]
+                    found = counted.get(term)
+                    if found is None:
+                        found = self._rows(
+                            "SELECT COUNT(*) FROM (SELECT rowid FROM chunk_search"
+                            " WHERE chunk_search MATCH ? LIMIT ?)",
+                            (f'"{term}"', cap),
+                        )[0][0]
+                        counted[term] = found
                     if found < cap:
                         rare.append(term)
             else:

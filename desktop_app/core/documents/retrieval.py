@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from desktop_app.core.documents.embedder import EmbeddingEngine
     from desktop_app.core.documents.vectors import VectorSearch
 
+NO_EMBEDDER_NOTE = "no embedding model: keyword search (BM25) only"
 RRF_K = 60
 CANDIDATES = 50
 
@@ -63,7 +64,7 @@ class Retriever:
         dense: list[int] = []
         mode, note = "bm25", ""
         if self.embedder is None:
-            note = "no embedding model: keyword search (BM25) only"
+            note = NO_EMBEDDER_NOTE
         else:
             if self._vectors is None:  # numpy loads with the first vector search
                 from desktop_app.core.documents.vectors import VectorSearch

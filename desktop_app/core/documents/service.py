@@ -36,6 +36,7 @@ class IndexingEvent:
 
 Listener = Callable[[IndexingEvent], None]
 _STOP = object()
+_EVERY_COLLECTION = object()
 
 
 class IndexingService:
@@ -61,6 +62,14 @@ class IndexingService:
         self._thread.start()
         for collection in collections_to_resume(self.index):
             self._queue.put(collection.name)
+
+    def use_embedder(self, embedder: EmbeddingEngine) -> None:
+        """Store vectors from ``embedder`` from now on (it was loaded after the start),
+        and add them to the passages indexed without (an unchanged file is not read
+        again)."""
+        self._indexer.embedder = embedder
+        self.embedding_model = embedder.info.name
+        self._queue.put(_EVERY_COLLECTION)
 
     def add(self, name: str, folder: Path) -> Collection:
         collection = self.index.add_collection(name, folder)
@@ -118,6 +127,10 @@ class IndexingService:
             item = self._queue.get()
             if item is _STOP:
                 return
+            if item is _EVERY_COLLECTION:
+                for each in self.index.collections():
+                    self._queue.put(each.name)
+                continue
             if isinstance(item, threading.Event):
                 item.set()
                 continue

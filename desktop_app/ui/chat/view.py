@@ -480,9 +480,25 @@ class MessageDelegate(QStyledItemDelegate):
                 text_width,
                 text_height,
             )
-            bottom = bubble.bottom() + 1 + ActionBar.height_for(row, font)
+            bottom = bubble.bottom() + 1
+            footer = index.data(ChatRoles.FOOTER) or ""  # what features add (attached files)
+            footer_rect = None
+            if footer:
+                bounds = QFontMetrics(self._footer_font(font)).boundingRect(
+                    QRect(0, 0, bubble_max, 10_000),
+                    int(Qt.AlignmentFlag.AlignLeft | Qt.TextFlag.TextWordWrap),
+                    footer,
+                )
+                footer_rect = QRect(  # under the bubble, on the right like it
+                    width - SIDE_MARGIN - bounds.width() - BUBBLE_PADDING_X,
+                    bottom + FOOTER_GAP,
+                    bounds.width() + 1,
+                    bounds.height(),
+                )
+                bottom = footer_rect.bottom() + 1
+            bottom += ActionBar.height_for(row, font)
             size = QSize(width, bottom + ROW_SPACING - ROW_SPACING // 2)
-            return _Layout(width, text, body, body_rect, bubble, "", None, size)
+            return _Layout(width, text, body, body_rect, bubble, footer, footer_rect, size)
 
         body.set_width(content_width)  # re-lays out everything only if the width changed
         text_height = int(body.height() + 0.999)

@@ -29,7 +29,8 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.core.documents.attachments import Attachment, attach
-from desktop_app.core.documents.extract import ExtractionError, format_size, is_supported
+from desktop_app.core.documents.extract import ExtractionError, is_supported
+from desktop_app.core.hardware import format_bytes
 from desktop_app.ui.shared.icons import themed_icon
 
 
@@ -89,7 +90,7 @@ class Chip(QWidget):
         self.label.setText(
             self.tr("%1 · %2 · %3 tokens")
             .replace("%1", attachment.name)
-            .replace("%2", format_size(attachment.size))
+            .replace("%2", format_bytes(attachment.size))
             .replace("%3", f"{attachment.tokens:,}")
         )
         self.label.setToolTip(attachment.path)
@@ -168,9 +169,13 @@ class AttachmentsBar(QWidget):
         if paths:
             self.changed.emit()
 
+    def attachments(self) -> list[Attachment]:
+        """The attached files (those read without error)."""
+        return [c.attachment for c in self._chips.values() if c.attachment is not None]
+
     def take(self) -> list[Attachment]:
         """The attached files (those read without error), and clear the bar."""
-        taken = [c.attachment for c in self._chips.values() if c.attachment is not None]
+        taken = self.attachments()
         for ticket in list(self._chips):
             self._remove(ticket)
         return taken

@@ -3,14 +3,16 @@
 The page drives an ``IndexingService`` (core, its own worker thread). Its events are
 relayed to the GUI thread by a queued signal; the progress bar shows the collection
 being indexed, and the list below a collection shows the files that could not be
-indexed and why.
+indexed and why. The page reads the index through the window's own connection (never
+the indexer's, which it would wait for), and refreshes at most every
+``REFRESH_INTERVAL_MS`` however many events arrive.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt, Signal, Slot
+from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -24,8 +26,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.core.documents.index import DocumentIndexError
+from desktop_app.core.documents.index import DocumentIndex, DocumentIndexError
 from desktop_app.core.documents.service import IndexingEvent, IndexingService
+
+REFRESH_INTERVAL_MS = 250
 
 
 class IndexingRelay(QObject):
@@ -39,11 +43,20 @@ class IndexingRelay(QObject):
 
 class DocumentsPage(QWidget):
     def __init__(
-        self, service: IndexingService, relay: IndexingRelay, parent: QWidget | None = None
+        self,
+        service: IndexingService,
+        relay: IndexingRelay,
+        index: DocumentIndex,
+        parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("documentsPage")
         self._service = service
+        self._index = index
+        self._refresh_timer = QTimer(self)
+        self._refresh_timer.setSingleShot(True)
+        self._refresh_timer.setInterval(REFRESH_INTERVAL_MS)
+        self._refresh_timer.timeout.connect(self.refresh)
         relay.received.connect(self._on_event, Qt.ConnectionType.QueuedConnection)
         layout = QVBoxLayout(self)
         self._mode = QLabel(self)
@@ -94,8 +107,8 @@ class DocumentsPage(QWidget):
         )
         current = self.current_name()
         self.collections.clear()
-        for collection in self._service.index.collections():
-            status = self._service.index.status(collection, model)
+        for collection in self._index.collections():
+            status = self._index.status(collection, model)
             text = self.tr("%1 — %2 files, %3 passages — %4")
             text = (
                 text.replace("%1", collection.name)
@@ -129,7 +142,7 @@ class DocumentsPage(QWidget):
     def _show_details(self) -> None:
         self.details.clear()
         name = self.current_name()
-        collection = self._service.index.collection(name) if name else None
+        collection = self._index.collection(name) if name else None
         self._pause.setEnabled(collection is not None)
         self._reindex.setEnabled(collection is not None)
         self._remove.setEnabled(collection is not None)
@@ -138,7 +151,7 @@ class DocumentsPage(QWidget):
         self._pause.setText(self.tr("Resume") if collection.state == "paused" else self.tr("Pause"))
         if collection.error:
             self.details.addItem(collection.error)
-        for record in self._service.index.status(collection, None).failed:
+        for record in self._index.status(collection, None).failed:
             self.details.addItem(f"{record.path}: {record.error}")
 
     @Slot()
@@ -158,7 +171,7 @@ class DocumentsPage(QWidget):
     @Slot()
     def _toggle_pause(self) -> None:
         name = self.current_name()
-        collection = self._service.index.collection(name) if name else None
+        collection = self._index.collection(name) if name else None
         if collection is None:
             return
         if collection.state == "paused":
@@ -188,4 +201,5 @@ class DocumentsPage(QWidget):
             self.progress.setFormat(f"{event.collection}: %v / %m")
         if event.report is not None or event.removed:
             self.progress.setVisible(False)
-            self.refresh()
+            if not self._refresh_timer.isActive():
+                self._refresh_timer.start()

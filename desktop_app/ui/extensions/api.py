@@ -130,12 +130,15 @@ class OutgoingMessage:
     params: GenerationParams
     context: list[str] = field(default_factory=list)
     """Extra context blocks, sent before ``text`` in the same user turn."""
+    answer_job: Callable[[str], AnswerJob] | None = None
+    """Makes the job that answers, given the full text (None: a plain turn). A feature
+    that needs more than text (files stored with the question, a search run on the
+    engine thread) sets it; the job runs on the engine thread, inside ``job_wrappers``."""
+    job_wrappers: list[Callable[[AnswerJob], AnswerJob]] = field(default_factory=list)
+    """Each wraps the answer job, in order (the tools feature runs it in its tool loop)."""
 
     def full_text(self) -> str:
         return "\n\n".join([*self.context, self.text])
-
-    job_wrappers: list[Callable[[AnswerJob], AnswerJob]] = field(default_factory=list)
-    """Each wraps the answer job, in order (the tools feature runs it in its tool loop)."""
 
     def job(self, base: AnswerJob) -> AnswerJob:
         """``base`` (the job that answers ``full_text``) wrapped by ``job_wrappers``."""
