@@ -31,7 +31,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks._models import resolve_model
-from desktop_app.core.engine import llama_engine
+from desktop_app.core.engine import sequence as sequence_module
 from desktop_app.core.engine.base import ChatTurn, Finished, GenerationParams, TextDelta
 from desktop_app.core.engine.llama_engine import LlamaEngine, LoadParams
 from desktop_app.core.presets import builtin_presets
@@ -126,7 +126,7 @@ def main() -> None:
         f"{(time.perf_counter() - started) * 1000:.0f} ms"
     )
     made: list[sampling.GrammarSampling] = []
-    original = llama_engine.grammar_sampler
+    original = sequence_module.grammar_sampler
 
     def counting(kind: type[sampling.GrammarSampling]) -> Any:
         def build(lib: Any, llm: Any, text: str | None, token_bytes: Any) -> Any:
@@ -145,7 +145,7 @@ def main() -> None:
     full_masks: list[int] = []
     tokens = 0
     for index in range(args.runs):
-        llama_engine.grammar_sampler = counting(sampling.GrammarSampling)
+        sequence_module.grammar_sampler = counting(sampling.GrammarSampling)
         params = GenerationParams(max_tokens=3000, temperature=0.0, seed=1, grammar=grammar)
         text, finished = run(engine, params)
         tokens = finished.stats.generated_tokens
@@ -155,10 +155,10 @@ def main() -> None:
         if index == 0:
             print("constrained answer begins:", text[:200].replace("\n", " "))
         if args.masked:
-            llama_engine.grammar_sampler = counting(FullMask)
+            sequence_module.grammar_sampler = counting(FullMask)
             _, masked = run(engine, params)
             rates["masked"].append(masked.stats.tokens_per_s or 0.0)
-        llama_engine.grammar_sampler = original
+        sequence_module.grammar_sampler = original
         free_params = GenerationParams(max_tokens=tokens, temperature=0.0, seed=1, ignore_eos=True)
         _, free = run(engine, free_params)
         rates["free"].append(free.stats.tokens_per_s or 0.0)
