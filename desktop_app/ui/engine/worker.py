@@ -15,6 +15,9 @@ there and the GUI thread collects what has gathered once per frame, on its own t
 so a model producing thousands of tokens a second costs the GUI thread about sixty
 small updates a second, never one per token. Only the first words of an answer (they
 set the felt time to first token) and its end are signalled at once.
+
+Size: the worker and the bridge are the two ends of one thread hand-off (requests one
+way, events and the outbox the other) and change together.
 """
 
 from __future__ import annotations
