@@ -33,6 +33,23 @@ def _click_action(qtbot: QtBot, window, message_id: int, action: MessageAction) 
     qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=point)
 
 
+def _redo(qtbot: QtBot, hearth, engine, message_id: int, action: MessageAction) -> None:
+    """Click ``action`` under the message once the window is idle (it may measure the
+    context after an answer), until the engine is asked; then wait for the answer."""
+    asked = len(engine.received)
+
+    def asked_again() -> bool:
+        if len(engine.received) > asked:
+            return True
+        if not hearth.bridge.is_busy:
+            _click_action(qtbot, hearth.window, message_id, action)
+        return False
+
+    qtbot.waitUntil(asked_again, timeout=WAIT_MS)
+    _finished(qtbot, hearth)
+    assert len(engine.received) == asked + 1
+
+
 def _link_labels(window, row: int) -> list[str]:
     from desktop_app.ui.chat.model import ChatRoles
 
@@ -48,6 +65,7 @@ def test_regenerate_and_edit_answer_with_the_attached_file_and_its_sources(
     tmp_path: Path,
 ) -> None:
     from desktop_app.core.documents.attachments import answer_sources
+    from desktop_app.ui.chat.model import ChatRoles
     from tests.gui.helpers import SHORT_ANSWER, RecordingEngine, child, open_model, rows
 
     notes = tmp_path / "notes.md"
@@ -69,10 +87,7 @@ def test_regenerate_and_edit_answer_with_the_attached_file_and_its_sources(
     assert question is not None and first is not None
 
     # Regenerate: the model sees the file again, the new version has its sources.
-    asked = len(engine.received)
-    _click_action(qtbot, window, first, MessageAction.REGENERATE)
-    _finished(qtbot, hearth)
-    assert len(engine.received) == asked + 1
+    _redo(qtbot, hearth, engine, first, MessageAction.REGENERATE)
     assert UNIQUE in engine.received[-1][0][-1].content
     again = rows(hearth)[-1].message_id
     assert again is not None and again != first
@@ -85,9 +100,7 @@ def test_regenerate_and_edit_answer_with_the_attached_file_and_its_sources(
         "getMultiLineText",
         staticmethod(lambda *args, **kwargs: ("What is the courier's name?", True)),
     )
-    _click_action(qtbot, window, question, MessageAction.EDIT)
-    _finished(qtbot, hearth)
-    assert len(engine.received) == asked + 2
+    _redo(qtbot, hearth, engine, question, MessageAction.EDIT)
     prompt = engine.received[-1][0][-1].content
     assert UNIQUE in prompt and "What is the courier's name?" in prompt
     edited, answer = (row.message_id for row in rows(hearth))
@@ -96,3 +109,5 @@ def test_regenerate_and_edit_answer_with_the_attached_file_and_its_sources(
     assert [a["name"] for a in stored.get("attachments", [])] == ["notes.md"]
     assert [s.label for s in answer_sources(hearth.store, answer)] == ["[1] notes.md"]
     qtbot.waitUntil(lambda: _link_labels(window, 1) == ["[1] notes.md"], timeout=WAIT_MS)
+    footer = window.chat_view.model().index(0, 0).data(ChatRoles.FOOTER)
+    assert "Attached: notes.md" in footer

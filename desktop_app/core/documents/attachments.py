@@ -154,6 +154,8 @@ class SourcesFound:
     """The stored question (which carries the attached files)."""
     answer_id: int = 0
     """The stored answer (which carries the sources)."""
+    attached: tuple[str, ...] = ()
+    """The names of the files stored with the question by this turn."""
 
 
 def attach(path: Path) -> Attachment:
@@ -348,7 +350,14 @@ def run_turn_with_documents(
             message.id, {"attachments": [attachment.to_dict() for attachment in attachments]}
         )
     yield from _answer_with_documents(
-        engine, store, message, params, cancel, retriever=retriever, collections=collections
+        engine,
+        store,
+        message,
+        params,
+        cancel,
+        retriever=retriever,
+        collections=collections,
+        attached=tuple(attachment.name for attachment in attachments),
     )
 
 
@@ -428,6 +437,7 @@ def _answer_with_documents(
     *,
     retriever: Retriever | None,
     collections: Sequence[Collection],
+    attached: tuple[str, ...] = (),
 ) -> Generator[EngineEvent | SourcesFound, None, None]:
     """Answer the stored ``question`` (the end of the current branch) with sources."""
     conversation_id = question.conversation_id
@@ -448,7 +458,7 @@ def _answer_with_documents(
         store.set_message_documents(
             answer_id, {"sources": [source.to_dict() for source in sources]}
         )
-    yield SourcesFound(tuple(sources), note, question.id, answer_id)
+    yield SourcesFound(tuple(sources), note, question.id, answer_id, attached)
     yield from _stream_answer(
         engine, store, answer_id, turns, params, cancel, "", FLUSH_INTERVAL_S, time.monotonic
     )

@@ -208,6 +208,7 @@ class DocumentsFeature:
             self._sources[found.answer_id] = list(found.sources)
         if found.note:
             self._notes[found.answer_id] = found.note
+        names = names or list(found.attached)
         if names:
             self._attached[found.question_id] = names
         if self.picker is not None and self._api.host.conversation_id == conversation_id:
