@@ -123,7 +123,10 @@ def _chat(args: argparse.Namespace) -> int:
             params = cli_tools.chat_params(_generation_params(settings.generation, args), args)
             chat_engine = cli_tools.tool_engine(engine, args, lambda: store)
             try:
-                if cli_docs.wants_documents(args):
+                if cli_docs.wants_documents(args) or (
+                    args.conversation is not None
+                    and cli_docs.has_stored_files(store, conversation_id)
+                ):
                     prompt = sys.stdin.read() if args.prompt == "-" else args.prompt
                     return cli_docs.chat(chat_engine, store, conversation_id, prompt, params, args)
                 if args.prompt is None:

@@ -90,6 +90,14 @@ def wants_documents(args: argparse.Namespace) -> bool:
     return bool(getattr(args, "attach", None) or getattr(args, "docs", None))
 
 
+def has_stored_files(store: Store, conversation_id: int) -> bool:
+    """Whether files were attached to the conversation's questions: a continued chat
+    answers with them even without ``--attach``."""
+    from desktop_app.core.documents.attachments import conversation_attachments
+
+    return bool(conversation_attachments(store, conversation_id))
+
+
 def open_index() -> DocumentIndex:
     from desktop_app.core.documents.index import DATABASE_NAME, DocumentIndex, DocumentIndexError
     from desktop_app.core.paths import app_paths

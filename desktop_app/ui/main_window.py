@@ -364,6 +364,7 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(self.tr("Open a model first."), STATUS_TIMEOUT_MS)
             return False
         params = self._chat_settings.generation_params()
+        job = self._extensions.adapt_job(job)
         if not self._bridge.start_job(self._conversation_id, job, params):
             return False
         self._stream_visible = True

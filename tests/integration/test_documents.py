@@ -225,6 +225,29 @@ def test_cli_chat_with_attachment_and_docs_prints_sources(
     assert bad.returncode == 1 and "cannot attach" in bad.stderr
 
 
+def test_cli_chat_continued_without_attach_still_uses_the_chats_files(
+    tmp_path: Path, tiny_model: Path
+) -> None:
+    home = tmp_path / "home"
+    note = tmp_path / "note.txt"
+    note.write_text("The courier is called Quillfeather.", encoding="utf-8")
+    first = hearth(
+        home, "chat", "--model", str(tiny_model), "--max-tokens", "3", "--seed", "1",
+        "--attach", str(note), "--", "Who is the courier?",
+    )  # fmt: skip
+    assert first.returncode == 0, first.stderr
+    store = Store.open(home / "data" / "hearth.sqlite3")
+    [conversation] = store.conversations()
+    store.close()
+    note.unlink()  # the file's text was stored with the chat
+    again = hearth(
+        home, "chat", "--model", str(tiny_model), "--max-tokens", "3", "--seed", "1",
+        "--conversation", str(conversation.id), "--", "What is his name?",
+    )  # fmt: skip
+    assert again.returncode == 0, again.stderr
+    assert "Sources:\n  [1] note.txt" in again.stdout
+
+
 def test_v1_embeddings_with_the_openai_client(tiny_model: Path, embedder: EmbeddingEngine) -> None:
     with (
         api_server(tiny_model, embedder=embedder) as running,

@@ -23,6 +23,9 @@ class TurnJob:
 
     text: str
     parent_id: ParentRef = CURRENT_LEAF
+    edits: int | None = None
+    """The question this one replaces (Edit and resend), for features that carry over
+    what was stored with it (e.g. the attached files)."""
 
     def __call__(
         self,

@@ -21,12 +21,19 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from desktop_app.core.chats.model import Message, Role
 from desktop_app.core.chats.search import index_text
 
 # The session's answer streaming (flushes as it grows, finishes even when stopped) is
 # reused as it is; only the prompt of the last question differs.
-from desktop_app.core.chats.session import FLUSH_INTERVAL_S, _stream_answer, conversation_turns
-from desktop_app.core.chats.store import Store
+from desktop_app.core.chats.session import (
+    FLUSH_INTERVAL_S,
+    _stream_answer,
+    continue_answer,
+    conversation_turns,
+    regenerate,
+)
+from desktop_app.core.chats.store import CURRENT_LEAF, ParentRef, Store
 from desktop_app.core.documents.chunking import (
     Chunk,
     chunk_sections,
@@ -147,6 +154,8 @@ class SourcesFound:
     """The stored question (which carries the attached files)."""
     answer_id: int = 0
     """The stored answer (which carries the sources)."""
+    attached: tuple[str, ...] = ()
+    """The names of the files stored with the question by this turn."""
 
 
 def attach(path: Path) -> Attachment:
@@ -279,14 +288,31 @@ def prompt_with_sources(question: str, sources: Sequence[Source]) -> str:
     return "\n".join(blocks)
 
 
-def conversation_attachments(store: Store, conversation_id: int) -> list[Attachment]:
-    """Every file attached to a question on the conversation's current branch."""
+def conversation_attachments(
+    store: Store, conversation_id: int, up_to: int | None = None
+) -> list[Attachment]:
+    """Every file attached to a question on the conversation's current branch (up to
+    and including message ``up_to`` when given)."""
     messages = store.messages(conversation_id)
+    if up_to is not None:
+        ids = [message.id for message in messages]
+        if up_to in ids:
+            messages = messages[: ids.index(up_to) + 1]
     documents = store.message_documents([message.id for message in messages])
     return [
         Attachment.from_dict(item)
         for message in messages
         for item in documents.get(message.id, {}).get("attachments", [])
+        if isinstance(item, dict)
+    ]
+
+
+def question_attachments(store: Store, question_id: int) -> list[Attachment]:
+    """The files attached to one question (carried over when it is edited and resent)."""
+    documents = store.message_documents([question_id]).get(question_id, {})
+    return [
+        Attachment.from_dict(item)
+        for item in documents.get("attachments", [])
         if isinstance(item, dict)
     ]
 
@@ -309,36 +335,130 @@ def run_turn_with_documents(
     attachments: Sequence[Attachment] = (),
     retriever: Retriever | None = None,
     collections: Sequence[Collection] = (),
+    parent_id: ParentRef = CURRENT_LEAF,
 ) -> Generator[EngineEvent | SourcesFound, None, None]:
     """Like ``session.run_turn``, with attached files and collections.
 
-    Saves the question with its attachments, finds the sources, records them on the
-    answer, yields them (``SourcesFound``, before the answer's events), then streams the
-    answer.
+    Saves the question with its attachments (after ``parent_id``: the parent of an
+    earlier question to edit it and resend), finds the sources, records them on the
+    answer, yields them (``SourcesFound``, before the answer's events), then streams
+    the answer.
     """
-    message = store.add_user_message(conversation_id, question)
+    message = store.add_user_message(conversation_id, question, parent_id=parent_id)
     if attachments:
         store.set_message_documents(
             message.id, {"attachments": [attachment.to_dict() for attachment in attachments]}
         )
+    yield from _answer_with_documents(
+        engine,
+        store,
+        message,
+        params,
+        cancel,
+        retriever=retriever,
+        collections=collections,
+        attached=tuple(attachment.name for attachment in attachments),
+    )
+
+
+def regenerate_with_documents(
+    engine: Engine,
+    store: Store,
+    answer_id: int,
+    params: GenerationParams,
+    cancel: CancelToken | None = None,
+    *,
+    retriever: Retriever | None = None,
+    collections: Sequence[Collection] = (),
+) -> Generator[EngineEvent | SourcesFound, None, None]:
+    """Like ``session.regenerate``: the question is answered again, as a new sibling
+    answer, with the files attached so far and the collections; the new answer gets
+    its own sources."""
+    question = _question_of(store, answer_id)
+    if question is None:  # an answer to nothing: there is no question to find sources for
+        yield from regenerate(engine, store, answer_id, params, cancel)
+        return
+    store.switch_to(question.id)  # the branch up to the question
+    yield from _answer_with_documents(
+        engine, store, question, params, cancel, retriever=retriever, collections=collections
+    )
+
+
+def continue_with_documents(
+    engine: Engine,
+    store: Store,
+    answer_id: int,
+    params: GenerationParams,
+    cancel: CancelToken | None = None,
+) -> Generator[EngineEvent, None, None]:
+    """Like ``session.continue_answer``, with the question shown to the model as it was
+    when the answer began: with the answer's stored sources."""
+    question = _question_of(store, answer_id)
+    sources = answer_sources(store, answer_id)
+    if question is None or not sources:
+        yield from continue_answer(engine, store, answer_id, params, cancel)
+        return
+    old = store.message(answer_id)
+    assert old is not None
+    store.switch_to(answer_id)
+    turns = conversation_turns(store, question.conversation_id, up_to=question.id)
+    if turns and turns[-1].role == "user":
+        turns[-1] = ChatTurn("user", prompt_with_sources(question.content, sources))
+    turns.append(ChatTurn("assistant", old.content))
+    store.reopen_answer(answer_id)
+    yield from _stream_answer(
+        engine,
+        store,
+        answer_id,
+        turns,
+        params,
+        cancel,
+        old.content,
+        FLUSH_INTERVAL_S,
+        time.monotonic,
+    )
+
+
+def _question_of(store: Store, answer_id: int) -> Message | None:
+    """The question ``answer_id`` answers (None for an answer to nothing)."""
+    answer = store.message(answer_id)
+    if answer is None or answer.role is not Role.ASSISTANT:
+        raise KeyError(f"No answer with id {answer_id}")
+    question = store.message(answer.parent_id) if answer.parent_id is not None else None
+    return question if question is not None and question.role is Role.USER else None
+
+
+def _answer_with_documents(
+    engine: Engine,
+    store: Store,
+    question: Message,
+    params: GenerationParams,
+    cancel: CancelToken | None,
+    *,
+    retriever: Retriever | None,
+    collections: Sequence[Collection],
+    attached: tuple[str, ...] = (),
+) -> Generator[EngineEvent | SourcesFound, None, None]:
+    """Answer the stored ``question`` (the end of the current branch) with sources."""
+    conversation_id = question.conversation_id
     budget = int(engine.info.context_length * DOCUMENT_SHARE)
     sources, note = gather_sources(
-        question,
-        conversation_attachments(store, conversation_id),
+        question.content,
+        conversation_attachments(store, conversation_id, up_to=question.id),
         budget,
         retriever=retriever,
         collections=collections,
         embedder=retriever.embedder if retriever is not None else None,
     )
-    turns = conversation_turns(store, conversation_id)
+    turns = conversation_turns(store, conversation_id, up_to=question.id)
     if sources and turns and turns[-1].role == "user":
-        turns[-1] = ChatTurn("user", prompt_with_sources(question, sources))
-    answer_id = store.begin_answer(conversation_id, engine.info.name)
+        turns[-1] = ChatTurn("user", prompt_with_sources(question.content, sources))
+    answer_id = store.begin_answer(conversation_id, engine.info.name, parent_id=question.id)
     if sources:
         store.set_message_documents(
             answer_id, {"sources": [source.to_dict() for source in sources]}
         )
-    yield SourcesFound(tuple(sources), note, message.id, answer_id)
+    yield SourcesFound(tuple(sources), note, question.id, answer_id, attached)
     yield from _stream_answer(
         engine, store, answer_id, turns, params, cancel, "", FLUSH_INTERVAL_S, time.monotonic
     )

@@ -20,11 +20,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from desktop_app.core.chats.jobs import ContinueJob, RegenerateJob, TurnJob
 from desktop_app.core.chats.overrides import ChatOverrides
 from desktop_app.core.chats.store import Store
 from desktop_app.core.documents.attachments import (
     Attachment,
     SourcesFound,
+    continue_with_documents,
+    question_attachments,
+    regenerate_with_documents,
     run_turn_with_documents,
 )
 from desktop_app.core.documents.chat_collections import apply_preset_collections
@@ -150,6 +154,63 @@ class DocumentsTurnJob:
             retriever=retriever,
             collections=collections,
         ):
+            if isinstance(event, SourcesFound):
+                self.on_sources(conversation_id, event)
+            else:
+                yield event
+
+
+@dataclass(frozen=True)
+class DocumentsRedoJob:
+    """Regenerate, Continue or Edit-and-resend (``base``) with the chat's documents: the
+    files attached to its questions so far (an edited question keeps its own), the
+    chat's collections, and the new answer's sources recorded (``on_sources`` hears
+    them, on the engine thread). Continue shows the model the sources its answer began
+    with."""
+
+    base: RegenerateJob | ContinueJob | TurnJob
+    search: DocumentSearch
+    on_sources: Callable[[int, SourcesFound], None]
+
+    def __call__(
+        self,
+        engine: Engine,
+        store: Store,
+        conversation_id: int,
+        params: GenerationParams,
+        cancel: CancelToken,
+    ) -> Iterator[EngineEvent]:
+        base = self.base
+        if isinstance(base, ContinueJob):
+            yield from continue_with_documents(engine, store, base.answer_id, params, cancel)
+            return
+        retriever = self.search.retriever()
+        collections = retriever.index.chat_collections(conversation_id)
+        if isinstance(base, RegenerateJob):
+            events = regenerate_with_documents(
+                engine,
+                store,
+                base.answer_id,
+                params,
+                cancel,
+                retriever=retriever,
+                collections=collections,
+            )
+        else:
+            kept = question_attachments(store, base.edits) if base.edits is not None else []
+            events = run_turn_with_documents(
+                engine,
+                store,
+                conversation_id,
+                base.text,
+                params,
+                cancel,
+                attachments=kept,
+                retriever=retriever,
+                collections=collections,
+                parent_id=base.parent_id,
+            )
+        for event in events:
             if isinstance(event, SourcesFound):
                 self.on_sources(conversation_id, event)
             else:

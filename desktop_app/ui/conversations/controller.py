@@ -263,7 +263,7 @@ class ConversationsController(QObject):
             )
             if accepted and text.strip():
                 self._window.start_answer_job(
-                    TurnJob(text, parent_id=message.parent_id), row, question=text
+                    TurnJob(text, parent_id=message.parent_id, edits=message_id), row, question=text
                 )
 
     # Titles

@@ -30,12 +30,18 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QThreadPool, Signal, Slot
 from PySide6.QtWidgets import QHBoxLayout, QWidget
 
+from desktop_app.core.chats.jobs import ContinueJob, RegenerateJob, TurnJob
 from desktop_app.core.chats.model import Role
 from desktop_app.core.chats.store import Store, StoreError
 from desktop_app.core.documents.attachments import Attachment, Source, SourcesFound
 from desktop_app.core.documents.index import DocumentIndex
 from desktop_app.core.documents.service import IndexingService
-from desktop_app.core.documents.turns import DocumentSearch, DocumentsTurnJob, EmbedderSlot
+from desktop_app.core.documents.turns import (
+    DocumentSearch,
+    DocumentsRedoJob,
+    DocumentsTurnJob,
+    EmbedderSlot,
+)
 from desktop_app.ui.chat.composer import Composer
 from desktop_app.ui.documents.attachments_bar import AttachmentsBar
 from desktop_app.ui.documents.collection_picker import CollectionPicker
@@ -45,6 +51,7 @@ from desktop_app.ui.extensions.api import MessageLink, MessageView, OutgoingMess
 
 if TYPE_CHECKING:
     from desktop_app.core.documents.embedder import EmbeddingEngine
+    from desktop_app.ui.engine.worker import AnswerJob
 
 
 class _Relay(QObject):
@@ -152,6 +159,7 @@ class DocumentsFeature:
         api.on_conversation_shown(self._conversation_shown)
         api.on_new_chat(lambda: self._conversation_shown(None))
         api.add_request_contributor(self._contribute)
+        api.add_answer_job_adapter(self._redo)
         api.add_message_links(self._links)
         api.add_message_decorator(self._decoration)
         api.on_close(self._close)
@@ -179,6 +187,19 @@ class DocumentsFeature:
 
         message.answer_job = make_job
 
+    def _redo(self, job: AnswerJob) -> AnswerJob:
+        """Regenerate, Continue and Edit-and-resend use the chat's documents too."""
+        if self._closed or self.search is None:
+            return job
+        if not isinstance(job, (RegenerateJob, ContinueJob, TurnJob)):
+            return job
+        relay = self._relay
+
+        def found(conversation_id: int, sources: SourcesFound) -> None:  # engine thread
+            relay.emit_safely("sources_found", conversation_id, sources, [])
+
+        return DocumentsRedoJob(job, self.search, found)
+
     @Slot(int, object, object)
     def _on_sources(self, conversation_id: int, found: SourcesFound, names: list[str]) -> None:
         if self._closed:
@@ -187,6 +208,7 @@ class DocumentsFeature:
             self._sources[found.answer_id] = list(found.sources)
         if found.note:
             self._notes[found.answer_id] = found.note
+        names = names or list(found.attached)
         if names:
             self._attached[found.question_id] = names
         if self.picker is not None and self._api.host.conversation_id == conversation_id:

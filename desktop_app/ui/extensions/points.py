@@ -15,6 +15,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QBoxLayout, QMainWindow, QMenu, QSplitter, QWidget
 
 from desktop_app.ui.extensions.api import (
+    AnswerJobAdapter,
     AttachmentProvider,
     ChatWindow,
     Menu,
@@ -34,6 +35,7 @@ if TYPE_CHECKING:
     from desktop_app.core.settings import Settings
     from desktop_app.ui.chat.model import ChatListModel
     from desktop_app.ui.chat.welcome import WelcomePage
+    from desktop_app.ui.engine.worker import AnswerJob
     from desktop_app.ui.models.picker import ModelPicker
 
 
@@ -95,6 +97,7 @@ class ExtensionPoints:
         self.settings_pages: list[SettingsPageFactory] = []
         self._attachments: list[AttachmentProvider] = []
         self._contributors: list[RequestContributor] = []
+        self._job_adapters: list[AnswerJobAdapter] = []
         self.decorators: list[MessageDecorator] = []
         self.link_providers: list[MessageLinkProvider] = []
         self._conversation_shown: list[Callable[[int], None]] = []
@@ -154,6 +157,9 @@ class ExtensionPoints:
     def add_request_contributor(self, contributor: RequestContributor) -> None:
         self._contributors.append(contributor)
 
+    def add_answer_job_adapter(self, adapter: AnswerJobAdapter) -> None:
+        self._job_adapters.append(adapter)
+
     def add_message_decorator(self, decorator: MessageDecorator) -> None:
         self.decorators.append(decorator)
 
@@ -185,6 +191,12 @@ class ExtensionPoints:
         for contributor in self._contributors:
             contributor(message)
         return message
+
+    def adapt_job(self, job: AnswerJob) -> AnswerJob:
+        """A Regenerate, Continue or Edit-and-resend job as the adapters change it."""
+        for adapter in self._job_adapters:
+            job = adapter(job)
+        return job
 
     def decorate(self, chat_model: ChatListModel) -> None:
         """Give ``chat_model``'s rows the features' decorations and links."""
