@@ -167,6 +167,31 @@ def test_a_model_without_a_template_uses_a_named_fallback(
     assert finished.reason in (FinishReason.STOP, FinishReason.LENGTH)
 
 
+def test_a_fallback_format_stops_where_the_model_opens_the_next_turn(
+    tiny_model_without_template: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Guards the built-in formats' stops: a small model without a chat template often
+    skips its end-of-turn marker and goes straight on to open the user's next turn and
+    answer it (Gemma 3 270M writes "...<start_of_turn>model ..." for a thousand tokens).
+    The answer must end where the next turn begins."""
+    fallback = LlamaEngine(tiny_model_without_template, LoadParams(n_ctx=512))
+    try:
+        llm = fallback.llama
+        answer = llm.tokenize(b"Bonjour", add_bos=False, special=False)
+        next_turn = llm.tokenize(b"<|im_start|>user\nAnd more", add_bos=False, special=True)
+
+        def scripted_tokens(new_tokens: list[int], _: GenerationParams) -> Iterator[int]:
+            llm.eval(new_tokens)
+            yield from answer + next_turn
+
+        monkeypatch.setattr(fallback, "_sampled_tokens", scripted_tokens)
+        text, finished = _collect(fallback.stream_chat(QUESTION, GenerationParams(max_tokens=50)))
+    finally:
+        fallback.close()
+    assert text == "Bonjour"
+    assert finished.reason is FinishReason.STOP
+
+
 @pytest.mark.parametrize(
     ("content", "message"),
     [

@@ -81,11 +81,16 @@ _PLAIN = (
     "{% if add_generation_prompt %}Assistant:{% endif %}"
 )
 
+# Each format stops at its end-of-turn marker and also at the marker that opens the next
+# turn: a small model without a chat template often skips the end of its turn and goes
+# straight on to write the user's next message and answer it (Gemma 3 270M does).
 FORMATS: dict[str, PromptFormat] = {
-    "chatml": PromptFormat("chatml", _CHATML, ("<|im_end|>",), from_model=False),
-    "gemma": PromptFormat("gemma", _GEMMA, ("<end_of_turn>",), from_model=False),
-    "llama3": PromptFormat("llama3", _LLAMA3, ("<|eot_id|>",), from_model=False),
-    "phi3": PromptFormat("phi3", _PHI3, ("<|end|>",), from_model=False),
+    "chatml": PromptFormat("chatml", _CHATML, ("<|im_end|>", "<|im_start|>"), from_model=False),
+    "gemma": PromptFormat("gemma", _GEMMA, ("<end_of_turn>", "<start_of_turn>"), from_model=False),
+    "llama3": PromptFormat(
+        "llama3", _LLAMA3, ("<|eot_id|>", "<|start_header_id|>"), from_model=False
+    ),
+    "phi3": PromptFormat("phi3", _PHI3, ("<|end|>", "<|user|>"), from_model=False),
     "mistral": PromptFormat("mistral", _MISTRAL, ("[INST]",), from_model=False),
     "plain": PromptFormat("plain", _PLAIN, ("\nUser:", "\n\nUser:"), from_model=False),
 }
