@@ -23,6 +23,7 @@ from desktop_app.ui.extensions.api import (
     OutgoingMessage,
     WindowApi,
 )
+from desktop_app.ui.shared.elided_label import ElidedLabel
 from tests.gui.helpers import (
     ANSWER_TIMEOUT_MS,
     SHORT_ANSWER,
@@ -154,6 +155,10 @@ def test_header_controls_leave_the_chat_format_its_whole_line(
     qtbot.waitUntil(lambda: line.isVisible() and bool(line.text()))
     assert line.width() > header.width() * 0.8
     assert line.height() < 3 * line.fontMetrics().height()
+    title = child(window, ElidedLabel, "modelTitle")
+    title.setText("A model name long enough to need far more room than the header has left")
+    assert title.shown_text().endswith("…") and len(title.shown_text()) > 3
+    assert title.text().endswith("left")
 
 
 class _HeaderButtonFeature:

@@ -16,13 +16,12 @@ import pytest
 
 from desktop_app.core.engine.base import (
     ChatTurn,
-    EngineEvent,
     Finished,
     GenerationParams,
-    TextDelta,
 )
 from desktop_app.core.engine.batched import BatchedDecoder, SequenceRequest
 from desktop_app.core.engine.llama_engine import LlamaEngine, LoadParams
+from tests.answer_recorder import Answer
 
 pytestmark = pytest.mark.integration
 
@@ -36,18 +35,6 @@ def engine(tiny_model: Path) -> Iterator[LlamaEngine]:
         yield made
     finally:
         made.close()
-
-
-class Answer:
-    def __init__(self) -> None:
-        self.text = ""
-        self.finished: Finished | None = None
-
-    def __call__(self, event: EngineEvent) -> None:
-        if isinstance(event, TextDelta):
-            self.text += event.text
-        elif isinstance(event, Finished):
-            self.finished = event
 
 
 def greedy(tokens: int) -> GenerationParams:

@@ -17,15 +17,14 @@ import pytest
 from desktop_app.core.chats.model import FinishReason
 from desktop_app.core.engine.base import (
     ChatTurn,
-    EngineEvent,
     Finished,
     GenerationParams,
-    TextDelta,
 )
 from desktop_app.core.engine.batched import BatchedDecoder, SequenceRequest
 from desktop_app.core.engine.llama_engine import LlamaEngine, LoadParams
 from desktop_app.core.structured.schema import compile_schema
 from desktop_app.core.tools.calls import tool_from_openai
+from tests.answer_recorder import Answer
 
 pytestmark = pytest.mark.integration
 
@@ -54,18 +53,6 @@ def decoder(engine: LlamaEngine) -> Iterator[BatchedDecoder]:
         yield made
     finally:
         made.close()
-
-
-class Answer:
-    def __init__(self) -> None:
-        self.text = ""
-        self.finished: Finished | None = None
-
-    def __call__(self, event: EngineEvent) -> None:
-        if isinstance(event, TextDelta):
-            self.text += event.text
-        elif isinstance(event, Finished):
-            self.finished = event
 
 
 def start(decoder: BatchedDecoder, params: GenerationParams) -> tuple[Answer, SequenceRequest]:

@@ -29,6 +29,7 @@ from desktop_app.ui.chat.chat_settings import ChatSettings
 from desktop_app.ui.chat.composer import Composer
 from desktop_app.ui.chat.view import ChatView
 from desktop_app.ui.chat.welcome import muted, scaled_font
+from desktop_app.ui.shared.elided_label import ElidedLabel
 from desktop_app.ui.shared.icons import themed_icon
 
 
@@ -60,13 +61,11 @@ class ChatPage(QWidget):
         header_row = QHBoxLayout()
         self.header_row = header_row
         header_rows.addLayout(header_row)
-        self.model_title = QLabel(header)
+        self.model_title = ElidedLabel(header)
         self.model_title.setObjectName("modelTitle")
         self.model_title.setAccessibleName(QCoreApplication.translate("MainWindow", "Model name"))
         self.model_title.setFont(scaled_font(self.font(), 1.2, bold=True))
-        self.model_title.setTextFormat(Qt.TextFormat.PlainText)
-        # A long name is cut on the right rather than pushing the controls away.
-        self.model_title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        # A long name ends in "…" rather than pushing the controls away.
         self.model_title.setMinimumWidth(80)
         header_row.addWidget(self.model_title, 1, Qt.AlignmentFlag.AlignVCenter)
         self.format_label = muted(QLabel(header))
