@@ -42,14 +42,34 @@ def _whole_number(key: str, text: str, accepts: str) -> int:
     return int(text.strip())
 
 
-def QT_TRANSLATE_NOOP(context: str, text: str) -> str:
+class Translatable(str):
+    """A text marked for translation that remembers the Qt context it was marked in.
+
+    It is the text itself (compares, prints and saves as a plain ``str``); the UI
+    translates it in ``context``, so the context a declaration names is the one its
+    translation is looked up in, and a wrong one shows the text untranslated.
+    """
+
+    context: str
+
+    def __new__(cls, context: str, text: str) -> Translatable:
+        made = super().__new__(cls, text)
+        made.context = context
+        return made
+
+    def __getnewargs__(self) -> tuple[str, str]:  # type: ignore[override]
+        """Copies and pickles keep the context."""
+        return (self.context, str(self))
+
+
+def QT_TRANSLATE_NOOP(context: str, text: str) -> Translatable:
     """Mark ``text`` for Qt's translation tools without importing Qt into core.
 
-    ``pyside6-lupdate`` finds calls by this name; the UI translates the text at
-    display time with ``QCoreApplication.translate(context, text)``.
+    ``pyside6-lupdate`` finds calls by this name and files the text under ``context``;
+    the UI translates it at display time with
+    ``QCoreApplication.translate(text.context, text)``.
     """
-    del context
-    return text
+    return Translatable(context, text)
 
 
 @dataclass(frozen=True)

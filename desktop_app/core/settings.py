@@ -50,7 +50,8 @@ HARDWARE = "hardware"
 HIDDEN = ""
 """Page names: where the settings dialog shows a setting; HIDDEN ones are kept, not shown."""
 
-# Labels and descriptions are translated in the "Settings" context (see QT_TRANSLATE_NOOP).
+# Labels and descriptions are marked in the "Settings" context: the UI translates each in
+# the context it was marked with (see QT_TRANSLATE_NOOP).
 
 
 @dataclass(frozen=True)

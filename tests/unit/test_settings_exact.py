@@ -8,9 +8,11 @@ settings``): each test names the promise it guards.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import xml.etree.ElementTree as ElementTree
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -83,23 +85,94 @@ def test_the_sampling_settings_offer_the_documented_ranges() -> None:
     assert special["generation.top_k"].special == ((0, "Off"),)
 
 
-def test_every_visible_setting_label_and_description_is_translated() -> None:
-    """Promise: the settings window is fully translated into Chinese — every label and
-    description shown on a page has a finished translation in settings_zh_CN.ts."""
-    root = ElementTree.parse(TRANSLATIONS).getroot()
-    translated = {
-        message.findtext("source"): message.find("translation")
-        for context in root.iter("context")
-        if context.findtext("name") == "Settings"
-        for message in context.iter("message")
+def _imported_afresh() -> ModuleType:
+    """A new copy of the settings module, its class body run again now.
+
+    The ``Settings`` fields and their metadata are built once, when the module is first
+    imported; running the module again here checks what the declarations build today.
+    ``sys.modules`` keeps the copy everything else uses.
+    """
+    spec = importlib.util.find_spec("desktop_app.core.settings")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_every_top_level_setting_is_declared_with_its_default_label_and_page() -> None:
+    """Promise: the settings window and `hearth settings list` offer each setting of the
+    ``Settings`` class under its label, on its page, starting from its documented
+    default (the metadata each field's declaration builds)."""
+    fresh = _imported_afresh()
+    table = {
+        d.key: (d.default, d.label, d.page, d.description != "")
+        for d in fresh._declare().values()
+        if not d.key.startswith("generation.")
     }
-    for declaration in settings_module._declare().values():
-        if declaration.page == HIDDEN:
+    assert table == {
+        "language": ("system", "Language", "general", True),
+        "theme": ("system", "Theme", "general", True),
+        "font_size": (0, "Font size", "general", True),
+        "send_key": ("enter", "Send with", "general", True),
+        "models_dir": ("", "Models folder", "general", True),
+        "system_prompt": ("", "System prompt", "generation", True),
+        "context_length": (4096, "Context length", "hardware", True),
+        "n_threads": (0, "CPU threads", "hardware", True),
+        "n_gpu_layers": (-2, "GPU layers", "hardware", True),
+        "n_batch": (512, "Batch size", "hardware", True),
+        "flash_attn": (False, "Flash attention", "hardware", True),
+        "resume_cache_mb": (1024, "Memory for resuming chats (MB)", "hardware", True),
+        "resume_cache_on_disk": (False, "Also keep it on disk", "hardware", True),
+    }
+
+
+def _finished_translations() -> dict[str, str]:
+    """Source text -> finished Chinese translation, in the "Settings" context of the .ts."""
+    root = ElementTree.parse(TRANSLATIONS).getroot()
+    found: dict[str, str] = {}
+    for context in root.iter("context"):
+        if context.findtext("name") != "Settings":
             continue
-        for text in (declaration.label, declaration.description):
-            translation = translated.get(text)
-            assert translation is not None, f"{declaration.key}: {text!r} is not translated"
-            assert translation.text and translation.get("type") != "unfinished", text
+        for message in context.iter("message"):
+            translation = message.find("translation")
+            source = message.findtext("source")
+            if translation is not None and translation.get("type") is None and source:
+                found[source] = translation.text or ""
+    return found
+
+
+def test_every_visible_setting_label_and_description_is_translated(qapp: object) -> None:
+    """Promise: the settings window is fully translated into Chinese. Every label,
+    description, choice and special value shown on a page goes through the window's
+    own translation (``tr_setting``) with the zh_CN catalogue installed and comes out
+    as its finished translation — which needs the context each declaration marks its
+    text with (``QT_TRANSLATE_NOOP("Settings", ...)``) to be the catalogue's."""
+    from PySide6.QtCore import QCoreApplication, QTranslator
+
+    from desktop_app.resources import resource_path
+    from desktop_app.ui.settings.dialog import tr_setting
+
+    chinese = _finished_translations()
+    translator = QTranslator()
+    assert translator.load(str(resource_path("translations", "settings_zh_CN.qm")))
+    QCoreApplication.installTranslator(translator)
+    try:
+        for declaration in _imported_afresh()._declare().values():
+            if declaration.page == HIDDEN:
+                continue
+            for text in (declaration.label, declaration.description):
+                assert text in chinese, f"{declaration.key}: {text!r} is not translated"
+                assert tr_setting(text) == chinese[text], f"{declaration.key}: {text!r}"
+            kind = declaration.type
+            labels = [label for _, label in getattr(kind, "choices", ())]
+            labels += [label for _, label in getattr(kind, "special", ())]
+            for label in labels:
+                # A language's own name ("简体中文") is shown as it is.
+                assert tr_setting(label) == chinese.get(label, label), (
+                    f"{declaration.key}: {label!r}"
+                )
+    finally:
+        QCoreApplication.removeTranslator(translator)
 
 
 def test_a_file_that_is_not_utf8_is_named_with_the_reason(tmp_path: Path) -> None:

@@ -50,6 +50,7 @@ from desktop_app.core.setting_types import (
     OptionalInt,
     SettingError,
     Text,
+    Translatable,
 )
 from desktop_app.core.settings import (
     GENERAL,
@@ -66,8 +67,10 @@ SEED_RANDOM = -1
 
 
 def tr_setting(text: str) -> str:
-    """Translate a label or description declared in core (marked with QT_TRANSLATE_NOOP)."""
-    return QCoreApplication.translate(_CONTEXT, text)
+    """Translate a label or description declared in core, in the context it was marked
+    with (QT_TRANSLATE_NOOP); an unmarked text (a language's own name) in "Settings"."""
+    context = text.context if isinstance(text, Translatable) else _CONTEXT
+    return QCoreApplication.translate(context, text)
 
 
 class SettingEditor:
