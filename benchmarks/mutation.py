@@ -116,6 +116,7 @@ GROUPS: dict[str, Group] = {
             "tests/unit/test_server_auth.py",
             "tests/unit/test_server_security.py",
             "tests/unit/test_server_shapes.py",
+            "tests/unit/test_server_tool_answers.py",
         ),
     ),
     "llama_engine": Group(

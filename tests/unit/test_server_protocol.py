@@ -185,3 +185,48 @@ def test_usage_finish_reasons_and_model_entries() -> None:
         "code": "queue_full",
     }
     assert (error.status, error.headers, str(error)) == (503, {"A": "1"}, "busy")
+
+
+def test_exactly_four_stop_strings_are_accepted_and_five_refused() -> None:
+    """Promise: 'stop' takes up to four strings, as OpenAI's API does — a client that
+    sends the maximum is served, one more is refused with the limit."""
+    four = ["</a>", "\nUser:", "END", "###"]
+    assert parse_chat({"messages": HELLO, "stop": four}, 9).params.stop == tuple(four)
+    assert parse_completion({"prompt": "x", "stop": four}, 9).params.stop == tuple(four)
+    error = _refused(parse_chat, {"messages": HELLO, "stop": [*four, "more"]})
+    assert (error.param, error.message) == ("stop", "'stop' takes at most 4 strings.")
+
+
+@pytest.mark.parametrize(
+    ("body", "param", "message"),
+    [
+        ({"messages": HELLO, "model": 3}, "model", "'model' must be a string."),
+        (
+            {"messages": HELLO, "n": 2},
+            "n",
+            "Only one choice per request is supported ('n' must be 1).",
+        ),
+        ({"messages": HELLO, "stream": "yes"}, "stream", "'stream' must be true or false."),
+        (
+            {"messages": HELLO, "stream_options": 1},
+            "stream_options",
+            "'stream_options' must be an object.",
+        ),
+        ({"messages": HELLO, "seed": "1"}, "seed", "'seed' must be an integer."),
+        ({"messages": HELLO, "ignore_eos": 1}, "ignore_eos", "'ignore_eos' must be true or false."),
+        (
+            {"messages": HELLO, "stop": ""},
+            "stop",
+            "'stop' must be a non-empty string or a list of them.",
+        ),
+        ({"messages": []}, "messages", "'messages' must be a non-empty list of messages."),
+        ({"messages": ["Hello"]}, "messages[0]", "Each message must be an object."),
+    ],
+)
+def test_a_refused_field_gets_exactly_its_one_sentence(
+    body: dict[str, Any], param: str, message: str
+) -> None:
+    """Promise: a client shows the refusal's message as it is: one whole sentence naming
+    the field and what to send, nothing around it."""
+    error = _refused(parse_chat, body)
+    assert (error.param, error.message) == (param, message)

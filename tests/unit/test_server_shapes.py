@@ -41,9 +41,13 @@ TIMINGS = {"load_s": 0.0, "time_to_first_token_s": 0.25, "tokens_per_s": 12.35, 
 
 
 class ScriptedRunner:
-    """Answers every job with "Hel" + "lo" and the given finish, keeping the jobs."""
+    """Answers every job with "Hel" + "lo" (or the given pieces) and the given finish,
+    keeping the jobs."""
 
-    def __init__(self, finish: Finished | None = None) -> None:
+    def __init__(
+        self, finish: Finished | None = None, pieces: tuple[str, ...] = ("Hel", "lo")
+    ) -> None:
+        self.pieces = pieces
         self.jobs: list[Job] = []
         self.finish = finish or Finished(FinishReason.STOP, STATS)
         self.busy = False
@@ -56,8 +60,8 @@ class ScriptedRunner:
             raise QueueFull()
         self.jobs.append(job)
         job.sink(JOB_STARTED)
-        job.sink(TextDelta("Hel", 1))
-        job.sink(TextDelta("lo", 2))
+        for index, piece in enumerate(self.pieces):
+            job.sink(TextDelta(piece, index + 1))
         job.sink(self.finish)
 
 

@@ -8,8 +8,10 @@ settings``): each test names the promise it guards.
 
 from __future__ import annotations
 
+import copy
 import importlib.util
 import json
+import pickle
 import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 from types import ModuleType
@@ -413,3 +415,12 @@ def test_printed_values_read_back() -> None:
     assert _message(Bool().from_str, "k", forty + "y") == (
         f"'k' must be true or false, not '{forty}…'"
     )
+
+
+def test_a_marked_text_keeps_its_context_when_copied_or_pickled() -> None:
+    """Promise: a label stays translatable in its own context wherever it travels — a
+    deep copy (``dataclasses.asdict`` of a declaration) or a pickle keeps the context
+    and the text, not just the text."""
+    label = settings_module.QT_TRANSLATE_NOOP("Settings", "Temperature")
+    for copied in (copy.deepcopy(label), pickle.loads(pickle.dumps(label))):
+        assert (copied, type(copied), copied.context) == ("Temperature", type(label), "Settings")
