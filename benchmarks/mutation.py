@@ -120,11 +120,12 @@ GROUPS: dict[str, Group] = {
         ),
     ),
     "llama_engine": Group(
-        ("core/engine/llama_engine.py",),
+        ("core/engine/llama_engine.py", "core/engine/sequence.py"),
         (
             "tests/unit/test_load_tuning.py",
             "tests/unit/test_kv_cache.py",
             "tests/integration/test_engine.py",
+            "tests/integration/test_engine_cache_reuse.py",
         ),
     ),
 }
