@@ -31,6 +31,7 @@ skipped V, W not run)``.
 from __future__ import annotations
 
 import argparse
+import ast
 import fnmatch
 import json
 import os
@@ -222,6 +223,77 @@ def results(space: Path) -> dict[str, str]:
     return found
 
 
+_EXECUTE = frozenset({"execute", "executemany", "executescript", "_query"})
+_QUOTED = re.compile(r"'[^']*'")
+
+
+class _LowerSql(ast.NodeTransformer):
+    """Lower-cases the SQL text handed to ``execute``/``_query`` calls."""
+
+    def visit_Call(self, node: ast.Call) -> ast.AST:
+        self.generic_visit(node)
+        name = getattr(node.func, "attr", getattr(node.func, "id", None))
+        first = node.args[0] if node.args else None
+        if name in _EXECUTE and isinstance(first, ast.Constant) and isinstance(first.value, str):
+            node.args[0] = ast.Constant(first.value.lower())
+        return node
+
+
+def _sql_texts(function: ast.AST) -> list[str]:
+    return [
+        node.args[0].value
+        for node in ast.walk(function)
+        if isinstance(node, ast.Call)
+        and getattr(node.func, "attr", getattr(node.func, "id", None)) in _EXECUTE
+        and node.args
+        and isinstance(node.args[0], ast.Constant)
+        and isinstance(node.args[0].value, str)
+    ]
+
+
+def _lowered_body(function: ast.AST) -> str:
+    """The function's body with its SQL texts lower-cased (a copy: the tree is kept)."""
+    copy = ast.parse(ast.unparse(function)).body[0]
+    assert isinstance(copy, ast.FunctionDef | ast.AsyncFunctionDef)
+    return ast.dump(_LowerSql().visit(ast.Module(body=copy.body, type_ignores=[])))
+
+
+def sql_case_only(space: Path, group: Group, mutants: list[str]) -> set[str]:
+    """The mutants that only change the letter case of SQL text outside its quoted
+    literals ('assistant' stays as it was): keywords, table and column names.
+
+    SQLite reads keywords and identifiers in any case, and ``sqlite3.Row`` looks columns
+    up by name case-insensitively, so such a mutant is equivalent to the code — provided
+    no code reads a result's column names as Python strings (``row.keys()``,
+    ``cursor.description``), which the listing of each one in mutation-results.md
+    checks. A mutant that changes a quoted value is never counted here.
+    """
+    functions: dict[str, ast.AST] = {}
+    for file in group.files:
+        source = space / "mutants" / "desktop_app" / file
+        if source.exists():
+            for node in ast.walk(ast.parse(source.read_text(encoding="utf-8"))):
+                if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                    functions[node.name] = node
+    found: set[str] = set()
+    for mutant in mutants:
+        short = mutant.rsplit(".", 1)[-1]
+        original = functions.get(short.rsplit("__mutmut_", 1)[0] + "__mutmut_orig")
+        mutated = functions.get(short)
+        if original is None or mutated is None:
+            continue
+        pairs = list(zip(_sql_texts(original), _sql_texts(mutated), strict=False))
+        changed = [(a, b) for a, b in pairs if a != b]
+        if len(changed) != 1:
+            continue
+        before, after = changed[0]
+        if before.lower() != after.lower() or _QUOTED.findall(before) != _QUOTED.findall(after):
+            continue
+        if _lowered_body(original) == _lowered_body(mutated):
+            found.add(mutant)
+    return found
+
+
 def summary(name: str, found: dict[str, str]) -> str:
     killed = sum(1 for s in found.values() if s == "killed")
     survived = sum(1 for s in found.values() if s == "survived")
@@ -304,10 +376,19 @@ def main() -> None:
             line = summary(f"{name}[{file}]", mine)
             print(line, flush=True)
             lines.append(line)
+            open_ = [m for m, st in mine.items() if st not in ("killed", "not checked")]
+            sql_case = sql_case_only(space, group, open_)
+            if sql_case:
+                rest = {m: st for m, st in mine.items() if m not in sql_case}
+                line = summary(
+                    f"{name}[{file}] without its {len(sql_case)} SQL-case-only mutants", rest
+                )
+                print(line, flush=True)
+                lines.append(line)
             if args.list:
-                for mutant, status in sorted(mine.items()):
-                    if status not in ("killed", "not checked"):
-                        print(f"    {status}: {mutant}")
+                for mutant in sorted(open_):
+                    tag = " (SQL case only)" if mutant in sql_case else ""
+                    print(f"    {mine[mutant]}{tag}: {mutant}")
         line = summary(name, found) + f" in {time.monotonic() - started:.0f} s"
         print(line, flush=True)
         lines.append(line)

@@ -9,12 +9,16 @@ promise it guards. Found by mutation testing (``benchmarks/mutation.py server``)
 
 from __future__ import annotations
 
+import asyncio
 import json
+from pathlib import Path
 from typing import Any
 
 from desktop_app.core.chats.model import FinishReason
-from desktop_app.core.engine.base import ChatTurn, Finished
+from desktop_app.core.engine.base import ChatTurn, Finished, GenerationParams, TextDelta
 from desktop_app.core.tools.calls import ToolCall
+from desktop_app.server.app import ServerConfig, _Api, _Shape
+from desktop_app.server.engine_thread import JOB_STARTED, Job, JobEvent
 from tests.unit.test_server_shapes import (
     MODEL,
     STATS,
@@ -197,3 +201,33 @@ def test_a_streamed_text_completion_sends_its_usage_when_asked() -> None:
         "choices": [],
         "usage": USAGE,
     }
+
+
+def test_streamed_text_is_sent_as_it_comes_not_held_to_the_end() -> None:
+    """Promise: a streamed answer reaches the client piece by piece as the model writes
+    it: the text that has arrived is sent at once, before the answer has finished (the
+    stream is driven by hand here, since the test client only returns whole bodies)."""
+    runner = ScriptedRunner()
+    api = _Api(runner, ServerConfig(model_id=MODEL, model_path=Path(f"/models/{MODEL}.gguf")))
+    job = Job(GenerationParams(), sink=runner.jobs.append)
+
+    async def run() -> tuple[list[str], list[str]]:
+        events: asyncio.Queue[JobEvent] = asyncio.Queue()
+        stream = api.stream(events, job, _Shape(True, MODEL, "chatcmpl-1", job), False)
+        for event in (JOB_STARTED, TextDelta("Hel", 1), TextDelta("lo", 2)):
+            events.put_nowait(event)
+        early = [await anext(stream), await anext(stream)]
+        events.put_nowait(TextDelta(" there", 3))
+        events.put_nowait(Finished(FinishReason.STOP, STATS))
+        return early, [line async for line in stream]
+
+    early, rest = asyncio.run(run())
+    payloads = [json.loads(line.removeprefix("data: ")) for line in early]
+    assert [p["choices"][0]["delta"] for p in payloads] == [
+        {"role": "assistant", "content": ""},
+        {"content": "Hello"},
+    ]
+    assert json.loads(rest[0].removeprefix("data: "))["choices"][0]["delta"] == {
+        "content": " there"
+    }
+    assert rest[-1] == "data: [DONE]\n\n"
