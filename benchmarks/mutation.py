@@ -108,6 +108,7 @@ GROUPS: dict[str, Group] = {
             "tests/unit/test_overrides.py",
             "tests/unit/test_session_engine_inputs.py",
         ),
+        timeout_s=15.0,
     ),
     "settings": Group(
         ("core/settings.py", "core/setting_types.py"),
@@ -129,6 +130,7 @@ GROUPS: dict[str, Group] = {
             "tests/unit/test_server_shapes.py",
             "tests/unit/test_server_tool_answers.py",
         ),
+        timeout_s=15.0,
     ),
     "llama_engine": Group(
         ("core/engine/llama_engine.py", "core/engine/sequence.py"),
