@@ -10,6 +10,7 @@ each test names the promise it guards.
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -495,3 +496,31 @@ def test_operations_report_the_served_model_behind_the_key(runner: ScriptedRunne
         metrics = client.get("/metrics", headers=key)
     assert metrics.status_code == 200
     assert MODEL in metrics.text
+
+
+def test_a_model_is_found_by_its_configured_id_and_its_file(runner: ScriptedRunner) -> None:
+    """Promise: `hearth serve --model-id ID` serves requests that name the model by that
+    id, as well as by its file name; any other name is refused."""
+    config = ServerConfig(model_id="my-model", model_path=Path(f"/models/{MODEL}.gguf"))
+    with TestClient(create_app(runner, config), base_url="http://127.0.0.1") as client:
+        for name in ("my-model", f"{MODEL}.gguf"):
+            answer = client.post("/v1/completions", json={**PROMPT, "model": name})
+            assert (answer.status_code, answer.json()["model"]) == (200, "my-model")
+        assert client.get("/v1/models/my-model").json()["id"] == "my-model"
+        assert client.post("/v1/completions", json={**PROMPT, "model": "x"}).status_code == 404
+
+
+def test_a_served_remote_model_is_named_by_its_model_name(runner: ScriptedRunner) -> None:
+    """Promise: serving the window's remote model (no --model id) names it by the remote
+    model's name, not by the last part of its ``remote:`` address."""
+    runner.info = ModelInfo("qwen2.5:7b", "remote:http://127.0.0.1:9/v1/qwen2.5:7b", "", 8192, "")
+    config = ServerConfig(model_id="", model_path=Path("/unused"))
+    with TestClient(create_app(runner, config), base_url="http://127.0.0.1") as client:
+        assert client.get("/v1/models").json()["data"][0]["id"] == "qwen2.5:7b"
+
+
+def test_the_model_entry_says_when_the_server_started(client: TestClient) -> None:
+    """Promise: a model entry's ``created`` is a Unix time (OpenAI clients parse it as
+    one), the time the server started."""
+    created = client.get("/v1/models").json()["data"][0]["created"]
+    assert isinstance(created, int) and 1_600_000_000 < created <= int(time.time())
