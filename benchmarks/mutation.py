@@ -24,8 +24,8 @@ whole file. ``--ref main`` mutates a git ref's code and tests instead of the tre
 
 mutmut cannot be told to leave the letter case of SQL alone, and SQLite reads keywords
 and identifiers in any case: a survivor whose only change is the case of the SQL text
-handed to ``execute``/``_query``, outside its quoted values, is marked ``(SQL case
-only)`` by ``--list``, and the score is printed a second time without those mutants
+handed to ``execute``/``_query``, outside its quoted values, or of a column name looked
+up in a ``sqlite3.Row`` parameter, is marked ``(SQL case only)`` by ``--list``, and the score is printed a second time without those mutants
 (never without any other; each is listed in mutation-results.md).
 
 mutmut's progress goes to ``mutmut-run.log`` in the scratch copy, the verdicts to its
@@ -107,6 +107,9 @@ GROUPS: dict[str, Group] = {
             "tests/unit/test_store_durability.py",
             "tests/unit/test_overrides.py",
             "tests/unit/test_session_engine_inputs.py",
+            "tests/unit/test_chat_transfer.py",
+            "tests/unit/test_export_fidelity.py",
+            "tests/unit/test_transfer_exact.py",
         ),
         timeout_s=15.0,
     ),
@@ -240,40 +243,60 @@ _EXECUTE = frozenset({"execute", "executemany", "executescript", "_query"})
 _QUOTED = re.compile(r"'[^']*'")
 
 
-class _LowerSql(ast.NodeTransformer):
-    """Lower-cases the SQL text handed to ``execute``/``_query`` calls."""
+def _row_parameters(function: ast.AST) -> set[str]:
+    """The function's parameters annotated ``sqlite3.Row``."""
+    arguments = getattr(function, "args", None)
+    if arguments is None:
+        return set()
+    return {
+        a.arg
+        for a in arguments.args
+        if a.annotation is not None and ast.unparse(a.annotation).strip("'\"") == "sqlite3.Row"
+    }
 
-    def visit_Call(self, node: ast.Call) -> ast.AST:
-        self.generic_visit(node)
+
+def _caseless(node: ast.AST, rows: set[str]) -> ast.Constant | None:
+    """The string constant in ``node`` that SQLite reads in any case: the SQL text given
+    to an ``execute``/``_query`` call, or a column name looked up in a ``sqlite3.Row``
+    parameter (``row["id"]``; its lookup by name ignores case)."""
+    if isinstance(node, ast.Call):
         name = getattr(node.func, "attr", getattr(node.func, "id", None))
         first = node.args[0] if node.args else None
         if name in _EXECUTE and isinstance(first, ast.Constant) and isinstance(first.value, str):
-            node.args[0] = ast.Constant(first.value.lower())
-        return node
+            return first
+    if (
+        isinstance(node, ast.Subscript)
+        and isinstance(node.value, ast.Name)
+        and node.value.id in rows
+        and isinstance(node.slice, ast.Constant)
+        and isinstance(node.slice.value, str)
+    ):
+        return node.slice
+    return None
 
 
 def _sql_texts(function: ast.AST) -> list[str]:
-    return [
-        node.args[0].value
-        for node in ast.walk(function)
-        if isinstance(node, ast.Call)
-        and getattr(node.func, "attr", getattr(node.func, "id", None)) in _EXECUTE
-        and node.args
-        and isinstance(node.args[0], ast.Constant)
-        and isinstance(node.args[0].value, str)
-    ]
+    rows = _row_parameters(function)
+    found = [_caseless(node, rows) for node in ast.walk(function)]
+    return [str(constant.value) for constant in found if constant is not None]
 
 
 def _lowered_body(function: ast.AST) -> str:
-    """The function's body with its SQL texts lower-cased (a copy: the tree is kept)."""
+    """The function's body with its case-insensitive texts lower-cased (on a copy)."""
     copy = ast.parse(ast.unparse(function)).body[0]
     assert isinstance(copy, ast.FunctionDef | ast.AsyncFunctionDef)
-    return ast.dump(_LowerSql().visit(ast.Module(body=copy.body, type_ignores=[])))
+    rows = _row_parameters(copy)
+    for node in ast.walk(copy):
+        constant = _caseless(node, rows)
+        if constant is not None:
+            constant.value = str(constant.value).lower()
+    return ast.dump(ast.Module(body=copy.body, type_ignores=[]))
 
 
 def sql_case_only(space: Path, group: Group, mutants: list[str]) -> set[str]:
     """The mutants that only change the letter case of SQL text outside its quoted
-    literals ('assistant' stays as it was): keywords, table and column names.
+    literals ('assistant' stays as it was) — keywords, table and column names — or of a
+    column name looked up in a ``sqlite3.Row`` parameter (``row["ID"]``).
 
     SQLite reads keywords and identifiers in any case, and ``sqlite3.Row`` looks columns
     up by name case-insensitively, so such a mutant is equivalent to the code — provided
