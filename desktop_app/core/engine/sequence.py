@@ -239,12 +239,12 @@ class AnswerText:
 
     ``take(token)`` returns why the answer ends (an end-of-turn token, a stop string,
     the token budget) or None; the text it adds waits in ``take``'s buffer until
-    ``ready(now)`` hands it out (at most every ``DELTA_INTERVAL_S``) or ``finish`` adds
-    what was held back and returns the rest.
+    ``ready(now)`` hands it out (at most every ``interval`` seconds, the first text at
+    once) or ``finish`` adds what was held back and returns the rest.
     """
 
-    __slots__ = ("_ends", "_partial", "_pieces", "_stops", "_texts", "_utf8", "budget",
-                 "due", "generated", "held")  # fmt: skip
+    __slots__ = ("_ends", "_interval", "_partial", "_pieces", "_stops", "_texts", "_utf8",
+                 "budget", "due", "generated", "held")  # fmt: skip
 
     def __init__(
         self,
@@ -253,8 +253,10 @@ class AnswerText:
         ends_answer: Sequence[bool],
         stops: tuple[str, ...],
         budget: int,
+        interval: float = DELTA_INTERVAL_S,
     ) -> None:
         self._pieces = pieces
+        self._interval = interval
         self._texts = texts
         self._ends = ends_answer
         self._utf8 = Utf8Stream()
@@ -292,7 +294,7 @@ class AnswerText:
             return None
         delta = TextDelta("".join(self.held), self.generated)
         self.held.clear()
-        self.due = now + DELTA_INTERVAL_S
+        self.due = now + self._interval
         return delta
 
     def finish(self, complete: bool = True) -> TextDelta | None:
