@@ -8,7 +8,9 @@ the ``openai`` client), and the server a write: with several answers decoded tog
 those costs come once per answer per step and, on a machine whose cores all decode,
 take their time from the decoding. Twenty chunks a second is smoother than text can be
 read; a single answer faster than that gets two or three tokens a chunk, and four
-answers sharing two cores, about one in two. The first text of an answer is sent at
-once, so the time to the first token does not change. ``hearth serve --stream-interval
-0`` sends every token.
+answers sharing two cores, about one in two. With more than four answers decoded
+together the interval stretches in proportion (``FULL_RATE_ANSWERS``: eight answers,
+100 ms), so the server sends at most about 80 chunks a second in all. The first text of
+an answer is sent at once, so the time to the first token does not change. ``hearth
+serve --stream-interval 0`` sends every token.
 """

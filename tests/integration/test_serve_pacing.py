@@ -29,7 +29,7 @@ from desktop_app.core.engine.base import (
     ModelInfo,
     TextDelta,
 )
-from desktop_app.core.engine.batched import BatchedDecoder, SequenceRequest
+from desktop_app.core.engine.batched import FULL_RATE_ANSWERS, BatchedDecoder, SequenceRequest
 from desktop_app.core.engine.llama_engine import LlamaEngine, LoadParams
 from desktop_app.server.app import ServerConfig, create_app
 from desktop_app.server.engine_thread import JOB_STARTED, Job
@@ -45,6 +45,15 @@ ANSWER = GenerationParams(max_tokens=TOKENS, seed=4, ignore_eos=True)
 @pytest.fixture(scope="module")
 def engine(tiny_model: Path) -> Iterator[LlamaEngine]:
     made = LlamaEngine(tiny_model, LoadParams(n_ctx=512, n_threads=1, n_seq_max=2))
+    try:
+        yield made
+    finally:
+        made.close()
+
+
+@pytest.fixture(scope="module")
+def crowded_engine(tiny_model: Path) -> Iterator[LlamaEngine]:
+    made = LlamaEngine(tiny_model, LoadParams(n_ctx=1024, n_threads=1, n_seq_max=8))
     try:
         yield made
     finally:
@@ -89,18 +98,17 @@ class SteppingClock:
         return self.now
 
 
-def test_the_batched_decoder_hands_out_text_at_most_once_an_interval(
-    engine: LlamaEngine,
-) -> None:
-    """Two answers decoded together, one paced at 45 ms on a clock of 10 ms a step, one
-    at 0: the paced one's text comes every fifth step (sooner only at the end), the
-    other's every step, and both read as they do unpaced."""
+def paced_together(
+    engine: LlamaEngine, intervals: list[float]
+) -> list[list[tuple[float, EngineEvent]]]:
+    """Answers decoded together, one per interval, on a clock of 10 ms a step: each
+    answer's events with the clock's time when they came."""
     decoder = BatchedDecoder(engine)
     clock = SteppingClock(0.01)
     decoder._clock = clock
-    seen: dict[float, list[tuple[float, EngineEvent]]] = {0.045: [], 0.0: []}
+    seen: list[list[tuple[float, EngineEvent]]] = [[] for _ in intervals]
     try:
-        for interval, events in seen.items():
+        for interval, events in zip(intervals, seen, strict=True):
             params = replace(ANSWER, stream_interval_s=interval)
             fit = decoder.chat_prompt(TURNS, params)
             assert not isinstance(fit, Finished), fit
@@ -113,15 +121,46 @@ def test_the_batched_decoder_hands_out_text_at_most_once_an_interval(
             decoder.step()
     finally:
         decoder.close()
-    paced = [(t, e) for t, e in seen[0.045] if isinstance(e, TextDelta)]
-    unpaced = [(t, e) for t, e in seen[0.0] if isinstance(e, TextDelta)]
-    finished = next(e for _, e in seen[0.045] if isinstance(e, Finished))
-    assert isinstance(finished, Finished) and finished.reason is FinishReason.LENGTH
-    times = [t for t, _ in paced]
-    gaps = [round(b - a, 6) for a, b in itertools.pairwise(times[:-1])]  # the tail: at the end
+    for events in seen:
+        finished = events[-1][1]
+        assert isinstance(finished, Finished) and finished.reason is FinishReason.LENGTH
+    return seen
+
+
+def delta_gaps(events: list[tuple[float, EngineEvent]]) -> list[float]:
+    """Clock time between one delta and the next, the tail's (at the end) left out."""
+    times = [t for t, event in events if isinstance(event, TextDelta)]
+    return [round(b - a, 6) for a, b in itertools.pairwise(times[:-1])]
+
+
+def text(events: list[tuple[float, EngineEvent]]) -> str:
+    return "".join(event.text for _, event in events if isinstance(event, TextDelta))
+
+
+def test_the_batched_decoder_hands_out_text_at_most_once_an_interval(
+    engine: LlamaEngine,
+) -> None:
+    """Two answers, one paced at 45 ms, one at 0: the paced one's text comes every
+    fifth step (sooner only at the end), the other's every step; both read alike."""
+    paced, unpaced = paced_together(engine, [0.045, 0.0])
+    gaps = delta_gaps(paced)
     assert gaps and all(gap >= 0.045 for gap in gaps), gaps
-    assert len(paced) <= TOKENS // 4 + 2 < len(unpaced)
-    assert "".join(e.text for _, e in paced) == "".join(e.text for _, e in unpaced)
+    assert len(gaps) <= TOKENS // 4 < len(delta_gaps(unpaced))
+    assert text(paced) == text(unpaced)
+
+
+def test_more_answers_than_four_stretch_the_interval_in_proportion(
+    crowded_engine: LlamaEngine,
+) -> None:
+    """Eight answers paced at 45 ms: with twice FULL_RATE_ANSWERS decoding, each one's
+    text comes at most every 90 ms, so all of them together send no more than four
+    would."""
+    assert FULL_RATE_ANSWERS == 4
+    answers = paced_together(crowded_engine, [0.045] * 8)
+    for events in answers:
+        gaps = delta_gaps(events)
+        assert gaps and all(gap >= 0.09 for gap in gaps), gaps
+        assert text(events) == text(answers[0])
 
 
 class RecordingRunner:

@@ -288,13 +288,14 @@ class AnswerText:
             return FinishReason.LENGTH
         return None
 
-    def ready(self, now: float) -> TextDelta | None:
-        """The text held so far, when there is some and the last delta is old enough."""
+    def ready(self, now: float, share: float = 1.0) -> TextDelta | None:
+        """The text held so far, when there is some and the last delta is old enough
+        (the next one then waits ``share`` intervals: see ``FULL_RATE_ANSWERS``)."""
         if not self.held or now < self.due:
             return None
         delta = TextDelta("".join(self.held), self.generated)
         self.held.clear()
-        self.due = now + self._interval
+        self.due = now + self._interval * share
         return delta
 
     def finish(self, complete: bool = True) -> TextDelta | None:
