@@ -86,6 +86,13 @@ def allow(qtbot: QtBot, hearth: Hearth) -> None:
     finished(qtbot, hearth)
 
 
+def last_id(hearth: Hearth) -> int:
+    """The id of the last message shown (stored)."""
+    message_id = rows(hearth)[-1].message_id
+    assert message_id is not None
+    return message_id
+
+
 def stored_steps(hearth: Hearth, message_id: int) -> list[tuple[str, str]]:
     return [(step.name, step.status) for step in message_steps(hearth.store, message_id)]
 
@@ -114,8 +121,7 @@ def test_regenerate_runs_the_tool_loop_and_stores_the_step_with_the_new_answer(
     jobs = started_jobs(hearth, monkeypatch)
     ask(qtbot, hearth, "Six times seven?")
     allow(qtbot, hearth)
-    first = rows(hearth)[-1].message_id
-    assert first is not None
+    first = last_id(hearth)
 
     redo(qtbot, hearth, engine.asked, first, MessageAction.REGENERATE)
     allow(qtbot, hearth)
@@ -196,8 +202,7 @@ def test_regenerate_offers_no_tools_to_a_model_without_tool_support(
     jobs = started_jobs(hearth, monkeypatch)
     ask(qtbot, hearth, "Hello")
     finished(qtbot, hearth)
-    answer = rows(hearth)[-1].message_id
-    assert answer is not None
+    answer = last_id(hearth)
 
     redo(qtbot, hearth, recorder.received, answer, MessageAction.REGENERATE)
     finished(qtbot, hearth)
@@ -217,8 +222,7 @@ def test_regenerate_with_the_chat_tools_turned_off_answers_without_them(
     assert tools.selected() == ()
     ask(qtbot, hearth, "Six times seven?")
     finished(qtbot, hearth)
-    first = rows(hearth)[-1].message_id
-    assert first is not None
+    first = last_id(hearth)
 
     redo(qtbot, hearth, engine.asked, first, MessageAction.REGENERATE)
     finished(qtbot, hearth)
