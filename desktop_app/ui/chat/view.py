@@ -44,6 +44,7 @@ from PySide6.QtGui import (
     QFontMetrics,
     QGuiApplication,
     QHelpEvent,
+    QKeyEvent,
     QMouseEvent,
     QPainter,
     QPaintEvent,
@@ -839,6 +840,21 @@ class ChatView(QListView):
                 return
         super().mouseReleaseEvent(event)
 
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """The Menu key or Shift+F10 opens the current message's menu (not every
+        platform turns those keys into a context menu request for an item view)."""
+        menu_key = event.key() == Qt.Key.Key_Menu or (
+            event.key() == Qt.Key.Key_F10 and event.modifiers() == Qt.KeyboardModifier.ShiftModifier
+        )
+        index = self.currentIndex()
+        if menu_key and index.isValid():
+            self.scrollTo(index)
+            corner = self.visualRect(index).topLeft() + QPoint(self.font().pointSize(), 0)
+            self.message_menu(index).popup(self.viewport().mapToGlobal(corner))
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
     def _show_context_menu(self, position: QPoint) -> None:
         index = self.indexAt(position)
         if not index.isValid():
@@ -847,7 +863,9 @@ class ChatView(QListView):
         menu.popup(self.viewport().mapToGlobal(position))
 
     def message_menu(self, index: AnyIndex) -> QMenu:
-        """The actions for one message: copy it as Markdown or as plain text."""
+        """The actions for one message: copy it as Markdown or as plain text, then the
+        links under it (a tool step, a source), so that the keyboard reaches them too:
+        the menu opens on the current message with the Menu key or Shift+F10."""
         menu = QMenu(self)
         menu.setObjectName("chatContextMenu")
         menu.setAccessibleName(self.tr("Message actions"))
@@ -865,6 +883,14 @@ class ChatView(QListView):
             from desktop_app.core.markdown.plain import to_plain_text  # markdown-it, on use
 
             plain.setData(to_plain_text(split_thoughts(text)[1]))
+        links: list[FooterLink] = index.data(ChatRoles.LINKS) or []
+        if links:
+            menu.addSeparator()
+        for link in links:
+            opens = menu.addAction(link.label)
+            opens.setObjectName("messageLinkAction")
+            opens.setToolTip(link.tooltip)
+            opens.triggered.connect(link.activate)
         # A bound method, not a lambda holding the view: no reference cycle for the GC
         # to break on another thread.
         menu.triggered.connect(self._copy_action_text)
@@ -872,5 +898,7 @@ class ChatView(QListView):
 
     @Slot(QAction)
     def _copy_action_text(self, action: QAction) -> None:
+        if action.data() is None:  # a link: it does its own thing
+            return
         QGuiApplication.clipboard().setText(str(action.data()))
         self.notice.emit(self.tr("Message copied to the clipboard."))
