@@ -848,8 +848,11 @@ class ChatView(QListView):
         )
         index = self.currentIndex()
         if menu_key and index.isValid():
-            self.scrollTo(index)
-            corner = self.visualRect(index).topLeft() + QPoint(self.font().pointSize(), 0)
+            shown = self.visualRect(index).intersected(self.viewport().rect())
+            if shown.isEmpty():  # scrolled away: bring it back first
+                self.scrollTo(index)
+                shown = self.visualRect(index).intersected(self.viewport().rect())
+            corner = shown.topLeft() + QPoint(self.font().pointSize(), self.font().pointSize())
             self.message_menu(index).popup(self.viewport().mapToGlobal(corner))
             event.accept()
             return
