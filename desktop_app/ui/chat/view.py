@@ -39,6 +39,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import (
     QAction,
     QColor,
+    QContextMenuEvent,
     QDesktopServices,
     QFont,
     QFontMetrics,
@@ -619,8 +620,6 @@ class ChatView(QListView):
         self.viewport().setAutoFillBackground(True)
         self.verticalScrollBar().setSingleStep(24)
         self.verticalScrollBar().rangeChanged.connect(self._on_range_changed)
-        self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        self.customContextMenuRequested.connect(self._show_context_menu)
 
     @property
     def delegate(self) -> MessageDelegate:
@@ -840,30 +839,40 @@ class ChatView(QListView):
                 return
         super().mouseReleaseEvent(event)
 
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:
+        """A right-click opens the menu of the message under the pointer; the Menu key
+        or Shift+F10 (where the platform makes them a context menu request, as X11
+        does) that of the selected message."""
+        if event.reason() == QContextMenuEvent.Reason.Keyboard:
+            self._open_current_menu()
+            return
+        index = self.indexAt(event.pos())
+        if index.isValid():
+            self.message_menu(index).popup(event.globalPos())
+
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        """The Menu key or Shift+F10 opens the current message's menu (not every
-        platform turns those keys into a context menu request for an item view)."""
+        """The Menu key or Shift+F10 where the platform sends them as keys."""
         menu_key = event.key() == Qt.Key.Key_Menu or (
             event.key() == Qt.Key.Key_F10 and event.modifiers() == Qt.KeyboardModifier.ShiftModifier
         )
-        index = self.currentIndex()
-        if menu_key and index.isValid():
-            shown = self.visualRect(index).intersected(self.viewport().rect())
-            if shown.isEmpty():  # scrolled away: bring it back first
-                self.scrollTo(index)
-                shown = self.visualRect(index).intersected(self.viewport().rect())
-            corner = shown.topLeft() + QPoint(self.font().pointSize(), self.font().pointSize())
-            self.message_menu(index).popup(self.viewport().mapToGlobal(corner))
+        if menu_key and self._open_current_menu():
             event.accept()
             return
         super().keyPressEvent(event)
 
-    def _show_context_menu(self, position: QPoint) -> None:
-        index = self.indexAt(position)
+    def _open_current_menu(self) -> bool:
+        """Open the selected message's menu at the part of it that shows, scrolling only
+        when none does; False when no message is selected."""
+        index = self.currentIndex()
         if not index.isValid():
-            return
-        menu = self.message_menu(index)
-        menu.popup(self.viewport().mapToGlobal(position))
+            return False
+        shown = self.visualRect(index).intersected(self.viewport().rect())
+        if shown.isEmpty():
+            self.scrollTo(index)
+            shown = self.visualRect(index).intersected(self.viewport().rect())
+        corner = shown.topLeft() + QPoint(self.font().pointSize(), self.font().pointSize())
+        self.message_menu(index).popup(self.viewport().mapToGlobal(corner))
+        return True
 
     def message_menu(self, index: AnyIndex) -> QMenu:
         """The actions for one message: copy it as Markdown or as plain text, then the
