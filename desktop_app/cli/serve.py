@@ -16,6 +16,7 @@ from typing import Any
 
 from desktop_app.cli import settings as cli_settings
 from desktop_app.server.listen import DEFAULT_HOST, DEFAULT_PORT, ServeError, bind_socket
+from desktop_app.server.pacing import STREAM_INTERVAL_S
 
 DEFAULT_QUEUE = 8
 
@@ -40,6 +41,18 @@ def _seconds(text: str) -> float:
     if not value > 0:
         raise argparse.ArgumentTypeError(f"must be a number of seconds above 0, not {text!r}")
     return value
+
+
+def _milliseconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value <= 10_000:
+        raise argparse.ArgumentTypeError(
+            f"must be a number of milliseconds from 0 to 10000, not {text!r}"
+        )
+    return value / 1000
 
 
 def add_commands(commands: Any) -> None:
@@ -114,6 +127,14 @@ def add_commands(commands: Any) -> None:
         metavar="URL",
         help="let the web app at this origin (e.g. http://localhost:3000) call the API "
         "from a browser (repeatable; default: no web page may)",
+    )
+    serve.add_argument(
+        "--stream-interval",
+        type=_milliseconds,
+        default=STREAM_INTERVAL_S,
+        metavar="MS",
+        help=f"send a streamed answer's text at most every MS milliseconds, tokens that "
+        f"come faster together (default {STREAM_INTERVAL_S * 1000:g}; 0: every token)",
     )
     cli_settings.add_load_options(serve)
     serve.add_argument(
@@ -217,7 +238,10 @@ def _serve(args: argparse.Namespace) -> int:
         raise ServeError(str(exc)) from exc
     if embedder is not None:
         print(f"hearth: /v1/embeddings uses {embedder.info.name}", file=sys.stderr)
-    app = create_app(pool, ServerConfig(model_id, path or Path(), api_key, access=access), embedder)
+    served = ServerConfig(
+        model_id, path or Path(), api_key, access=access, stream_interval_s=args.stream_interval
+    )
+    app = create_app(pool, served, embedder)
     config = uvicorn.Config(app, log_level="warning", timeout_graceful_shutdown=5)
     server = uvicorn.Server(config)
     runtime = RuntimeFile(paths.data_dir)

@@ -12,7 +12,7 @@ import hmac
 import json
 import logging
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Protocol, cast
 
@@ -33,6 +33,7 @@ from desktop_app.server.errors import ApiError, error_body
 from desktop_app.server.metrics import ServerMetrics
 from desktop_app.server.models import matches
 from desktop_app.server.operations import model_entries, operation_routes, runner_status
+from desktop_app.server.pacing import STREAM_INTERVAL_S
 from desktop_app.server.protocol import GenerationRequest
 from desktop_app.server.relay import relay_for
 from desktop_app.server.security import AccessGuard, AccessPolicy
@@ -77,6 +78,8 @@ class ServerConfig:
     max_body_bytes: int = MAX_BODY_BYTES
     access: AccessPolicy = field(default_factory=AccessPolicy)
     """Which Host and Origin headers are answered (``security``)."""
+    stream_interval_s: float = STREAM_INTERVAL_S
+    """A streamed answer's text is sent at most this often (``STREAM_INTERVAL_S``)."""
 
 
 def _error_response(error: ApiError) -> JSONResponse:
@@ -232,7 +235,7 @@ class _Api:
             relay.send(events, event)
 
         job = Job(
-            parsed.params,
+            replace(parsed.params, stream_interval_s=self.config.stream_interval_s),
             self.metrics.track(model_id, sink),
             turns=parsed.turns,
             prompt=parsed.prompt,

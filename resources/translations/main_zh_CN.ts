@@ -550,6 +550,10 @@
         <translation>移到下一个控件</translation>
     </message>
     <message>
+        <source>The selected message&apos;s menu: copy it, open its tool steps and sources</source>
+        <translation>所选消息的菜单：复制消息，打开其工具步骤和来源</translation>
+    </message>
+    <message>
         <source>Search conversations</source>
         <translation>搜索对话</translation>
     </message>

@@ -16,7 +16,9 @@ from desktop_app.app import Hearth
 from desktop_app.core.engine.base import CancelToken, ChatTurn, EngineEvent, GenerationParams
 from desktop_app.core.engine.llama_engine import LlamaEngine
 from desktop_app.core.settings import Settings
+from desktop_app.ui.chat.message_actions import MessageAction
 from desktop_app.ui.chat.model import ChatRow
+from desktop_app.ui.chat.view import ChatView
 from desktop_app.ui.engine.worker import EngineFactory
 from desktop_app.ui.settings.dialog import SettingsDialog
 
@@ -68,6 +70,15 @@ def pick_file(monkeypatch: pytest.MonkeyPatch, path: Path | str) -> list[tuple[o
 
 def click(qtbot: QtBot, button: QWidget) -> None:
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+
+
+def click_message_action(
+    qtbot: QtBot, view: ChatView, message_id: int, action: MessageAction
+) -> None:
+    """Click ``action`` (Regenerate, Continue, Edit…) under the message ``message_id``."""
+    point = view.action_point(message_id, action)
+    assert point is not None, f"no {action.value} action under message {message_id}"
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=point)
 
 
 def open_settings(window: QWidget) -> SettingsDialog:

@@ -13,6 +13,7 @@ from pytestqt.qtbot import QtBot
 from desktop_app.ui.chat.composer import Composer
 from desktop_app.ui.chat.message_actions import MessageAction
 from desktop_app.ui.documents.attachments_bar import AttachmentsBar
+from tests.gui.helpers import click_message_action
 
 WAIT_MS = 20_000
 UNIQUE = "Quillfeather"
@@ -26,13 +27,6 @@ def _finished(qtbot: QtBot, hearth) -> None:
     qtbot.waitUntil(lambda: rows(hearth)[-1].message_id is not None, timeout=WAIT_MS)
 
 
-def _click_action(qtbot: QtBot, window, message_id: int, action: MessageAction) -> None:
-    view = window.chat_view
-    point = view.action_point(message_id, action)
-    assert point is not None, f"no {action.value} action under message {message_id}"
-    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=point)
-
-
 def _redo(qtbot: QtBot, hearth, engine, message_id: int, action: MessageAction) -> None:
     """Click ``action`` under the message once the window is idle (it may measure the
     context after an answer), until the engine is asked; then wait for the answer."""
@@ -42,7 +36,7 @@ def _redo(qtbot: QtBot, hearth, engine, message_id: int, action: MessageAction) 
         if len(engine.received) > asked:
             return True
         if not hearth.bridge.is_busy:
-            _click_action(qtbot, hearth.window, message_id, action)
+            click_message_action(qtbot, hearth.window.chat_view, message_id, action)
         return False
 
     qtbot.waitUntil(asked_again, timeout=WAIT_MS)

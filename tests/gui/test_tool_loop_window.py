@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QLabel, QWidget
+from PySide6.QtGui import QAction, QContextMenuEvent
+from PySide6.QtWidgets import QApplication, QComboBox, QLabel, QMenu, QWidget
 from pytestqt.qtbot import QtBot
 
 from desktop_app.app import Hearth
@@ -195,6 +196,57 @@ def test_allow_once_runs_the_tool_off_the_gui_thread_and_keeps_the_step(
     again = launch(engine_factory=CallingEngine, restore=False)
     [label] = step_labels(again)
     assert "calculator" in label and "done" in label
+
+
+@pytest.mark.parametrize(
+    ("key", "modifier"),
+    [(Qt.Key.Key_Menu, Qt.KeyboardModifier.NoModifier),
+     (Qt.Key.Key_F10, Qt.KeyboardModifier.ShiftModifier),
+     (None, Qt.KeyboardModifier.NoModifier)],
+    ids=["menu key", "shift+f10", "keyboard context menu request"],
+)  # fmt: skip
+def test_the_keyboard_reaches_a_step_through_the_message_menu(
+    qtbot: QtBot,
+    launch: Launcher,
+    tools_model: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    key: Qt.Key | None,
+    modifier: Qt.KeyboardModifier,
+) -> None:
+    """Steps are painted links under the answer; the Menu key (or Shift+F10) on the
+    current message opens its menu, which lists them, and Enter on one opens it as a
+    click does. Some platforms deliver those keys as keys, others (X11) as a context
+    menu request with the keyboard as its reason, at the middle of the view: both open
+    the selected message's menu."""
+    hearth = start(launch, qtbot, monkeypatch, tools_model)
+    ask(qtbot, hearth, "What is six times seven?")
+    qtbot.keyClick(prompt_shown(qtbot, hearth), Qt.Key.Key_Return)
+    finished(qtbot, hearth)
+    view = hearth.window.chat_view
+    model = hearth.window.chat_model
+    last = model.index(model.rowCount() - 1)
+    closed_height = view.delegate.laid_out_size(last).height()
+    view.setFocus()
+    view.setCurrentIndex(last)
+    if key is not None:
+        qtbot.keyClick(view, key, modifier)
+    else:
+        middle = view.viewport().rect().center()
+        request = QContextMenuEvent(
+            QContextMenuEvent.Reason.Keyboard, middle, view.viewport().mapToGlobal(middle)
+        )
+        QApplication.sendEvent(view.viewport(), request)
+    qtbot.waitUntil(lambda: isinstance(QApplication.activePopupWidget(), QMenu))
+    menu = QApplication.activePopupWidget()
+    assert isinstance(menu, QMenu) and menu.objectName() == "chatContextMenu"
+    [step] = menu.findChildren(QAction, "messageLinkAction")
+    assert "calculator" in step.text() and "done" in step.text()
+    while menu.activeAction() is not step:
+        qtbot.keyClick(menu, Qt.Key.Key_Down)
+    qtbot.keyClick(menu, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: view.delegate.laid_out_size(last).height() > closed_height)
+    [link] = last.data(ChatRoles.LINKS)
+    assert link.label.startswith("▾") and "42" in link.detail
 
 
 def test_deny_tells_the_model_and_the_step_says_denied(

@@ -49,6 +49,14 @@ from desktop_app.core.structured.sampling import GrammarSampling
 
 Emit = Callable[[EngineEvent], None]
 
+FULL_RATE_ANSWERS = 4
+"""Up to this many answers decoded together each hand out text as often as its
+``stream_interval_s`` allows; with more, every interval stretches in proportion (eight
+answers: twice as long), so that all of them together make no more deltas a second than
+this many would. What each delta costs downstream (the server's write, its client's
+parse) then stays bounded as answers are added, instead of growing with them and taking
+its time from the decoding."""
+
 
 @dataclass
 class SequenceRequest:
@@ -347,6 +355,7 @@ class BatchedDecoder:
             return
         now = self._clock()
         ctx = self._ctx
+        share = max(1.0, (len(answering) + len(starting)) / FULL_RATE_ANSWERS)
         for slot, index in starting + answering:
             assert slot.sampler is not None
             try:
@@ -354,7 +363,7 @@ class BatchedDecoder:
             except Exception as exc:  # no token fits the grammar: end this answer only
                 self._finish(slot, FinishReason.ERROR, f"Generation failed: {exc}")
                 continue
-            self._take(slot, token, now)
+            self._take(slot, token, now, share)
         self._compact()
 
     def _prompts_first(self) -> bool:
@@ -378,7 +387,7 @@ class BatchedDecoder:
             self._llama_cpp.llama_set_n_threads(self._ctx, self._threads, batch_threads)
             self._batch_threads_set = batch_threads
 
-    def _take(self, slot: _Slot, token: int, now: float) -> None:
+    def _take(self, slot: _Slot, token: int, now: float, share: float) -> None:
         """Handle one sampled token: end, stop string, budget, or text to stream."""
         request, answer = slot.request, slot.answer
         assert request is not None and answer is not None
@@ -391,7 +400,7 @@ class BatchedDecoder:
         if reason is not None:
             self._finish(slot, reason)
             return
-        delta = answer.ready(now)
+        delta = answer.ready(now, share)
         if delta is not None:
             request.emit(delta)
         slot.pending = [token]

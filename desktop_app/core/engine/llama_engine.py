@@ -687,7 +687,10 @@ class LlamaEngine:
         format's text markers too when ``format_stops``, unless ``ignore_eos``)."""
         text_stops = () if params.ignore_eos or not format_stops else self._format_text_stops
         ends_answer = self._never_ends if params.ignore_eos else self._ends_answer
-        return AnswerText(self._pieces, self._texts, ends_answer, params.stop + text_stops, budget)
+        stops = params.stop + text_stops
+        return AnswerText(
+            self._pieces, self._texts, ends_answer, stops, budget, params.stream_interval_s
+        )
 
     def token_sampler(self, params: GenerationParams) -> TokenSampler:
         """A seeded sampler for ``params`` on this model (see ``TokenSampler``)."""

@@ -14,10 +14,15 @@ Gemma 3, about 2.6 ms a token against 0.4 ms for the rest of the chain), which c
 single answer about 15 % of its speed and eight answers decoded together a third.
 The arithmetic is the same, so the sampled tokens are too.
 
-The chain runs through a binding of ``llama_sampler_sample`` that keeps the GIL: a
-sample takes well under a millisecond, and releasing the GIL for it let the server's
-event loop (or any other Python thread) take the interpreter for up to a switch
-interval (5 ms) before the decoding thread got it back, once per answer per step.
+The chain runs through bindings that keep the GIL: a sample takes well under a
+millisecond, and releasing the GIL for it let the server's event loop (or any other
+Python thread) take the interpreter for up to a switch interval (5 ms) before the
+decoding thread got it back, once per answer per step.
+
+When the chain starts with a top-k cut (the default, k = 40), ``TopShortlist`` hands it
+only the tokens whose logits lie near the best one instead of the whole vocabulary: the
+k best are among them whenever there are at least k, so the chain keeps exactly the
+same k tokens and samples the same one (see ``TopShortlist``).
 """
 
 from __future__ import annotations
@@ -93,6 +98,81 @@ class RepeatPenalty:
                 del counts[old]
 
 
+class TopShortlist:
+    """The candidates a chain that begins with keeping the ``keep`` best tokens needs.
+
+    ``llama_sampler_sample`` copies every logit of the vocabulary into the chain's
+    candidate array and partially sorts it for the top-k cut: on Gemma 3's 262,144 tokens
+    that is most of a sample's cost (about 0.4 ms, 0.8 ms with caches cold after a
+    decode), paid for every answer at every step. Here one vectorized pass finds the
+    tokens within ``MARGIN`` of the best logit; when there are at least ``keep`` of them,
+    they contain the ``keep`` best of the whole vocabulary (any token outside is below
+    all of them), so the chain's top-k cut keeps the same tokens and everything after it
+    (top-p, min-p, temperature, the seeded draw) sees what it would have seen. With fewer
+    than ``keep`` near the best, ``sample`` returns None and the caller runs the chain on
+    the whole vocabulary. Candidates keep their token order, so the greedy pick of equal
+    best logits is the first, as over the whole vocabulary; among exactly equal logits
+    inside the k best, llama.cpp's partial sort may order them differently.
+    """
+
+    MARGIN = 12.0
+    """Logits this far below the best (a probability ratio of e^-12, about 6e-6 at
+    temperature 1) are only needed when fewer than ``keep`` tokens lie closer."""
+
+    def __init__(self, llama_cpp: Any, n_vocab: int, keep: int) -> None:
+        lib = llama_cpp.llama_cpp
+        self._logits_ith = _keeping_gil(lib, "llama_get_logits_ith")
+        self._apply = _keeping_gil(lib, "llama_sampler_apply")
+        self._accept = _keeping_gil(lib, "llama_sampler_accept")
+        self._token_data = lib.llama_token_data
+        self._array = lib.llama_token_data_array()
+        self._row_type = ctypes.c_float * n_vocab
+        self.keep = keep
+        self._grow(1024)
+
+    def _grow(self, size: int) -> None:
+        self._buffer = (self._token_data * size)()
+        self._view = np.ctypeslib.as_array(self._buffer)
+        self._view["p"] = 0.0
+        self._array.data = self._buffer
+
+    def sample(self, chain: Any, ctx: Any, index: int) -> int | None:
+        """The chain's token from the shortlist of batch entry ``index``, or None when
+        fewer than ``keep`` tokens are near the best (nothing was sampled then)."""
+        pointer = self._logits_ith(ctx, index)
+        logits = self._row_type.from_address(ctypes.addressof(pointer.contents))
+        row = np.frombuffer(memoryview(logits), dtype=np.float32)
+        ids = np.flatnonzero(row > row.max() - self.MARGIN)
+        size = ids.size
+        if size < self.keep:
+            return None
+        if size > len(self._buffer):
+            self._grow(size * 2)
+        view = self._view
+        view["id"][:size] = ids
+        view["logit"][:size] = row[ids]
+        view["p"][:size] = 0.0
+        array = self._array
+        array.size = size
+        array.selected = -1
+        array.sorted = False
+        self._apply(chain, ctypes.byref(array))
+        token = int(view["id"][array.selected])
+        self._accept(chain, token)
+        return token
+
+
+def shortlist_size(params: GenerationParams, n_vocab: int) -> int | None:
+    """How many best tokens the chain for ``params`` keeps first (None: it needs them
+    all, as with no top-k cut, a top-k past the vocabulary, or sampling at a negative
+    temperature, which draws from the whole distribution)."""
+    if params.temperature == 0:
+        return 1  # greedy: the best token
+    if params.temperature < 0 or not 0 < params.top_k < n_vocab:
+        return None
+    return params.top_k
+
+
 class TokenSampler:
     """An answer's sampler: llama-cpp-python's chain for ``params`` (seeded), the repeat
     penalty, and the grammar beside the chain when ``params`` has one.
@@ -132,12 +212,18 @@ class TokenSampler:
             if self.constrained
             else _keeping_gil(llama_cpp.llama_cpp, "llama_sampler_sample")
         )
+        keep = None if self.constrained else shortlist_size(params, llm.n_vocab())
+        self._shortlist = TopShortlist(llama_cpp, llm.n_vocab(), keep) if keep else None
 
     def sample(self, ctx: Any, index: int) -> int:
         penalty = self._penalty
         if penalty.active:
             penalty.apply(ctx, index)
-        token: int = self._sample(self._chain.sampler, ctx, index)
+        chain = self._chain.sampler
+        shortlist = self._shortlist
+        token = shortlist.sample(chain, ctx, index) if shortlist is not None else None
+        if token is None:
+            token = self._sample(chain, ctx, index)
         penalty.accept(token)
         return token
 
@@ -153,12 +239,12 @@ class AnswerText:
 
     ``take(token)`` returns why the answer ends (an end-of-turn token, a stop string,
     the token budget) or None; the text it adds waits in ``take``'s buffer until
-    ``ready(now)`` hands it out (at most every ``DELTA_INTERVAL_S``) or ``finish`` adds
-    what was held back and returns the rest.
+    ``ready(now)`` hands it out (at most every ``interval`` seconds, the first text at
+    once) or ``finish`` adds what was held back and returns the rest.
     """
 
-    __slots__ = ("_ends", "_partial", "_pieces", "_stops", "_texts", "_utf8", "budget",
-                 "due", "generated", "held")  # fmt: skip
+    __slots__ = ("_ends", "_interval", "_partial", "_pieces", "_stops", "_texts", "_utf8",
+                 "budget", "due", "generated", "held")  # fmt: skip
 
     def __init__(
         self,
@@ -167,8 +253,10 @@ class AnswerText:
         ends_answer: Sequence[bool],
         stops: tuple[str, ...],
         budget: int,
+        interval: float = DELTA_INTERVAL_S,
     ) -> None:
         self._pieces = pieces
+        self._interval = interval
         self._texts = texts
         self._ends = ends_answer
         self._utf8 = Utf8Stream()
@@ -200,13 +288,14 @@ class AnswerText:
             return FinishReason.LENGTH
         return None
 
-    def ready(self, now: float) -> TextDelta | None:
-        """The text held so far, when there is some and the last delta is old enough."""
+    def ready(self, now: float, share: float = 1.0) -> TextDelta | None:
+        """The text held so far, when there is some and the last delta is old enough
+        (the next one then waits ``share`` intervals: see ``FULL_RATE_ANSWERS``)."""
         if not self.held or now < self.due:
             return None
         delta = TextDelta("".join(self.held), self.generated)
         self.held.clear()
-        self.due = now + DELTA_INTERVAL_S
+        self.due = now + self._interval * share
         return delta
 
     def finish(self, complete: bool = True) -> TextDelta | None:

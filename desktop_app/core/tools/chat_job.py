@@ -3,7 +3,9 @@
 ``ToolTurnJob`` wraps an answer job (``core/chats/jobs.py``): it opens the chat's
 toolbox (starting the MCP servers the chat uses), runs the inner job with the engine
 wrapped in ``ToolLoopEngine``, stores every finished step with the answer as it
-happens, and closes the toolbox (stopping the servers) when the answer ends. All of it
+happens, and closes the toolbox (stopping the servers) when the answer ends. The inner
+job may be a new question, an edited one, a Regenerate (a new answer) or a Continue
+(the same answer: its earlier steps are kept, the new ones follow them). All of it
 runs on the thread that runs the job, never the GUI thread; the user is asked through
 ``ask``, which may block that thread until the user answers or the answer is stopped.
 """
@@ -16,13 +18,21 @@ from pathlib import Path
 
 from desktop_app.core.chats.model import Role
 from desktop_app.core.chats.store import Store
-from desktop_app.core.engine.base import CancelToken, Engine, EngineEvent, GenerationParams
+from desktop_app.core.engine.base import (
+    CancelToken,
+    ChatTurn,
+    Engine,
+    EngineCapabilities,
+    EngineEvent,
+    GenerationParams,
+    ModelInfo,
+)
 from desktop_app.core.tools.approval import ApprovalPolicy, Decision
 from desktop_app.core.tools.builtins import builtin_tools
 from desktop_app.core.tools.calls import ToolCall
 from desktop_app.core.tools.config import McpServerConfig
 from desktop_app.core.tools.loop import MAX_STEPS, ToolLoopEngine, ToolStep
-from desktop_app.core.tools.steps import StoredStep, save_steps
+from desktop_app.core.tools.steps import StoredStep, message_steps, save_steps
 from desktop_app.core.tools.toolbox import Toolbox
 
 InnerJob = Callable[[Engine, Store, int, GenerationParams, CancelToken], Iterator[EngineEvent]]
@@ -84,29 +94,69 @@ class ToolTurnJob:
         policy = ApprovalPolicy(lambda call: self.ask(call, cancel), self.always_allowed)
         loop = ToolLoopEngine(engine, toolbox, policy, report, max_steps=self.max_steps)
         try:
-            yield from self.inner(loop, store, conversation_id, params, cancel)
+            yield from self.inner(
+                _Answering(loop, recorder), store, conversation_id, params, cancel
+            )
         finally:
             toolbox.close()
             recorder.flush()
 
 
+class _Answering:
+    """The loop engine, telling the recorder when the answer begins: every job stores (or
+    reopens) its answer as the conversation's leaf before it asks the engine."""
+
+    def __init__(self, loop: ToolLoopEngine, recorder: _Recorder) -> None:
+        self._loop = loop
+        self._recorder = recorder
+
+    @property
+    def info(self) -> ModelInfo:
+        return self._loop.info
+
+    @property
+    def capabilities(self) -> EngineCapabilities:
+        return self._loop.capabilities
+
+    def close(self) -> None:
+        self._loop.close()
+
+    def stream_chat(
+        self, turns: list[ChatTurn], params: GenerationParams, cancel: CancelToken | None = None
+    ) -> Iterator[EngineEvent]:
+        self._recorder.begin()
+        return self._loop.stream_chat(turns, params, cancel)
+
+
 class _Recorder:
-    """Saves the steps so far with the answer being written (the conversation's leaf)."""
+    """Saves the steps so far with the answer being written (the conversation's leaf when
+    the engine is first asked). Steps reported before that (a server that could not
+    start) wait for it, so they never land on the previous answer; an answer that
+    already had steps (a Continue) keeps them ahead of the new ones."""
 
     def __init__(self, store: Store, conversation_id: int) -> None:
         self._store = store
         self._conversation_id = conversation_id
+        self._answer_id: int | None = None
+        self._earlier: list[StoredStep] = []
         self.steps: list[StoredStep] = []
+
+    def begin(self) -> None:
+        if self._answer_id is not None:
+            return
+        conversation = self._store.conversation(self._conversation_id)
+        leaf = conversation.current_leaf_id if conversation else None
+        message = self._store.message(leaf) if leaf is not None else None
+        if message is None or message.role is not Role.ASSISTANT:
+            return
+        self._answer_id = message.id
+        self._earlier = message_steps(self._store, message.id)
+        self.flush()
 
     def add(self, step: ToolStep) -> None:
         self.steps.append(StoredStep.from_step(step))
         self.flush()
 
     def flush(self) -> None:
-        if not self.steps:
-            return
-        conversation = self._store.conversation(self._conversation_id)
-        leaf = conversation.current_leaf_id if conversation else None
-        message = self._store.message(leaf) if leaf is not None else None
-        if message is not None and message.role is Role.ASSISTANT:
-            save_steps(self._store, message.id, self.steps)
+        if self.steps and self._answer_id is not None:
+            save_steps(self._store, self._answer_id, [*self._earlier, *self.steps])

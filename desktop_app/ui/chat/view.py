@@ -39,11 +39,13 @@ from PySide6.QtCore import (
 from PySide6.QtGui import (
     QAction,
     QColor,
+    QContextMenuEvent,
     QDesktopServices,
     QFont,
     QFontMetrics,
     QGuiApplication,
     QHelpEvent,
+    QKeyEvent,
     QMouseEvent,
     QPainter,
     QPaintEvent,
@@ -618,8 +620,6 @@ class ChatView(QListView):
         self.viewport().setAutoFillBackground(True)
         self.verticalScrollBar().setSingleStep(24)
         self.verticalScrollBar().rangeChanged.connect(self._on_range_changed)
-        self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        self.customContextMenuRequested.connect(self._show_context_menu)
 
     @property
     def delegate(self) -> MessageDelegate:
@@ -839,15 +839,45 @@ class ChatView(QListView):
                 return
         super().mouseReleaseEvent(event)
 
-    def _show_context_menu(self, position: QPoint) -> None:
-        index = self.indexAt(position)
-        if not index.isValid():
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:
+        """A right-click opens the menu of the message under the pointer; the Menu key
+        or Shift+F10 (where the platform makes them a context menu request, as X11
+        does) that of the selected message."""
+        if event.reason() == QContextMenuEvent.Reason.Keyboard:
+            self._open_current_menu()
             return
-        menu = self.message_menu(index)
-        menu.popup(self.viewport().mapToGlobal(position))
+        index = self.indexAt(event.pos())
+        if index.isValid():
+            self.message_menu(index).popup(event.globalPos())
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """The Menu key or Shift+F10 where the platform sends them as keys."""
+        menu_key = event.key() == Qt.Key.Key_Menu or (
+            event.key() == Qt.Key.Key_F10 and event.modifiers() == Qt.KeyboardModifier.ShiftModifier
+        )
+        if menu_key and self._open_current_menu():
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+    def _open_current_menu(self) -> bool:
+        """Open the selected message's menu at the part of it that shows, scrolling only
+        when none does; False when no message is selected."""
+        index = self.currentIndex()
+        if not index.isValid():
+            return False
+        shown = self.visualRect(index).intersected(self.viewport().rect())
+        if shown.isEmpty():
+            self.scrollTo(index)
+            shown = self.visualRect(index).intersected(self.viewport().rect())
+        corner = shown.topLeft() + QPoint(self.font().pointSize(), self.font().pointSize())
+        self.message_menu(index).popup(self.viewport().mapToGlobal(corner))
+        return True
 
     def message_menu(self, index: AnyIndex) -> QMenu:
-        """The actions for one message: copy it as Markdown or as plain text."""
+        """The actions for one message: copy it as Markdown or as plain text, then the
+        links under it (a tool step, a source), so that the keyboard reaches them too:
+        the menu opens on the current message with the Menu key or Shift+F10."""
         menu = QMenu(self)
         menu.setObjectName("chatContextMenu")
         menu.setAccessibleName(self.tr("Message actions"))
@@ -865,6 +895,14 @@ class ChatView(QListView):
             from desktop_app.core.markdown.plain import to_plain_text  # markdown-it, on use
 
             plain.setData(to_plain_text(split_thoughts(text)[1]))
+        links: list[FooterLink] = index.data(ChatRoles.LINKS) or []
+        if links:
+            menu.addSeparator()
+        for link in links:
+            opens = menu.addAction(link.label)
+            opens.setObjectName("messageLinkAction")
+            opens.setToolTip(link.tooltip)
+            opens.triggered.connect(link.activate)
         # A bound method, not a lambda holding the view: no reference cycle for the GC
         # to break on another thread.
         menu.triggered.connect(self._copy_action_text)
@@ -872,5 +910,7 @@ class ChatView(QListView):
 
     @Slot(QAction)
     def _copy_action_text(self, action: QAction) -> None:
+        if action.data() is None:  # a link: it does its own thing
+            return
         QGuiApplication.clipboard().setText(str(action.data()))
         self.notice.emit(self.tr("Message copied to the clipboard."))

@@ -70,6 +70,12 @@ def fixed_entries() -> list[ShortcutEntry]:
         ShortcutEntry(
             _native("Tab"), QCoreApplication.translate("Shortcuts", "Move to the next control")
         ),
+        ShortcutEntry(
+            f"{_native('Menu')}, {_native('Shift+F10')}",
+            QCoreApplication.translate(
+                "Shortcuts", "The selected message's menu: copy it, open its tool steps and sources"
+            ),
+        ),
     ]
 
 

@@ -1,13 +1,16 @@
 """The tools feature of the window: Settings → Tools, the chat header's Tools button,
-the tool loop of a chat's answers (approval prompts, steps under the answer), a
+the tool loop of a chat's answers (approval prompts, steps under the answer), for a
+sent message and for Regenerate, Continue and Edit-and-resend alike, a
 summary line under structured answers, and Chat → Show Structured Answer (the card,
 with the raw JSON a click away)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal, Slot
 from PySide6.QtGui import QAction
@@ -33,6 +36,9 @@ from desktop_app.ui.tools.approval import WindowApprovals
 from desktop_app.ui.tools.chat_tools import SERVER_PREFIX, ChatToolsButton
 from desktop_app.ui.tools.settings_page import ToolsSettingsPage
 from desktop_app.ui.tools.step_links import status_text, step_links
+
+if TYPE_CHECKING:
+    from desktop_app.ui.engine.worker import AnswerJob
 
 
 def summary_line(message: MessageView) -> str | None:
@@ -128,6 +134,7 @@ class ToolsFeature:
         api.on_conversation_shown(self._conversation_shown)
         api.on_new_chat(self._new_chat)
         api.add_request_contributor(self._contribute)
+        api.add_answer_job_adapter(self._redo)
         api.add_message_links(self._links)
         api.on_close(self.approvals.close)
 
@@ -204,9 +211,26 @@ class ToolsFeature:
                 self.button.set_selected(preset_tools)
             self._conversation = conversation_id
             self._save_tools(conversation_id, self.button.selected())
+        wrap = self._tool_loop()
+        if wrap is not None:
+            message.job_wrappers.append(wrap)
+
+    def _redo(self, job: AnswerJob) -> AnswerJob:
+        """Regenerate, Continue and Edit-and-resend run in the tool loop too, like a sent
+        message (outside the documents job, which the documents adapter added first)."""
+        wrap = self._tool_loop()
+        if wrap is None or isinstance(job, ToolTurnJob):
+            return job
+        return wrap(job)
+
+    def _tool_loop(self) -> Callable[[AnswerJob], AnswerJob] | None:
+        """What runs an answer job of the chat shown in its tool loop: its tools, the
+        approval prompt, the tools always allowed, its steps shown (None: this chat has
+        no tools on, or the model cannot take them)."""
+        assert self.button is not None and self.approvals is not None
         chosen = self.button.selected()
         if not chosen or not self.button.available:
-            return
+            return None
         config = self._config()
         servers = [
             server
@@ -222,7 +246,7 @@ class ToolsFeature:
             servers=tuple(servers),
             documents=self._documents,
         )
-        wrap = partial(
+        return partial(
             ToolTurnJob,
             open_toolbox=opener,
             ask=self.approvals.ask,
@@ -230,7 +254,6 @@ class ToolsFeature:
             on_step=self._relay.step.emit,
             max_steps=self._max_steps,
         )
-        message.job_wrappers.append(wrap)
 
     def _always_allow(self, tool_name: str) -> None:
         config = self._config()
