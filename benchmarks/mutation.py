@@ -25,8 +25,9 @@ whole file. ``--ref main`` mutates a git ref's code and tests instead of the tre
 mutmut cannot be told to leave the letter case of SQL alone, and SQLite reads keywords
 and identifiers in any case: a survivor whose only change is the case of the SQL text
 handed to ``execute``/``_query``, outside its quoted values, or of a column name looked
-up in a ``sqlite3.Row`` parameter, is marked ``(SQL case only)`` by ``--list``, and the score is printed a second time without those mutants
-(never without any other; each is listed in mutation-results.md).
+up in a ``sqlite3.Row`` parameter, is marked ``(SQL case only)`` by ``--list``, and
+the score is printed a second time without those mutants (never without any other;
+each is listed in mutation-results.md).
 
 mutmut's progress goes to ``mutmut-run.log`` in the scratch copy, the verdicts to its
 ``results.json``. Not part of CI: it prints figures and never fails a build. Per file
