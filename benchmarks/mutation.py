@@ -111,6 +111,7 @@ GROUPS: dict[str, Group] = {
             "tests/unit/test_chat_transfer.py",
             "tests/unit/test_export_fidelity.py",
             "tests/unit/test_transfer_exact.py",
+            "tests/unit/test_store_exact.py",
         ),
         timeout_s=15.0,
     ),
