@@ -8,6 +8,7 @@ ids. Each test names the promise it guards.
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pytest
@@ -52,3 +53,24 @@ def test_documents_come_back_for_every_message_past_a_batch(store: Store) -> Non
     found = store.message_documents(ids)
     assert found == {m: {"files": [f"notes-{m}.txt"]} for m in carrying}
     assert store.message_documents(ids[1:499]) == {}
+
+
+def test_the_store_is_usable_from_another_thread(store: Store) -> None:
+    """Promise: answers are saved from the thread that generates them, not the one that
+    opened the store (the window's): the store serialises its own access instead of
+    refusing other threads."""
+    saved: list[int] = []
+    errors: list[BaseException] = []
+
+    def write() -> None:
+        try:
+            conversation = store.create_conversation("From a worker")
+            saved.append(store.add_user_message(conversation.id, "Hello").id)
+        except BaseException as exc:
+            errors.append(exc)
+
+    worker = threading.Thread(target=write)
+    worker.start()
+    worker.join()
+    assert errors == []
+    assert [m.content for m in store.all_messages(store.conversations()[0].id)] == ["Hello"]
