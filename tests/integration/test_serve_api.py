@@ -249,6 +249,24 @@ def test_bad_requests_get_openai_style_errors(
     assert error["type"] == "invalid_request_error"
 
 
+def test_a_chunked_body_is_counted_whole_against_the_limit(api: RunningServer) -> None:
+    """Promise: the 4 MiB limit holds for a body sent in chunks without a Content-Length:
+    the server reads it at most 64 KiB at a time, so every piece is under the limit and
+    only their sum is over it."""
+
+    def pieces() -> Iterator[bytes]:
+        yield b'{"messages": [{"role": "user", "content": "'
+        for _ in range(5 * 16):
+            yield b"x" * (64 * 1024)
+        yield b'"}]}'
+
+    response = httpx.post(
+        api.base_url + "/chat/completions", content=pieces(), headers=JSON, timeout=WAIT_S
+    )
+    assert response.status_code == 413
+    assert response.json()["error"]["code"] == "request_too_large"
+
+
 def test_oversized_bodies_and_unknown_routes(api: RunningServer) -> None:
     huge = b'{"messages": [{"role": "user", "content": "' + b"x" * (5 * 1024 * 1024) + b'"}]}'
     response = httpx.post(
