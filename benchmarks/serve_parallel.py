@@ -7,7 +7,9 @@ All in one run, so machine noise hits every figure alike; the last lines are rat
    app over a ``ModelPool`` (one ``BatchScheduler``, ``--parallel 8``), beside
    ``llama-batched-bench`` (``--batched-bench PATH``) for the same model, thread count,
    compute pass and KV format. Aggregate = all clients' tokens / wall time from the
-   first request to the last token (prompts included).
+   first request to the last token (prompts included). The server streams as
+   ``hearth serve`` does by default (``server/pacing.py``: a chunk at most every 50 ms
+   per answer, stretched beyond four answers decoded together).
 2. Single client: the parallel server against today's one-at-a-time server
    (``EngineThread``), same client, same tokens.
 3. Time to first token (p50/p90) of a request arriving while 3 others stream, against
