@@ -252,26 +252,6 @@
         <translation>新对话默认启用的内置工具</translation>
     </message>
     <message>
-        <source>Calculator</source>
-        <translation>计算器</translation>
-    </message>
-    <message>
-        <source>Date and time</source>
-        <translation>日期和时间</translation>
-    </message>
-    <message>
-        <source>Search my conversations</source>
-        <translation>搜索我的对话</translation>
-    </message>
-    <message>
-        <source>Read an attached file</source>
-        <translation>读取附加的文件</translation>
-    </message>
-    <message>
-        <source>Search my documents</source>
-        <translation>搜索我的文档</translation>
-    </message>
-    <message>
         <source>MCP servers (started only while a chat uses them)</source>
         <translation>MCP 服务器（仅在对话使用时启动）</translation>
     </message>

@@ -42,6 +42,7 @@ from desktop_app.core.tools.config import (
     save_tools_config,
     server_from_dict,
 )
+from desktop_app.ui.tools.chat_tools import builtin_labels
 
 
 class ServerDialog(QDialog):
@@ -130,13 +131,7 @@ class ToolsSettingsPage(QWidget):
         builtins = QGroupBox(self.tr("Built-in tools new chats start with"), self)
         builtin_layout = QVBoxLayout(builtins)
         self.builtin_boxes: dict[str, QCheckBox] = {}
-        labels = {
-            "calculator": self.tr("Calculator"),
-            "time": self.tr("Date and time"),
-            "search": self.tr("Search my conversations"),
-            "file": self.tr("Read an attached file"),
-            "documents": self.tr("Search my documents"),
-        }
+        labels = builtin_labels()
         for short in BUILTIN_NAMES:
             box = QCheckBox(labels[short], builtins)
             box.setChecked(short in self._config.builtins)
