@@ -4,8 +4,9 @@ Guards the promise that a chain starting with a top-k cut may be run on only the
 near the best logit: the answer must be the same, token for token, as when the chain
 reads the whole vocabulary, greedy or seeded, whether a step's shortlist is used or
 falls back. The tiny model's logits lie close together (all of its 390 tokens within a
-few units), so the margin is narrowed here to make the shortlist leave tokens out on
-some steps and fall back on others.
+few units), so the margins are narrowed here to make the shortlist leave tokens out on
+some steps and fall back on others, and, with two margins, widen where the first is too
+narrow.
 """
 
 from __future__ import annotations
@@ -46,16 +47,16 @@ def answer(model: Path, params: GenerationParams) -> str:
 
 
 @pytest.mark.parametrize("name", PARAMS)
-@pytest.mark.parametrize("margin", [0.4, 1.5, 3.0])
+@pytest.mark.parametrize("margins", [(0.4,), (1.5,), (3.0,), (0.4, 3.0)])
 def test_the_shortlist_samples_the_tokens_the_whole_vocabulary_gives(
-    tiny_model: Path, monkeypatch: pytest.MonkeyPatch, name: str, margin: float
+    tiny_model: Path, monkeypatch: pytest.MonkeyPatch, name: str, margins: tuple[float, ...]
 ) -> None:
     params = PARAMS[name]
     monkeypatch.setattr(sequence, "shortlist_size", lambda params, n_vocab: None)
     whole = answer(tiny_model, params)
     monkeypatch.undo()
 
-    monkeypatch.setattr(sequence.TopShortlist, "MARGIN", margin)
+    monkeypatch.setattr(sequence.TopShortlist, "MARGINS", margins)
     used: list[bool] = []
     sample = sequence.TopShortlist.sample
 
@@ -69,9 +70,13 @@ def test_the_shortlist_samples_the_tokens_the_whole_vocabulary_gives(
 
     assert shortlisted == whole
     assert len(used) == params.max_tokens
-    # Which steps can use the shortlist depends on the margin and the chain's k; the
+    # Which steps can use the shortlist depends on the margins and the chain's k; the
     # parametrization covers both sides (checked here so that it keeps covering them).
-    if name == "greedy" or margin >= 1.5:
+    widest = margins[-1]
+    if name == "greedy" or widest >= 1.5:
         assert any(used), "the shortlist was never used"
-    if name != "greedy" and margin < 3.0:
+    if name != "greedy" and widest < 3.0:
         assert not all(used), "no step fell back to the whole vocabulary"
+    if len(margins) > 1 and name != "greedy":
+        # (0.4,) alone falls back on some steps (above); widened to 3.0, none does.
+        assert all(used), "a step fell back although the wider margin holds k tokens"

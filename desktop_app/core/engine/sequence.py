@@ -105,19 +105,23 @@ class TopShortlist:
     candidate array and partially sorts it for the top-k cut: on Gemma 3's 262,144 tokens
     that is most of a sample's cost (about 0.4 ms, 0.8 ms with caches cold after a
     decode), paid for every answer at every step. Here one vectorized pass finds the
-    tokens within ``MARGIN`` of the best logit; when there are at least ``keep`` of them,
-    they contain the ``keep`` best of the whole vocabulary (any token outside is below
-    all of them), so the chain's top-k cut keeps the same tokens and everything after it
-    (top-p, min-p, temperature, the seeded draw) sees what it would have seen. With fewer
-    than ``keep`` near the best, ``sample`` returns None and the caller runs the chain on
+    tokens within a margin of the best logit (``MARGINS``, widened once when too few lie
+    within the first); when there are at least ``keep`` of them, they contain the
+    ``keep`` best of the whole vocabulary (any token outside is below all of them), so
+    the chain's top-k cut keeps the same tokens and everything after it (top-p, min-p,
+    temperature, the seeded draw) sees what it would have seen. With fewer than ``keep``
+    within the widest margin, ``sample`` returns None and the caller runs the chain on
     the whole vocabulary. Candidates keep their token order, so the greedy pick of equal
     best logits is the first, as over the whole vocabulary; among exactly equal logits
     inside the k best, llama.cpp's partial sort may order them differently.
     """
 
-    MARGIN = 12.0
-    """Logits this far below the best (a probability ratio of e^-12, about 6e-6 at
-    temperature 1) are only needed when fewer than ``keep`` tokens lie closer."""
+    MARGINS = (12.0, 24.0)
+    """How far below the best logit the shortlist reaches, tried in turn until at least
+    ``keep`` tokens lie within: 12 (a probability ratio of e^-12, about 6e-6 at
+    temperature 1) is enough on most steps; a confident step (about one in nine of
+    Gemma 3's with k = 40) needs the wider one, which costs a second pass over a row
+    already in cache instead of the whole vocabulary through the chain."""
 
     def __init__(self, llama_cpp: Any, n_vocab: int, keep: int) -> None:
         lib = llama_cpp.llama_cpp
@@ -142,10 +146,14 @@ class TopShortlist:
         pointer = self._logits_ith(ctx, index)
         logits = self._row_type.from_address(ctypes.addressof(pointer.contents))
         row = np.frombuffer(memoryview(logits), dtype=np.float32)
-        ids = np.flatnonzero(row > row.max() - self.MARGIN)
-        size = ids.size
-        if size < self.keep:
+        best = row.max()
+        for margin in self.MARGINS:
+            ids = np.flatnonzero(row > best - margin)
+            if ids.size >= self.keep:
+                break
+        else:
             return None
+        size = ids.size
         if size > len(self._buffer):
             self._grow(size * 2)
         view = self._view
