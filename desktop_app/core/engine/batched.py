@@ -27,6 +27,7 @@ Not thread-safe: every call must come from the thread that owns the engine.
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -49,13 +50,17 @@ from desktop_app.core.structured.sampling import GrammarSampling
 
 Emit = Callable[[EngineEvent], None]
 
-FULL_RATE_ANSWERS = 4
-"""Up to this many answers decoded together each hand out text as often as its
-``stream_interval_s`` allows; with more, every interval stretches in proportion (eight
-answers: twice as long), so that all of them together make no more deltas a second than
-this many would. What each delta costs downstream (the server's write, its client's
-parse) then stays bounded as answers are added, instead of growing with them and taking
-its time from the decoding."""
+FULL_RATE_ANSWERS = max(1, os.cpu_count() or 1)
+"""Up to this many answers decoded together (one per CPU core) each hand out text as
+often as its ``stream_interval_s`` allows; with more, every interval stretches in
+proportion (eight answers on two cores: four times as long), so that all of them
+together make no more deltas a second than this many would. What each delta costs
+downstream (the server's write, its client's parse, about a millisecond with the
+``openai`` client) then stays near the same small share of each core as answers are
+added, instead of growing with them and taking its time from the decoding: on a machine
+whose cores all decode, a client that takes a core for a millisecond holds up the whole
+step, since every decoding thread waits for the slowest at each of the graph's
+barriers."""
 
 
 @dataclass
