@@ -1,36 +1,43 @@
 """Parallel decoding figures for ``benchmarks/serve.py --parallel-suite``.
 
 All in one run, so machine noise hits every figure alike; the last lines are ratios.
+Every server runs in its own process, as its users run it, and the clients (the
+official ``openai`` client, streaming, ``--tokens`` each, end-of-turn ignored) run in
+this one: a server that shared this process would share its interpreter lock with the
+clients, a contention no deployment has.
 
-1. Aggregate tok/s with 1, 2, 4 and 8 concurrent clients (the official ``openai``
-   client, streaming, ``--tokens`` each, end-of-turn ignored) against ``hearth serve``'s
-   app over a ``ModelPool`` (one ``BatchScheduler``, ``--parallel 8``), beside
+1. Aggregate tok/s with 1, 2, 4 and 8 concurrent clients against ``hearth serve
+   --parallel 8`` (the command itself, with a private ``HEARTH_HOME``), beside
    ``llama-batched-bench`` (``--batched-bench PATH``) for the same model, thread count,
    compute pass and KV format. Aggregate = all clients' tokens / wall time from the
-   first request to the last token (prompts included). The server streams as
-   ``hearth serve`` does by default (``server/pacing.py``: a chunk at most every 50 ms
-   per answer, stretched beyond four answers decoded together).
+   first request to the last token (prompts included). The server streams as it does by
+   default (``server/pacing.py``: a chunk at most every 50 ms per answer, stretched when
+   more answers than CPU cores decode together).
 2. Single client: the parallel server against today's one-at-a-time server
-   (``EngineThread``), same client, same tokens.
+   (``EngineThread`` behind the same app, ``python -m benchmarks.serve_parallel
+   one-at-a-time``), same client, same tokens.
 3. Time to first token (p50/p90) of a request arriving while 3 others stream, against
    the same request on an idle server.
-4. Cold load on demand: from the request for a model that is not loaded to its first
-   token (a fresh pool each time).
+4. Cold load on demand: from the request for a model that is not loaded (``hearth
+   serve`` started without ``--model``, the model in its library) to its first token.
 """
 
 from __future__ import annotations
 
+import os
 import re
 import statistics
 import subprocess
+import sys
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import httpx
 import openai
-import uvicorn
 
 from desktop_app.core.engine.llama_engine import (
     LlamaEngine,
@@ -38,50 +45,135 @@ from desktop_app.core.engine.llama_engine import (
     kv_cache_type,
     ubatch_size,
 )
-from desktop_app.server.app import ServerConfig, create_app
-from desktop_app.server.catalog import LibraryCatalog, file_source
-from desktop_app.server.engine_thread import EngineThread
-from desktop_app.server.listen import bind_socket
-from desktop_app.server.model_pool import ModelPool
+from desktop_app.core.engine.load_params import GPU_LAYERS_ALL, GPU_LAYERS_AUTO
 
 PROMPT = "Write a long story about a lighthouse keeper."
 CLIENTS = (1, 2, 4, 8)
+ROOT = Path(__file__).resolve().parents[1]
+GPU_LAYERS_OPTION = {GPU_LAYERS_AUTO: "auto", GPU_LAYERS_ALL: "all"}
+
+
+class Server:
+    """A server process: where it listens and the model id it serves."""
+
+    def __init__(self, base: str, model: str) -> None:
+        self.base = base
+        self.model = model
 
 
 @contextmanager
-def serving(runner: object, model_id: str, path: Path) -> Iterator[str]:
-    sock = bind_socket("127.0.0.1", 0)
-    app = create_app(runner, ServerConfig(model_id, path))  # type: ignore[arg-type]
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    while not server.started:
-        time.sleep(0.02)
+def server_process(command: list[str], home: Path) -> Iterator[str]:
+    """Run ``command`` (a server that prints ``... at http://HOST:PORT/v1``) and yield
+    that URL; stopped with SIGTERM at the end."""
+    process = subprocess.Popen(
+        command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        env={**os.environ, "HEARTH_HOME": str(home)},
+    )  # fmt: skip
+    assert process.stdout is not None
+    output: list[str] = []
     try:
-        yield f"http://127.0.0.1:{sock.getsockname()[1]}/v1"
+        for line in process.stdout:
+            output.append(line)
+            found = re.search(r" at (http://\S+/v1)\s*$", line)
+            if found:
+                base = found.group(1)
+                break
+        else:
+            raise RuntimeError("the server stopped before listening:\n" + "".join(output))
+        # Keep reading its output, so that a full pipe never blocks it.
+        threading.Thread(target=process.stdout.read, daemon=True).start()
+        yield base
     finally:
-        server.should_exit = True
-        thread.join(30)
-        sock.close()
+        process.terminate()
+        try:
+            process.wait(30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
 
-def make_pool(path: Path, load: LoadParams, parallel: int) -> ModelPool:
-    return ModelPool(
-        LibraryCatalog(None, [file_source("bench", path)]),
-        lambda file: LlamaEngine(file, LoadParams(**{**load.__dict__, "n_seq_max": parallel})),
-        max_waiting=64,
-    )
+def served_model(base: str) -> str:
+    return str(httpx.get(f"{base}/models", timeout=30).json()["data"][0]["id"])
 
 
-def stream_once(base: str, tokens: int, prompt: str = PROMPT) -> tuple[int, float, float]:
+@contextmanager
+def hearth_serve(
+    path: Path, load: LoadParams, parallel: int, *, loaded: bool = True
+) -> Iterator[Server]:
+    """``hearth serve`` with a private home: ``path`` loaded at start, or (``loaded``
+    False) only in its library, for a load on demand."""
+    with tempfile.TemporaryDirectory(prefix="hearth-bench-") as home:
+        command = [sys.executable, "-m", "desktop_app", "serve", "--port", "0",
+                   "--parallel", str(parallel), "--ctx-size", str(load.n_ctx),
+                   "--batch-size", str(load.n_batch), "--gpu-layers",
+                   GPU_LAYERS_OPTION.get(load.n_gpu_layers, str(load.n_gpu_layers))]  # fmt: skip
+        if load.n_threads:
+            command += ["--threads", str(load.n_threads)]
+        model = ""
+        if loaded:
+            command += ["--model", str(path)]
+        else:
+            model = import_model(path, Path(home))
+        with server_process(command, Path(home)) as base:
+            yield Server(base, model or served_model(base))
+
+
+def import_model(path: Path, home: Path) -> str:
+    """Put ``path`` in the library of ``home`` (by reference); its model id."""
+    env = {**os.environ, "HEARTH_HOME": str(home)}
+    subprocess.run(
+        [sys.executable, "-m", "desktop_app", "models", "import", "--reference", str(path)],
+        cwd=ROOT, env=env, check=True, capture_output=True,
+    )  # fmt: skip
+    listed = subprocess.run(
+        [sys.executable, "-m", "desktop_app", "models", "list"],
+        cwd=ROOT, env=env, check=True, capture_output=True, text=True,
+    ).stdout  # fmt: skip
+    return listed.split()[0]
+
+
+@contextmanager
+def one_at_a_time_server(path: Path, load: LoadParams) -> Iterator[Server]:
+    """Today's one-at-a-time server (``EngineThread`` behind the same app)."""
+    with tempfile.TemporaryDirectory(prefix="hearth-bench-") as home:
+        command = [sys.executable, "-m", "benchmarks.serve_parallel", "one-at-a-time",
+                   str(path), str(load.n_ctx), str(load.n_threads or 0)]  # fmt: skip
+        with server_process(command, Path(home)) as base:
+            yield Server(base, served_model(base))
+
+
+def _serve_one_at_a_time(path: Path, n_ctx: int, threads: int) -> None:
+    """The process behind ``one_at_a_time_server``: serves until it is terminated."""
+    import uvicorn
+
+    from desktop_app.server.app import ServerConfig, create_app
+    from desktop_app.server.engine_thread import EngineThread
+    from desktop_app.server.listen import bind_socket
+
+    load = LoadParams(n_ctx=n_ctx, n_threads=threads or None)
+    engine = EngineThread(lambda: LlamaEngine(path, load))
+    engine.start()
+    sock = bind_socket("127.0.0.1", 0)
+    app = create_app(engine, ServerConfig(path.stem, path))
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
+    print(f"one-at-a-time server at http://127.0.0.1:{sock.getsockname()[1]}/v1", flush=True)
+    try:
+        server.run(sockets=[sock])
+    finally:
+        engine.stop()
+
+
+def stream_once(server: Server, tokens: int, prompt: str = PROMPT) -> tuple[int, float, float]:
     """(tokens, seconds to first token, seconds to last) for one streamed answer."""
-    with openai.OpenAI(base_url=base, api_key="unused", max_retries=0, timeout=600) as client:
+    with openai.OpenAI(
+        base_url=server.base, api_key="unused", max_retries=0, timeout=600
+    ) as client:
         started = time.perf_counter()
         first = 0.0
         generated = 0
         stream = client.chat.completions.create(
-            model="bench", messages=[{"role": "user", "content": prompt}], max_tokens=tokens,
-            seed=1, stream=True, stream_options={"include_usage": True},
+            model=server.model, messages=[{"role": "user", "content": prompt}],
+            max_tokens=tokens, seed=1, stream=True, stream_options={"include_usage": True},
             extra_body={"ignore_eos": True},
         )  # fmt: skip
         for chunk in stream:
@@ -92,13 +184,13 @@ def stream_once(base: str, tokens: int, prompt: str = PROMPT) -> tuple[int, floa
         return generated, first, time.perf_counter() - started
 
 
-def aggregate(base: str, clients: int, tokens: int) -> float:
+def aggregate(server: Server, clients: int, tokens: int) -> float:
     results: list[tuple[int, float, float]] = []
     barrier = threading.Barrier(clients)
 
     def run(index: int) -> None:
         barrier.wait()
-        results.append(stream_once(base, tokens, f"{PROMPT} Part {index + 1}."))
+        results.append(stream_once(server, tokens, f"{PROMPT} Part {index + 1}."))
 
     threads = [threading.Thread(target=run, args=(i,)) for i in range(clients)]
     started = time.perf_counter()
@@ -110,13 +202,13 @@ def aggregate(base: str, clients: int, tokens: int) -> float:
     return sum(r[0] for r in results) / wall
 
 
-def ttft_samples(base: str, samples: int, background: int, tokens: int) -> list[float]:
+def ttft_samples(server: Server, samples: int, background: int, tokens: int) -> list[float]:
     """TTFT of ``samples`` short requests, each sent while ``background`` others stream."""
     stop = threading.Event()
 
     def keep_streaming(index: int) -> None:
         while not stop.is_set():
-            stream_once(base, tokens, f"{PROMPT} Background {index}.")
+            stream_once(server, tokens, f"{PROMPT} Background {index}.")
 
     threads = [threading.Thread(target=keep_streaming, args=(i,)) for i in range(background)]
     for thread in threads:
@@ -125,7 +217,7 @@ def ttft_samples(base: str, samples: int, background: int, tokens: int) -> list[
         time.sleep(2.0)  # let the background answers get going
     firsts = []
     for index in range(samples):
-        firsts.append(stream_once(base, 8, f"Say hello number {index}.")[1])
+        firsts.append(stream_once(server, 8, f"Say hello number {index}.")[1])
         time.sleep(0.2)
     stop.set()
     for thread in threads:
@@ -196,23 +288,18 @@ def run_suite(
     print(f"parallel suite: {path.name}, {tokens} tokens per client, {threads} threads, "
           f"{runs} runs, prompt {prompt} tokens", flush=True)  # fmt: skip
 
-    sequential = EngineThread(lambda: LlamaEngine(path, load))
-    sequential.start()
-    with serving(sequential, "bench", path) as base:
-        single_today = median_of(runs, lambda: aggregate(base, 1, tokens))
-        idle_today = ttft_samples(base, 10, 0, tokens)
-    sequential.stop()
+    with one_at_a_time_server(path, load) as sequential:
+        single_today = median_of(runs, lambda: aggregate(sequential, 1, tokens))
+        idle_today = ttft_samples(sequential, 10, 0, tokens)
     print(f"one-at-a-time server, 1 client: {single_today:.1f} tok/s", flush=True)
 
-    pool = make_pool(path, load, max(CLIENTS))
-    pool.load("bench")
     rates: dict[int, list[float]] = {c: [] for c in CLIENTS}
     llama_rates: dict[int, list[tuple[float, float]]] = {c: [] for c in CLIENTS}
-    with serving(pool, "", path) as base:
+    with hearth_serve(path, load, max(CLIENTS)) as parallel:
         for _ in range(runs):
             for clients in CLIENTS:  # each count beside llama.cpp's, so noise hits both
-                rates[clients].append(aggregate(base, clients, tokens))
-                print(f"parallel server, {clients} clients: {rates[clients][-1]:.1f} tok/s "
+                rates[clients].append(aggregate(parallel, clients, tokens))
+                print(f"hearth serve, {clients} clients: {rates[clients][-1]:.1f} tok/s "
                       "aggregate", flush=True)  # fmt: skip
                 if batched_bench_path is None:
                     continue
@@ -222,9 +309,8 @@ def run_suite(
                 llama_rates[clients].append(row)
                 print(f"llama-batched-bench, {clients} sequences: S_TG {row[0]:.1f} tok/s, "
                       f"S {row[1]:.1f} tok/s", flush=True)  # fmt: skip
-        idle = ttft_samples(base, 10, 0, tokens)
-        busy = ttft_samples(base, 10, 3, tokens)
-    pool.close()
+        idle = ttft_samples(parallel, 10, 0, tokens)
+        busy = ttft_samples(parallel, 10, 3, tokens)
     hearth = {c: statistics.median(v) for c, v in rates.items()}
     llama = {
         c: (statistics.median(r[0] for r in v), statistics.median(r[1] for r in v))
@@ -234,10 +320,8 @@ def run_suite(
 
     colds = []
     for _ in range(runs):
-        cold_pool = make_pool(path, load, 4)
-        with serving(cold_pool, "", path) as base:
-            colds.append(stream_once(base, 8)[1])
-        cold_pool.close()
+        with hearth_serve(path, load, 4, loaded=False) as cold:
+            colds.append(stream_once(cold, 8)[1])
 
     print()
     print("clients  hearth tok/s  x single  llama.cpp S_TG  x single  hearth/llama.cpp")
@@ -257,3 +341,7 @@ def run_suite(
           f"p90 {percentile(busy, 0.9) / percentile(idle, 0.9):.2f}")  # fmt: skip
     print(f"cold load on demand to first token: median {statistics.median(colds):.2f} s "
           f"({', '.join(f'{c:.2f}' for c in colds)})")  # fmt: skip
+
+
+if __name__ == "__main__" and sys.argv[1:2] == ["one-at-a-time"]:
+    _serve_one_at_a_time(Path(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]))
