@@ -10,9 +10,10 @@ clients, a contention no deployment has.
    --parallel 8`` (the command itself, with a private ``HEARTH_HOME``), beside
    ``llama-batched-bench`` (``--batched-bench PATH``) for the same model, thread count,
    compute pass and KV format. Aggregate = all clients' tokens / wall time from the
-   first request to the last token (prompts included). The server streams as it does by
-   default (``server/pacing.py``: a chunk at most every 50 ms per answer, stretched when
-   more answers than CPU cores decode together).
+   first request to the last token (prompts included; each client is made before the
+   requests start). The server streams as it does by default (``server/pacing.py``: a
+   chunk at most every 50 ms per answer, stretched when more answers than CPU cores
+   decode together).
 2. Single client: the parallel server against today's one-at-a-time server
    (``EngineThread`` behind the same app, ``python -m benchmarks.serve_parallel
    one-at-a-time``), same client, same tokens.
@@ -163,42 +164,56 @@ def _serve_one_at_a_time(path: Path, n_ctx: int, threads: int) -> None:
         engine.stop()
 
 
+def new_client(server: Server) -> openai.OpenAI:
+    return openai.OpenAI(base_url=server.base, api_key="unused", max_retries=0, timeout=600)
+
+
+def stream(
+    client: openai.OpenAI, model: str, tokens: int, prompt: str
+) -> tuple[int, float, float, float]:
+    """One streamed answer: (tokens, time sent, time of its first text, time of its
+    last token), the times from ``time.perf_counter``."""
+    sent = time.perf_counter()
+    first = 0.0
+    generated = 0
+    chunks = client.chat.completions.create(
+        model=model, messages=[{"role": "user", "content": prompt}], max_tokens=tokens,
+        seed=1, stream=True, stream_options={"include_usage": True},
+        extra_body={"ignore_eos": True},
+    )  # fmt: skip
+    for chunk in chunks:
+        if not first and chunk.choices and chunk.choices[0].delta.content:
+            first = time.perf_counter()
+        if chunk.usage is not None:
+            generated = chunk.usage.completion_tokens
+    return generated, sent, first, time.perf_counter()
+
+
 def stream_once(server: Server, tokens: int, prompt: str = PROMPT) -> tuple[int, float, float]:
     """(tokens, seconds to first token, seconds to last) for one streamed answer."""
-    with openai.OpenAI(
-        base_url=server.base, api_key="unused", max_retries=0, timeout=600
-    ) as client:
-        started = time.perf_counter()
-        first = 0.0
-        generated = 0
-        stream = client.chat.completions.create(
-            model=server.model, messages=[{"role": "user", "content": prompt}],
-            max_tokens=tokens, seed=1, stream=True, stream_options={"include_usage": True},
-            extra_body={"ignore_eos": True},
-        )  # fmt: skip
-        for chunk in stream:
-            if not first and chunk.choices and chunk.choices[0].delta.content:
-                first = time.perf_counter() - started
-            if chunk.usage is not None:
-                generated = chunk.usage.completion_tokens
-        return generated, first, time.perf_counter() - started
+    with new_client(server) as client:
+        generated, sent, first, last = stream(client, server.model, tokens, prompt)
+        return generated, first - sent, last - sent
 
 
 def aggregate(server: Server, clients: int, tokens: int) -> float:
-    results: list[tuple[int, float, float]] = []
+    """All clients' tokens over the time from the first request to the last token. Each
+    client has its connection pool ready before the requests start, as an application
+    that talks to the server would."""
+    results: list[tuple[int, float, float, float]] = []
     barrier = threading.Barrier(clients)
 
     def run(index: int) -> None:
-        barrier.wait()
-        results.append(stream_once(server, tokens, f"{PROMPT} Part {index + 1}."))
+        with new_client(server) as client:
+            barrier.wait()
+            results.append(stream(client, server.model, tokens, f"{PROMPT} Part {index + 1}."))
 
     threads = [threading.Thread(target=run, args=(i,)) for i in range(clients)]
-    started = time.perf_counter()
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    wall = time.perf_counter() - started
+    wall = max(r[3] for r in results) - min(r[1] for r in results)
     return sum(r[0] for r in results) / wall
 
 
@@ -238,9 +253,11 @@ def batched_bench(
     prompt_tokens: int,
     load: LoadParams,
     sequences: tuple[int, ...] = CLIENTS,
-) -> dict[int, tuple[float, float]]:
-    """``{sequences: (S_TG tok/s, S tok/s)}`` from llama.cpp's ``llama-batched-bench``,
-    with Hearth's compute pass, KV format and attention (no flash attention)."""
+) -> dict[int, tuple[float, float, float]]:
+    """``{sequences: (S_TG tok/s, S tok/s, generated tok/s)}`` from llama.cpp's
+    ``llama-batched-bench``, with Hearth's compute pass, KV format and attention (no
+    flash attention). S_TG leaves the prompts out; the third figure counts the generated
+    tokens over the prompts' time and theirs, as the clients' aggregate does."""
     kv = kv_cache_type(load, _system_info())
     ubatch = ubatch_size(load)
     command = [
@@ -255,7 +272,8 @@ def batched_bench(
         cells = [c.strip() for c in line.strip().strip("|").split("|")]
         if len(cells) >= 10 and re.fullmatch(r"\d+", cells[2] or ""):
             # | PP | TG | B | N_KV | T_PP s | S_PP t/s | T_TG s | S_TG t/s | T s | S t/s |
-            rows[int(cells[2])] = (float(cells[7]), float(cells[9]))
+            sequences, generated, seconds = int(cells[2]), int(cells[1]), float(cells[8])
+            rows[sequences] = (float(cells[7]), float(cells[9]), sequences * generated / seconds)
     return rows
 
 
@@ -294,7 +312,7 @@ def run_suite(
     print(f"one-at-a-time server, 1 client: {single_today:.1f} tok/s", flush=True)
 
     rates: dict[int, list[float]] = {c: [] for c in CLIENTS}
-    llama_rates: dict[int, list[tuple[float, float]]] = {c: [] for c in CLIENTS}
+    llama_rates: dict[int, list[tuple[float, float, float]]] = {c: [] for c in CLIENTS}
     with hearth_serve(path, load, max(CLIENTS)) as parallel:
         for _ in range(runs):
             for clients in CLIENTS:  # each count beside llama.cpp's, so noise hits both
@@ -308,12 +326,13 @@ def run_suite(
                 )[clients]
                 llama_rates[clients].append(row)
                 print(f"llama-batched-bench, {clients} sequences: S_TG {row[0]:.1f} tok/s, "
-                      f"S {row[1]:.1f} tok/s", flush=True)  # fmt: skip
+                      f"S {row[1]:.1f} tok/s, generated over all {row[2]:.1f} tok/s",
+                      flush=True)  # fmt: skip
         idle = ttft_samples(parallel, 10, 0, tokens)
         busy = ttft_samples(parallel, 10, 3, tokens)
     hearth = {c: statistics.median(v) for c, v in rates.items()}
     llama = {
-        c: (statistics.median(r[0] for r in v), statistics.median(r[1] for r in v))
+        c: [statistics.median(r[i] for r in v) for i in range(3)]
         for c, v in llama_rates.items()
         if v
     }
@@ -324,12 +343,16 @@ def run_suite(
             colds.append(stream_once(cold, 8)[1])
 
     print()
-    print("clients  hearth tok/s  x single  llama.cpp S_TG  x single  hearth/llama.cpp")
+    print("clients  hearth tok/s  x single  llama.cpp S_TG  x single  hearth/llama.cpp"
+          "  each run's ratio    ratio, prompts counted on both sides")  # fmt: skip
     for clients in CLIENTS:
         line = f"{clients:>7}  {hearth[clients]:>12.1f}  {hearth[clients] / hearth[1]:>8.2f}"
         if clients in llama:
-            s_tg = llama[clients][0]
-            line += f"  {s_tg:>14.1f}  {s_tg / llama[1][0]:>8.2f}  {hearth[clients] / s_tg:>16.3f}"
+            s_tg, _, overall = llama[clients]
+            runs_ratios = zip(rates[clients], llama_rates[clients], strict=True)
+            pairs = " ".join(f"{ours / theirs[0]:.3f}" for ours, theirs in runs_ratios)
+            line += (f"  {s_tg:>14.1f}  {s_tg / llama[1][0]:>8.2f}  {hearth[clients] / s_tg:>16.3f}"
+                     f"  {pairs:>17}  {hearth[clients] / overall:>8.3f}")  # fmt: skip
         print(line)
     print(f"single client: parallel server {hearth[1]:.1f} tok/s, one-at-a-time server "
           f"{single_today:.1f} tok/s, ratio {hearth[1] / single_today:.3f}")  # fmt: skip
