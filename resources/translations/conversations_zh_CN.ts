@@ -221,6 +221,14 @@
         <source>Delete</source>
         <translation>删除</translation>
     </message>
+    <message>
+        <source>Previous version</source>
+        <translation>上一个版本</translation>
+    </message>
+    <message>
+        <source>Next version</source>
+        <translation>下一个版本</translation>
+    </message>
 </context>
 <context>
     <name>SearchPopup</name>

@@ -550,8 +550,8 @@
         <translation>移到下一个控件</translation>
     </message>
     <message>
-        <source>The selected message&apos;s menu: copy it, open its tool steps and sources</source>
-        <translation>所选消息的菜单：复制消息，打开其工具步骤和来源</translation>
+        <source>The selected message&apos;s menu: copy, edit, continue, regenerate or delete it, switch versions, open its tool steps and sources</source>
+        <translation>所选消息的菜单：复制、编辑、继续、重新生成或删除消息，切换版本，打开其工具步骤和来源</translation>
     </message>
     <message>
         <source>Search conversations</source>

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 from PySide6.QtCore import QPoint, Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QGuiApplication
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMenu, QWidget
 from pytestqt.qtbot import QtBot
 
 from desktop_app.core.chats.model import FinishReason, GenerationStats, Message, Role
@@ -226,3 +226,64 @@ def test_how_long_thoughts_took_survives_a_resize(
     shown = chat_view.delegate.document(model.index(3)).plain_text()
     seconds = re.search(r"Thoughts \((\d+) s\)", shown)
     assert seconds is not None and int(seconds.group(1)) >= 2, shown
+
+
+def menu_entries(chat_view: ChatView, row: int) -> dict[str, str]:
+    menu = chat_view.message_menu(chat_view.model().index(row, 0))
+    entries = {a.objectName(): a.text() for a in menu.actions() if a.objectName()}
+    menu.close()
+    return entries
+
+
+def test_the_message_menu_offers_what_the_action_row_does(
+    qtbot: QtBot, view: tuple[ChatView, ChatListModel]
+) -> None:
+    """The Menu key opens the selected message's menu, which lists its row's actions
+    (Copy aside: the menu's own copies do that); choosing one does what its click does."""
+    chat_view, model = view
+    question, answer = menu_entries(chat_view, 0), menu_entries(chat_view, 1)
+    assert [k for k in question if k.endswith("MessageAction")] == [
+        "editMessageAction", "deleteMessageAction"
+    ]  # fmt: skip
+    assert [k for k in answer if k.endswith("MessageAction")] == [
+        "regenerateMessageAction", "deleteMessageAction"
+    ]  # fmt: skip
+
+    chat_view.setCurrentIndex(model.index(1, 0))
+    chat_view.setFocus()
+    qtbot.keyClick(chat_view, Qt.Key.Key_Menu)
+
+    def open_menus() -> list[QWidget]:
+        return [
+            w for w in QApplication.topLevelWidgets()
+            if w.objectName() == "chatContextMenu" and w.isVisible()
+        ]  # fmt: skip
+
+    qtbot.waitUntil(lambda: len(open_menus()) == 1)
+    menu = open_menus()[0]
+    assert isinstance(menu, QMenu)
+    regenerate = next(a for a in menu.actions() if a.objectName() == "regenerateMessageAction")
+    with qtbot.waitSignal(chat_view.message_action) as emitted:
+        menu.setActiveAction(regenerate)
+        qtbot.keyClick(menu, Qt.Key.Key_Return)
+    assert emitted.args == [2, "regenerate"]
+
+
+def test_the_message_menu_names_the_other_versions_and_continue(
+    view: tuple[ChatView, ChatListModel],
+) -> None:
+    chat_view, model = view
+    stats = GenerationStats(generated_tokens=40, tokens_per_s=20.0)
+    cut_short = Message(
+        3, 1, Role.ASSISTANT, "Half an answer", 0.0, model="Tiny",
+        finish_reason=FinishReason.LENGTH, stats=stats, sibling_index=1, sibling_count=3,
+    )  # fmt: skip
+    model.set_messages([message(1, Role.USER, "How?"), cut_short])
+    entries = menu_entries(chat_view, 1)
+    assert [(k, v) for k, v in entries.items() if k.endswith("MessageAction")] == [
+        ("previousMessageAction", "Previous version"),
+        ("nextMessageAction", "Next version"),
+        ("continueMessageAction", "Continue"),
+        ("regenerateMessageAction", "Regenerate"),
+        ("deleteMessageAction", "Delete"),
+    ]

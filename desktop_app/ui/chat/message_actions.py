@@ -65,6 +65,20 @@ def actions_for(row: ChatRow) -> list[tuple[MessageAction | None, str]]:
     return items
 
 
+def menu_actions(row: ChatRow) -> list[tuple[MessageAction, str]]:
+    """The row's actions for its menu, where the keyboard reaches them: all but Copy (the
+    menu copies as Markdown or plain text itself), the version arrows named in words."""
+    words = {
+        MessageAction.PREVIOUS: QCoreApplication.translate("MessageActions", "Previous version"),
+        MessageAction.NEXT: QCoreApplication.translate("MessageActions", "Next version"),
+    }
+    return [
+        (action, words.get(action, label))
+        for action, label in actions_for(row)
+        if action is not None and action is not MessageAction.COPY
+    ]
+
+
 class ActionBar:
     """Lays out, paints and hit-tests the actions of one row inside a given rectangle."""
 

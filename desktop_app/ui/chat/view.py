@@ -67,7 +67,7 @@ from PySide6.QtWidgets import (
 from desktop_app.core.chats.model import FinishReason, Role
 from desktop_app.core.markdown.schemes import COPY_SCHEME, SAFE_LINK_SCHEMES, THOUGHTS_SCHEME
 from desktop_app.core.markdown.thoughts import split_thoughts
-from desktop_app.ui.chat.message_actions import ActionBar, MessageAction
+from desktop_app.ui.chat.message_actions import ActionBar, MessageAction, menu_actions
 from desktop_app.ui.chat.message_document import MessageDocument, ThoughtClock, is_dark
 from desktop_app.ui.chat.model import ChatRoles, ChatRow
 from desktop_app.ui.shared.icons import themed_icon
@@ -86,6 +86,8 @@ AnyIndex = QModelIndex | QPersistentModelIndex
 
 SIDE_MARGIN = 20
 """Space between the view's edges and the messages."""
+MESSAGE_ACTION = "messageAction"
+"""Property of a message menu entry that does a row action: "<message id>:<action>"."""
 ROW_SPACING = 14
 """Vertical space between two messages."""
 BUBBLE_PADDING_X = 14
@@ -875,9 +877,10 @@ class ChatView(QListView):
         return True
 
     def message_menu(self, index: AnyIndex) -> QMenu:
-        """The actions for one message: copy it as Markdown or as plain text, then the
-        links under it (a tool step, a source), so that the keyboard reaches them too:
-        the menu opens on the current message with the Menu key or Shift+F10."""
+        """The actions for one message: copy it as Markdown or as plain text, then what
+        its action row offers (Edit, Continue, Regenerate, Delete, the other versions)
+        and the links under it (a tool step, a source), so that the keyboard reaches
+        them too: the menu opens on the current message with the Menu key or Shift+F10."""
         menu = QMenu(self)
         menu.setObjectName("chatContextMenu")
         menu.setAccessibleName(self.tr("Message actions"))
@@ -895,6 +898,13 @@ class ChatView(QListView):
             from desktop_app.core.markdown.plain import to_plain_text  # markdown-it, on use
 
             plain.setData(to_plain_text(split_thoughts(text)[1]))
+        row: ChatRow | None = index.data(ChatRoles.ROW)
+        if row is not None and row.message_id is not None and menu_actions(row):
+            menu.addSeparator()
+            for action, label in menu_actions(row):
+                does = menu.addAction(label)
+                does.setObjectName(f"{action.value}MessageAction")
+                does.setProperty(MESSAGE_ACTION, f"{row.message_id}:{action.value}")
         links: list[FooterLink] = index.data(ChatRoles.LINKS) or []
         if links:
             menu.addSeparator()
@@ -905,11 +915,17 @@ class ChatView(QListView):
             opens.triggered.connect(link.activate)
         # A bound method, not a lambda holding the view: no reference cycle for the GC
         # to break on another thread.
-        menu.triggered.connect(self._copy_action_text)
+        menu.triggered.connect(self._menu_triggered)
         return menu
 
     @Slot(QAction)
-    def _copy_action_text(self, action: QAction) -> None:
+    def _menu_triggered(self, action: QAction) -> None:
+        """Copy the text a copy action holds, or do a row action as its click would."""
+        row_action = action.property(MESSAGE_ACTION)
+        if row_action:
+            message_id, name = str(row_action).split(":", 1)
+            self.message_action.emit(int(message_id), name)
+            return
         if action.data() is None:  # a link: it does its own thing
             return
         QGuiApplication.clipboard().setText(str(action.data()))

@@ -73,7 +73,9 @@ def fixed_entries() -> list[ShortcutEntry]:
         ShortcutEntry(
             f"{_native('Menu')}, {_native('Shift+F10')}",
             QCoreApplication.translate(
-                "Shortcuts", "The selected message's menu: copy it, open its tool steps and sources"
+                "Shortcuts",
+                "The selected message's menu: copy, edit, continue, regenerate or delete it, "
+                "switch versions, open its tool steps and sources",
             ),
         ),
     ]
