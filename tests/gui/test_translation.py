@@ -146,7 +146,9 @@ def test_the_chat_page_menus_and_dialogs_are_all_chinese(
 
     view = child(window, ChatView, "chatView")
     menu = view.message_menu(view.model().index(1, 0))
-    assert [action.text() for action in menu.actions()] == ["复制为 Markdown", "复制为纯文本"]
+    assert [action.text() for action in menu.actions() if not action.isSeparator()] == [
+        "复制为 Markdown", "复制为纯文本", "重新生成", "删除"
+    ]  # fmt: skip
     menu.close()
 
 
