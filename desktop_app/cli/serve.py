@@ -33,21 +33,23 @@ def _count(text: str) -> int:
     return int(text)
 
 
-def _seconds(text: str) -> float:
+def _number(text: str) -> float:
+    """``text`` as a number; NaN (which every range check below refuses) if it is none."""
     try:
-        value = float(text)
+        return float(text)
     except ValueError:
-        value = -1.0
+        return float("nan")
+
+
+def _seconds(text: str) -> float:
+    value = _number(text)
     if not value > 0:
         raise argparse.ArgumentTypeError(f"must be a number of seconds above 0, not {text!r}")
     return value
 
 
 def _milliseconds(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        value = -1.0
+    value = _number(text)
     if not 0 <= value <= 10_000:
         raise argparse.ArgumentTypeError(
             f"must be a number of milliseconds from 0 to 10000, not {text!r}"

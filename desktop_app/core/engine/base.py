@@ -27,6 +27,11 @@ class ChatTurn:
     name: str = ""
 
 
+DELTA_INTERVAL_S = 0.001
+"""Engines join text that arrives within this long of the last delta into one delta: at
+thousands of tokens/s, per-token events would cost the pipeline more than they show."""
+
+
 @dataclass(frozen=True)
 class GenerationParams:
     max_tokens: int = 1024
@@ -50,14 +55,9 @@ class GenerationParams:
     """Tools shown to the model through its chat template (see ``core/tools``)."""
     tool_choice: Any = None
     """The OpenAI ``tool_choice``, for remote engines (a local one uses ``grammar``)."""
-    stream_interval_s: float = 0.001
-    """Text that comes within this long of the last delta joins the next one (the
-    window: ``DELTA_INTERVAL_S``; the API server: ``hearth serve --stream-interval``)."""
-
-
-DELTA_INTERVAL_S = GenerationParams.stream_interval_s
-"""Engines join text that arrives within this long of the last delta into one delta: at
-thousands of tokens/s, per-token events would cost the pipeline more than they show."""
+    stream_interval_s: float = DELTA_INTERVAL_S
+    """Text that comes within this long of the last delta joins the next one (the API
+    server: ``hearth serve --stream-interval``)."""
 
 
 class TextDelta(NamedTuple):

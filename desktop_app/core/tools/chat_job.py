@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from desktop_app.core.chats.model import Role
 from desktop_app.core.chats.store import Store
@@ -22,10 +23,8 @@ from desktop_app.core.engine.base import (
     CancelToken,
     ChatTurn,
     Engine,
-    EngineCapabilities,
     EngineEvent,
     GenerationParams,
-    ModelInfo,
 )
 from desktop_app.core.tools.approval import ApprovalPolicy, Decision
 from desktop_app.core.tools.builtins import builtin_tools
@@ -92,40 +91,27 @@ class ToolTurnJob:
             self.on_step(step)
 
         policy = ApprovalPolicy(lambda call: self.ask(call, cancel), self.always_allowed)
-        loop = ToolLoopEngine(engine, toolbox, policy, report, max_steps=self.max_steps)
+        loop = _RecordingLoop(recorder, engine, toolbox, policy, report, max_steps=self.max_steps)
         try:
-            yield from self.inner(
-                _Answering(loop, recorder), store, conversation_id, params, cancel
-            )
+            yield from self.inner(loop, store, conversation_id, params, cancel)
         finally:
             toolbox.close()
             recorder.flush()
 
 
-class _Answering:
-    """The loop engine, telling the recorder when the answer begins: every job stores (or
+class _RecordingLoop(ToolLoopEngine):
+    """The tool loop, telling the recorder when the answer begins: every job stores (or
     reopens) its answer as the conversation's leaf before it asks the engine."""
 
-    def __init__(self, loop: ToolLoopEngine, recorder: _Recorder) -> None:
-        self._loop = loop
+    def __init__(self, recorder: _Recorder, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         self._recorder = recorder
-
-    @property
-    def info(self) -> ModelInfo:
-        return self._loop.info
-
-    @property
-    def capabilities(self) -> EngineCapabilities:
-        return self._loop.capabilities
-
-    def close(self) -> None:
-        self._loop.close()
 
     def stream_chat(
         self, turns: list[ChatTurn], params: GenerationParams, cancel: CancelToken | None = None
     ) -> Iterator[EngineEvent]:
         self._recorder.begin()
-        return self._loop.stream_chat(turns, params, cancel)
+        return super().stream_chat(turns, params, cancel)
 
 
 class _Recorder:

@@ -87,7 +87,7 @@ AnyIndex = QModelIndex | QPersistentModelIndex
 SIDE_MARGIN = 20
 """Space between the view's edges and the messages."""
 MESSAGE_ACTION = "messageAction"
-"""Property of a message menu entry that does a row action: "<message id>:<action>"."""
+"""Property of a message menu entry that does a row action: [message id, action]."""
 ROW_SPACING = 14
 """Vertical space between two messages."""
 BUBBLE_PADDING_X = 14
@@ -899,12 +899,13 @@ class ChatView(QListView):
 
             plain.setData(to_plain_text(split_thoughts(text)[1]))
         row: ChatRow | None = index.data(ChatRoles.ROW)
-        if row is not None and row.message_id is not None and menu_actions(row):
+        doable = menu_actions(row) if row is not None else []  # none without an id
+        if row is not None and doable:
             menu.addSeparator()
-            for action, label in menu_actions(row):
+            for action, label in doable:
                 does = menu.addAction(label)
                 does.setObjectName(f"{action.value}MessageAction")
-                does.setProperty(MESSAGE_ACTION, f"{row.message_id}:{action.value}")
+                does.setProperty(MESSAGE_ACTION, [row.message_id, action.value])
         links: list[FooterLink] = index.data(ChatRoles.LINKS) or []
         if links:
             menu.addSeparator()
@@ -923,8 +924,7 @@ class ChatView(QListView):
         """Copy the text a copy action holds, or do a row action as its click would."""
         row_action = action.property(MESSAGE_ACTION)
         if row_action:
-            message_id, name = str(row_action).split(":", 1)
-            self.message_action.emit(int(message_id), name)
+            self.message_action.emit(*row_action)
             return
         if action.data() is None:  # a link: it does its own thing
             return
